@@ -1,0 +1,176 @@
+"""jobmock's exceptions: raised where a problem is found, rendered once at a boundary.
+
+    JobmockError
+    ├── ApiError                    an HTTP client or server error; each API's envelope renders it
+    │   ├── BadRequest (400)
+    │   │   ├── InvalidParameter    a parameter broke its schema (location, name, value)
+    │   │   └── InvalidBody         a request body broke its schema
+    │   ├── Unauthorized (401)
+    │   ├── Forbidden (403)
+    │   ├── NotFound (404)
+    │   ├── MethodNotAllowed (405)
+    │   ├── Conflict (409)
+    │   ├── PayloadTooLarge (413)
+    │   ├── UnsupportedMediaType (415)
+    │   ├── Unprocessable (422)
+    │   └── InternalError (500)
+    └── SourceError                 a broken input file (spec, overlay, fixture): file, line, column
+        ├── SpecError
+        └── FixtureError
+
+`UsageError` (bad command-line input) is click's; the CLI maps SourceError to exit code 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+
+class JobmockError(Exception):
+    """Base of every error jobmock raises on purpose."""
+
+
+class ApiError(JobmockError):
+    """An HTTP error answer. `slug` is a stable machine id; `message` is for people."""
+
+    status: ClassVar[int] = 500
+    default_slug: ClassVar[str] = "internal_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        slug: str | None = None,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.slug = slug or self.default_slug
+        self.details = details or {}
+        self.headers = headers or {}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.status}, {self.slug!r}, {self.message!r})"
+
+
+class BadRequest(ApiError):
+    status = 400
+    default_slug = "invalid_request"
+
+
+class InvalidParameter(BadRequest):
+    """A path, query or header parameter that does not match its declared schema."""
+
+    def __init__(
+        self, location: str, name: str, value: Any, reason: str, *, keyword: str = ""
+    ) -> None:
+        super().__init__(f"invalid {name}", slug="invalid_parameter")
+        self.location = location
+        self.name = name
+        self.value = value
+        self.reason = reason
+        self.keyword = keyword  # the failing JSON Schema keyword ("format", "type", "required"...)
+
+
+class InvalidBody(BadRequest):
+    def __init__(self, reason: str, *, path: tuple[str | int, ...] = (), keyword: str = "") -> None:
+        super().__init__(reason, slug="invalid_body")
+        self.reason = reason
+        self.path = path
+        self.keyword = keyword
+
+
+class Unauthorized(ApiError):
+    status = 401
+    default_slug = "unauthorized"
+
+
+class Forbidden(ApiError):
+    status = 403
+    default_slug = "forbidden"
+
+
+class NotFound(ApiError):
+    status = 404
+    default_slug = "not_found"
+
+
+class MethodNotAllowed(ApiError):
+    status = 405
+    default_slug = "method_not_allowed"
+
+
+class Conflict(ApiError):
+    status = 409
+    default_slug = "conflict"
+
+
+class PayloadTooLarge(ApiError):
+    status = 413
+    default_slug = "request_entity_too_large"
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    default_slug = "unsupported_media_type"
+
+
+class Unprocessable(ApiError):
+    status = 422
+    default_slug = "unprocessable_entity"
+
+
+class InternalError(ApiError):
+    status = 500
+    default_slug = "internal_server_error"
+
+
+API_ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
+    cls.status: cls
+    for cls in (
+        BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict,
+        PayloadTooLarge, UnsupportedMediaType, Unprocessable, InternalError,
+    )
+}
+
+
+def error_for_status(status: int, message: str) -> ApiError:
+    """An ApiError of the class that owns `status` (unknown 4xx -> BadRequest, 5xx -> 500)."""
+    cls = API_ERRORS_BY_STATUS.get(status) or (BadRequest if status < 500 else InternalError)
+    error = cls(message)
+    if cls.status != status:
+        error.status = status  # type: ignore[misc]  # keep an unusual code (e.g. 406) as it came
+    return error
+
+
+@dataclass
+class SourceError(JobmockError):
+    """A problem in an input file, located as precisely as we can."""
+
+    file: Path | str
+    message: str
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.file)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class SpecError(SourceError):
+    """An OpenAPI document or overlay that cannot be served."""
+
+
+class FixtureError(SourceError):
+    """A fixture file that does not describe valid tenants, scenarios or jobs."""

@@ -1,0 +1,247 @@
+"""connexion, taught to serve OpenAPI 3.1 documents as they are written.
+
+connexion 3.3 checks documents against the 3.0 meta-schema and validates with JSON Schema draft 4
+(spec-first/connexion#1396). Here it gets, through its own extension points:
+- `OpenAPI31Specification`: the document is validated by openapi-spec-validator (done in
+  `jobmock.specs`), not by connexion's 3.0 schema check;
+- a `validator_map` whose validators use JSON Schema 2020-12, compiled once per schema and raising
+  jobmock's typed `InvalidParameter` / `InvalidBody`;
+- parameters coerced by their 3.1 types (`type: [integer, "null"]`, `anyOf`); a value that cannot be
+  coerced is left to the validator, which reports it precisely.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from collections.abc import Iterator
+
+import jsonschema
+from connexion import AsyncApp
+from connexion.exceptions import NonConformingResponseBody
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.main import API, ConnexionMiddleware
+from connexion.spec import OpenAPISpecification
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+)
+from connexion.datastructures import MediaTypeDict
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from jobmock.errors import InvalidBody, InvalidParameter
+
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+class ValidatorCache:
+    """Compiled 2020-12 validators, one per schema object (schemas live as long as the app)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[int, tuple[dict[str, t.Any], Draft202012Validator]] = {}
+
+    def get(self, schema: dict[str, t.Any]) -> Draft202012Validator:
+        hit = self._compiled.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self._compiled[id(schema)] = (schema, validator)
+        return validator
+
+
+def first_error(validator: Draft202012Validator, instance: t.Any) -> ValidationError | None:
+    """The most relevant error, or None when `instance` is valid."""
+    errors: Iterator[ValidationError] = validator.iter_errors(instance)
+    error = next(errors, None)
+    if error is None:
+        return None
+    return jsonschema.exceptions.best_match([error, *errors])
+
+
+def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A view of a 3.1 parameter schema with the single `type` connexion's coercion understands."""
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return schema
+    if isinstance(declared, list):
+        concrete = [x for x in declared if x != "null"]
+        return {**schema, "type": concrete[0] if concrete else "string"}
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(keyword, ()):
+            branch_type = coercion_schema(branch).get("type")
+            if branch_type and branch_type != "null":
+                return {**schema, "type": branch_type}
+    return {**schema, "type": "string"}
+
+
+def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
+    """connexion's `validator_map`, bound to one app's compiled-validator cache."""
+
+    class Parameters(ParameterValidator):
+        def validate_request(self, request: ConnexionRequest) -> None:
+            if self.strict_validation:
+                extra = self.validate_query_parameter_list(
+                    request, security_params=self.security_query_params
+                )
+                if extra:
+                    name = sorted(extra)[0]
+                    raise InvalidParameter(
+                        "query", name, request.query_params.get(name), "unknown parameter",
+                        keyword="additionalProperties",
+                    )
+            sources = {
+                "path": lambda name: request.path_params.get(name.replace("-", "_")),
+                "query": request.query_params.get,
+                "header": request.headers.get,
+                "cookie": request.cookies.get,
+            }
+            for location in ("path", "query", "header", "cookie"):
+                for param in self.parameters.get(location, ()):
+                    value = sources[location](param["name"])
+                    if value is None:
+                        if param.get("required"):
+                            raise InvalidParameter(
+                                location, param["name"], None,
+                                f"missing {location} parameter {param['name']!r}",
+                                keyword="required",
+                            )
+                        continue
+                    error = first_error(cache.get(param.get(ORIGINAL_SCHEMA) or param.get("schema", {})), value)
+                    if error is not None:
+                        raise InvalidParameter(
+                            location, param["name"], value, error.message,
+                            keyword=str(error.validator),
+                        )
+
+    def body_error(error: ValidationError) -> InvalidBody:
+        path = tuple(error.absolute_path)
+        where = "/".join(str(p) for p in path)
+        reason = f"{error.message} (at /{where})" if where else error.message
+        return InvalidBody(reason, path=path, keyword=str(error.validator))
+
+    class JSONBody(JSONRequestBodyValidator):
+        async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+            raw = b"".join([message async for message in stream])
+            if not raw:
+                return None
+            try:
+                return json.loads(raw.decode(self._encoding))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                raise InvalidBody(f"request body is not valid JSON: {exc}", keyword="json") from None
+
+        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+            if body is None:
+                if self._required and not self._nullable:
+                    raise InvalidBody("request body is required", keyword="required")
+                return None
+            error = first_error(cache.get(self._schema), body)
+            if error is not None:
+                raise body_error(error)
+            return None
+
+    class FormBody(FormDataValidator):
+        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+            error = first_error(cache.get(self._schema), body)
+            if error is not None:
+                raise body_error(error)
+            return None
+
+    class MultipartBody(MultiPartFormDataValidator, FormBody):
+        pass
+
+    class JSONResponse(JSONResponseBodyValidator):
+        def _validate(self, body: t.Any) -> None:
+            error = first_error(cache.get(self._schema), body)
+            if error is not None:
+                where = "/".join(str(p) for p in error.absolute_path)
+                raise NonConformingResponseBody(
+                    detail=f"Response body does not conform to specification: {error.message}"
+                    + (f" (at /{where})" if where else "")
+                )
+
+    return {
+        "parameter": Parameters,
+        "body": MediaTypeDict(
+            {
+                "*/*json": JSONBody,
+                "application/x-www-form-urlencoded": FormBody,
+                "multipart/form-data": MultipartBody,
+            }
+        ),
+        "response": MediaTypeDict({"*/*json": JSONResponse}),
+    }
+
+
+ORIGINAL_SCHEMA = "x-jobmock-schema"
+
+
+class OpenAPI31Specification(OpenAPISpecification):
+    """A 3.0 or 3.1 document, already validated by openapi-spec-validator when it was loaded.
+
+    connexion reads `schema.type` of parameters as one string to coerce them; each parameter gets
+    that view, and keeps its schema as written under `x-jobmock-schema` for validation. The raw
+    document (what `/openapi.json` serves) is untouched.
+    """
+
+    def __init__(self, raw_spec: t.Any, *, base_uri: str = "") -> None:
+        super().__init__(raw_spec, base_uri=base_uri)
+        for item in self._spec.get("paths", {}).values():
+            for parameter in item.get("parameters", ()):
+                _coercion_view(parameter)
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    for parameter in operation.get("parameters", ()):
+                        _coercion_view(parameter)
+
+    @classmethod
+    def _validate_spec(cls, spec: t.Any) -> None:
+        return None
+
+    def with_base_path(self, base_path: str) -> ServedDocument:  # type: ignore[override]
+        """What `/openapi.json` serves: the document as written, mock server first in `servers`."""
+        return ServedDocument(self._raw_spec, base_path)
+
+
+class ServedDocument:
+    def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
+        servers = [{"url": base_path or "/", "description": "jobmock"}, *raw.get("servers", ())]
+        self.spec = {**raw, "servers": servers}
+
+
+def _coercion_view(parameter: dict[str, t.Any]) -> None:
+    if ORIGINAL_SCHEMA in parameter or "schema" not in parameter:
+        return
+    parameter[ORIGINAL_SCHEMA] = parameter["schema"]
+    parameter["schema"] = coercion_schema(parameter["schema"])
+
+
+class OpenAPI31Middleware(ConnexionMiddleware):
+    """connexion's middleware stack, taking specifications as already-loaded documents."""
+
+    def add_api(  # type: ignore[override]
+        self,
+        specification: dict[str, t.Any],
+        *,
+        base_path: str | None = None,
+        name: str | None = None,
+        **options: t.Any,
+    ) -> None:
+        if self.middleware_stack is not None:
+            raise RuntimeError("Cannot add api after an application has started")
+        spec = OpenAPI31Specification(specification)
+        merged = self.options.replace(**options)
+        self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
+
+
+class OpenAPI31App(AsyncApp):
+    """connexion's AsyncApp with the 3.1-capable middleware."""
+
+    def __init__(self, import_name: str, **options: t.Any) -> None:
+        super().__init__(import_name, **options)
+        self.middleware = OpenAPI31Middleware(
+            self._middleware_app, import_name=import_name, **options
+        )
