@@ -392,9 +392,17 @@ def resolve_transition(
 
 
 def count(total: int, fraction: float) -> int:
-    """``floor(total * fraction)`` robust to float error; exactly ``total`` once fraction >= 1."""
+    """``floor(total * fraction)``, exactly ``total`` once ``fraction >= 1``.
+
+    Float error is forgiven: a product within 1e-9 (or 1e-13 relative) of an integer counts as
+    that integer, so ``count(100, 0.29) == 29`` although ``100 * 0.29 == 28.999999999999996``.
+    """
     if fraction >= 1:
         return total
     if not fraction > 0:
         return 0
-    return min(total, math.floor(round(total * fraction, 9)))
+    exact = total * fraction
+    nearest = round(exact)
+    if abs(exact - nearest) <= 1e-9 + 1e-13 * exact:
+        return min(total, nearest)
+    return min(total, math.floor(exact))
