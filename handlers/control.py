@@ -1,0 +1,114 @@
+"""jobmock's control API (`/_mock`, specs/control.yaml): jobs, transitions and the clock, scriptable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobmock.engine import Mock
+from jobmock.lifecycle import Job
+from jobmock.timestamps import rfc3339
+
+# Operations also declare application/problem+json (errors), so connexion needs the type named.
+JSON = {"Content-Type": "application/json"}
+
+
+async def job_resource(mock: Mock, job: Job) -> dict[str, Any]:
+    runtime = mock.runtime(job.api)
+    view = await mock.describe(job.api, job)
+    return {
+        "id": job.id,
+        "api": job.api,
+        "tenant": job.tenant,
+        "scenario": job.scenario,
+        "status": view.status,
+        "terminal": view.snapshot.terminal,
+        "status_path": runtime.status_path(job),
+        "headers": runtime.client_headers(job.tenant),
+        "created_at": rfc3339(job.created_at, 3),
+    }
+
+
+async def list_apis(mock: Mock) -> Any:
+    return [
+        {
+            "name": runtime.name,
+            "title": runtime.spec.title,
+            "prefix": runtime.prefix,
+            "openapi": f"{runtime.prefix}/openapi.json",
+            "docs": f"{runtime.prefix}/ui/",
+        }
+        for runtime in mock.apis.values()
+    ], 200, JSON
+
+
+async def list_scenarios(mock: Mock, api: str) -> Any:
+    fixture = mock.runtime(api).fixture
+    return [
+        {
+            "name": scenario.name,
+            "description": scenario.description,
+            "phases": [{"status": p.status, "seconds": p.seconds} for p in scenario.phases],
+        }
+        for scenario in fixture.scenarios.values()
+    ], 200, JSON
+
+
+async def list_tenants(mock: Mock, api: str) -> Any:
+    fixture = mock.runtime(api).fixture
+    return [{"name": name, "headers": mock.runtime(api).client_headers(name)} for name in fixture.tenants], 200, JSON
+
+
+async def create_job(mock: Mock, api: str, body: dict[str, Any] | None = None) -> Any:
+    body = body or {}
+    job = await mock.create(api, scenario=body.get("scenario"), tenant=body.get("tenant"), fields=body.get("fields"))
+    return await job_resource(mock, job), 201, JSON
+
+
+async def list_jobs(mock: Mock, api: str, tenant: str | None = None) -> Any:
+    return [await job_resource(mock, job) for job in await mock.jobs(api, tenant)], 200, JSON
+
+
+async def get_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002 - the spec names it `id`
+    return await job_resource(mock, await mock.get(api, id)), 200, JSON
+
+
+async def delete_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002
+    await mock.delete(api, id)
+    return None, 204
+
+
+async def transition_job(mock: Mock, api: str, id: str, body: dict[str, Any]) -> Any:  # noqa: A002
+    return await job_resource(mock, await mock.transition(api, id, body["to"])), 200, JSON
+
+
+async def clock_resource(mock: Mock) -> dict[str, Any]:
+    state = await mock.clock()
+    return {"mode": state.mode, "speed": state.speed, "now": rfc3339(await mock.now(), 3)}
+
+
+async def get_clock(mock: Mock) -> Any:
+    return await clock_resource(mock), 200, JSON
+
+
+async def set_clock(mock: Mock, body: dict[str, Any]) -> Any:
+    await mock.change_clock(advance=body.get("advance_seconds"), speed=body.get("speed"), mode=body.get("mode"))
+    return await clock_resource(mock), 200, JSON
+
+
+async def reset(mock: Mock) -> Any:
+    return {"jobs": await mock.reset()}, 200, JSON
+
+
+OPERATIONS = {
+    "list_apis": list_apis,
+    "list_scenarios": list_scenarios,
+    "list_tenants": list_tenants,
+    "create_job": create_job,
+    "list_jobs": list_jobs,
+    "get_job": get_job,
+    "delete_job": delete_job,
+    "transition_job": transition_job,
+    "get_clock": get_clock,
+    "set_clock": set_clock,
+    "reset": reset,
+}

@@ -1,0 +1,125 @@
+"""`create_app(config)`: the one factory behind `jobmock serve`, the tests and `uvicorn --factory`."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from connexion.middleware import ConnexionMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+
+from jobmock import resources
+from jobmock.auth import Credentials, Principal, make_security_map
+from jobmock.binding import ApiContext, resolver_for
+from jobmock.config import Config
+from jobmock.engine import ApiRuntime, Mock
+from jobmock.envelopes import ErrorBoundary, ProblemJson
+from jobmock.errors import ApiError, SpecError
+from jobmock.fixtures import load_fixture
+from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.specs import CONTROL_API, discover, load_spec
+from jobmock.store import open_store
+
+CONTROL_PREFIX = "/_mock"
+
+
+def api_names(config: Config) -> list[str]:
+    available = [p.stem for p in discover(config.specs_dir)]
+    if not config.apis:
+        return available
+    unknown = [name for name in config.apis if name not in available]
+    if unknown:
+        raise SpecError(config.specs_dir, f"unknown API {unknown[0]!r}; available: {', '.join(available)}")
+    return list(config.apis)
+
+
+def load_runtime(name: str, config: Config) -> ApiRuntime:
+    spec = load_spec(config.specs_dir / f"{name}.yaml")
+    fixture = load_fixture(config.fixtures_dir / f"{name}.yaml", api=name)
+    handlers = resources.load_handler_module(name, config.handlers_dir)
+    return ApiRuntime(name=name, spec=spec, fixture=fixture, handlers=handlers, prefix=f"/{name}")
+
+
+def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
+    return {name: load_runtime(name, config) for name in api_names(config)}
+
+
+def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credentials:
+    credentials = Credentials()
+    for runtime in runtimes.values():
+        for tenant in runtime.fixture.tenants.values():
+            for credential in tenant.credentials:
+                principal = Principal(runtime.name, tenant.name, credential.scopes, credential.attributes)
+                credentials.add(credential.value, principal)
+    if config.control_token:
+        credentials.add(config.control_token, Principal(CONTROL_API, "operator"))
+    else:
+        credentials.open_apis.add(CONTROL_API)
+    return credentials
+
+
+def middlewares(config: Config) -> list[Any]:
+    """connexion's stack, minus what this configuration does not use (each layer costs a hop)."""
+    stack = list(ConnexionMiddleware.default_middlewares)
+    if not config.validate_responses:
+        stack.remove(ResponseValidationMiddleware)
+    return stack
+
+
+def create_app(config: Config | None = None) -> OpenAPI31App:
+    config = config or Config()
+    runtimes = load_runtimes(config)
+    mock = Mock(runtimes, open_store(config.store), config.clock, config.speed, config.seed)
+    prefixes = {runtime.prefix: runtime.name for runtime in runtimes.values()}
+    prefixes[CONTROL_PREFIX] = CONTROL_API
+
+    def api_of(request: Any) -> str:
+        path: str = request.url.path
+        for prefix, name in prefixes.items():
+            if path.startswith(prefix + "/") or path == prefix:
+                return name
+        return ""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        await mock.start()
+        yield
+        await mock.store.close()
+
+    cache = ValidatorCache()
+    app = OpenAPI31App(
+        "jobmock",
+        lifespan=lifespan,
+        middlewares=middlewares(config),
+        validator_map=make_validator_map(cache),
+        security_map=make_security_map(credentials_for(runtimes, config), api_of),
+        validate_responses=config.validate_responses,
+        strict_validation=config.strict_validation,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+    for runtime in runtimes.values():
+        app.add_api(
+            runtime.spec.document,
+            base_path=runtime.prefix,
+            name=runtime.name,
+            resolver=resolver_for(runtime.handlers, ApiContext(mock, runtime), runtime.spec.path),
+        )
+    control_spec = load_spec(config.specs_dir / f"{CONTROL_API}.yaml")
+    control_handlers = resources.load_handler_module(CONTROL_API, config.handlers_dir)
+    app.add_api(
+        control_spec.document,
+        base_path=CONTROL_PREFIX,
+        name=CONTROL_API,
+        resolver=resolver_for(control_handlers, mock, control_spec.path),
+    )
+
+    envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
+    envelopes[CONTROL_PREFIX] = ProblemJson()
+    boundary = ErrorBoundary(envelopes)
+    for exc_class in (ApiError, HTTPException, Exception):
+        app.add_error_handler(exc_class, boundary)
+    app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
+    return app

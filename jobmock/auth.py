@@ -1,0 +1,132 @@
+"""Who is calling: credentials from the fixtures, checked by connexion's security middleware.
+
+connexion picks a handler class per security-scheme type from `security_map`; ours extract the
+credential the way the scheme says (bearer token, or an API key in a header, query or cookie) and
+look it up among the API's fixture credentials. Missing or unknown credentials raise
+`Unauthorized`, which the API's own envelope renders.
+"""
+
+from __future__ import annotations
+
+import http.cookies
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from connexion.lifecycle import ConnexionRequest
+from connexion.security import AbstractSecurityHandler
+
+from jobmock.errors import Unauthorized
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller: the tenant it acts for and what it may do."""
+
+    api: str
+    tenant: str
+    scopes: frozenset[str] = frozenset()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+    def token_info(self) -> dict[str, Any]:
+        return {"sub": self.tenant, "principal": self}
+
+
+@dataclass
+class Credentials:
+    """Every API's accepted credentials: credential value -> principal."""
+
+    by_api: dict[str, dict[str, Principal]] = field(default_factory=dict)
+    open_apis: set[str] = field(default_factory=set)  # APIs that accept any caller
+
+    def add(self, credential: str, principal: Principal) -> None:
+        self.by_api.setdefault(principal.api, {})[credential] = principal
+
+    def authenticate(self, api: str, credential: str | None) -> Principal:
+        if api in self.open_apis:
+            return Principal(api=api, tenant="anonymous")
+        if not credential:
+            raise Unauthorized("missing credentials")
+        principal = self.by_api.get(api, {}).get(credential)
+        if principal is None:
+            raise Unauthorized("invalid credentials")
+        return principal
+
+
+Extractor = Callable[[ConnexionRequest], str | None]
+
+
+def bearer_token(request: ConnexionRequest) -> str | None:
+    header = request.headers.get("Authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return ""  # present but not a bearer token: invalid, not missing
+    return token.strip()
+
+
+def api_key(location: str, name: str) -> Extractor:
+    def from_header(request: ConnexionRequest) -> str | None:
+        return request.headers.get(name)
+
+    def from_query(request: ConnexionRequest) -> str | None:
+        return request.query_params.get(name)
+
+    def from_cookie(request: ConnexionRequest) -> str | None:
+        cookie = http.cookies.SimpleCookie(request.headers.get("Cookie", ""))
+        return cookie[name].value if name in cookie else None
+
+    return {"header": from_header, "query": from_query, "cookie": from_cookie}[location]
+
+
+def extractor_for(scheme: Mapping[str, Any]) -> Extractor:
+    if scheme.get("type") == "apiKey":
+        return api_key(scheme["in"], scheme["name"])
+    return bearer_token
+
+
+def make_security_map(
+    credentials: Credentials, api_of: Callable[[ConnexionRequest], str]
+) -> dict[str, type[AbstractSecurityHandler]]:
+    """connexion's `security_map`, checking callers against `credentials`."""
+
+    class FixtureCredentials(AbstractSecurityHandler):
+        def get_fn(
+            self, security_scheme: Mapping[str, Any], required_scopes: Any
+        ) -> Callable[[ConnexionRequest], Awaitable[dict[str, Any]]]:
+            extract = extractor_for(security_scheme)
+
+            async def verify(request: ConnexionRequest) -> dict[str, Any]:
+                return credentials.authenticate(api_of(request), extract(request)).token_info()
+
+            return verify
+
+    return {"bearer": FixtureCredentials, "apiKey": FixtureCredentials}
+
+
+def client_headers(document: Mapping[str, Any], credential: str) -> dict[str, str]:
+    """The headers a client sends to authenticate with `credential`, per the API's security scheme."""
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    for requirement in document.get("security") or _first_operation_security(document):
+        for name in requirement:
+            scheme = schemes.get(name, {})
+            if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+                return {scheme["name"]: credential}
+            if scheme.get("type") == "http" and scheme.get("scheme", "").lower() == "bearer":
+                return {"Authorization": f"Bearer {credential}"}
+    return {"Authorization": f"Bearer {credential}"}
+
+
+def tenant_headers(document: Mapping[str, Any], credential: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Exactly what a client of a tenant sends: its credential, plus headers the API asks for."""
+    return {**client_headers(document, credential), **(extra or {})}
+
+
+def _first_operation_security(document: Mapping[str, Any]) -> list[dict[str, Any]]:
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict) and operation.get("security"):
+                security: list[dict[str, Any]] = operation["security"]
+                return security
+    return []

@@ -1,0 +1,63 @@
+"""How handler modules meet connexion: operationIds resolved to functions bound to their API.
+
+A handler module (`handlers/<api>.py`) exposes `OPERATIONS = {operationId: async function}`; each
+function takes an `ApiContext` first, then the operation's parameters as connexion passes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from connexion.context import context as connexion_context
+from connexion.context import scope as connexion_scope
+from starlette.datastructures import Headers
+from connexion.resolver import Resolver
+
+from jobmock.auth import Principal
+from jobmock.engine import ApiRuntime, JobView, Mock
+from jobmock.errors import SpecError
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    """What a handler needs: the mock, its API and the current caller."""
+
+    mock: Mock
+    api: ApiRuntime
+
+    @property
+    def name(self) -> str:
+        return self.api.name
+
+    def principal(self) -> Principal:
+        principal: Principal = connexion_context["token_info"]["principal"]
+        return principal
+
+    def header(self, name: str) -> str | None:
+        value: str | None = Headers(scope=connexion_scope).get(name)
+        return value
+
+    async def view(self, job_id: str, *, poll: bool = True) -> JobView:
+        """The caller's job as it looks now (another tenant's job is not found)."""
+        return await self.mock.view(self.api.name, job_id, self.principal().tenant, poll=poll)
+
+
+def resolver_for(module: Any, bound: Any, spec_path: Any) -> Resolver:
+    """connexion resolver: operationId -> `module.OPERATIONS[operationId]` with `bound` as first argument."""
+    operations: dict[str, Callable[..., Any]] = getattr(module, "OPERATIONS", {})
+
+    def resolve(operation_id: str) -> Callable[..., Any]:
+        try:
+            function = operations[operation_id]
+        except KeyError:
+            raise SpecError(
+                spec_path, f"operation {operation_id!r} has no handler in {module.__file__} (OPERATIONS)"
+            ) from None
+        bound_function = functools.partial(function, bound)
+        functools.update_wrapper(bound_function, function)
+        return bound_function
+
+    return Resolver(function_resolver=resolve)

@@ -1,0 +1,82 @@
+"""`jobmock serve | validate | contract`: parse options into a Config, call the library, print.
+
+Errors in input files (SourceError) and bad usage exit 2 with one line naming the file, the line
+and the problem; a failed check exits 1. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from jobmock.config import Config
+from jobmock.errors import SourceError
+
+
+class JobmockGroup(click.Group):
+    """Turns jobmock's own errors into one-line messages with exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SourceError as exc:
+            click.echo(f"jobmock: {exc}", err=True)
+            for note in exc.notes:
+                click.echo(f"  {note}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=JobmockGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jobmock")
+def main() -> None:
+    """jobmock: an OpenAPI-first contract and mock server for asynchronous import-job APIs."""
+
+
+def _dir(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--clock", "clock_mode", type=click.Choice(["real", "manual", "poll"]), default="real",
+              show_default=True, help="real: time flows; manual: moves only through /_mock/clock; "
+              "poll: each status poll moves a job one phase.")
+@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Run lifecycles N times faster (real and poll clocks).")
+@click.option("--api", "apis", multiple=True, metavar="NAME", help="Serve only this API (repeatable).")
+@click.option("--specs", "specs_dir", type=click.Path(file_okay=False, exists=True), help="Specs folder.")
+@click.option("--fixtures", "fixtures_dir", type=click.Path(file_okay=False, exists=True),
+              help="Fixtures folder (tenants, credentials, scenarios, jobs).")
+@click.option("--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated ids and values.")
+@click.option("--validate-responses", is_flag=True, help="Check every response against the spec (slower).")
+def serve(**options: Any) -> None:
+    """Serve every API's mock, the control API (/_mock) and the docs."""
+    import uvicorn
+
+    from jobmock.app import create_app
+    from jobmock.banner import banner
+
+    config = Config(
+        host=options["host"],
+        port=options["port"],
+        clock=options["clock_mode"],
+        speed=options["speed"],
+        apis=tuple(options["apis"]),
+        control_token=options["control_token"],
+        seed=options["seed"],
+        validate_responses=options["validate_responses"],
+    )
+    overrides = {k: _dir(options[k]) for k in ("specs_dir", "fixtures_dir") if options[k]}
+    config = config.replace(**overrides)
+    app = create_app(config)
+    click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,73 @@
+"""Does a response match what the served spec declares for its status code?
+
+Used by the tests, `jobmock validate` (every scenario phase renders a valid body) and the contract
+suite's coverage. Schemas are checked with JSON Schema 2020-12 (3.1) with `$ref`s resolved against
+the whole document through `referencing`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+DOCUMENT_URI = "urn:jobmock:served-spec"
+
+
+class ResponseChecker:
+    """Checks bodies against one served document's response schemas (validators built once)."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        self.document = document
+        resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
+        self.registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
+        self._validators: dict[tuple[str, str, str, str], Draft202012Validator | None] = {}
+
+    def declared(self, path: str, method: str) -> dict[str, Any]:
+        responses: dict[str, Any] = self.document["paths"][path][method.lower()].get("responses", {})
+        return responses
+
+    def response_for(self, path: str, method: str, status: int) -> tuple[str, dict[str, Any]] | None:
+        """The declared response for `status` (exact code, then `4XX`, then `default`)."""
+        responses = self.declared(path, method)
+        for key in (str(status), f"{str(status)[0]}XX", "default"):
+            if key in responses:
+                return key, responses[key]
+        return None
+
+    def validator(self, path: str, method: str, status: int, media_type: str = "application/json") -> Draft202012Validator | None:
+        found = self.response_for(path, method, status)
+        if found is None:
+            raise LookupError(f"{method.upper()} {path} declares no response for {status}")
+        key, _ = found
+        cache_key = (path, method.lower(), key, media_type)
+        if cache_key not in self._validators:
+            pointer = "/".join(
+                p.replace("~", "~0").replace("/", "~1")
+                for p in ("paths", path, method.lower(), "responses", key, "content", media_type, "schema")
+            )
+            content = found[1].get("content", {})
+            if media_type not in content or "schema" not in content[media_type]:
+                self._validators[cache_key] = None
+            else:
+                schema = {"$ref": f"{DOCUMENT_URI}#/{pointer}"}
+                self._validators[cache_key] = Draft202012Validator(
+                    schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+                )
+        return self._validators[cache_key]
+
+    def errors(self, path: str, method: str, status: int, body: Any, media_type: str = "application/json") -> list[str]:
+        """Messages for every way `body` breaks the declared schema (empty when it conforms)."""
+        try:
+            validator = self.validator(path, method, status, media_type)
+        except LookupError as exc:
+            return [str(exc)]
+        if validator is None:
+            return [] if body in (None, b"", "") else [f"{status} declares no {media_type} body"]
+        return [
+            f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}"
+            for e in validator.iter_errors(body)
+        ]

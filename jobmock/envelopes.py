@@ -1,0 +1,155 @@
+"""Error envelopes: how each API shapes its error bodies, and the one boundary that renders them.
+
+Every API declares its envelope once (generic ones here, vendor-specific ones in `handlers/<api>.py`);
+`ErrorBoundary` is registered as connexion's error handler, translates third-party exceptions
+(connexion problems, Starlette HTTP errors, anything unexpected) into `ApiError`, finds the API from
+the request path and lets that API's envelope render the body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any, Protocol
+
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from jobmock.errors import (
+    ApiError,
+    InternalError,
+    InvalidBody,
+    InvalidParameter,
+    MethodNotAllowed,
+    NotFound,
+    UnsupportedMediaType,
+    error_for_status,
+)
+
+logger = logging.getLogger("jobmock")
+
+
+@dataclass(frozen=True)
+class ErrorReply:
+    status: int
+    body: Any
+    media_type: str = "application/json"
+    headers: Mapping[str, str] | None = None
+
+
+class Envelope(Protocol):
+    """Turns an ApiError into the status code and body this API really answers with."""
+
+    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply: ...
+
+
+def reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+class ProblemJson:
+    """RFC 9457 problem details (jobmock's own control API)."""
+
+    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        body: dict[str, Any] = {
+            "type": f"https://jobmock.dev/problems/{error.slug.replace('_', '-')}",
+            "title": reason(error.status),
+            "status": error.status,
+            "detail": error.message,
+        }
+        if isinstance(error, InvalidParameter):
+            body["detail"] = f"{error.name}: {error.reason}"
+        elif isinstance(error, InvalidBody):
+            body["detail"] = error.reason
+        return ErrorReply(error.status, body, "application/problem+json")
+
+
+PYDANTIC_TYPES = {
+    ("format", "uuid"): ("uuid_parsing", "Input should be a valid UUID"),
+    ("type", "integer"): ("int_parsing", "Input should be a valid integer, unable to parse string as an integer"),
+    ("required", None): ("missing", "Field required"),
+}
+
+
+class FastApiDetail:
+    """FastAPI's shapes: `{"detail": [...]}` (422) for validation errors, `{"detail": msg}` otherwise."""
+
+    def __init__(self, messages: Mapping[int, str] | None = None) -> None:
+        self.messages = dict(messages or {})
+
+    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        if isinstance(error, InvalidParameter):
+            return ErrorReply(422, {"detail": [self.parameter_item(error)]})
+        if isinstance(error, InvalidBody):
+            item = {"type": "value_error", "loc": ["body", *error.path], "msg": error.reason, "input": None}
+            return ErrorReply(422, {"detail": [item]})
+        message = self.messages.get(error.status, error.message)
+        return ErrorReply(error.status, {"detail": message}, headers=error.headers or None)
+
+    @staticmethod
+    def parameter_item(error: InvalidParameter) -> dict[str, Any]:
+        kind = "format" if error.keyword == "format" else error.keyword
+        detail = None
+        for (keyword, value), found in PYDANTIC_TYPES.items():
+            if kind == keyword and (value is None or value in error.reason or keyword == "format"):
+                detail = found
+                break
+        type_, msg = detail or ("value_error", error.reason)
+        item: dict[str, Any] = {"type": type_, "loc": [error.location, error.name], "msg": msg}
+        if error.value is not None:
+            item["input"] = error.value
+        return item
+
+
+def translate(exc: BaseException) -> ApiError:
+    """Any exception as an ApiError: third-party errors are translated here, where they enter."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ProblemException):
+        if exc.status == 415:
+            return UnsupportedMediaType(str(exc.detail or "unsupported media type"))
+        if exc.status >= 500:
+            logger.error("server error: %s", exc.detail)
+        return error_for_status(exc.status, str(exc.detail or exc.title or reason(exc.status)))
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 404:
+            return NotFound("not found")
+        if exc.status_code == 405:
+            return MethodNotAllowed("method not allowed")
+        return error_for_status(exc.status_code, str(exc.detail))
+    logger.error("unexpected error", exc_info=exc)
+    return InternalError("an unexpected error occurred")
+
+
+class ErrorBoundary:
+    """connexion error handler: picks the envelope by the API whose prefix the path is under."""
+
+    def __init__(self, envelopes: Mapping[str, Envelope], fallback: Envelope | None = None) -> None:
+        # longest prefix first, so "/_mock" is not shadowed by "/"
+        self.envelopes = sorted(envelopes.items(), key=lambda item: -len(item[0]))
+        self.fallback = fallback or ProblemJson()
+
+    def envelope_for(self, path: str) -> Envelope:
+        for prefix, envelope in self.envelopes:
+            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+                return envelope
+        return self.fallback
+
+    async def __call__(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        error = translate(exc)
+        reply = self.envelope_for(request.url.path).render(error, request)
+        headers = {**error.headers, **(reply.headers or {})}
+        return ConnexionResponse(
+            status_code=reply.status,
+            mimetype=reply.media_type,
+            content_type=reply.media_type,
+            body=json.dumps(reply.body),
+            headers=headers,
+        )

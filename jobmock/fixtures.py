@@ -1,0 +1,243 @@
+"""Fixture files: each API's tenants, credentials, lifecycle scenarios and seed jobs, as data.
+
+`fixtures/<api>.yaml` is written in the API's own vocabulary (its status values, its field names).
+The file is checked against `FIXTURE_SCHEMA` and then for meaning (scenario statuses belong to the
+API, jobs name known tenants and scenarios); every problem is a FixtureError with file and line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from jobmock.errors import FixtureError
+from jobmock.lifecycle import Phase, Scenario, ScenarioError, StatusModel, check_scenario
+from jobmock.yamlsource import SourceMap, load_yaml
+
+_NAME = {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}
+
+FIXTURE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["api", "statuses", "tenants", "scenarios"],
+    "properties": {
+        "api": _NAME,
+        "description": {"type": "string"},
+        "statuses": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["order", "terminal"],
+            "properties": {
+                "order": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+                "terminal": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+            },
+        },
+        "default_scenario": {"type": "string"},
+        "tenants": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "credentials"],
+                "properties": {
+                    "name": _NAME,
+                    "description": {"type": "string"},
+                    "credentials": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["value"],
+                            "properties": {
+                                "value": {"type": "string", "minLength": 1},
+                                "scopes": {"type": "array", "items": {"type": "string"}},
+                                "description": {"type": "string"},
+                                "attributes": {"type": "object"},
+                            },
+                        },
+                    },
+                    "data": {"type": "object"},
+                },
+            },
+        },
+        "scenarios": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "phases"],
+                "properties": {
+                    "name": _NAME,
+                    "description": {"type": "string"},
+                    "phases": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["status"],
+                            "properties": {
+                                "status": {"type": "string"},
+                                "seconds": {"type": "number", "exclusiveMinimum": 0},
+                                "progress": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                                },
+                            },
+                        },
+                    },
+                    "fields": {"type": "object"},
+                },
+            },
+        },
+        "jobs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "tenant", "scenario"],
+                "properties": {
+                    "id": {"type": ["string", "integer"]},
+                    "tenant": {"type": "string"},
+                    "scenario": {"type": "string"},
+                    "age": {"type": "number", "minimum": 0},
+                    "fields": {"type": "object"},
+                    "description": {"type": "string"},
+                },
+            },
+        },
+        "defaults": {"type": "object"},
+    },
+}
+
+_VALIDATOR = Draft202012Validator(FIXTURE_SCHEMA)
+
+
+@dataclass(frozen=True)
+class Credential:
+    value: str
+    scopes: frozenset[str] = frozenset()
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Tenant:
+    name: str
+    credentials: tuple[Credential, ...]
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeedJob:
+    id: str
+    tenant: str
+    scenario: str
+    age: float  # seconds the job has been running when the server starts
+    fields: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """One API's fixture file, checked."""
+
+    api: str
+    path: Path
+    statuses: StatusModel
+    tenants: Mapping[str, Tenant]
+    scenarios: Mapping[str, Scenario]
+    scenario_fields: Mapping[str, Mapping[str, Any]]  # per scenario: fields new jobs start with
+    default_scenario: str
+    jobs: tuple[SeedJob, ...]
+    defaults: Mapping[str, Any]
+    source: SourceMap
+
+    def tenant(self, name: str | None) -> Tenant:
+        return self.tenants[name] if name else next(iter(self.tenants.values()))
+
+
+def load_fixture(path: Path, api: str | None = None) -> Fixture:
+    loaded = load_yaml(path, FixtureError)
+    data, source = loaded.data, loaded.source
+    if not isinstance(data, dict):
+        raise source.error((), "a fixture file must be a mapping", FixtureError)
+    errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: len(list(e.absolute_path)))
+    if errors:
+        error = errors[-1] if errors[-1].validator != "additionalProperties" else errors[0]
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise source.error(tuple(error.absolute_path), f"{where}: {error.message}", FixtureError)
+    if api is not None and data["api"] != api:
+        raise source.error(("api",), f"api is {data['api']!r}, expected {api!r}", FixtureError)
+
+    statuses = StatusModel(order=tuple(data["statuses"]["order"]), terminal=tuple(data["statuses"]["terminal"]))
+    tenants: dict[str, Tenant] = {}
+    seen_credentials: dict[str, str] = {}
+    for index, raw in enumerate(data["tenants"]):
+        if raw["name"] in tenants:
+            raise source.error(("tenants", index, "name"), f"duplicate tenant {raw['name']!r}", FixtureError)
+        creds = []
+        for c_index, c in enumerate(raw["credentials"]):
+            if c["value"] in seen_credentials:
+                raise source.error(
+                    ("tenants", index, "credentials", c_index, "value"),
+                    f"credential already belongs to tenant {seen_credentials[c['value']]!r}",
+                    FixtureError,
+                )
+            seen_credentials[c["value"]] = raw["name"]
+            creds.append(Credential(c["value"], frozenset(c.get("scopes", ())), c.get("attributes", {})))
+        tenants[raw["name"]] = Tenant(raw["name"], tuple(creds), raw.get("data", {}))
+
+    scenarios: dict[str, Scenario] = {}
+    scenario_fields: dict[str, Mapping[str, Any]] = {}
+    for index, raw in enumerate(data["scenarios"]):
+        where = ("scenarios", index)
+        if raw["name"] in scenarios:
+            raise source.error((*where, "name"), f"duplicate scenario {raw['name']!r}", FixtureError)
+        phases = tuple(
+            Phase(p["status"], p.get("seconds"), p.get("progress", {})) for p in raw["phases"]
+        )
+        try:
+            scenario = Scenario(raw["name"], phases, raw.get("description", ""))
+            check_scenario(scenario, statuses)
+        except (ScenarioError, LookupError) as exc:
+            raise source.error(where, f"scenario {raw['name']!r}: {exc}", FixtureError) from None
+        scenarios[raw["name"]] = scenario
+        scenario_fields[raw["name"]] = raw.get("fields", {})
+
+    default = data.get("default_scenario") or next(iter(scenarios))
+    if default not in scenarios:
+        raise source.error(("default_scenario",), f"unknown scenario {default!r}", FixtureError)
+
+    jobs = []
+    ids: set[str] = set()
+    for index, raw in enumerate(data.get("jobs", ())):
+        where = ("jobs", index)
+        if raw["tenant"] not in tenants:
+            raise source.error((*where, "tenant"), f"unknown tenant {raw['tenant']!r}", FixtureError)
+        if raw["scenario"] not in scenarios:
+            raise source.error((*where, "scenario"), f"unknown scenario {raw['scenario']!r}", FixtureError)
+        job_id = str(raw["id"])
+        if job_id in ids:
+            raise source.error((*where, "id"), f"duplicate job id {job_id!r}", FixtureError)
+        ids.add(job_id)
+        jobs.append(SeedJob(job_id, raw["tenant"], raw["scenario"], float(raw.get("age", 0)), raw.get("fields", {})))
+
+    return Fixture(
+        api=data["api"],
+        path=path,
+        statuses=statuses,
+        tenants=tenants,
+        scenarios=scenarios,
+        scenario_fields=scenario_fields,
+        default_scenario=default,
+        jobs=tuple(jobs),
+        defaults=data.get("defaults", {}),
+        source=source,
+    )

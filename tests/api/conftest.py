@@ -1,0 +1,74 @@
+"""In-process clients for the served APIs: manual clock, so every phase is reached deterministically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from jobmock.app import create_app
+from jobmock.config import Config
+from jobmock.conformance import ResponseChecker
+
+
+class MockClient:
+    """A test client plus the control-API moves tests need."""
+
+    def __init__(self, client: TestClient, app: Any) -> None:
+        self.http = client
+        self.app = app
+        self._checkers: dict[str, ResponseChecker] = {}
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.http.get(url, **kwargs)
+
+    def create(self, api: str, **body: Any) -> dict[str, Any]:
+        response = self.http.post(f"/_mock/apis/{api}/jobs", json=body)
+        assert response.status_code == 201, response.text
+        job: dict[str, Any] = response.json()
+        return job
+
+    def advance(self, seconds: float) -> None:
+        response = self.http.post("/_mock/clock", json={"advance_seconds": seconds})
+        assert response.status_code == 200, response.text
+
+    def move(self, api: str, job_id: str, to: str = "next") -> Any:
+        return self.http.post(f"/_mock/apis/{api}/jobs/{job_id}/transitions", json={"to": to})
+
+    def tenant_headers(self, api: str, tenant: str) -> dict[str, str]:
+        tenants = {
+            t["name"]: t["headers"] for t in self.http.get(f"/_mock/apis/{api}/tenants").json()
+        }
+        headers: dict[str, str] = tenants[tenant]
+        return headers
+
+    def checker(self, api: str) -> ResponseChecker:
+        if api not in self._checkers:
+            self._checkers[api] = ResponseChecker(self.app.mock.apis[api].spec.document)
+        return self._checkers[api]
+
+    def assert_conforms(self, api: str, path_template: str, method: str, response: Any) -> None:
+        """The response validates against what the served spec declares for its status code."""
+        errors = self.checker(api).errors(
+            path_template, method, response.status_code, response.json()
+        )
+        assert not errors, f"{response.status_code} {response.text}\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def client_for() -> Iterator[Callable[..., MockClient]]:
+    """`client_for("matcher", ...)`: a started mock serving those APIs on a manual clock."""
+    opened: list[TestClient] = []
+
+    def make(*apis: str, **options: Any) -> MockClient:
+        app = create_app(Config(apis=apis, **{"clock": "manual", **options}))
+        client = TestClient(app)
+        client.__enter__()
+        opened.append(client)
+        return MockClient(client, app)
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
