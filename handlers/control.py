@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.lifecycle import ConnexionResponse
+
 from jobmock.engine import Mock
 from jobmock.lifecycle import Job
 from jobmock.timestamps import rfc3339
@@ -74,7 +76,7 @@ async def get_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002 - the spe
 
 async def delete_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002
     await mock.delete(api, id)
-    return None, 204
+    return ConnexionResponse(status_code=204)  # no body, so no Content-Type
 
 
 async def transition_job(mock: Mock, api: str, id: str, body: dict[str, Any]) -> Any:  # noqa: A002

@@ -24,38 +24,45 @@ class ResponseChecker:
         self.document = document
         resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
-        self._validators: dict[tuple[str, str, str, str], Draft202012Validator | None] = {}
+        self._validators: dict[tuple[str, ...], Draft202012Validator | None] = {}
 
     def declared(self, path: str, method: str) -> dict[str, Any]:
         responses: dict[str, Any] = self.document["paths"][path][method.lower()].get("responses", {})
         return responses
 
-    def response_for(self, path: str, method: str, status: int) -> tuple[str, dict[str, Any]] | None:
-        """The declared response for `status` (exact code, then `4XX`, then `default`)."""
+    def deref(self, pointer: tuple[str, ...], node: Any) -> tuple[tuple[str, ...], Any]:
+        """Follow local `$ref`s (`#/components/responses/...`): the object and where it lives."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+            pointer = tuple(p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/"))
+            node = self.document
+            for part in pointer:
+                node = node[part]
+        return pointer, node
+
+    def response_for(self, path: str, method: str, status: int) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+        """Where the declared response for `status` is (exact code, then `4XX`, then `default`)."""
         responses = self.declared(path, method)
         for key in (str(status), f"{str(status)[0]}XX", "default"):
             if key in responses:
-                return key, responses[key]
+                return self.deref(("paths", path, method.lower(), "responses", key), responses[key])
         return None
 
     def validator(self, path: str, method: str, status: int, media_type: str = "application/json") -> Draft202012Validator | None:
         found = self.response_for(path, method, status)
         if found is None:
             raise LookupError(f"{method.upper()} {path} declares no response for {status}")
-        key, _ = found
-        cache_key = (path, method.lower(), key, media_type)
+        pointer, response = found
+        cache_key = (*pointer, media_type)
         if cache_key not in self._validators:
-            pointer = "/".join(
-                p.replace("~", "~0").replace("/", "~1")
-                for p in ("paths", path, method.lower(), "responses", key, "content", media_type, "schema")
-            )
-            content = found[1].get("content", {})
+            content = response.get("content", {})
             if media_type not in content or "schema" not in content[media_type]:
                 self._validators[cache_key] = None
             else:
-                schema = {"$ref": f"{DOCUMENT_URI}#/{pointer}"}
+                location = "/".join(p.replace("~", "~0").replace("/", "~1") for p in (*pointer, "content", media_type, "schema"))
                 self._validators[cache_key] = Draft202012Validator(
-                    schema, registry=self.registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+                    {"$ref": f"{DOCUMENT_URI}#/{location}"},
+                    registry=self.registry,
+                    format_checker=Draft202012Validator.FORMAT_CHECKER,
                 )
         return self._validators[cache_key]
 

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from jobmock import clock as clocks
-from jobmock.errors import Conflict, NotFound, Unprocessable
+from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures import Fixture, Tenant
 from jobmock.lifecycle import Job, Scenario, Snapshot, TransitionRefused, UnknownStatus, render, resolve_transition
 from jobmock.specs import ServedSpec
@@ -112,7 +112,7 @@ class Mock:
             if mode is not None:
                 state = clocks.with_mode(state, mode, wall)
         except clocks.ClockError as exc:
-            raise Unprocessable(str(exc), slug="invalid_clock") from None
+            raise BadRequest(str(exc), slug="invalid_clock") from None
         await self.store.set_clock(state)
         return state
 

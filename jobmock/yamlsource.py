@@ -69,6 +69,16 @@ def _plain(node: Any, path: Pointer, positions: dict[Pointer, tuple[int, int]]) 
                 pass
             items.append(_plain(value, child, positions))
         return items
+    return _scalar(node)
+
+
+def _scalar(node: Any) -> Any:
+    """ruamel's scalar subclasses (folded strings, ScalarFloat…) as the plain Python values."""
+    if isinstance(node, bool) or node is None:
+        return bool(node) if node is not None else None
+    for plain in (str, int, float):
+        if isinstance(node, plain) and type(node) is not plain:
+            return plain(node)
     return node
 
 
