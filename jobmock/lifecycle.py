@@ -91,8 +91,8 @@ class Scenario:
     """Every counter the scenario drives, in order of first mention."""
     offsets: tuple[float, ...] = field(init=False, compare=False, repr=False)
     """Natural start of each phase, in seconds after the scenario starts."""
-    _entry: tuple[tuple[float, ...], ...] = field(init=False, compare=False, repr=False)
-    _end: tuple[tuple[float, ...], ...] = field(init=False, compare=False, repr=False)
+    _entry_levels: tuple[tuple[float, ...], ...] = field(init=False, compare=False, repr=False)
+    _end_levels: tuple[tuple[float, ...], ...] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         phases = tuple(self.phases)
@@ -127,8 +127,8 @@ class Scenario:
             clock += phase.seconds or 0.0
         object.__setattr__(self, "counters", tuple(names))
         object.__setattr__(self, "offsets", tuple(offsets))
-        object.__setattr__(self, "_entry", tuple(entry))
-        object.__setattr__(self, "_end", tuple(end))
+        object.__setattr__(self, "_entry_levels", tuple(entry))
+        object.__setattr__(self, "_end_levels", tuple(end))
 
     @classmethod
     def build(
@@ -322,7 +322,7 @@ class _Walk:
     def counters(self, t: float) -> tuple[float, ...]:
         if self.idx is None:
             return self.frozen
-        entry, end = self.scenario._entry[self.idx], self.scenario._end[self.idx]
+        entry, end = self.scenario._entry_levels[self.idx], self.scenario._end_levels[self.idx]
         f = self.fraction(t)
         if f >= 1.0:
             return end
