@@ -176,7 +176,10 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
     if api is not None and data["api"] != api:
         raise source.error(("api",), f"api is {data['api']!r}, expected {api!r}", FixtureError)
 
-    statuses = StatusModel(order=tuple(data["statuses"]["order"]), terminal=tuple(data["statuses"]["terminal"]))
+    try:
+        statuses = StatusModel(order=tuple(data["statuses"]["order"]), terminal=tuple(data["statuses"]["terminal"]))
+    except ScenarioError as exc:
+        raise source.error(("statuses",), str(exc), FixtureError) from None
     tenants: dict[str, Tenant] = {}
     seen_credentials: dict[str, str] = {}
     for index, raw in enumerate(data["tenants"]):
@@ -207,7 +210,8 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
             scenario = Scenario(raw["name"], phases, raw.get("description", ""))
             check_scenario(scenario, statuses)
         except (ScenarioError, LookupError) as exc:
-            raise source.error(where, f"scenario {raw['name']!r}: {exc}", FixtureError) from None
+            message = str(exc) if str(exc).startswith("scenario") else f"scenario {raw['name']!r}: {exc}"
+            raise source.error(where, message, FixtureError) from None
         scenarios[raw["name"]] = scenario
         scenario_fields[raw["name"]] = raw.get("fields", {})
 

@@ -96,8 +96,31 @@ def validate_document(document: dict[str, Any], source: SourceMap) -> None:
         raise source.error(path, f"invalid OpenAPI document: {error.message}", SpecError)
 
 
+def _file_state(path: Path) -> tuple[str, int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+_LOADED: dict[tuple[object, ...], ServedSpec] = {}
+
+
 def load_spec(path: Path, *, name: str | None = None, validate: bool = True) -> ServedSpec:
-    """The served document for the spec at `path`: the file plus the overlay beside it."""
+    """The served document for the spec at `path`: the file plus the overlay beside it.
+
+    Loaded documents are shared (treat them as read-only) until either file changes on disk.
+    """
+    key = (_file_state(path), _file_state(overlay_path_for(path)), name, validate)
+    if key[0] is not None and key in _LOADED:
+        return _LOADED[key]
+    spec = _load_spec(path, name=name, validate=validate)
+    _LOADED[key] = spec
+    return spec
+
+
+def _load_spec(path: Path, *, name: str | None, validate: bool) -> ServedSpec:
     loaded = load_yaml(path, SpecError)
     if not isinstance(loaded.data, dict):
         raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
