@@ -123,3 +123,12 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         app.add_error_handler(exc_class, boundary)
     app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
     return app
+
+
+def request_once(app: Any, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """Answer one GET in-process (lifespan included): `jobmock serve --get PATH`."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client:
+        response = client.get(path, headers=headers or {})
+        return response.status_code, response.text

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from jobmock.clock import CLOCK_MODES
 from jobmock.config import Config
 from jobmock.errors import SourceError
 
@@ -39,10 +40,20 @@ def _dir(value: str | None) -> Path | None:
     return Path(value) if value else None
 
 
+def _headers(values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value!r} is not 'Name: value'", param_hint="--header")
+        headers[name.strip()] = content.strip()
+    return headers
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--clock", "clock_mode", type=click.Choice(["real", "manual", "poll"]), default="real",
+@click.option("--clock", "clock_mode", type=click.Choice(sorted(CLOCK_MODES)), default="real",
               show_default=True, help="real: time flows; manual: moves only through /_mock/clock; "
               "poll: each status poll moves a job one phase.")
 @click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
@@ -54,6 +65,9 @@ def _dir(value: str | None) -> Path | None:
 @click.option("--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated ids and values.")
 @click.option("--validate-responses", is_flag=True, help="Check every response against the spec (slower).")
+@click.option("--get", "get_path", metavar="PATH",
+              help="Answer one GET request in-process, print the body and exit (1 if not 2xx).")
+@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Header for --get.")
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
     import uvicorn
@@ -73,7 +87,14 @@ def serve(**options: Any) -> None:
     )
     overrides = {k: _dir(options[k]) for k in ("specs_dir", "fixtures_dir") if options[k]}
     config = config.replace(**overrides)
+    headers = _headers(options["headers"])
     app = create_app(config)
+    if options["get_path"]:
+        from jobmock.app import request_once
+
+        status, body = request_once(app, options["get_path"], headers)
+        click.echo(body)
+        sys.exit(0 if 200 <= status < 300 else 1)
     click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
 
