@@ -12,12 +12,18 @@ connexion 3.3 checks documents against the 3.0 meta-schema and validates with JS
 
 from __future__ import annotations
 
+import functools
 import json
 import typing as t
 from collections.abc import Iterator
 
 import jsonschema
 from connexion import AsyncApp
+from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
+from connexion.context import receive as context_receive
+from connexion.context import scope as context_scope
+from connexion.datastructures import MediaTypeDict
+from connexion.decorators.main import StarletteDecorator
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
@@ -29,7 +35,6 @@ from connexion.validators import (
     MultiPartFormDataValidator,
     ParameterValidator,
 )
-from connexion.datastructures import MediaTypeDict
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -237,11 +242,43 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
 
 
+class DecorateOnce(StarletteDecorator):
+    """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
+
+    def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        decorated = self.decorate(function)  # connexion redoes this (signature inspection included) per request
+
+        @functools.wraps(function)
+        async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            request = self.framework.get_request(uri_parser=self.uri_parser, scope=context_scope, receive=context_receive)
+            return await decorated(request)
+
+        return wrapper
+
+
+class DecoratedOnceOperation(AsyncOperation):
+    @functools.cached_property
+    def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
+        return DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+
+
+class DecoratedOnceApi(AsyncApi):
+    def make_operation(self, operation: t.Any) -> AsyncOperation:
+        return DecoratedOnceOperation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+
+
+class DecoratedOnceASGIApp(AsyncASGIApp):
+    api_cls = DecoratedOnceApi
+
+
 class OpenAPI31App(AsyncApp):
-    """connexion's AsyncApp with the 3.1-capable middleware."""
+    """connexion's AsyncApp with the 3.1-capable middleware and handlers decorated once."""
 
     def __init__(self, import_name: str, **options: t.Any) -> None:
         super().__init__(import_name, **options)
+        self._middleware_app = DecoratedOnceASGIApp()
         self.middleware = OpenAPI31Middleware(
             self._middleware_app, import_name=import_name, **options
         )
