@@ -55,9 +55,7 @@ class ClaretEnvelope:
     """Claret's documented 422 for missing jobs; Laravel's `{"message"}` shapes for the rest."""
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        if isinstance(error, InvalidParameter | Unprocessable) or (
-            isinstance(error, NotFound) and STATUS_ROUTE.match(request.url.path)
-        ):
+        if isinstance(error, InvalidParameter | Unprocessable):
             return ErrorReply(422, NOT_FOUND_BODY)
         if isinstance(error, Unauthorized):
             return ErrorReply(401, {"message": "Unauthenticated."})

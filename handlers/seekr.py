@@ -2,7 +2,7 @@
 
 Facts (apis.md §4): the API key goes in `Authorization` WITHOUT `Bearer` (so `Bearer <key>` is an
 unknown key); the id is a plain string (no format, so a malformed id is simply not found); ids are
-`ij-<uuid>` (job), `ijf-<uuid>` (record), `md-file-<uuid>` (converted file); timestamps carry
+`ij-<uuid>` (job), `ijf-<uuid>` (record); timestamps carry
 microseconds; `method` defaults to "best" (the docs also show "speed-optimized"); job statuses are
 queued|running|completed|failed. 401/404 bodies are FastAPI's `{"detail": ...}` (inferred, see
 specs/seekr.overlay.yaml).
@@ -23,8 +23,8 @@ Invented (Seekr does not document it; apis.md "Gaps"):
   converting (the status moves forward only, and matches the lifecycle snapshot).
 - `output_files` grows as records complete (a completed record's converted file exists at once;
   a failed job still lists what did convert). `worker_id`/`metaflow_job_id` stay on a finished
-  record (the row keeps who handled it). Note: apis.md's doc example lists the record's
-  `alignment_file_id` in `output_files`; we list `md-file-<uuid>` converted-file ids instead.
+  record (the row keeps who handled it). As in SeekrFlow's example (apis.md §4 [DOC K3]),
+  `output_files` lists the completed records' `alignment_file_id`s.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def render(view: JobView) -> dict[str, Any]:
         processing_at = min(run_start + start * seconds, end)
         finished_at = rfc3339(min(run_start + stop * seconds, end), 6)
         if state == "completed":
-            outputs.append(derived_id("md-file-", record_id))
+            outputs.append(file["id"])
         records.append(
             {
                 "record_id": record_id,

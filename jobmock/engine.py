@@ -131,7 +131,11 @@ class Mock:
     async def seed_jobs(self, api: ApiRuntime) -> int:
         t = await self.now()
         for seed in api.fixture.jobs:
-            fields = {**api.fixture.scenario_fields.get(seed.scenario, {}), **seed.fields}
+            fields = {
+                **api.fixture.defaults.get("fields", {}),
+                **api.fixture.scenario_fields.get(seed.scenario, {}),
+                **seed.fields,
+            }
             await self.store.put(Job(api.name, seed.id, seed.tenant, seed.scenario, t - seed.age, fields))
         return len(api.fixture.jobs)
 

@@ -27,6 +27,7 @@ from connexion.decorators.main import StarletteDecorator
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
+from connexion.operations import OpenAPIOperation
 from connexion.spec import OpenAPISpecification
 from connexion.validators import (
     FormDataValidator,
@@ -115,7 +116,8 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                                 keyword="required",
                             )
                         continue
-                    error = first_error(cache.get(param.get(ORIGINAL_SCHEMA) or param.get("schema", {})), value)
+                    schema = param.get(ORIGINAL_SCHEMA) or param.get("schema", {})
+                    error = first_error(cache.get(schema), value)
                     if error is not None:
                         raise InvalidParameter(
                             location, param["name"], value, error.message,
@@ -136,7 +138,8 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
             try:
                 return json.loads(raw.decode(self._encoding))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise InvalidBody(f"request body is not valid JSON: {exc}", keyword="json") from None
+                message = f"request body is not valid JSON: {exc}"
+                raise InvalidBody(message, keyword="json") from None
 
         def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
             if body is None:
@@ -184,6 +187,15 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
 ORIGINAL_SCHEMA = "x-jobmock-schema"
 
 
+class OpenAPI31Operation(OpenAPIOperation):
+    """Routes every path parameter as a plain segment, so a malformed value reaches security and
+    then validation (which names it), instead of failing the route match as an unknown path."""
+
+    def get_path_parameter_types(self) -> dict[str, str | None]:
+        types: dict[str, str | None] = super().get_path_parameter_types()
+        return {name: ("path" if kind == "path" else None) for name, kind in types.items()}
+
+
 class OpenAPI31Specification(OpenAPISpecification):
     """A 3.0 or 3.1 document, already validated by openapi-spec-validator when it was loaded.
 
@@ -191,6 +203,8 @@ class OpenAPI31Specification(OpenAPISpecification):
     that view, and keeps its schema as written under `x-jobmock-schema` for validation. The raw
     document (what `/openapi.json` serves) is untouched.
     """
+
+    operation_cls = OpenAPI31Operation
 
     def __init__(self, raw_spec: t.Any, *, base_uri: str = "") -> None:
         super().__init__(raw_spec, base_uri=base_uri)
@@ -246,11 +260,14 @@ class DecorateOnce(StarletteDecorator):
     """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
 
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        decorated = self.decorate(function)  # connexion redoes this (signature inspection included) per request
+        # connexion redoes this per request, signature inspection included
+        decorated = self.decorate(function)
 
         @functools.wraps(function)
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = self.framework.get_request(uri_parser=self.uri_parser, scope=context_scope, receive=context_receive)
+            request = self.framework.get_request(
+                uri_parser=self.uri_parser, scope=context_scope, receive=context_receive
+            )
             return await decorated(request)
 
         return wrapper
@@ -259,7 +276,8 @@ class DecorateOnce(StarletteDecorator):
 class DecoratedOnceOperation(AsyncOperation):
     @functools.cached_property
     def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
-        return DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)(self._fn)
+        decorator = DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+        return decorator(self._fn)
 
 
 class DecoratedOnceApi(AsyncApi):

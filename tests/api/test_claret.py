@@ -317,9 +317,9 @@ def test_non_integer_job_log_id_is_the_documented_422(
     assert response.status_code == 422
     assert response.json() == NOT_FOUND
     mock_client.assert_conforms("claret", ROUTE, "get", response)
-    # jobmock's choice: the id is refused before the token is checked (handlers/claret.py)
+    # the token is checked first: without one, Laravel's JSON 401
     anonymous = mock_client.get(f"/claret/demo/api/v1/imports/status/{job_log_id}")
-    assert (anonymous.status_code, anonymous.json()) == (422, NOT_FOUND)
+    assert (anonymous.status_code, anonymous.json()) == (401, {"message": "Unauthenticated."})
 
 
 def test_unknown_routes_and_methods_answer_in_laravels_shape(mock_client: MockClient) -> None:

@@ -24,7 +24,6 @@ PREFIX = "/seekr/v1/flow/alignment/ingestion/"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 JOB_ID = re.compile(rf"^ij-{UUID}$")
 RECORD_ID = re.compile(rf"^ijf-{UUID}$")
-MD_FILE_ID = re.compile(rf"^md-file-{UUID}$")
 MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 FIXTURE = yaml.safe_load((Path(__file__).parents[2] / "fixtures" / "seekr.yaml").read_text())
 TENANTS = {t["name"]: t for t in FIXTURE["tenants"]}
@@ -124,7 +123,8 @@ def test_a_job_walks_queued_running_completed_with_records_following(
     done = body(mock_client, job)
     assert done["status"] == "completed"
     assert statuses(done) == ["completed", "completed"]
-    assert len(done["output_files"]) == 2 and all(MD_FILE_ID.match(f) for f in done["output_files"])
+    # the documented example lists each completed record's alignment_file_id (apis.md §4 [DOC K3])
+    assert done["output_files"] == [r["alignment_file_id"] for r in done["file_records"]]
     for before, record in zip(created["file_records"], done["file_records"], strict=True):
         assert record["record_id"] == before["record_id"]  # records keep their ids
         assert record["queue_position"] is None and record["failed_at"] is None
@@ -146,7 +146,7 @@ def test_the_documented_single_file_example(mock_client: MockClient) -> None:
     (record,) = done["file_records"]
     assert done["status"] == "completed" and record["status"] == "completed"
     assert at(record["completed_at"]) - at(record["processing_at"]) == pytest.approx(60)
-    assert len(done["output_files"]) == 1 and MD_FILE_ID.match(done["output_files"][0])
+    assert done["output_files"] == [record["alignment_file_id"]]
     assert record["alignment_file_id"] == uploads("acme", 1)[0]["id"]
     for key in ("queue_position", "error_message", "suggested_fix", "failed_at"):
         assert record[key] is None

@@ -145,3 +145,31 @@ def test_validators_are_compiled_once_per_schema() -> None:
     schema = {"type": "string"}
     assert cache.get(schema) is cache.get(schema)
     assert cache.get(schema) is not cache.get({"type": "string"})
+
+
+def test_a_malformed_integer_path_parameter_reaches_validation_not_a_404() -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/logs/{log_id}": {
+                "get": {
+                    "operationId": "get_log",
+                    "parameters": [{"name": "log_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+
+    async def get_log(log_id: int) -> Any:
+        return {"log_id": log_id, "type": type(log_id).__name__}, 200
+
+    app = OpenAPI31App(__name__, validator_map=make_validator_map(ValidatorCache()))
+    app.add_api(spec, resolver=lambda op_id: get_log)
+    app.add_error_handler(ApiError, render_error)
+    client = app.test_client()
+    assert client.get("/logs/12").json() == {"log_id": 12, "type": "int"}
+    bad = client.get("/logs/abc")
+    assert bad.status_code == 400
+    assert bad.json() == {"error": InvalidParameter.__name__, "keyword": "type", "name": "log_id"}
