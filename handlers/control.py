@@ -31,38 +31,55 @@ async def job_resource(mock: Mock, job: Job) -> dict[str, Any]:
 
 
 async def list_apis(mock: Mock) -> Any:
-    return [
-        {
-            "name": runtime.name,
-            "title": runtime.spec.title,
-            "prefix": runtime.prefix,
-            "openapi": f"{runtime.prefix}/openapi.json",
-            "docs": f"{runtime.prefix}/ui/",
-        }
-        for runtime in mock.apis.values()
-    ], 200, JSON
+    return (
+        [
+            {
+                "name": runtime.name,
+                "title": runtime.spec.title,
+                "prefix": runtime.prefix,
+                "openapi": f"{runtime.prefix}/openapi.json",
+                "docs": f"{runtime.prefix}/ui/",
+            }
+            for runtime in mock.apis.values()
+        ],
+        200,
+        JSON,
+    )
 
 
 async def list_scenarios(mock: Mock, api: str) -> Any:
     fixture = mock.runtime(api).fixture
-    return [
-        {
-            "name": scenario.name,
-            "description": scenario.description,
-            "phases": [{"status": p.status, "seconds": p.seconds} for p in scenario.phases],
-        }
-        for scenario in fixture.scenarios.values()
-    ], 200, JSON
+    return (
+        [
+            {
+                "name": scenario.name,
+                "description": scenario.description,
+                "phases": [{"status": p.status, "seconds": p.seconds} for p in scenario.phases],
+            }
+            for scenario in fixture.scenarios.values()
+        ],
+        200,
+        JSON,
+    )
 
 
 async def list_tenants(mock: Mock, api: str) -> Any:
     fixture = mock.runtime(api).fixture
-    return [{"name": name, "headers": mock.runtime(api).client_headers(name)} for name in fixture.tenants], 200, JSON
+    return (
+        [
+            {"name": name, "headers": mock.runtime(api).client_headers(name)}
+            for name in fixture.tenants
+        ],
+        200,
+        JSON,
+    )
 
 
 async def create_job(mock: Mock, api: str, body: dict[str, Any] | None = None) -> Any:
     body = body or {}
-    job = await mock.create(api, scenario=body.get("scenario"), tenant=body.get("tenant"), fields=body.get("fields"))
+    job = await mock.create(
+        api, scenario=body.get("scenario"), tenant=body.get("tenant"), fields=body.get("fields")
+    )
     return await job_resource(mock, job), 201, JSON
 
 
@@ -70,16 +87,16 @@ async def list_jobs(mock: Mock, api: str, tenant: str | None = None) -> Any:
     return [await job_resource(mock, job) for job in await mock.jobs(api, tenant)], 200, JSON
 
 
-async def get_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002 - the spec names it `id`
+async def get_job(mock: Mock, api: str, id: str) -> Any:
     return await job_resource(mock, await mock.get(api, id)), 200, JSON
 
 
-async def delete_job(mock: Mock, api: str, id: str) -> Any:  # noqa: A002
+async def delete_job(mock: Mock, api: str, id: str) -> Any:
     await mock.delete(api, id)
     return ConnexionResponse(status_code=204)  # no body, so no Content-Type
 
 
-async def transition_job(mock: Mock, api: str, id: str, body: dict[str, Any]) -> Any:  # noqa: A002
+async def transition_job(mock: Mock, api: str, id: str, body: dict[str, Any]) -> Any:
     return await job_resource(mock, await mock.transition(api, id, body["to"])), 200, JSON
 
 
@@ -93,7 +110,9 @@ async def get_clock(mock: Mock) -> Any:
 
 
 async def set_clock(mock: Mock, body: dict[str, Any]) -> Any:
-    await mock.change_clock(advance=body.get("advance_seconds"), speed=body.get("speed"), mode=body.get("mode"))
+    await mock.change_clock(
+        advance=body.get("advance_seconds"), speed=body.get("speed"), mode=body.get("mode")
+    )
     return await clock_resource(mock), 200, JSON
 
 

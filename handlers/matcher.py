@@ -37,7 +37,9 @@ class MatcherEnvelope:
             message = f"invalid {error.name}"
         body = {"code": str(error.status), "title": error.slug, "message": message}
         request_id = request.headers.get("X-Request-Id")
-        return ErrorReply(error.status, body, headers={"X-Request-Id": request_id} if request_id else None)
+        return ErrorReply(
+            error.status, body, headers={"X-Request-Id": request_id} if request_id else None
+        )
 
 
 ENVELOPE = MatcherEnvelope()
@@ -81,7 +83,9 @@ def status_path(job: Job) -> str:
     return f"/v1/imports/contexts/{job.fields['contextId']}/jobs/{job.id}"
 
 
-def new_job(seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float) -> tuple[str, dict[str, Any]]:
+def new_job(
+    seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
+) -> tuple[str, dict[str, Any]]:
     """A UUIDv7 id; the job goes to the tenant's first context and source unless told otherwise."""
     context = tenant.data["contexts"][0]
     fields = {"contextId": context["id"], "sourceId": context["sources"][0], **fields}
@@ -100,7 +104,7 @@ def owned_context(ctx: ApiContext, context_id: str) -> None:
     raise NotFound("context not found", slug="not_found")
 
 
-async def get_ingestion_job(ctx: ApiContext, contextId: str, jobId: str) -> Any:  # noqa: N803
+async def get_ingestion_job(ctx: ApiContext, contextId: str, jobId: str) -> Any:
     owned_context(ctx, contextId)
     if not is_uuid(jobId):
         raise BadRequest("invalid job_id", slug="invalid_request")

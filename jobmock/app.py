@@ -32,7 +32,9 @@ def api_names(config: Config) -> list[str]:
         return available
     unknown = [name for name in config.apis if name not in available]
     if unknown:
-        raise SpecError(config.specs_dir, f"unknown API {unknown[0]!r}; available: {', '.join(available)}")
+        raise SpecError(
+            config.specs_dir, f"unknown API {unknown[0]!r}; available: {', '.join(available)}"
+        )
     return list(config.apis)
 
 
@@ -52,7 +54,9 @@ def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credenti
     for runtime in runtimes.values():
         for tenant in runtime.fixture.tenants.values():
             for credential in tenant.credentials:
-                principal = Principal(runtime.name, tenant.name, credential.scopes, credential.attributes)
+                principal = Principal(
+                    runtime.name, tenant.name, credential.scopes, credential.attributes
+                )
                 credentials.add(credential.value, principal)
     if config.control_token:
         credentials.add(config.control_token, Principal(CONTROL_API, "operator"))

@@ -118,7 +118,9 @@ def client_headers(document: Mapping[str, Any], credential: str) -> dict[str, st
     return {"Authorization": f"Bearer {credential}"}
 
 
-def tenant_headers(document: Mapping[str, Any], credential: str, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def tenant_headers(
+    document: Mapping[str, Any], credential: str, extra: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Exactly what a client of a tenant sends: its credential, plus headers the API asks for."""
     return {**client_headers(document, credential), **(extra or {})}
 

@@ -10,9 +10,14 @@ from jobmock.engine import Job, Mock
 
 def banner(mock: Mock, config: Config) -> str:
     base = f"http://{config.host}:{config.port}"
-    lines = [f"jobmock serving {len(mock.apis)} APIs on {base} (clock: {config.clock}, speed {config.speed:g})", ""]
+    lines = [
+        f"jobmock serving {len(mock.apis)} APIs on {base} (clock: {config.clock}, speed {config.speed:g})",
+        "",
+    ]
     for runtime in mock.apis.values():
-        lines.append(f"  {runtime.name:<8} {base}{runtime.prefix}   docs {base}{runtime.prefix}/ui/")
+        lines.append(
+            f"  {runtime.name:<8} {base}{runtime.prefix}   docs {base}{runtime.prefix}/ui/"
+        )
         seeds = runtime.fixture.jobs
         if seeds:
             seed = seeds[0]
@@ -21,5 +26,9 @@ def banner(mock: Mock, config: Config) -> str:
             parts = ["curl", "-s"] + [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
             parts.append(f"{base}{runtime.status_path(job)}")
             lines.append("           " + " ".join(shlex.quote(p) for p in parts))
-    lines += ["", f"  control  {base}/_mock   (jobs, transitions, clock; docs {base}/_mock/ui/)", ""]
+    lines += [
+        "",
+        f"  control  {base}/_mock   (jobs, transitions, clock; docs {base}/_mock/ui/)",
+        "",
+    ]
     return "\n".join(lines)

@@ -13,8 +13,8 @@ from typing import Any
 
 from connexion.context import context as connexion_context
 from connexion.context import scope as connexion_scope
-from starlette.datastructures import Headers
 from connexion.resolver import Resolver
+from starlette.datastructures import Headers
 
 from jobmock.auth import Principal
 from jobmock.engine import ApiRuntime, JobView, Mock
@@ -54,7 +54,8 @@ def resolver_for(module: Any, bound: Any, spec_path: Any) -> Resolver:
             function = operations[operation_id]
         except KeyError:
             raise SpecError(
-                spec_path, f"operation {operation_id!r} has no handler in {module.__file__} (OPERATIONS)"
+                spec_path,
+                f"operation {operation_id!r} has no handler in {module.__file__} (OPERATIONS)",
             ) from None
         bound_function = functools.partial(function, bound)
         functools.update_wrapper(bound_function, function)

@@ -53,21 +53,52 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--clock", "clock_mode", type=click.Choice(sorted(CLOCK_MODES)), default="real",
-              show_default=True, help="real: time flows; manual: moves only through /_mock/clock; "
-              "poll: each status poll moves a job one phase.")
-@click.option("--speed", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
-              help="Run lifecycles N times faster (real and poll clocks).")
-@click.option("--api", "apis", multiple=True, metavar="NAME", help="Serve only this API (repeatable).")
-@click.option("--specs", "specs_dir", type=click.Path(file_okay=False, exists=True), help="Specs folder.")
-@click.option("--fixtures", "fixtures_dir", type=click.Path(file_okay=False, exists=True),
-              help="Fixtures folder (tenants, credentials, scenarios, jobs).")
-@click.option("--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated ids and values.")
-@click.option("--validate-responses", is_flag=True, help="Check every response against the spec (slower).")
-@click.option("--get", "get_path", metavar="PATH",
-              help="Answer one GET request in-process, print the body and exit (1 if not 2xx).")
-@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Header for --get.")
+@click.option(
+    "--clock",
+    "clock_mode",
+    type=click.Choice(sorted(CLOCK_MODES)),
+    default="real",
+    show_default=True,
+    help="real: time flows; manual: moves only through /_mock/clock; "
+    "poll: each status poll moves a job one phase.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Run lifecycles N times faster (real and poll clocks).",
+)
+@click.option(
+    "--api", "apis", multiple=True, metavar="NAME", help="Serve only this API (repeatable)."
+)
+@click.option(
+    "--specs", "specs_dir", type=click.Path(file_okay=False, exists=True), help="Specs folder."
+)
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Fixtures folder (tenants, credentials, scenarios, jobs).",
+)
+@click.option(
+    "--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed for generated ids and values."
+)
+@click.option(
+    "--validate-responses", is_flag=True, help="Check every response against the spec (slower)."
+)
+@click.option(
+    "--get",
+    "get_path",
+    metavar="PATH",
+    help="Answer one GET request in-process, print the body and exit (1 if not 2xx).",
+)
+@click.option(
+    "-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Header for --get."
+)
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
     import uvicorn
@@ -97,6 +128,33 @@ def serve(**options: Any) -> None:
         sys.exit(0 if 200 <= status < 300 else 1)
     click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
     uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the report to FILE instead of stdout.",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+def validate(paths: tuple[Path, ...], **options: Any) -> None:
+    """Check specs, overlays and fixtures (default: everything jobmock serves).
+
+    Exit 0 when clean, 1 on errors (or warnings with --strict), 2 on unreadable files.
+    """
+    from jobmock.validate import ValidateOptions, run
+
+    sys.exit(run(ValidateOptions(paths=paths, **options)))
 
 
 if __name__ == "__main__":  # pragma: no cover

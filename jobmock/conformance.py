@@ -27,19 +27,29 @@ class ResponseChecker:
         self._validators: dict[tuple[str, ...], Draft202012Validator | None] = {}
 
     def declared(self, path: str, method: str) -> dict[str, Any]:
-        responses: dict[str, Any] = self.document["paths"][path][method.lower()].get("responses", {})
+        responses: dict[str, Any] = self.document["paths"][path][method.lower()].get(
+            "responses", {}
+        )
         return responses
 
     def deref(self, pointer: tuple[str, ...], node: Any) -> tuple[tuple[str, ...], Any]:
         """Follow local `$ref`s (`#/components/responses/...`): the object and where it lives."""
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-            pointer = tuple(p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/"))
+        while (
+            isinstance(node, dict)
+            and isinstance(node.get("$ref"), str)
+            and node["$ref"].startswith("#/")
+        ):
+            pointer = tuple(
+                p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/")
+            )
             node = self.document
             for part in pointer:
                 node = node[part]
         return pointer, node
 
-    def response_for(self, path: str, method: str, status: int) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    def response_for(
+        self, path: str, method: str, status: int
+    ) -> tuple[tuple[str, ...], dict[str, Any]] | None:
         """Where the declared response for `status` is (exact code, then `4XX`, then `default`)."""
         responses = self.declared(path, method)
         for key in (str(status), f"{str(status)[0]}XX", "default"):
@@ -47,7 +57,9 @@ class ResponseChecker:
                 return self.deref(("paths", path, method.lower(), "responses", key), responses[key])
         return None
 
-    def validator(self, path: str, method: str, status: int, media_type: str = "application/json") -> Draft202012Validator | None:
+    def validator(
+        self, path: str, method: str, status: int, media_type: str = "application/json"
+    ) -> Draft202012Validator | None:
         found = self.response_for(path, method, status)
         if found is None:
             raise LookupError(f"{method.upper()} {path} declares no response for {status}")
@@ -58,7 +70,10 @@ class ResponseChecker:
             if media_type not in content or "schema" not in content[media_type]:
                 self._validators[cache_key] = None
             else:
-                location = "/".join(p.replace("~", "~0").replace("/", "~1") for p in (*pointer, "content", media_type, "schema"))
+                location = "/".join(
+                    p.replace("~", "~0").replace("/", "~1")
+                    for p in (*pointer, "content", media_type, "schema")
+                )
                 self._validators[cache_key] = Draft202012Validator(
                     {"$ref": f"{DOCUMENT_URI}#/{location}"},
                     registry=self.registry,
@@ -66,7 +81,9 @@ class ResponseChecker:
                 )
         return self._validators[cache_key]
 
-    def errors(self, path: str, method: str, status: int, body: Any, media_type: str = "application/json") -> list[str]:
+    def errors(
+        self, path: str, method: str, status: int, body: Any, media_type: str = "application/json"
+    ) -> list[str]:
         """Messages for every way `body` breaks the declared schema (empty when it conforms)."""
         try:
             validator = self.validator(path, method, status, media_type)

@@ -18,7 +18,15 @@ from typing import Any
 from jobmock import clock as clocks
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures import Fixture, Tenant
-from jobmock.lifecycle import Job, Scenario, Snapshot, TransitionRefused, UnknownStatus, render, resolve_transition
+from jobmock.lifecycle import (
+    Job,
+    Scenario,
+    Snapshot,
+    TransitionRefused,
+    UnknownStatus,
+    render,
+    resolve_transition,
+)
 from jobmock.specs import ServedSpec
 from jobmock.store import Store
 
@@ -62,7 +70,9 @@ class ApiRuntime:
         self, seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
     ) -> tuple[str, dict[str, Any]]:
         """The id and fields of a new job: `handlers.<api>.new_job` decides (default: a UUID4)."""
-        maker: Callable[..., tuple[str, dict[str, Any]]] | None = getattr(self.handlers, "new_job", None)
+        maker: Callable[..., tuple[str, dict[str, Any]]] | None = getattr(
+            self.handlers, "new_job", None
+        )
         if maker is None:
             return str(uuid.UUID(int=rng.getrandbits(128), version=4)), fields
         return maker(seq, rng, tenant, fields, now)
@@ -72,7 +82,9 @@ class ApiRuntime:
         from jobmock.auth import tenant_headers
 
         credential = self.fixture.tenants[tenant].credentials[0].value
-        return tenant_headers(self.spec.document, credential, getattr(self.handlers, "CLIENT_HEADERS", None))
+        return tenant_headers(
+            self.spec.document, credential, getattr(self.handlers, "CLIENT_HEADERS", None)
+        )
 
     def status_path(self, job: Job) -> str:
         return self.prefix + self.handlers.status_path(job)
@@ -102,7 +114,9 @@ class Mock:
     async def now(self) -> float:
         return clocks.now(await self.clock(), self.wall())
 
-    async def change_clock(self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None) -> clocks.ClockState:
+    async def change_clock(
+        self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None
+    ) -> clocks.ClockState:
         state, wall = await self.clock(), self.wall()
         try:
             if advance is not None:
@@ -136,7 +150,9 @@ class Mock:
                 **api.fixture.scenario_fields.get(seed.scenario, {}),
                 **seed.fields,
             }
-            await self.store.put(Job(api.name, seed.id, seed.tenant, seed.scenario, t - seed.age, fields))
+            await self.store.put(
+                Job(api.name, seed.id, seed.tenant, seed.scenario, t - seed.age, fields)
+            )
         return len(api.fixture.jobs)
 
     async def reset(self) -> int:
@@ -170,7 +186,9 @@ class Mock:
             raise NotFound("job not found", slug="job_not_found")
         return job
 
-    async def view(self, api_name: str, job_id: str, tenant: str | None = None, *, poll: bool = False) -> JobView:
+    async def view(
+        self, api_name: str, job_id: str, tenant: str | None = None, *, poll: bool = False
+    ) -> JobView:
         """The job as the API shows it now; in the `poll` clock mode a poll also moves it one phase."""
         api = self.runtime(api_name)
         job = await self.get(api_name, job_id, tenant)
@@ -207,12 +225,17 @@ class Mock:
             )
         if tenant is not None and tenant not in api.fixture.tenants:
             raise Unprocessable(
-                f"unknown tenant {tenant!r}; known: {', '.join(api.fixture.tenants)}", slug="unknown_tenant"
+                f"unknown tenant {tenant!r}; known: {', '.join(api.fixture.tenants)}",
+                slug="unknown_tenant",
             )
         owner = api.fixture.tenant(tenant)
         seq = await self.store.next_sequence(api_name)
         rng = random.Random(f"{self.seed}:{api_name}:{seq}")
-        merged = {**api.fixture.defaults.get("fields", {}), **api.fixture.scenario_fields.get(scenario, {}), **(fields or {})}
+        merged = {
+            **api.fixture.defaults.get("fields", {}),
+            **api.fixture.scenario_fields.get(scenario, {}),
+            **(fields or {}),
+        }
         now = await self.now()
         job_id, job_fields = api.new_job(seq, rng, owner, merged, now)
         job = Job(api_name, str(job_id), owner.name, scenario, now, job_fields)
@@ -224,9 +247,13 @@ class Mock:
         await self.get(api_name, job_id)
         return await self._advance(api, job_id, to, await self.now(), natural=await self.natural())
 
-    async def _advance(self, api: ApiRuntime, job_id: str, to: str, t: float, *, natural: bool) -> Job:
+    async def _advance(
+        self, api: ApiRuntime, job_id: str, to: str, t: float, *, natural: bool
+    ) -> Job:
         def make(job: Job) -> Any:
-            return resolve_transition(job, api.scenario(job.scenario), api.fixture.statuses, t, to, natural=natural)
+            return resolve_transition(
+                job, api.scenario(job.scenario), api.fixture.statuses, t, to, natural=natural
+            )
 
         try:
             return await self.store.add_transition(api.name, job_id, make)
@@ -235,7 +262,8 @@ class Mock:
         except UnknownStatus:
             known = [*api.fixture.statuses.order, *api.fixture.statuses.terminal]
             raise Unprocessable(
-                f"unknown status {to!r}; use 'next' or one of: {', '.join(known)}", slug="unknown_status"
+                f"unknown status {to!r}; use 'next' or one of: {', '.join(known)}",
+                slug="unknown_status",
             ) from None
         except LookupError:
             raise NotFound("job not found", slug="job_not_found") from None

@@ -73,7 +73,10 @@ class ProblemJson:
 
 PYDANTIC_TYPES = {
     ("format", "uuid"): ("uuid_parsing", "Input should be a valid UUID"),
-    ("type", "integer"): ("int_parsing", "Input should be a valid integer, unable to parse string as an integer"),
+    ("type", "integer"): (
+        "int_parsing",
+        "Input should be a valid integer, unable to parse string as an integer",
+    ),
     ("required", None): ("missing", "Field required"),
 }
 
@@ -88,7 +91,12 @@ class FastApiDetail:
         if isinstance(error, InvalidParameter):
             return ErrorReply(422, {"detail": [self.parameter_item(error)]})
         if isinstance(error, InvalidBody):
-            item = {"type": "value_error", "loc": ["body", *error.path], "msg": error.reason, "input": None}
+            item = {
+                "type": "value_error",
+                "loc": ["body", *error.path],
+                "msg": error.reason,
+                "input": None,
+            }
             return ErrorReply(422, {"detail": [item]})
         message = self.messages.get(error.status, error.message)
         return ErrorReply(error.status, {"detail": message}, headers=error.headers or None)

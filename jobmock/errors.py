@@ -131,8 +131,16 @@ class InternalError(ApiError):
 API_ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
     cls.status: cls
     for cls in (
-        BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict,
-        PayloadTooLarge, UnsupportedMediaType, Unprocessable, InternalError,
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Unprocessable,
+        InternalError,
     )
 }
 

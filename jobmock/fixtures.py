@@ -33,8 +33,18 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "required": ["order", "terminal"],
             "properties": {
-                "order": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
-                "terminal": {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True},
+                "order": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "terminal": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
             },
         },
         "default_scenario": {"type": "string"},
@@ -89,7 +99,11 @@ FIXTURE_SCHEMA: dict[str, Any] = {
                                 "seconds": {"type": "number", "exclusiveMinimum": 0},
                                 "progress": {
                                     "type": "object",
-                                    "additionalProperties": {"type": "number", "minimum": 0, "maximum": 1},
+                                    "additionalProperties": {
+                                        "type": "number",
+                                        "minimum": 0,
+                                        "maximum": 1,
+                                    },
                                 },
                             },
                         },
@@ -177,14 +191,18 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
         raise source.error(("api",), f"api is {data['api']!r}, expected {api!r}", FixtureError)
 
     try:
-        statuses = StatusModel(order=tuple(data["statuses"]["order"]), terminal=tuple(data["statuses"]["terminal"]))
+        statuses = StatusModel(
+            order=tuple(data["statuses"]["order"]), terminal=tuple(data["statuses"]["terminal"])
+        )
     except ScenarioError as exc:
         raise source.error(("statuses",), str(exc), FixtureError) from None
     tenants: dict[str, Tenant] = {}
     seen_credentials: dict[str, str] = {}
     for index, raw in enumerate(data["tenants"]):
         if raw["name"] in tenants:
-            raise source.error(("tenants", index, "name"), f"duplicate tenant {raw['name']!r}", FixtureError)
+            raise source.error(
+                ("tenants", index, "name"), f"duplicate tenant {raw['name']!r}", FixtureError
+            )
         creds = []
         for c_index, c in enumerate(raw["credentials"]):
             if c["value"] in seen_credentials:
@@ -194,7 +212,9 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
                     FixtureError,
                 )
             seen_credentials[c["value"]] = raw["name"]
-            creds.append(Credential(c["value"], frozenset(c.get("scopes", ())), c.get("attributes", {})))
+            creds.append(
+                Credential(c["value"], frozenset(c.get("scopes", ())), c.get("attributes", {}))
+            )
         tenants[raw["name"]] = Tenant(raw["name"], tuple(creds), raw.get("data", {}))
 
     scenarios: dict[str, Scenario] = {}
@@ -202,7 +222,9 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
     for index, raw in enumerate(data["scenarios"]):
         where = ("scenarios", index)
         if raw["name"] in scenarios:
-            raise source.error((*where, "name"), f"duplicate scenario {raw['name']!r}", FixtureError)
+            raise source.error(
+                (*where, "name"), f"duplicate scenario {raw['name']!r}", FixtureError
+            )
         phases = tuple(
             Phase(p["status"], p.get("seconds"), p.get("progress", {})) for p in raw["phases"]
         )
@@ -210,7 +232,9 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
             scenario = Scenario(raw["name"], phases, raw.get("description", ""))
             check_scenario(scenario, statuses)
         except (ScenarioError, LookupError) as exc:
-            message = str(exc) if str(exc).startswith("scenario") else f"scenario {raw['name']!r}: {exc}"
+            message = (
+                str(exc) if str(exc).startswith("scenario") else f"scenario {raw['name']!r}: {exc}"
+            )
             raise source.error(where, message, FixtureError) from None
         scenarios[raw["name"]] = scenario
         scenario_fields[raw["name"]] = raw.get("fields", {})
@@ -224,14 +248,26 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
     for index, raw in enumerate(data.get("jobs", ())):
         where = ("jobs", index)
         if raw["tenant"] not in tenants:
-            raise source.error((*where, "tenant"), f"unknown tenant {raw['tenant']!r}", FixtureError)
+            raise source.error(
+                (*where, "tenant"), f"unknown tenant {raw['tenant']!r}", FixtureError
+            )
         if raw["scenario"] not in scenarios:
-            raise source.error((*where, "scenario"), f"unknown scenario {raw['scenario']!r}", FixtureError)
+            raise source.error(
+                (*where, "scenario"), f"unknown scenario {raw['scenario']!r}", FixtureError
+            )
         job_id = str(raw["id"])
         if job_id in ids:
             raise source.error((*where, "id"), f"duplicate job id {job_id!r}", FixtureError)
         ids.add(job_id)
-        jobs.append(SeedJob(job_id, raw["tenant"], raw["scenario"], float(raw.get("age", 0)), raw.get("fields", {})))
+        jobs.append(
+            SeedJob(
+                job_id,
+                raw["tenant"],
+                raw["scenario"],
+                float(raw.get("age", 0)),
+                raw.get("fields", {}),
+            )
+        )
 
     return Fixture(
         api=data["api"],

@@ -96,7 +96,10 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                 if extra:
                     name = sorted(extra)[0]
                     raise InvalidParameter(
-                        "query", name, request.query_params.get(name), "unknown parameter",
+                        "query",
+                        name,
+                        request.query_params.get(name),
+                        "unknown parameter",
                         keyword="additionalProperties",
                     )
             sources = {
@@ -111,7 +114,9 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                     if value is None:
                         if param.get("required"):
                             raise InvalidParameter(
-                                location, param["name"], None,
+                                location,
+                                param["name"],
+                                None,
                                 f"missing {location} parameter {param['name']!r}",
                                 keyword="required",
                             )
@@ -120,7 +125,10 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                     error = first_error(cache.get(schema), value)
                     if error is not None:
                         raise InvalidParameter(
-                            location, param["name"], value, error.message,
+                            location,
+                            param["name"],
+                            value,
+                            error.message,
                             keyword=str(error.validator),
                         )
 

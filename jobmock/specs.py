@@ -66,7 +66,9 @@ def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, An
 
     data = overlay.data
     if not isinstance(data, dict) or "overlay" not in data or "actions" not in data:
-        raise overlay.source.error((), "not an OpenAPI Overlay (needs `overlay` and `actions`)", SpecError)
+        raise overlay.source.error(
+            (), "not an OpenAPI Overlay (needs `overlay` and `actions`)", SpecError
+        )
     result = copy.deepcopy(document)
     for index, action in enumerate(data["actions"]):
         where = ("actions", index, "target")
@@ -76,9 +78,13 @@ def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, An
         try:
             matches = parse(target).find(result)
         except (JsonPathParserError, Exception) as exc:  # jsonpath-ng raises bare Exceptions too
-            raise overlay.source.error(where, f"invalid JSONPath {target!r}: {exc}", SpecError) from None
+            raise overlay.source.error(
+                where, f"invalid JSONPath {target!r}: {exc}", SpecError
+            ) from None
         if not matches:
-            raise overlay.source.error(where, f"target {target!r} matches nothing in the document", SpecError)
+            raise overlay.source.error(
+                where, f"target {target!r} matches nothing in the document", SpecError
+            )
         oas_apply(result, {"actions": [action]})
     return result
 
@@ -88,9 +94,13 @@ def validate_document(document: dict[str, Any], source: SourceMap) -> None:
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
     version = str(document.get("openapi", ""))
-    validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator_cls = (
+        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    )
     if not version.startswith(("3.0", "3.1")):
-        raise source.error(("openapi",), f"unsupported OpenAPI version {version!r} (3.0 or 3.1)", SpecError)
+        raise source.error(
+            ("openapi",), f"unsupported OpenAPI version {version!r} (3.0 or 3.1)", SpecError
+        )
     for error in validator_cls(document).iter_errors():
         path = tuple(getattr(error, "absolute_path", ()) or ())
         raise source.error(path, f"invalid OpenAPI document: {error.message}", SpecError)

@@ -35,7 +35,9 @@ class SourceMap:
             path = path[:-1]
         return self.positions.get((), (None, None))
 
-    def error(self, path: Pointer, message: str, cls: type[SourceError] = SourceError) -> SourceError:
+    def error(
+        self, path: Pointer, message: str, cls: type[SourceError] = SourceError
+    ) -> SourceError:
         line, column = self.locate(path)
         return cls(self.file, message, line, column)
 
@@ -93,7 +95,9 @@ def parse_yaml(text: str, file: Path | str, cls: type[SourceError] = SourceError
         column = mark.column + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         raise cls(file, f"invalid YAML: {problem}", line, column) from None
-    except Exception as exc:  # ruamel raises a few non-Marked errors (duplicate keys, reader errors)
+    except (
+        Exception
+    ) as exc:  # ruamel raises a few non-Marked errors (duplicate keys, reader errors)
         raise cls(file, f"invalid YAML: {exc}".splitlines()[0]) from None
     positions: dict[Pointer, tuple[int, int]] = {(): (1, 1)}
     return LoadedYaml(_plain(node, (), positions), SourceMap(Path(file), positions))

@@ -59,7 +59,9 @@ class MockClient:
         """The response validates against what the served spec declares for its status code."""
         media_type = response.headers.get("content-type", "application/json").split(";")[0]
         body = response.json() if response.content else None
-        errors = self.checker(api).errors(path_template, method, response.status_code, body, media_type)
+        errors = self.checker(api).errors(
+            path_template, method, response.status_code, body, media_type
+        )
         assert not errors, f"{response.status_code} {response.text}\n" + "\n".join(errors)
 
 

@@ -17,7 +17,6 @@ def mock_client(client_for: Any) -> MockClient:
     return client
 
 
-
 def test_apis_lists_each_served_api_with_its_urls(mock_client: MockClient) -> None:
     apis = mock_client.get("/_mock/apis").json()
     assert apis == [
@@ -48,11 +47,17 @@ def test_tenants_carry_the_headers_a_client_sends(mock_client: MockClient) -> No
 
 
 def test_create_returns_the_job_with_where_and_how_to_poll(mock_client: MockClient) -> None:
-    response = mock_client.http.post("/_mock/apis/matcher/jobs", json={"scenario": "fails", "tenant": "globex"})
+    response = mock_client.http.post(
+        "/_mock/apis/matcher/jobs", json={"scenario": "fails", "tenant": "globex"}
+    )
     assert response.status_code == 201
     job = response.json()
     assert (job["api"], job["tenant"], job["scenario"], job["status"], job["terminal"]) == (
-        "matcher", "globex", "fails", "QUEUED", False,
+        "matcher",
+        "globex",
+        "fails",
+        "QUEUED",
+        False,
     )
     assert job["status_path"].startswith("/matcher/v1/imports/contexts/")
     mock_client.assert_conforms("control", "/apis/{api}/jobs", "post", response)
@@ -67,16 +72,27 @@ def test_create_without_body_uses_the_defaults(mock_client: MockClient) -> None:
 
 def test_fixture_jobs_are_listed_and_filtered_by_tenant(mock_client: MockClient) -> None:
     everything = mock_client.get("/_mock/apis/matcher/jobs").json()
-    assert {j["scenario"] for j in everything} == {"completes", "completes-with-failures", "fails", "stays-queued"}
+    assert {j["scenario"] for j in everything} == {
+        "completes",
+        "completes-with-failures",
+        "fails",
+        "stays-queued",
+    }
     globex = mock_client.get("/_mock/apis/matcher/jobs", params={"tenant": "globex"}).json()
     assert {j["tenant"] for j in globex} == {"globex"}
 
 
-def test_transition_to_next_then_to_a_status_then_409_when_terminal(mock_client: MockClient) -> None:
+def test_transition_to_next_then_to_a_status_then_409_when_terminal(
+    mock_client: MockClient,
+) -> None:
     job = mock_client.create("matcher", scenario="completes")
     assert mock_client.move("matcher", job["id"], "next").json()["status"] == "PROCESSING"
     failed = mock_client.move("matcher", job["id"], "FAILED")
-    assert failed.status_code == 200 and failed.json()["status"] == "FAILED" and failed.json()["terminal"]
+    assert (
+        failed.status_code == 200
+        and failed.json()["status"] == "FAILED"
+        and failed.json()["terminal"]
+    )
     refused = mock_client.move("matcher", job["id"], "next")
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith(PROBLEM)
@@ -135,7 +151,9 @@ def test_reset_reloads_fixture_jobs(mock_client: MockClient) -> None:
 def test_poll_clock_moves_a_job_one_phase_per_status_request(client_for: Any) -> None:
     client: MockClient = client_for("matcher", clock="poll")
     job = client.create("matcher", scenario="completes")
-    seen = [client.get(job["status_path"], headers=job["headers"]).json()["status"] for _ in range(4)]
+    seen = [
+        client.get(job["status_path"], headers=job["headers"]).json()["status"] for _ in range(4)
+    ]
     assert seen == ["QUEUED", "PROCESSING", "COMPLETED", "COMPLETED"]
 
 

@@ -18,7 +18,9 @@ MATCHER_JOB = "/matcher/v1/imports/contexts/019c96a0-10a0-72d2-9fb0-2b7de8093182
 def acme_token() -> str:
     from jobmock.fixtures import load_fixture
 
-    return load_fixture(resources.fixtures_dir() / "matcher.yaml").tenants["acme"].credentials[0].value
+    return (
+        load_fixture(resources.fixtures_dir() / "matcher.yaml").tenants["acme"].credentials[0].value
+    )
 
 
 @pytest.fixture
@@ -31,7 +33,16 @@ def fixtures_copy(tmp_path: Path) -> Path:
 
 def test_get_answers_one_request_in_process() -> None:
     result = CliRunner().invoke(
-        main, ["serve", "--api", "matcher", "--get", MATCHER_JOB, "-H", f"Authorization: Bearer {acme_token()}"]
+        main,
+        [
+            "serve",
+            "--api",
+            "matcher",
+            "--get",
+            MATCHER_JOB,
+            "-H",
+            f"Authorization: Bearer {acme_token()}",
+        ],
     )
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
@@ -55,10 +66,16 @@ def test_unknown_api_is_a_usage_error() -> None:
 def test_a_broken_fixture_names_file_line_and_problem(fixtures_copy: Path) -> None:
     path = fixtures_copy / "matcher.yaml"
     lines = path.read_text().splitlines()
-    index = next(i for i, line in enumerate(lines) if line.strip().startswith("- {status: PROCESSING, seconds: 20"))
+    index = next(
+        i
+        for i, line in enumerate(lines)
+        if line.strip().startswith("- {status: PROCESSING, seconds: 20")
+    )
     lines[index] = lines[index].replace("seconds: 20", "seconds: -4")
     path.write_text("\n".join(lines) + "\n")
-    result = CliRunner().invoke(main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"])
+    result = CliRunner().invoke(
+        main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"]
+    )
     assert result.exit_code == 2
     message = result.output.strip()
     assert len(message.splitlines()) == 1
@@ -69,7 +86,9 @@ def test_a_broken_fixture_names_file_line_and_problem(fixtures_copy: Path) -> No
 def test_a_yaml_syntax_error_names_its_line(fixtures_copy: Path) -> None:
     path = fixtures_copy / "matcher.yaml"
     path.write_text("api: matcher\nstatuses: [QUEUED\n")
-    result = CliRunner().invoke(main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"])
+    result = CliRunner().invoke(
+        main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"]
+    )
     assert result.exit_code == 2
     assert f"{path}:3:" in result.output and "invalid YAML" in result.output
 
@@ -78,7 +97,9 @@ def test_a_scenario_status_the_api_does_not_have(fixtures_copy: Path) -> None:
     path = fixtures_copy / "matcher.yaml"
     text = path.read_text().replace("{status: FAILED}", "{status: CANCELLED}")
     path.write_text(text)
-    result = CliRunner().invoke(main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"])
+    result = CliRunner().invoke(
+        main, ["serve", "--api", "matcher", "--fixtures", str(fixtures_copy), "--get", "/"]
+    )
     assert result.exit_code == 2
     assert "CANCELLED" in result.output
 
@@ -86,7 +107,9 @@ def test_a_scenario_status_the_api_does_not_have(fixtures_copy: Path) -> None:
 def test_bad_option_values_exit_2() -> None:
     assert CliRunner().invoke(main, ["serve", "--clock", "sundial"]).exit_code == 2
     assert CliRunner().invoke(main, ["serve", "--speed", "0"]).exit_code == 2
-    bad_header = CliRunner().invoke(main, ["serve", "--api", "matcher", "--get", "/", "-H", "no-colon"])
+    bad_header = CliRunner().invoke(
+        main, ["serve", "--api", "matcher", "--get", "/", "-H", "no-colon"]
+    )
     assert bad_header.exit_code == 2 and "Name: value" in bad_header.output
 
 
@@ -94,5 +117,7 @@ def test_python_dash_m_jobmock_is_the_same_cli() -> None:
     import subprocess
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "jobmock", "--help"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "jobmock", "--help"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0 and "serve" in result.stdout

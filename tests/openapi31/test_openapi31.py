@@ -17,12 +17,34 @@ SPEC: dict[str, Any] = {
             "get": {
                 "operationId": "get_item",
                 "parameters": [
-                    {"name": "item_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}},
-                    {"name": "label", "in": "query", "schema": {"type": ["string", "null"], "maxLength": 5}},
-                    {"name": "size", "in": "query", "schema": {"type": "number", "exclusiveMinimum": 0}},
-                    {"name": "count", "in": "query", "schema": {"anyOf": [{"type": "integer"}, {"type": "null"}]}},
+                    {
+                        "name": "item_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "format": "uuid"},
+                    },
+                    {
+                        "name": "label",
+                        "in": "query",
+                        "schema": {"type": ["string", "null"], "maxLength": 5},
+                    },
+                    {
+                        "name": "size",
+                        "in": "query",
+                        "schema": {"type": "number", "exclusiveMinimum": 0},
+                    },
+                    {
+                        "name": "count",
+                        "in": "query",
+                        "schema": {"anyOf": [{"type": "integer"}, {"type": "null"}]},
+                    },
                 ],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             }
         },
         "/things": {
@@ -44,14 +66,21 @@ SPEC: dict[str, Any] = {
                         }
                     },
                 },
-                "responses": {"201": {"description": "made", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                "responses": {
+                    "201": {
+                        "description": "made",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
             }
         },
     },
 }
 
 
-async def get_item(item_id: str, label: str | None = None, size: float | None = None, count: int | None = None) -> Any:
+async def get_item(
+    item_id: str, label: str | None = None, size: float | None = None, count: int | None = None
+) -> Any:
     return {"item_id": item_id, "label": label, "size": size, "count": count}, 200
 
 
@@ -66,13 +95,19 @@ async def render_error(request: Any, exc: Exception) -> Any:
     detail = getattr(exc, "keyword", "")
     name = getattr(exc, "name", "")
     status = exc.status if isinstance(exc, ApiError) else 500
-    return ConnexionResponse(status_code=status, body=f'{{"error": "{kind}", "keyword": "{detail}", "name": "{name}"}}', mimetype="application/json")
+    return ConnexionResponse(
+        status_code=status,
+        body=f'{{"error": "{kind}", "keyword": "{detail}", "name": "{name}"}}',
+        mimetype="application/json",
+    )
 
 
 @pytest.fixture(scope="module")
 def client() -> Any:
     app = OpenAPI31App(__name__, validator_map=make_validator_map(ValidatorCache()))
-    app.add_api(SPEC, resolver=lambda op_id: {"get_item": get_item, "post_thing": post_thing}[op_id])
+    app.add_api(
+        SPEC, resolver=lambda op_id: {"get_item": get_item, "post_thing": post_thing}[op_id]
+    )
     app.add_error_handler(ApiError, render_error)
     return app.test_client()
 
@@ -84,14 +119,21 @@ def test_document_31_is_served_as_written(client: Any) -> None:
     served = client.get("/openapi.json").json()
     assert served["openapi"] == "3.1.0"
     assert served["servers"][0]["url"] == "/"
-    assert served["paths"]["/items/{item_id}"]["get"]["parameters"][1]["schema"]["type"] == ["string", "null"]
+    assert served["paths"]["/items/{item_id}"]["get"]["parameters"][1]["schema"]["type"] == [
+        "string",
+        "null",
+    ]
 
 
 def test_uuid_format_on_path_parameter(client: Any) -> None:
     assert client.get(f"/items/{UUID}").status_code == 200
     bad = client.get("/items/not-a-uuid")
     assert bad.status_code == 400
-    assert bad.json() == {"error": InvalidParameter.__name__, "keyword": "format", "name": "item_id"}
+    assert bad.json() == {
+        "error": InvalidParameter.__name__,
+        "keyword": "format",
+        "name": "item_id",
+    }
 
 
 def test_type_list_with_null(client: Any) -> None:
@@ -116,13 +158,19 @@ def test_const_and_anyof_null_in_body(client: Any) -> None:
     ok = client.post("/things", json={"kind": "thing", "note": None, "weight": 1})
     assert ok.status_code == 201
     wrong = client.post("/things", json={"kind": "other"})
-    assert wrong.status_code == 400 and wrong.json() == {"error": InvalidBody.__name__, "keyword": "const", "name": ""}
+    assert wrong.status_code == 400 and wrong.json() == {
+        "error": InvalidBody.__name__,
+        "keyword": "const",
+        "name": "",
+    }
     zero = client.post("/things", json={"kind": "thing", "weight": 0})
     assert zero.json()["keyword"] == "exclusiveMinimum"
 
 
 def test_invalid_json_body_is_a_client_error(client: Any) -> None:
-    response = client.post("/things", content=b"{not json", headers={"Content-Type": "application/json"})
+    response = client.post(
+        "/things", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
 
 
@@ -155,7 +203,14 @@ def test_a_malformed_integer_path_parameter_reaches_validation_not_a_404() -> No
             "/logs/{log_id}": {
                 "get": {
                     "operationId": "get_log",
-                    "parameters": [{"name": "log_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                    "parameters": [
+                        {
+                            "name": "log_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
                     "responses": {"200": {"description": "ok"}},
                 }
             }
