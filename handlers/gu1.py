@@ -10,10 +10,12 @@ entities:bulk_import, events:create (else 403); an unknown id or another organis
 -> 404 [DOC G1].
 
 Invented (apis.md [INF]): the `{success: false, error}` error body; every key present with null
-rather than omitted; a 5 s heartbeat and 30 s lease; `interrupted` some time after the lease
-lapsed; a malformed jobId is just an unknown one (404: gu1's own example id is `abc-123`);
-unknown `include` values are ignored; row codes other than DUPLICATE_EXTERNAL_ID, the row texts;
-skips[] capped at 500 like failures[]; batchCancelRequested kept once the job is cancelled.
+rather than omitted; totalItems known from the upload on (counters 0 while queued); a 5 s
+heartbeat and 30 s lease; `interrupted` some time after the lease lapsed; a job-level abort counts
+every row failed with failures[] empty (specs/gu1.yaml's example); a malformed jobId is just an
+unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored; row
+codes other than DUPLICATE_EXTERNAL_ID and all row texts; skips[] capped at 500 like failures[];
+batchCancelRequested kept once the job is cancelled.
 """
 
 from __future__ import annotations
