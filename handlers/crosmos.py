@@ -12,7 +12,11 @@ jobmock's choices where Crosmos says nothing (inferred; 401 and 404 are in the o
 - an unknown job and another tenant's job are both 404 `{"detail": "Job not found"}`;
 - missing, non-bearer or unknown credentials are FastAPI HTTPBearer's 401 `{"detail": "Not
   authenticated"}` with `WWW-Authenticate: Bearer` (checked before the job_id, as FastAPI does);
-- the 422 `msg` is pydantic-core's with the `uuid` crate before 1.23 (`... found `n` at 1`);
+- the 422 `msg` is pydantic-core's with the `uuid` crate before 1.23 (`... found `n` at 1`;
+  pydantic 2.11 agrees on 50,000 generated ids); ids pydantic reads but the spec's `format: uuid`
+  refuses (`{uuid}`, `urn:uuid:...`, 32 hex digits) answer 404 "Job not found", as the mock
+  cannot look them up from the error boundary;
+- a job_id in capitals finds the job (pydantic parses it; the body has the canonical id);
 - `result` appears once the job completed, ended partial or failed; a cancelled job has none;
   `result.source_ids` lists every source of the job, `failed_source_ids` the ones that failed;
   `partial` adds `source_errors` keyed by the stringified id; `failed` repeats `error_message` in
@@ -67,7 +71,7 @@ def _hyphenated(raw: bytes) -> bytes | None:
 def uuid_problem(text: str) -> str | None:
     """Why pydantic refuses `text` as a UUID, or None.
 
-    A port of the `uuid` crate's parser and `InvalidUuid::into_err` before 1.23 (pydantic <= 2.12),
+    A port of the `uuid` crate's parser and `InvalidUuid::into_err` before 1.23 (checked against pydantic 2.11),
     whose message pydantic-core puts after "Input should be a valid UUID, ".
     """
     raw = text.encode()
