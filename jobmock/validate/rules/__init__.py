@@ -1,0 +1,9 @@
+"""Every rule `jobmock validate` runs, registered by importing its module."""
+
+from jobmock.validate.rules import fixtures, operations, overlays, structure, values
+from jobmock.validate.rules.registry import RULES, Rule, rule, rules_for
+
+__all__ = [
+    "RULES", "Rule", "fixtures", "operations", "overlays", "rule", "rules_for", "structure",
+    "values",
+]

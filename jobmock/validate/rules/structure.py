@@ -1,0 +1,130 @@
+"""Is it OpenAPI at all: the document against the OpenAPI JSON Schema, and every `$ref` resolves.
+
+The JSON Schemas are the ones openapi-spec-validator ships (read as data files: importing the
+package costs half a second); the semantic checks it adds on top (unique operationIds, path
+parameters, defaults against their schemas) are rules of their own here, with positions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jobmock.errors import SourceError
+from jobmock.validate.documents import Kind, SpecDocument
+from jobmock.validate.findings import Pointer, Problem, Severity, json_pointer
+from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
+from jobmock.validate.rules.registry import rule
+from jobmock.validate.schemas import (
+    document_validator,
+    hint,
+    leaf_errors,
+    meta_validator,
+    unexpected_key,
+)
+from jobmock.validate.yamlfast import fast_load
+
+
+@rule(
+    "oas-structure",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="the document breaks the OpenAPI 3.0/3.1 schema (missing `description`, misspelt key, "
+    "wrong type), or a 3.1 schema breaks JSON Schema 2020-12",
+    fix="follow the message: add the required key, rename or remove the unexpected one",
+)
+def structure(doc: SpecDocument) -> Iterator[Problem]:
+    if doc.version not in ("3.0", "3.1"):
+        written = doc.document.get("openapi", doc.document.get("swagger"))
+        yield Problem(
+            f"unsupported OpenAPI version {written!r}: jobmock reads 3.0.x and 3.1.x documents",
+            ("openapi",),
+        )
+        return
+    validator = document_validator(doc.version)
+    if validator is None:  # pragma: no cover - openapi-spec-validator is a dependency
+        return
+    seen: set[tuple[Pointer, str]] = set()
+    for error in leaf_errors(validator.iter_errors(doc.document)):
+        pointer = (*error.absolute_path, *unexpected_key(error))
+        if (pointer, error.message) not in seen:
+            seen.add((pointer, error.message))
+            message = f"not valid OpenAPI {doc.version}: {error.message}; {hint(error)}"
+            yield Problem(message, pointer, key=True)
+    if doc.version == "3.1":
+        for root in schema_roots(doc.document):
+            for error in leaf_errors(meta_validator().iter_errors(root.value)):
+                pointer = (*root.pointer, *error.absolute_path, *unexpected_key(error))
+                if (pointer, error.message) not in seen:
+                    seen.add((pointer, error.message))
+                    yield Problem(
+                        f"not a valid JSON Schema 2020-12 schema: {error.message}; {hint(error)}",
+                        pointer,
+                        key=True,
+                    )
+
+
+def _near_miss(document: Any, parts: Pointer) -> str:
+    """` (did you mean '#/components/schemas/Job'?)` when one key along the way is misspelt."""
+    value = document
+    for depth, part in enumerate(parts):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+            continue
+        if isinstance(value, dict):
+            close = difflib.get_close_matches(str(part), [str(k) for k in value], n=1)
+            if close:
+                return f" (did you mean '#{json_pointer((*parts[:depth], close[0]))}'?)"
+        break
+    return ""
+
+
+def _anchors(document: Any) -> set[str]:
+    return {
+        value["$anchor"]
+        for _, value in walk(document)
+        if isinstance(value, dict) and isinstance(value.get("$anchor"), str)
+    }
+
+
+@rule(
+    "ref-unresolved",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="a `$ref` points at nothing (misspelt component, missing file, bad JSON Pointer)",
+    fix="correct the pointer, or add the component it names",
+)
+def unresolved_refs(doc: SpecDocument) -> Iterator[Problem]:
+    files: dict[Path, Any] = {}
+    for pointer, ref in refs(doc.document):
+        target, _, fragment = ref.partition("#")
+        if "://" in target or target.startswith("urn:"):
+            continue  # a remote document: not fetched
+        data: Any = doc.document
+        where = "this document"
+        if target:
+            file = (doc.path.parent / target).resolve()
+            where = target
+            if file not in files:
+                try:
+                    files[file] = fast_load(file, SourceError).data
+                except SourceError as exc:
+                    files[file] = exc
+            if isinstance(files[file], SourceError):
+                yield Problem(f"$ref {ref!r}: cannot read {target}: {files[file].message}", pointer)
+                continue
+            data = files[file]
+        parts = decode_pointer(fragment)
+        if parts is None:  # a plain-name fragment: a 3.1 `$anchor`
+            if fragment not in _anchors(data):
+                yield Problem(f"$ref {ref!r}: no `$anchor: {fragment}` in {where}", pointer)
+            continue
+        found, _ = lookup(data, parts)
+        if not found:
+            yield Problem(
+                f"$ref {ref!r} resolves to nothing in {where}{_near_miss(data, parts)}; "
+                "fix the pointer or add what it names",
+                pointer,
+            )

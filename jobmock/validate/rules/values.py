@@ -1,0 +1,99 @@
+"""Values written in the document that must agree with its schemas: examples, defaults, enums."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from jobmock.validate.documents import Kind, SpecDocument
+from jobmock.validate.findings import Pointer, Problem, Severity
+from jobmock.validate.openapi import Node, deref, mapping, media_owners, schemas
+from jobmock.validate.rules.registry import rule
+from jobmock.validate.schemas import SchemaSet, describe
+
+
+def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
+    """(what, schema pointer, value, value pointer) for every example and default."""
+    for node in schemas(doc.document):
+        schema = node.value
+        for key in ("example", "default"):
+            if key in schema:
+                yield f"`{key}`", node.pointer, schema[key], (*node.pointer, key)
+        if isinstance(schema.get("examples"), list):
+            for index, value in enumerate(schema["examples"]):
+                at = (*node.pointer, "examples", index)
+                yield f"`examples[{index}]`", node.pointer, value, at
+    for owner in media_owners(doc.document):
+        schema_pointer = (*owner.pointer, "schema")
+        if "example" in owner.value:
+            yield "`example`", schema_pointer, owner.value["example"], (*owner.pointer, "example")
+        for name, raw in mapping(owner.value.get("examples")).items():
+            use = (*owner.pointer, "examples", name)
+            example = deref(doc.document, Node(use, raw))
+            if isinstance(example.value, dict) and "value" in example.value:
+                at = use if example.pointer != use else (*use, "value")
+                yield f"example `{name}`", schema_pointer, example.value["value"], at
+
+
+@rule(
+    "example-invalid",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="an `example`, `examples` entry or `default` does not validate against its own schema "
+    "(JSON Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted)",
+    fix="correct the example (or the schema, if the example is what the API really sends)",
+)
+def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
+    if doc.version not in ("3.0", "3.1"):
+        return
+    checker: SchemaSet | None = None
+    for what, schema_pointer, value, pointer in _values(doc):
+        checker = checker or SchemaSet(doc.document, doc.version)
+        errors = checker.errors(schema_pointer, value)
+        if errors:
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            yield Problem(
+                f"{what} does not match its schema: {describe(errors[0])}{more}; "
+                "fix the value or the schema",
+                (*pointer, *errors[0].absolute_path),
+                key=True,
+            )
+
+
+def _canonical(value: Any) -> Any:
+    """JSON equality: 1 == 1.0, true != 1, key order ignored."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+@rule(
+    "enum-duplicate",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="an `enum` lists the same value twice (often a copy-paste slip hiding a missing value)",
+    fix="remove the repeated value, or replace it with the one that was meant",
+)
+def duplicate_enums(doc: SpecDocument) -> Iterator[Problem]:
+    for node in schemas(doc.document):
+        enum = node.value.get("enum")
+        if not isinstance(enum, list):
+            continue
+        seen: dict[str, int] = {}
+        for index, value in enumerate(enum):
+            key = json.dumps(_canonical(value), sort_keys=True, default=str)
+            if key in seen:
+                yield Problem(
+                    f"enum value {json.dumps(value, default=str)} is listed twice (also item "
+                    f"{seen[key]}); remove the repeat",
+                    (*node.pointer, "enum", index),
+                )
+            else:
+                seen[key] = index
