@@ -57,7 +57,7 @@ Extractor = Callable[[ConnexionRequest], str | None]
 
 
 def bearer_token(request: ConnexionRequest) -> str | None:
-    header = request.headers.get("Authorization")
+    header: str | None = request.headers.get("Authorization")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
@@ -68,10 +68,12 @@ def bearer_token(request: ConnexionRequest) -> str | None:
 
 def api_key(location: str, name: str) -> Extractor:
     def from_header(request: ConnexionRequest) -> str | None:
-        return request.headers.get(name)
+        value: str | None = request.headers.get(name)
+        return value
 
     def from_query(request: ConnexionRequest) -> str | None:
-        return request.query_params.get(name)
+        value: str | None = request.query_params.get(name)
+        return value
 
     def from_cookie(request: ConnexionRequest) -> str | None:
         cookie = http.cookies.SimpleCookie(request.headers.get("Cookie", ""))

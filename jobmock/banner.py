@@ -5,7 +5,8 @@ from __future__ import annotations
 import shlex
 
 from jobmock.config import Config
-from jobmock.engine import Job, Mock
+from jobmock.engine import Mock
+from jobmock.lifecycle import Job
 
 
 def banner(mock: Mock, config: Config) -> str:

@@ -87,7 +87,8 @@ class ApiRuntime:
         )
 
     def status_path(self, job: Job) -> str:
-        return self.prefix + self.handlers.status_path(job)
+        path: str = self.handlers.status_path(job)
+        return self.prefix + path
 
 
 @dataclass

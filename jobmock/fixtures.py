@@ -185,8 +185,8 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
     errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: len(list(e.absolute_path)))
     if errors:
         error = errors[-1] if errors[-1].validator != "additionalProperties" else errors[0]
-        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise source.error(tuple(error.absolute_path), f"{where}: {error.message}", FixtureError)
+        at = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise source.error(tuple(error.absolute_path), f"{at}: {error.message}", FixtureError)
     if api is not None and data["api"] != api:
         raise source.error(("api",), f"api is {data['api']!r}, expected {api!r}", FixtureError)
 
@@ -220,7 +220,7 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
     scenarios: dict[str, Scenario] = {}
     scenario_fields: dict[str, Mapping[str, Any]] = {}
     for index, raw in enumerate(data["scenarios"]):
-        where = ("scenarios", index)
+        where: tuple[str | int, ...] = ("scenarios", index)
         if raw["name"] in scenarios:
             raise source.error(
                 (*where, "name"), f"duplicate scenario {raw['name']!r}", FixtureError

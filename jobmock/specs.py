@@ -61,7 +61,7 @@ def discover(directory: Path) -> list[Path]:
 def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, Any]:
     """Apply an OpenAPI Overlay 1.0 to a copy of `document`; a target that matches nothing fails."""
     from jsonpath_ng.exceptions import JsonPathParserError
-    from jsonpath_ng.ext import parse
+    from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
     from oas_patch.overlay import apply_overlay as oas_apply
 
     data = overlay.data
