@@ -106,10 +106,12 @@ class Mock:
 
     # clock -----------------------------------------------------------------------------------
     async def clock(self) -> clocks.ClockState:
+        """The clock in the store, read on every call: other workers may have changed it."""
         state = await self.store.get_clock()
-        if state is None:
-            state = clocks.start(self.clock_mode, self.speed, self.wall())
-            await self.store.set_clock(state)
+        if state is None:  # the first worker to get here starts it; the others use that one
+            state = await self.store.update_clock(
+                lambda current: current or clocks.start(self.clock_mode, self.speed, self.wall())
+            )
         return state
 
     async def now(self) -> float:
@@ -118,26 +120,35 @@ class Mock:
     async def change_clock(
         self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None
     ) -> clocks.ClockState:
-        state, wall = await self.clock(), self.wall()
-        try:
+        def change(state: clocks.ClockState | None) -> clocks.ClockState:
+            wall = self.wall()
+            state = state or clocks.start(self.clock_mode, self.speed, wall)
             if advance is not None:
                 state = clocks.advance(state, advance, wall)
             if speed is not None:
                 state = clocks.with_speed(state, speed, wall)
             if mode is not None:
                 state = clocks.with_mode(state, mode, wall)
+            return state
+
+        try:  # atomic in the store: concurrent changes from other workers are not lost
+            return await self.store.update_clock(change)
         except clocks.ClockError as exc:
             raise BadRequest(str(exc), slug="invalid_clock") from None
-        await self.store.set_clock(state)
-        return state
 
     # lifecycle -------------------------------------------------------------------------------
     async def start(self) -> int:
-        """Seed fixture jobs into an empty store (a shared store keeps what it has)."""
+        """Seed fixture jobs into an empty store (a shared store keeps what it has).
+
+        Each API is seeded once per store (until cleared): a worker that starts, or restarts, after
+        another has seeded leaves the jobs as they are now.
+        """
         self._ready = True
         await self.clock()
         count = 0
         for api in self.apis.values():
+            if await self.store.remember(f"jobmock:seeded:{api.name}", b"1") is not None:
+                continue
             if await self.store.list(api.name):
                 continue
             count += await self.seed_jobs(api)

@@ -1,7 +1,9 @@
 """Where jobs, forced transitions, id sequences, idempotency keys and the clock are kept.
 
 :class:`Store` is the async interface every backend satisfies (the in-process
-:class:`MemoryStore` here; shared SQLite/Redis stores later).  Stores keep immutable
+:class:`MemoryStore` here; :class:`~jobmock.store_sqlite.SQLiteStore` and
+:class:`~jobmock.store_redis.RedisStore`, shared by several workers, in their own modules, imported
+only when their URL is opened).  Stores keep immutable
 :class:`~jobmock.lifecycle.Job` values and know nothing of lifecycles: what a job looks like at a
 given time is computed by :func:`jobmock.lifecycle.render`.  Open one by URL with
 :func:`open_store`; :data:`STORES` maps URL schemes to factories.
@@ -54,6 +56,13 @@ class Store(Protocol):
         """The shared clock settings, or None if never set."""
 
     async def set_clock(self, state: ClockState) -> None: ...
+
+    async def update_clock(self, change: Callable[[ClockState | None], ClockState]) -> ClockState:
+        """Atomically store and return ``change(current clock or None)``.
+
+        Workers sharing a store change the clock through this, so none loses another's change.
+        ``change`` may raise (e.g. ``ClockError``): the error propagates, nothing changes.
+        """
 
     async def remember(self, key: str, value: bytes) -> bytes | None:
         """Set-if-absent: the value already stored under ``key``, else store ``value``, None."""
@@ -109,6 +118,10 @@ class MemoryStore:
     async def set_clock(self, state: ClockState) -> None:
         self._clock = state
 
+    async def update_clock(self, change: Callable[[ClockState | None], ClockState]) -> ClockState:
+        self._clock = state = change(self._clock)
+        return state
+
     async def remember(self, key: str, value: bytes) -> bytes | None:
         existing = self._remembered.get(key)
         if existing is None:
@@ -122,10 +135,27 @@ class MemoryStore:
         return None
 
 
+def _sqlite(url: str) -> Store:
+    from jobmock.store_sqlite import SQLiteStore
+
+    return SQLiteStore.from_url(url)
+
+
+def _redis(url: str) -> Store:
+    try:
+        from jobmock.store_redis import RedisStore
+    except ImportError as exc:  # redis is a dependency; this is a broken install
+        raise StoreError(f"{url!r} needs the redis package (pip install 'redis>=5'): {exc}") from None
+    return RedisStore.from_url(url)
+
+
 STORES: dict[str, Callable[[str], Store]] = {
     "memory": lambda url: MemoryStore(),
+    "sqlite": _sqlite,
+    "redis": _redis,
+    "rediss": _redis,
 }
-"""URL scheme -> factory taking the whole URL."""
+"""URL scheme -> factory taking the whole URL (backends are imported when first opened)."""
 
 
 def open_store(url: str) -> Store:

@@ -1,0 +1,250 @@
+"""SQLiteStore: one file that every worker process on a machine shares (``jobmock serve``'s default).
+
+URLs: ``sqlite:///abs/path/state.db`` (absolute), ``sqlite://relative/state.db`` (relative to the
+current directory); ``~`` is expanded and missing folders are created.
+
+Sharing.  Each process opens its own connection.  The file is in WAL mode: readers never block the
+writer and always see the latest committed state, so nothing is cached in a process.  Every write is
+one short transaction; a writer that finds the file locked waits (``busy_timeout``) rather than
+failing.  Read-modify-writes (``add_transition``, ``update_clock``, ``remember``,
+``next_sequence``) take the write lock before reading (``BEGIN IMMEDIATE``), so two workers never
+interleave them: the second sees the first's result.
+
+Durability.  ``synchronous=NORMAL`` in WAL mode: a committed write survives the process being
+killed (``kill -9``); only a crash of the machine itself may lose the last few.
+
+Event loop.  The calls run directly on the event loop, not in a thread: a call takes microseconds
+(measured on 2 cores: ~15 us for a ``get``, ~40 us for a ``put``/``add_transition`` commit, 10k jobs
+listed in ~25 ms), less than a hop to a worker thread and back (~60 us).  The loop is blocked only
+while another worker holds the write lock, which is as short as these transactions.
+"""
+
+from __future__ import annotations
+
+import builtins
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from jobmock.clock import ClockState
+from jobmock.lifecycle import Job, Transition
+from jobmock.store import JobNotFound, StoreError
+from jobmock.store_codec import dump_clock, dump_job, load_clock, load_job
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    position INTEGER PRIMARY KEY,  -- grows with every insert: creation order
+    api TEXT NOT NULL,
+    id TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    record TEXT NOT NULL,          -- the job as JSON (store_codec), transitions included
+    UNIQUE (api, id)
+);
+CREATE INDEX IF NOT EXISTS jobs_by_api ON jobs (api);
+CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (api, tenant);
+CREATE TABLE IF NOT EXISTS sequences (api TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS remembered (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def path_of(url: str) -> Path:
+    """The file a ``sqlite://`` URL names."""
+    scheme, sep, rest = url.partition("://")
+    if scheme.lower() != "sqlite" or not sep:
+        raise StoreError(f"not a sqlite URL: {url!r}")
+    if not rest or rest.endswith("/"):
+        raise StoreError(f"{url!r} names no file; e.g. sqlite:///abs/state.db, sqlite://state.db")
+    if "?" in rest or "#" in rest:
+        raise StoreError(f"{url!r}: sqlite URLs take no query or fragment")
+    return Path(rest).expanduser()
+
+
+def state_store_url(state_dir: Path) -> str:
+    """The store ``jobmock serve`` uses by default: ``state.db`` in ``state_dir``.
+
+    The folder is created with a ``.gitignore`` of ``*`` (as ``.pytest_cache`` has), so a state
+    folder inside a repository stays out of it.
+    """
+    state_dir = state_dir.expanduser()
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        ignore = state_dir / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# jobmock's state (jobs, clock): not for version control\n*\n")
+    except OSError as exc:
+        raise StoreError(f"cannot create the state folder {str(state_dir)!r}: {exc}") from None
+    return f"sqlite://{state_dir / 'state.db'}"
+
+
+class SQLiteStore:
+    """Jobs, sequences, remembered keys and the clock in one SQLite file (see the module doc)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db: sqlite3.Connection | None = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,  # autocommit; transactions are explicit
+                check_same_thread=False,  # built in one thread, used on the event loop's
+            )
+            self._setup(self._db)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {exc}") from None
+
+    @classmethod
+    def from_url(cls, url: str) -> SQLiteStore:
+        return cls(path_of(url))
+
+    def __repr__(self) -> str:
+        return f"SQLiteStore({str(self.path)!r})"
+
+    @staticmethod
+    def _setup(db: sqlite3.Connection) -> None:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal mode is {mode})")
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version not in (0, SCHEMA_VERSION):
+                raise StoreError(
+                    f"the file has jobmock state format {version}; this jobmock reads format"
+                    f" {SCHEMA_VERSION} (start with another --state-dir, or delete the file)"
+                )
+            for statement in _statements(SCHEMA):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StoreError(f"{self!r} is closed")
+        return self._db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction holding the file's write lock from its first statement."""
+        db = self._connection()
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    async def get(self, api: str, job_id: str) -> Job | None:
+        row = (
+            self._connection()
+            .execute("SELECT record FROM jobs WHERE api = ? AND id = ?", (api, job_id))
+            .fetchone()
+        )
+        return None if row is None else load_job(row[0])
+
+    async def put(self, job: Job) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO jobs (api, id, tenant, record) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (api, id) DO UPDATE SET tenant = excluded.tenant,"
+                " record = excluded.record",
+                (job.api, job.id, job.tenant, dump_job(job)),
+            )
+
+    async def delete(self, api: str, job_id: str) -> bool:
+        with self._write() as db:
+            cursor = db.execute("DELETE FROM jobs WHERE api = ? AND id = ?", (api, job_id))
+            return cursor.rowcount > 0
+
+    async def list(self, api: str, tenant: str | None = None) -> builtins.list[Job]:
+        db = self._connection()
+        if tenant is None:
+            rows = db.execute("SELECT record FROM jobs WHERE api = ? ORDER BY position", (api,))
+        else:
+            rows = db.execute(
+                "SELECT record FROM jobs WHERE api = ? AND tenant = ? ORDER BY position",
+                (api, tenant),
+            )
+        return [load_job(record) for (record,) in rows.fetchall()]
+
+    async def add_transition(self, api: str, job_id: str, make: Callable[[Job], Transition]) -> Job:
+        with self._write() as db:
+            row = db.execute(
+                "SELECT record FROM jobs WHERE api = ? AND id = ?", (api, job_id)
+            ).fetchone()
+            if row is None:
+                raise JobNotFound(f"no {api} job {job_id!r}")
+            job = load_job(row[0])
+            job = job.with_transition(make(job))
+            db.execute(
+                "UPDATE jobs SET record = ? WHERE api = ? AND id = ?", (dump_job(job), api, job_id)
+            )
+            return job
+
+    async def next_sequence(self, api: str) -> int:
+        with self._write() as db:
+            (number,) = db.execute(
+                "INSERT INTO sequences (api, value) VALUES (?, 1)"
+                " ON CONFLICT (api) DO UPDATE SET value = value + 1 RETURNING value",
+                (api,),
+            ).fetchall()[0]
+            return int(number)
+
+    def _read_clock(self, db: sqlite3.Connection) -> ClockState | None:
+        row = db.execute("SELECT value FROM settings WHERE name = 'clock'").fetchone()
+        return None if row is None else load_clock(row[0])
+
+    def _write_clock(self, db: sqlite3.Connection, state: ClockState) -> None:
+        db.execute(
+            "INSERT INTO settings (name, value) VALUES ('clock', ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (dump_clock(state),),
+        )
+
+    async def get_clock(self) -> ClockState | None:
+        return self._read_clock(self._connection())
+
+    async def set_clock(self, state: ClockState) -> None:
+        with self._write() as db:
+            self._write_clock(db, state)
+
+    async def update_clock(self, change: Callable[[ClockState | None], ClockState]) -> ClockState:
+        with self._write() as db:
+            state = change(self._read_clock(db))
+            self._write_clock(db, state)
+            return state
+
+    async def remember(self, key: str, value: bytes) -> bytes | None:
+        with self._write() as db:
+            row = db.execute("SELECT value FROM remembered WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return bytes(row[0])
+            db.execute("INSERT INTO remembered (key, value) VALUES (?, ?)", (key, bytes(value)))
+            return None
+
+    async def clear(self) -> None:
+        with self._write() as db:
+            for table in ("jobs", "sequences", "remembered", "settings"):
+                db.execute(f"DELETE FROM {table}")  # fixed names, no input
+
+    async def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _statements(script: str) -> builtins.list[str]:
+    """The statements of ``script`` (``executescript`` would COMMIT the open transaction)."""
+    lines = [line.split("--")[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,0 +1,48 @@
+"""Fixtures for the shared stores: a real ``redis-server`` (skipped where it is not installed).
+
+Tests that start real processes are marked ``servers`` (a few seconds each); deselect them with
+``pytest -m "not servers"`` for a quick run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from tests.store.servers import RedisServer
+
+NO_REDIS = (
+    "redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "servers: starts real processes (jobmock serve, redis-server) on loopback ports"
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for the session; tests keep apart by key prefix (``redis_url``)."""
+    if not RedisServer.available():
+        pytest.skip(NO_REDIS)
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+_prefixes = itertools.count()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer, request: pytest.FixtureRequest) -> str:
+    """A redis store URL with a key prefix of this test's own."""
+    name = re.sub(r"[^A-Za-z0-9_.-]", "-", request.node.name)[:40]
+    return redis_server.url(f"t{next(_prefixes)}-{name}")
