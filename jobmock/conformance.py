@@ -7,6 +7,7 @@ the whole document through `referencing`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,11 @@ from referencing.jsonschema import DRAFT202012
 DOCUMENT_URI = "urn:jobmock:served-spec"
 
 
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^/{}]+\})", template)
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
 class ResponseChecker:
     """Checks bodies against one served document's response schemas (validators built once)."""
 
@@ -25,6 +31,13 @@ class ResponseChecker:
         resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
         self._validators: dict[tuple[str, ...], Draft202012Validator | None] = {}
+
+    def template_for(self, concrete_path: str, method: str = "get") -> str:
+        """The path template (`/jobs/{id}`) of the document that `concrete_path` matches."""
+        for template, item in self.document.get("paths", {}).items():
+            if method.lower() in item and _template_regex(template).fullmatch(concrete_path):
+                return str(template)
+        raise LookupError(f"no {method.upper()} path of the document matches {concrete_path}")
 
     def declared(self, path: str, method: str) -> dict[str, Any]:
         responses: dict[str, Any] = self.document["paths"][path][method.lower()].get(
