@@ -100,7 +100,7 @@ def test_the_installed_package_serves_from_any_directory(tmp_path: Path) -> None
         pytest.skip(
             "jobmock is not installed in this environment (the README's `pip install .` installs it)"
         )
-    if Path(probe.stdout.strip()).resolve().is_relative_to(ROOT):
+    if Path(probe.stdout.strip()).resolve().is_relative_to(ROOT / "jobmock"):
         pytest.skip(
             "jobmock is installed in editable mode; the wheel's bundled files are not what runs"
         )
