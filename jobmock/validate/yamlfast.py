@@ -108,27 +108,53 @@ class KeyedSourceMap(SourceMap):
         return self.locate(path)
 
 
-def _build(node: Any, path: Pointer, positions: dict[Pointer, tuple[int, int]],
-           keys: dict[Pointer, tuple[int, int]]) -> Any:
+Positions = dict[Pointer, tuple[int, int]]
+
+
+def _mapping(node: Any, path: Pointer, positions: Positions, keys: Positions) -> dict[str, Any]:
+    """A mapping as ruamel gives it: its own keys in order, then those merged in with `<<` (the
+    first source that has a key wins), merged keys placed where the mapping starts."""
+    if node.tag != "tag:yaml.org,2002:map":
+        raise _Unusual
+    out: dict[str, Any] = {}
+    merged: list[Any] = []
+    for key_node, value_node in node.value:
+        if key_node.id != "scalar":
+            raise _Unusual
+        if key_node.tag == _PLAIN and key_node.value == "<<":
+            sources = value_node.value if value_node.id == "sequence" else [value_node]
+            if merged or not all(s.id == "mapping" for s in sources):
+                raise _Unusual
+            merged = sources
+            continue
+        key = str(_scalar(key_node))
+        if key in out:
+            raise _Unusual  # ruamel's duplicate-key error is the reference message
+        child = (*path, key)
+        mark = value_node.start_mark
+        positions[child] = (mark.line + 1, mark.column + 1)
+        keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        out[key] = _build(value_node, child, positions, keys)
+    start = (node.start_mark.line + 1, node.start_mark.column + 1)
+    for source in merged:
+        for key in _mapping(source, path, {}, {}):
+            if key not in out:
+                child = (*path, key)
+                positions[child] = keys[child] = start
+                found = [v for k, v in source.value if k.id == "scalar" and k.value == key]
+                if len(found) != 1:
+                    raise _Unusual  # merged in turn by the source: leave it to ruamel
+                out[key] = _build(found[0], child, positions, keys)
+                positions[child] = keys[child] = start
+    return out
+
+
+def _build(node: Any, path: Pointer, positions: Positions, keys: Positions) -> Any:
     kind = node.id
     if kind == "scalar":
         return _scalar(node)
     if kind == "mapping":
-        if node.tag != "tag:yaml.org,2002:map":
-            raise _Unusual
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.id != "scalar":
-                raise _Unusual
-            key = str(_scalar(key_node))
-            if key in out:
-                raise _Unusual  # ruamel's duplicate-key error is the reference message
-            child = (*path, key)
-            mark = value_node.start_mark
-            positions[child] = (mark.line + 1, mark.column + 1)
-            keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            out[key] = _build(value_node, child, positions, keys)
-        return out
+        return _mapping(node, path, positions, keys)
     if kind == "sequence":
         if node.tag != "tag:yaml.org,2002:seq":
             raise _Unusual

@@ -65,10 +65,13 @@ def test_fast_yaml_reads_what_serve_reads(path: Path) -> None:
         "date: 2024-01-15\nhex: 0x1F\noctal: 0o17\nunderscore: 1_000\nlead: 017\n",
         "tagged: !!str 12\nempty:\nnext: 1\n",
         "anchor: &a {x: 1}\nalias: *a\nmerged:\n  <<: *a\n  y: 2\n",
+        "b: &b {x: 1, y: 2, z: {d: 1}}\no: &o {w: 0, x: 5}\nuse:\n  a: 0\n  <<: *b\n  y: 20\n"
+        "multi:\n  <<: [*o, *b]\n  x: 9\nonly:\n  <<: *b\nchain: &c\n  <<: *o\n  v: 1\n"
+        "deep:\n  <<: *c\n",
         "id: 019c96a0-10a0-72d2-9fb0-2b7de8093182\nversion: 3.1.0\nnan: .nan\n",
     ],
     ids=["scalars", "keys", "block-strings", "collections", "yaml-1.2-numbers", "tags-and-empty",
-         "anchors-and-merge", "uuid-version-nan"],
+         "anchors-and-merge", "merge-keys", "uuid-version-nan"],
 )
 def test_fast_yaml_edge_cases(text: str) -> None:
     reference, fast = parse_yaml(text, "x.yaml"), fast_parse(text, "x.yaml")

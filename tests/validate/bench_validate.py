@@ -1,0 +1,101 @@
+"""How long `jobmock validate` takes on everything jobmock serves (not part of the test run).
+
+    python -m tests.validate.bench_validate [--runs N]
+
+Prints, as the minimum over N runs (the machine may be busy): the whole command in a fresh
+interpreter, the imports it pays for, and one in-process run split by stage. The figures go in
+docs/validate.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+IMPORT = (
+    "import time; t = time.perf_counter(); import jobmock.cli, jobmock.validate.runner, "
+    "jobmock.validate.formats; print(time.perf_counter() - t)"
+)
+
+
+def best(runs: int, measure: Callable[[], float]) -> float:
+    return min(measure() for _ in range(runs))
+
+
+def command(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "jobmock", "validate", *args], capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def imports() -> float:
+    out = subprocess.run([sys.executable, "-c", IMPORT], capture_output=True, text=True, check=True)
+    return float(out.stdout)
+
+
+def stages(render: bool) -> dict[str, float]:
+    """One in-process run in a fresh interpreter, seconds per stage."""
+    code = f"""
+import json, time
+from collections import defaultdict
+t0 = time.perf_counter()
+from jobmock.validate import runner
+t1 = time.perf_counter()
+times = defaultdict(float)
+run, checked = runner._run, runner._checked
+def timed_run(rule, doc):
+    t = time.perf_counter(); out = run(rule, doc); times[rule.id] += time.perf_counter() - t
+    return out
+def timed_checked(*args):
+    t = time.perf_counter(); out = checked(*args); times["read"] += time.perf_counter() - t
+    return out
+runner._run, runner._checked = timed_run, timed_checked
+t2 = time.perf_counter()
+runner.validate_paths((), runner.ValidateOptions(render={render}))
+times["total"] = time.perf_counter() - t2
+times["import"] = t1 - t0
+print(json.dumps(times))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    import json
+
+    result: dict[str, float] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    print(f"minimum of {runs} runs, seconds")
+    print(f"python -c pass                          {best(runs, lambda: _python()):.3f}")
+    print(f"imports (cli + validate)                {best(runs, imports):.3f}")
+    print(f"jobmock validate (whole command)        {best(runs, command):.3f}")
+    for render in (False, True):
+        merged: dict[str, list[float]] = defaultdict(list)
+        for _ in range(runs):
+            for name, value in stages(render).items():
+                merged[name].append(value)
+        mins = {name: min(values) for name, values in merged.items()}
+        label = "with" if render else "without"
+        print(f"in-process run {label} rendering: total {mins.pop('total'):.3f} "
+              f"(import of jobmock.validate {mins.pop('import'):.3f})")
+        for name, value in sorted(mins.items(), key=lambda kv: -kv[1]):
+            if value >= 0.005:
+                print(f"    {name:<28} {value:.3f}")
+
+
+def _python() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - start
+
+
+
+
+if __name__ == "__main__":
+    main()
