@@ -19,6 +19,7 @@ from jobmock.engine import ApiRuntime, Mock
 from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures import load_fixture
+from jobmock.frontend import install as install_frontend
 from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
 from jobmock.specs import CONTROL_API, discover, load_spec
 from jobmock.store import open_store
@@ -125,6 +126,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     boundary = ErrorBoundary(envelopes)
     for exc_class in (ApiError, HTTPException, Exception):
         app.add_error_handler(exc_class, boundary)
+    install_frontend(app, config, mock)  # CORS, Prefer overrides, faults, the /_mock/ dashboard
     app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
     return app
 

@@ -99,6 +99,14 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Header for --get."
 )
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Allow browsers on this origin only, e.g. http://localhost:5173 (repeatable)."
+    "  [default: any origin]",
+)
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
     import uvicorn
@@ -115,6 +123,7 @@ def serve(**options: Any) -> None:
         control_token=options["control_token"],
         seed=options["seed"],
         validate_responses=options["validate_responses"],
+        cors_origins=tuple(options["cors_origins"]),
     )
     overrides = {k: _dir(options[k]) for k in ("specs_dir", "fixtures_dir") if options[k]}
     config = config.replace(**overrides)

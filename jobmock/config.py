@@ -24,6 +24,9 @@ class Config:
     control_token: str | None = None  # when set, /_mock requires `Authorization: Bearer <token>`
     validate_responses: bool = False  # connexion checks every response against the spec (slower)
     strict_validation: bool = False
+    cors_origins: tuple[str, ...] = ()  # origins a browser may call from; empty: any origin
+    overrides: bool = True  # honour `Prefer: code=|status=|delay=` (off for contract runs)
+    faults: tuple[dict[str, Any], ...] = ()  # fault rules (jobmock.faults), before the fixtures'
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)
