@@ -48,7 +48,8 @@ def malformed(doc: FixtureDocument) -> Iterator[Problem]:
     Kind.FIXTURE,
     catches="no OpenAPI document for the fixture's `api`, so its statuses and rendered bodies "
     "cannot be checked against a spec",
-    fix="name an API that has `specs/<api>.yaml` (or pass `--specs DIR`)",
+    fix="name an API that has a spec: `<api>.yaml` in the `specs/` folder beside the fixture's "
+    "folder, or among jobmock's own",
 )
 def spec_missing(doc: FixtureDocument) -> Iterator[Problem]:
     if doc.api is not None and doc.spec is None:
