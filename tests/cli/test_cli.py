@@ -12,7 +12,10 @@ from click.testing import CliRunner
 from jobmock import resources
 from jobmock.cli import main
 
-MATCHER_JOB = "/matcher/v1/imports/contexts/019c96a0-10a0-72d2-9fb0-2b7de8093182/jobs/019c96a0-10ce-75fc-a273-dc799079a99c"
+MATCHER_JOB = (
+    "/matcher/v1/imports/contexts/019c96a0-10a0-72d2-9fb0-2b7de8093182"
+    "/jobs/019c96a0-10ce-75fc-a273-dc799079a99c"
+)
 
 
 def acme_token() -> str:
