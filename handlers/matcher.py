@@ -1,23 +1,52 @@
-"""Lerian Matcher: `GET /v1/imports/contexts/{contextId}/jobs/{jobId}`.
+"""Lerian Matcher: the ingestion job route, the upload that starts a job, and a context's job list.
 
 Facts (apis.md §1): the job is looked up under its context; a malformed jobId is 400 "invalid
 job_id"; keys are Go `omitempty` (no startedAt while QUEUED, no failedRows while zero); errors are
 `ErrorResponse {code, title, message}` of the documented generation (code = HTTP status as a
-string, title = slug).
+string, title = slug). The upload (multipart `file` + `format`) answers 202 with the job; its checks
+run in the order of Matcher's Go handler, with its slugs and messages (`upload_file`); an
+`X-Idempotency-Key` (or `Idempotency-Key`) replays the first answer with `X-Idempotency-Replayed`.
+The list takes limit (1..200), cursor, sort_order and sort_by, with the Go handler's messages.
+
+jobmock's choices where Matcher says nothing (inferred):
+- `totalRows` is the file's data rows: CSV records after the header (blank lines skipped), JSON
+  array elements, XML children of the root element; `failedRows` grows to the scenario's share;
+- a file that cannot be read as its format (not UTF-8, broken JSON or XML) is 400
+  `invalid_request` "failed to parse <format> file", checked where "no data rows" is;
+- a body that is not multipart/form-data, or a broken one, is "file is required" (Go's
+  `FormFile` fails the same way); a declared or streamed body over the limit is the 413 at once;
+- only successful uploads are remembered for idempotency, per tenant and key; a replay is the
+  first 202 body as it was (status QUEUED), however the job has moved since;
+- list: cursors are opaque offsets; jobs without the sort field (startedAt, completedAt) sort as
+  empty, ties by id; unknown sources of a context and sources without a field map come from the
+  fixture (`contexts[].sources`, `contexts[].unmapped_sources`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import random
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
 
+from jobmock import uploads
 from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
-from jobmock.errors import ApiError, BadRequest, Forbidden, InvalidParameter, NotFound
+from jobmock.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    InvalidParameter,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339, uuid7
@@ -29,16 +58,31 @@ MESSAGES = {
     500: "an unexpected error occurred",
 }
 
+# Path parameters as Matcher's Go handlers name them in their 400 messages.
+GO_NAMES = {"contextId": "context_id", "jobId": "job_id", "sourceId": "source_id"}
+# The list route's query parameters, as its Go handler words their 400s (apis.md §1 [SRC S6]).
+PAGINATION = "invalid pagination parameters"
+QUERY_MESSAGES = {
+    "sort_order": "invalid sort_order: must be asc or desc",
+    "sort_by": "invalid sort_by: must be one of id, created_at, started_at, completed_at, status",
+    "limit": PAGINATION,
+    "cursor": PAGINATION,
+}
+
 
 class MatcherEnvelope:
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        message = MESSAGES.get(error.status, error.message)
-        if isinstance(error, InvalidParameter):
-            message = f"invalid {error.name}"
-        body = {"code": str(error.status), "title": error.slug, "message": message}
+        status, slug = error.status, error.slug
+        message = MESSAGES.get(status, error.message)
+        if isinstance(error, InvalidParameter):  # the served spec's `format: uuid` (overlay)
+            message, slug = f"invalid {GO_NAMES.get(error.name, error.name)}", "invalid_request"
+            message = QUERY_MESSAGES.get(error.name, message)
+        elif isinstance(error, UnsupportedMediaType):  # a body that is not multipart: no file
+            status, message, slug = 400, FILE_REQUIRED, "invalid_request"
+        body = {"code": str(status), "title": slug, "message": message}
         request_id = request.headers.get("X-Request-Id")
         return ErrorReply(
-            error.status, body, headers={"X-Request-Id": request_id} if request_id else None
+            status, body, headers={"X-Request-Id": request_id} if request_id else None
         )
 
 
@@ -92,15 +136,17 @@ def new_job(
     return uuid7(now, rng.getrandbits(74)), fields
 
 
-def owned_context(ctx: ApiContext, context_id: str) -> None:
+def owned_context(ctx: ApiContext, context_id: str) -> Mapping[str, Any]:
     """Context checks come first, as in Matcher: malformed 400, unknown 404, another tenant's 403."""
     if not is_uuid(context_id):
         raise BadRequest("invalid context_id", slug="invalid_request")
     for tenant in ctx.api.fixture.tenants.values():
-        if any(c["id"] == context_id for c in tenant.data.get("contexts", ())):
-            if tenant.name != ctx.principal().tenant:
-                raise Forbidden(MESSAGES[403], slug="forbidden")
-            return
+        for context in tenant.data.get("contexts", ()):
+            if context["id"] == context_id:
+                if tenant.name != ctx.principal().tenant:
+                    raise Forbidden(MESSAGES[403], slug="forbidden")
+                found: Mapping[str, Any] = context
+                return found
     raise NotFound("context not found", slug="not_found")
 
 
@@ -118,4 +164,160 @@ async def get_ingestion_job(ctx: ApiContext, contextId: str, jobId: str) -> Any:
     return render(view), 200, ({"X-Request-Id": request_id} if request_id else {})
 
 
-OPERATIONS = {"getIngestionJob": get_ingestion_job}
+# --------------------------------------------------------------------------------------- upload
+MAX_FILE_BYTES = 100 * 1024 * 1024  # "file exceeds 100MB limit" (apis.md §1 [SRC S6])
+FORM_OVERHEAD = 64 * 1024  # part headers and the `format` field, on top of the file
+FORMATS = ("csv", "json", "xml")
+FILE_REQUIRED = "file is required"
+# Part Content-Types accepted for each format; these pass for any format (apis.md §1 [SRC S6]).
+CONTENT_TYPES = {
+    "csv": {"text/csv", "application/csv"},
+    "json": {"application/json"},
+    "xml": {"application/xml", "text/xml"},
+}
+NEUTRAL_TYPES = {"", "application/octet-stream", "text/plain"}
+
+
+def too_large() -> PayloadTooLarge:
+    return PayloadTooLarge("file exceeds 100MB limit", slug="request_entity_too_large")
+
+
+def empty_file(message: str) -> BadRequest:
+    return BadRequest(message, slug="ingestion_empty_file")
+
+
+async def checked_upload(
+    ctx: ApiContext, context: Mapping[str, Any], source_id: str, form: uploads.Form
+) -> dict[str, Any]:
+    """The new job's facts, after the Go handler's checks in its order (apis.md §1 [SRC S6])."""
+    upload = form.file("file")
+    if upload is None:
+        raise BadRequest(FILE_REQUIRED)
+    if not upload.size:
+        raise empty_file("file is empty")
+    if upload.size > MAX_FILE_BYTES:
+        raise too_large()
+    fmt = (form.field("format") or "").strip().lower()
+    if not fmt:
+        raise BadRequest("format is required", slug="ingestion_format_required")
+    if fmt not in FORMATS:
+        raise BadRequest("invalid format: must be one of csv, json, xml")
+    content_type = uploads.media_type(upload)
+    if content_type not in NEUTRAL_TYPES | CONTENT_TYPES[fmt]:
+        raise BadRequest("file content type does not match declared format")
+    if source_id in context.get("unmapped_sources", ()):
+        raise NotFound("field mapping not found for source", slug="ingestion_field_map_not_found")
+    if source_id not in context.get("sources", ()):
+        raise NotFound("source not found", slug="ingestion_source_not_found")
+    try:
+        rows = await uploads.count_rows(upload, fmt)
+    except uploads.NotUtf8:
+        raise BadRequest(f"failed to parse {fmt} file: invalid UTF-8") from None
+    except uploads.UnreadableFile:
+        raise BadRequest(f"failed to parse {fmt} file") from None
+    if not rows:
+        raise empty_file("file contains no data rows")
+    return {
+        "contextId": context["id"],
+        "sourceId": source_id,
+        "fileName": upload.filename or "upload",
+        "totalRows": rows,
+        "format": fmt,
+        "contentType": content_type,
+    }
+
+
+async def upload_transaction_file(ctx: ApiContext, contextId: str, sourceId: str) -> Any:
+    context = owned_context(ctx, contextId)
+    if not is_uuid(sourceId):
+        raise BadRequest("invalid source_id")
+    try:
+        async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD, max_files=5) as form:
+            facts = await checked_upload(ctx, context, sourceId, form)
+    except uploads.BodyTooLarge:
+        raise too_large() from None
+    except uploads.MalformedBody:
+        raise BadRequest(FILE_REQUIRED) from None
+    tenant = ctx.principal().tenant
+    choice = ctx.api.fixture.choose(facts)
+    job = await ctx.mock.create(
+        ctx.name, scenario=choice.scenario, tenant=tenant, fields=facts_to_fields(facts)
+    )
+    body: Mapping[str, Any] = render(await ctx.mock.describe(ctx.name, job))
+    headers = {}
+    key = ctx.header("X-Idempotency-Key") or ctx.header("Idempotency-Key")
+    if key:
+        body, replayed = await uploads.remember_answer(
+            ctx.mock.store, f"matcher:idempotency:{tenant}:{key}", body
+        )
+        if replayed:
+            await ctx.mock.delete(ctx.name, job.id)  # the first request's job stands
+        headers["X-Idempotency-Replayed"] = "true" if replayed else "false"
+    request_id = ctx.header("X-Request-Id")
+    if request_id:
+        headers["X-Request-Id"] = request_id
+    return dict(body), 202, headers
+
+
+def facts_to_fields(facts: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: facts[k] for k in ("contextId", "sourceId", "fileName", "totalRows", "format")}
+
+
+# ----------------------------------------------------------------------------------------- list
+SORT_KEYS = {
+    "id": "id",
+    "created_at": "createdAt",
+    "started_at": "startedAt",
+    "completed_at": "completedAt",
+    "status": "status",
+}
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        offset = json.loads(raw)["offset"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise BadRequest(PAGINATION) from None
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise BadRequest(PAGINATION)
+    return offset
+
+
+async def list_ingestion_jobs(
+    ctx: ApiContext,
+    contextId: str,
+    limit: int = 20,
+    cursor: str | None = None,
+    sort_order: str = "desc",
+    sort_by: str = "created_at",
+) -> Any:
+    owned_context(ctx, contextId)
+    offset = decode_cursor(cursor) if cursor else 0
+    jobs = await ctx.mock.jobs(ctx.name, ctx.principal().tenant)
+    bodies = [
+        render(await ctx.mock.describe(ctx.name, job))
+        for job in jobs
+        if job.fields.get("contextId") == contextId
+    ]
+    key = SORT_KEYS[sort_by]
+    bodies.sort(key=lambda b: (str(b.get(key, "")), b["id"]), reverse=sort_order == "desc")
+    page: dict[str, Any] = {"items": bodies[offset : offset + limit]}
+    if offset + limit < len(bodies):
+        page["nextCursor"] = encode_cursor(offset + limit)
+    if offset > 0:
+        page["prevCursor"] = encode_cursor(max(0, offset - limit))
+    page.update(limit=limit, hasMore="nextCursor" in page)
+    request_id = ctx.header("X-Request-Id")
+    return page, 200, ({"X-Request-Id": request_id} if request_id else {})
+
+
+OPERATIONS = {
+    "getIngestionJob": get_ingestion_job,
+    "uploadTransactionFile": upload_transaction_file,
+    "listIngestionJobs": list_ingestion_jobs,
+}

@@ -6,6 +6,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.options import SwaggerUIOptions
@@ -124,7 +125,8 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
     envelopes[CONTROL_PREFIX] = ProblemJson()
     boundary = ErrorBoundary(envelopes)
-    for exc_class in (ApiError, HTTPException, Exception):
+    # ProblemException too: connexion's own handler for it (e.g. 415) would answer problem+json
+    for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, boundary)
     install_frontend(app, config, mock)  # CORS, Prefer overrides, faults, the /_mock/ dashboard
     app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it

@@ -229,7 +229,7 @@ class Mock:
     ) -> Job:
         api = self.runtime(api_name)
         await self.ready()
-        scenario = scenario or api.fixture.default_scenario
+        scenario = scenario or api.fixture.choose(fields or {}).scenario  # rules, else the default
         if scenario not in api.fixture.scenarios:
             raise Unprocessable(
                 f"unknown scenario {scenario!r}; known: {', '.join(api.fixture.scenarios)}",

@@ -3,11 +3,18 @@
 `fixtures/<api>.yaml` is written in the API's own vocabulary (its status values, its field names).
 The file is checked against `FIXTURE_SCHEMA` and then for meaning (scenario statuses belong to the
 API, jobs name known tenants and scenarios); every problem is a FixtureError with file and line.
+
+`rules` choose the scenario of a job a client starts through the vendor's own endpoint: the first
+rule whose `match` holds for what was sent wins, else `default_scenario`. A match names a `field`
+(a dotted path into the job's facts; through a list it looks at every element) and one test:
+`contains` (text, ignoring case), `equals` (the value) or `pattern` (a regular expression, searched,
+ignoring case). For example `{match: {field: fileName, contains: fail}, scenario: fails}`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +136,31 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             },
         },
         "defaults": {"type": "object"},
+        "rules": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["match", "scenario"],
+                "properties": {
+                    "description": {"type": "string"},
+                    "match": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["field"],
+                        "minProperties": 2,
+                        "maxProperties": 2,
+                        "properties": {
+                            "field": {"type": "string", "minLength": 1},
+                            "contains": {"type": "string", "minLength": 1},
+                            "equals": {"type": ["string", "number", "boolean"]},
+                            "pattern": {"type": "string", "minLength": 1},
+                        },
+                    },
+                    "scenario": {"type": "string"},
+                },
+            },
+        },
     },
 }
 
@@ -158,6 +190,57 @@ class SeedJob:
     fields: Mapping[str, Any]
 
 
+def values_at(facts: Any, path: str) -> Iterator[Any]:
+    """The values at a dotted path; a list on the way contributes each of its elements."""
+    if isinstance(facts, list | tuple):
+        for item in facts:
+            yield from values_at(item, path)
+        return
+    if not path:
+        yield facts
+        return
+    head, _, rest = path.partition(".")
+    if isinstance(facts, Mapping) and head in facts:
+        yield from values_at(facts[head], rest)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """`match: {field: <path>, <test>: <value>}` -> `scenario`."""
+
+    field: str
+    test: str  # contains | equals | pattern
+    value: Any
+    scenario: str
+    description: str = ""
+
+    def matching(self, facts: Mapping[str, Any]) -> tuple[str, ...]:
+        """The values at `field` that pass the test (empty: the rule does not apply)."""
+        found = []
+        for value in values_at(facts, self.field):
+            if isinstance(value, Mapping | list | tuple) or value is None:
+                continue
+            text = str(value)
+            if self.test == "contains":
+                ok = str(self.value).lower() in text.lower()
+            elif self.test == "equals":
+                ok = value == self.value or text == str(self.value)
+            else:
+                ok = re.search(str(self.value), text, re.IGNORECASE) is not None
+            if ok:
+                found.append(text)
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The scenario a new job follows, and the rule (with the values it matched) that chose it."""
+
+    scenario: str
+    rule: Rule | None = None
+    matched: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Fixture:
     """One API's fixture file, checked."""
@@ -172,9 +255,18 @@ class Fixture:
     jobs: tuple[SeedJob, ...]
     defaults: Mapping[str, Any]
     source: SourceMap
+    rules: tuple[Rule, ...] = ()
 
     def tenant(self, name: str | None) -> Tenant:
         return self.tenants[name] if name else next(iter(self.tenants.values()))
+
+    def choose(self, facts: Mapping[str, Any]) -> Choice:
+        """The first rule that matches `facts`, else the default scenario."""
+        for rule in self.rules:
+            matched = rule.matching(facts)
+            if matched:
+                return Choice(rule.scenario, rule, matched)
+        return Choice(self.default_scenario)
 
 
 def load_fixture(path: Path, api: str | None = None) -> Fixture:
@@ -269,6 +361,30 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
             )
         )
 
+    rules = []
+    for index, raw in enumerate(data.get("rules", ())):
+        where = ("rules", index)
+        if raw["scenario"] not in scenarios:
+            raise source.error(
+                (*where, "scenario"), f"unknown scenario {raw['scenario']!r}", FixtureError
+            )
+        test = next(k for k in raw["match"] if k != "field")
+        if test == "pattern":
+            try:
+                re.compile(raw["match"][test])
+            except re.error as exc:
+                message = f"invalid pattern {raw['match'][test]!r}: {exc}"
+                raise source.error((*where, "match", test), message, FixtureError) from None
+        rules.append(
+            Rule(
+                raw["match"]["field"],
+                test,
+                raw["match"][test],
+                raw["scenario"],
+                raw.get("description", ""),
+            )
+        )
+
     return Fixture(
         api=data["api"],
         path=path,
@@ -280,4 +396,5 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
         jobs=tuple(jobs),
         defaults=data.get("defaults", {}),
         source=source,
+        rules=tuple(rules),
     )

@@ -7,7 +7,10 @@ connexion 3.3 checks documents against the 3.0 meta-schema and validates with JS
 - a `validator_map` whose validators use JSON Schema 2020-12, compiled once per schema and raising
   jobmock's typed `InvalidParameter` / `InvalidBody`;
 - parameters coerced by their 3.1 types (`type: [integer, "null"]`, `anyOf`); a value that cannot be
-  coerced is left to the validator, which reports it precisely.
+  coerced is left to the validator, which reports it precisely;
+- multipart bodies left unread (`StreamedMultipart`, `StreamedRequest`): the operation streams them
+  through `jobmock.uploads`, bounded, and checks them in the vendor's documented order. connexion
+  would hold the whole body in memory to replay it, then parse it a second time into arguments.
 """
 
 from __future__ import annotations
@@ -166,8 +169,11 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                 raise body_error(error)
             return None
 
-    class MultipartBody(MultiPartFormDataValidator, FormBody):
-        pass
+    class StreamedMultipart(MultiPartFormDataValidator):
+        """Leaves the body to the operation (see the module docstring)."""
+
+        async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
+            return receive, scope
 
     class JSONResponse(JSONResponseBodyValidator):
         def _validate(self, body: t.Any) -> None:
@@ -185,7 +191,7 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
             {
                 "*/*json": JSONBody,
                 "application/x-www-form-urlencoded": FormBody,
-                "multipart/form-data": MultipartBody,
+                "multipart/form-data": StreamedMultipart,
             }
         ),
         "response": MediaTypeDict({"*/*json": JSONResponse}),
@@ -264,6 +270,18 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
 
 
+class StreamedRequest(ConnexionRequest):
+    """A request whose multipart body connexion does not parse into arguments: the operation reads
+    it as a stream (`jobmock.uploads.read_form`)."""
+
+    async def _split_form_files(self) -> None:
+        if self.mimetype == "multipart/form-data":
+            empty: dict[str, t.Any] = {}
+            self._files, self._form = empty, dict(empty)
+            return
+        await super()._split_form_files()
+
+
 class DecorateOnce(StarletteDecorator):
     """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
 
@@ -273,9 +291,7 @@ class DecorateOnce(StarletteDecorator):
 
         @functools.wraps(function)
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = self.framework.get_request(
-                uri_parser=self.uri_parser, scope=context_scope, receive=context_receive
-            )
+            request = StreamedRequest(context_scope, context_receive, uri_parser=self.uri_parser)
             return await decorated(request)
 
         return wrapper
