@@ -35,7 +35,7 @@ import yaml
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
 from jobmock.validate.yamlfast import KeyedSourceMap, fast_load
-from tests.validate.corpus import CORPUS, corpus_files, expectations
+from tests.validate.expectations import CORPUS, corpus_files, expectations
 
 TOOLS = ("jobmock validate", "openapi-spec-validator", "Redocly CLI", "Spectral")
 

@@ -12,7 +12,7 @@ from jsonschema import Draft4Validator
 
 from jobmock.cli import main, validate
 from jobmock.validate.formats import FORMATS
-from tests.validate.corpus import CORPUS
+from tests.validate.expectations import CORPUS
 from tests.validate.test_formats import ANNOTATION, SARIF_SCHEMA
 
 CLEAN = CORPUS / "specs" / "shelf.yaml"

@@ -8,7 +8,7 @@ import pytest
 
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
-from tests.validate.corpus import CORPUS, corpus_files, expectations
+from tests.validate.expectations import CORPUS, corpus_files, expectations
 
 FILES = corpus_files()
 
@@ -31,3 +31,28 @@ def test_every_rule_has_a_broken_document() -> None:
 def test_every_expectation_names_a_rule() -> None:
     named = {rule for path in FILES for rule, _ in expectations(path)}
     assert sorted(named - set(RULES)) == []
+
+
+SPECS = [p for p in FILES if p.parent.name == "specs" and not p.name.endswith(".overlay.yaml")]
+
+
+@pytest.mark.parametrize("path", SPECS, ids=[p.name for p in SPECS])
+def test_nothing_openapi_spec_validator_rejects_passes(path: Path) -> None:
+    """The structure check reads openapi-spec-validator's schemas itself: where the library says
+    a document is invalid, `validate` must report an error in it too."""
+    import yaml
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    version = str(document.get("openapi", ""))
+    if not version.startswith(("3.0", "3.1")):
+        rejected = True
+    else:
+        cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+        try:
+            rejected = next(iter(cls(document).iter_errors()), None) is not None
+        except Exception:  # an unresolvable $ref is raised, not reported
+            rejected = True
+    ours = validate_paths([path], ValidateOptions())
+    has_error = any(f.severity.value == "error" and Path(f.file).resolve() == path.resolve() for f in ours.findings)
+    assert has_error or not rejected

@@ -15,7 +15,7 @@ from jobmock.validate import Severity, ValidateOptions, validate_paths
 from jobmock.validate.documents import apply_overlay, overlay_document
 from jobmock.validate.yamlfast import fast_parse
 from jobmock.yamlsource import load_yaml, parse_yaml
-from tests.validate.corpus import CORPUS
+from tests.validate.expectations import CORPUS
 
 SPECS = sorted(resources.specs_dir().glob("*.yaml"))
 FIXTURES = sorted(resources.fixtures_dir().glob("*.yaml"))

@@ -11,7 +11,7 @@ from jobmock.validate import Report, Severity, ValidateOptions, validate_paths
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Finding, Problem
 from jobmock.validate.rules import RULES, Rule
-from tests.validate.corpus import CORPUS
+from tests.validate.expectations import CORPUS
 
 SHELF = CORPUS / "specs" / "shelf.yaml"
 
