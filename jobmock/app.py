@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,7 +16,7 @@ from starlette.exceptions import HTTPException
 from jobmock import resources
 from jobmock.auth import Credentials, Principal, make_security_map
 from jobmock.binding import ApiContext, resolver_for
-from jobmock.config import Config
+from jobmock.config import CONFIG_ENV, Config
 from jobmock.engine import ApiRuntime, Mock
 from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
@@ -131,6 +132,16 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     install_frontend(app, config, mock)  # CORS, Prefer overrides, faults, the /_mock/ dashboard
     app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
     return app
+
+
+def create_app_from_env() -> OpenAPI31App:
+    """`create_app` with the Config that $JOBMOCK_CONFIG holds as JSON (`Config()` if unset).
+
+    `jobmock serve --workers N` sets it and has uvicorn call this in each worker process
+    (`uvicorn --factory jobmock.app:create_app_from_env` does the same).
+    """
+    text = os.environ.get(CONFIG_ENV)
+    return create_app(Config.from_json(text) if text else Config())
 
 
 def request_once(app: Any, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:

@@ -13,8 +13,9 @@ from typing import Any
 import click
 
 from jobmock.clock import CLOCK_MODES
-from jobmock.config import Config
+from jobmock.config import STATE_DIR, Config
 from jobmock.errors import SourceError
+from jobmock.store import StoreError
 
 
 class JobmockGroup(click.Group):
@@ -27,6 +28,9 @@ class JobmockGroup(click.Group):
             click.echo(f"jobmock: {exc}", err=True)
             for note in exc.notes:
                 click.echo(f"  {note}", err=True)
+            sys.exit(2)
+        except StoreError as exc:
+            click.echo(f"jobmock: {exc}", err=True)
             sys.exit(2)
 
 
@@ -107,12 +111,39 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     help="Allow browsers on this origin only, e.g. http://localhost:5173 (repeatable)."
     "  [default: any origin]",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes; more than one needs a shared store (SQLite or Redis).",
+)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    envvar="JOBMOCK_STORE",
+    help="Where jobs and the clock live: sqlite:///abs/state.db, sqlite://rel/state.db,"
+    " redis://HOST:6379/0[?prefix=NAME] or memory:// (one process, gone when it stops)."
+    "  [default: state.db in --state-dir]",
+)
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=STATE_DIR,
+    show_default=True,
+    envvar="JOBMOCK_STATE_DIR",
+    help="Folder of the default store; jobs and clock are kept there across restarts.",
+)
+@click.option(
+    "--reset", is_flag=True, help="Start over: forget the stored jobs and clock, reseed fixtures."
+)
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
-    import uvicorn
-
     from jobmock.app import create_app
     from jobmock.banner import banner
+    from jobmock.serving import prepare, run, shared
+    from jobmock.store_sqlite import state_store_url
 
     config = Config(
         host=options["host"],
@@ -124,7 +155,14 @@ def serve(**options: Any) -> None:
         seed=options["seed"],
         validate_responses=options["validate_responses"],
         cors_origins=tuple(options["cors_origins"]),
+        store=options["store_url"] or state_store_url(options["state_dir"]),
+        workers=options["workers"],
     )
+    if config.workers > 1 and not shared(config.store):
+        raise click.UsageError(
+            f"--workers {config.workers} needs a store the workers share"
+            f" (sqlite://FILE or redis://HOST), not {config.store}"
+        )
     overrides = {k: _dir(options[k]) for k in ("specs_dir", "fixtures_dir") if options[k]}
     config = config.replace(**overrides)
     headers = _headers(options["headers"])
@@ -136,7 +174,19 @@ def serve(**options: Any) -> None:
         click.echo(body)
         sys.exit(0 if 200 <= status < 300 else 1)
     click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
-    uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+    if shared(config.store):
+        given = click.get_current_context().get_parameter_source
+        explicit = {click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT}
+        prepared = prepare(
+            config,
+            app.mock.apis,
+            reset=options["reset"],
+            clock=config.clock if given("clock_mode") in explicit else None,
+            speed=config.speed if given("speed") in explicit else None,
+        )
+        kept = "continued from the last run (--reset starts over)" if prepared.continued else "new"
+        click.echo(f"  state    {config.store}: {kept}; {config.workers} worker(s)\n")
+    run(config, app)
 
 
 @main.command()

@@ -7,6 +7,7 @@ forced transitions, clock settings), so several workers sharing a store agree.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import time
 import uuid
@@ -91,6 +92,12 @@ class ApiRuntime:
         return self.prefix + path
 
 
+def seeds_digest(fixture: Fixture) -> str:
+    """Names the version of a fixture's seed jobs (what `Mock.seed_jobs` puts)."""
+    seeds = repr((fixture.jobs, fixture.scenario_fields, fixture.defaults.get("fields")))
+    return hashlib.sha256(seeds.encode()).hexdigest()[:16]
+
+
 @dataclass
 class Mock:
     """All served APIs over one store and clock."""
@@ -138,20 +145,19 @@ class Mock:
 
     # lifecycle -------------------------------------------------------------------------------
     async def start(self) -> int:
-        """Seed fixture jobs into an empty store (a shared store keeps what it has).
+        """Seed fixture jobs into a new store (a shared or persistent store keeps what it has).
 
-        Each API is seeded once per store (until cleared): a worker that starts, or restarts, after
-        another has seeded leaves the jobs as they are now.
+        Each API is seeded once per store and version of its seed jobs: a worker that starts, or
+        restarts, after another has seeded leaves the jobs as they are now; after the fixture's
+        seed jobs change, they are put again (fresh) beside the jobs the store has.
         """
         self._ready = True
         await self.clock()
         count = 0
         for api in self.apis.values():
-            if await self.store.remember(f"jobmock:seeded:{api.name}", b"1") is not None:
-                continue
-            if await self.store.list(api.name):
-                continue
-            count += await self.seed_jobs(api)
+            key = f"jobmock:seeded:{api.name}:{seeds_digest(api.fixture)}"
+            if await self.store.remember(key, b"1") is None:
+                count += await self.seed_jobs(api)
         return count
 
     async def seed_jobs(self, api: ApiRuntime) -> int:
