@@ -1,4 +1,5 @@
-"""gu1 bulk imports: `GET /batch-import/jobs/{jobId}` and its `?include=failures` body.
+"""gu1 bulk imports: the uploads that start batch jobs, `GET /batch-import/jobs/{jobId}` and its
+`?include=failures` body.
 
 Facts (apis.md §3): statuses queued -> running -> completed | failed | cancelled | interrupted; a
 pending cancel still reads `running` with `metadata.batchCancelRequested` [DOC G1]; counters
@@ -16,20 +17,44 @@ every row failed with failures[] empty (specs/gu1.yaml's example); a malformed j
 unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored; row
 codes other than DUPLICATE_EXTERNAL_ID and all row texts; skips[] capped at 500 like failures[];
 batchCancelRequested kept once the job is cancelled.
+
+Uploads [DOC G4, G5]: transactions (`/batch-import/import/transactions` and its alias
+`/transactions/batch/upload`, 1-5 files of CSV/XLSX/XLS/JSON), entities (CSV) and user events (file
++ mappingId) answer 202 with `jobId`; the key needs the route's permission (transactions:create,
+entities:bulk_import, events:create) and the organisation `batchUploadEnabled`; each file holds at
+most the plan's rows (tenant `maxRowsPerFile`, never over the parser's 100,000). The job's kind
+follows the route, `totalItems` is the upload's rows (files in order, numbered on across files),
+and the rows its scenario fails or skips are rows of the upload (their externalId, taxId and type
+read from the file where it has those columns). Invented: every error message, the check order
+(permission, organisation flag, body, files, options, formats, rows), the 202 body beyond `jobId`
+[INF], the 150 MB body limit, the `importMode` field name; a legacy .xls file is accepted but its
+rows are not read (totalItems then comes from the fixture).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
+from starlette.datastructures import UploadFile
 
+from jobmock import uploads
 from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
-from jobmock.errors import ApiError, Forbidden, NotFound
+from jobmock.errors import (
+    ApiError,
+    BadRequest,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
 
@@ -45,10 +70,13 @@ class Gu1Envelope:
     """`{success: false, error}`: the body specs/gu1.yaml infers for 401, 403 and 404."""
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        message = MESSAGES[401] if error.status == 401 else error.message
+        status = error.status
+        message = MESSAGES[401] if status == 401 else error.message
+        if isinstance(error, UnsupportedMediaType):  # an upload that is not multipart: no file
+            status, message = 400, NO_FILE
         message = message[:1].upper() + message[1:]
         return ErrorReply(
-            error.status, {"success": False, "error": message}, headers=error.headers or None
+            status, {"success": False, "error": message}, headers=error.headers or None
         )
 
 
@@ -145,12 +173,12 @@ def render(view: JobView) -> dict[str, Any]:
 # Row-level codes per kind: DUPLICATE_EXTERNAL_ID is gu1's [DOC G2, G3]; the others are invented.
 ROW_CODES = {
     "transaction_batch": {
-        "DUPLICATE_EXTERNAL_ID": 'A transaction with external ID "tx-{row:06d}" already exists',
+        "DUPLICATE_EXTERNAL_ID": 'A transaction with external ID "{externalId}" already exists',
         "ENTITY_NOT_FOUND": 'Entity with external ID "cust-{n:04d}" not found',
         "INVALID_AMOUNT": "amount must be a positive number",
     },
     "entity_automatic": {
-        "DUPLICATE_EXTERNAL_ID": 'An entity with external ID "ent-{row:06d}" already exists',
+        "DUPLICATE_EXTERNAL_ID": 'An entity with external ID "{externalId}" already exists',
         "INVALID_TAX_ID": "Tax ID {taxId} failed checksum validation",
         "MISSING_REQUIRED_FIELD": 'Field "name" is required',
     },
@@ -163,34 +191,43 @@ ROW_CODES = {
 TAX_PREFIXES = {"person": (20, 23, 27), "company": (30, 33)}  # 11-digit CUIT-like, as gu1's example
 
 
-def row_values(job_id: str, row: int) -> dict[str, Any]:
-    """The invented details of one row, the same on every poll (seeded by job id and row)."""
+def row_values(job_id: str, row: int, uploaded: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The details of one row, the same on every poll: what the upload's row says (externalId,
+    taxId, type), invented for the rest (seeded by job id and row)."""
     rng = random.Random(f"gu1:{job_id}:{row}")
     party = rng.choice(("person", "company"))
     tax_id = f"{rng.choice(TAX_PREFIXES[party])}{rng.randrange(10**9):09d}"
-    return {
+    prefix = "tx" if uploaded is None or "taxId" not in uploaded else "ent"
+    values = {
         "row": row,
         "n": rng.randrange(10_000),
         "type": party,
         "taxId": tax_id,
+        "externalId": f"{prefix}-{row:06d}",
         "pick": rng.random(),
     }
+    values.update({k: v for k, v in (uploaded or {}).items() if v})
+    return values
 
 
-def failure_row(kind: str, job_id: str, row: int) -> dict[str, Any]:
-    values, codes = row_values(job_id, row), ROW_CODES[kind]
+def failure_row(
+    kind: str, job_id: str, row: int, uploaded: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    values, codes = row_values(job_id, row, uploaded), ROW_CODES[kind]
     code = list(codes)[int(values["pick"] * len(codes))]
     where: dict[str, Any] = {
-        "transaction_batch": {"externalId": f"tx-{row:06d}"},
+        "transaction_batch": {"externalId": values["externalId"]},
         "entity_automatic": {"taxId": values["taxId"], "type": values["type"], "outcome": "failed"},
         "user_event_batch": {"row": row},
     }[kind]
     return {**where, "code": code, "message": codes[code].format(**values)}
 
 
-def skip_row(job_id: str, row: int, manual: bool) -> dict[str, Any]:
+def skip_row(
+    job_id: str, row: int, manual: bool, uploaded: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """[DOC G2] manual imports skip an existing taxId+type, automatic ones an existing entity."""
-    values = row_values(job_id, row)
+    values = row_values(job_id, row, uploaded)
     code = "SKIPPED_DUPLICATE_TAX_ID" if manual else "SKIPPED_ENTITY_ALREADY_EXISTS"
     return {
         "taxId": values["taxId"],
@@ -201,7 +238,13 @@ def skip_row(job_id: str, row: int, manual: bool) -> dict[str, Any]:
 
 
 def failing_rows(view: JobView, failed: int, skipped: int) -> tuple[list[int], list[int]]:
-    """Which rows fail and which are skipped, in file order: fixed per job, revealed as counted."""
+    """Which rows fail and which are skipped, in file order: fixed per job, revealed as counted.
+
+    An uploaded job carries its plan (`failureRows`, `skipRows`: rows of the upload); otherwise
+    rows are drawn from the job id.
+    """
+    if "failureRows" in view.fields:
+        return list(view.fields["failureRows"])[:failed], list(view.fields["skipRows"])[:skipped]
     total = int(view.fields.get("totalItems", 0))
     final = {
         n: max(p.progress.get(n, 0.0) for p in view.scenario.phases) for n in ("failed", "skipped")
@@ -224,19 +267,20 @@ def render_failures(view: JobView) -> dict[str, Any]:
         view, min(listed, FAILURES_LIMIT), min(skipped, FAILURES_LIMIT)
     )
     manual = (fields.get("metadata") or {}).get("importMode", "manual") == "manual"  # [DOC G4]
+    uploaded: Mapping[str, Mapping[str, Any]] = fields.get("rowValues") or {}
     body: dict[str, Any] = {
         "success": True,
         "jobId": view.job.id,
         "kind": kind,
         "status": view.status,
         **numbers,
-        "failures": [failure_row(kind, view.job.id, row) for row in failing],
+        "failures": [failure_row(kind, view.job.id, r, uploaded.get(str(r))) for r in failing],
         "jobFailure": job_failure,
         "truncated": listed > FAILURES_LIMIT,
         "failuresTotal": listed,
     }
     if kind == "entity_automatic":
-        body["skips"] = [skip_row(view.job.id, row, manual) for row in skipping]
+        body["skips"] = [skip_row(view.job.id, r, manual, uploaded.get(str(r))) for r in skipping]
         body["skipsTotal"] = skipped
     return body
 
@@ -256,4 +300,201 @@ async def get_batch_job_status(ctx: ApiContext, jobId: str, include: str | None 
     return render_failures(view) if "failures" in wanted else render(view)
 
 
-OPERATIONS = {"getBatchJobStatus": get_batch_job_status}
+# -------------------------------------------------------------------------------------- uploads
+MAX_BODY_BYTES = 150 * 1024 * 1024  # inferred: the 150 MB gu1 documents for multi-source batches
+ROW_CAP = 100_000  # [DOC G4] the parser's hard cap, whatever the plan
+NOT_READ = {"xls"}  # accepted, but jobmock cannot count rows in legacy Excel files
+NO_FILE = "No file uploaded"
+BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+ERROR_HANDLING = ("stop_keep_success", "continue_collect_errors")
+# Columns a row's identity is read from (any case, `_`/`-` ignored), for failures[] and skips[].
+ROW_COLUMNS = {
+    "externalId": ("externalId", "external_id", "transactionId", "transaction_id", "id"),
+    "taxId": ("taxId", "tax_id", "cuit", "cuil", "document"),
+    "type": ("type", "entityType", "entity_type", "personType"),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """What an upload route imports: [DOC G4, G5]."""
+
+    kind: str
+    scope: str
+    formats: tuple[str, ...]
+    max_files: int = 1
+    mapping_required: bool = False
+
+
+TRANSACTIONS = Route("transaction_batch", "transactions:create", ("csv", "xlsx", "xls", "json"), 5)
+ENTITIES = Route("entity_automatic", "entities:bulk_import", ("csv",))
+USER_EVENTS = Route("user_event_batch", "events:create", ("csv", "xlsx", "xls", "json"), 1, True)
+
+
+def refused(message: str) -> BadRequest:
+    return BadRequest(message, slug="upload_refused")
+
+
+def options(route: Route, form: uploads.Form) -> dict[str, Any]:
+    """The form's import options as job metadata, each checked."""
+    found: dict[str, Any] = {}
+    mapping = form.field("mappingId")
+    if route.mapping_required and not mapping:
+        raise refused("The mappingId field is required")
+    if mapping:
+        found["mappingId"] = mapping
+    if route is TRANSACTIONS:
+        for name in ("executeRules", "skipDuplicates", "validateExistingEntity"):
+            value = form.field(name)
+            if value is not None:
+                if value.strip().lower() not in BOOLEANS:
+                    raise refused(f"The {name} field must be true or false")
+                found[name] = BOOLEANS[value.strip().lower()]
+        handling = form.field("batchErrorHandling")
+        if handling is not None:
+            if handling not in ERROR_HANDLING:
+                raise refused(
+                    "The batchErrorHandling field must be one of " + ", ".join(ERROR_HANDLING)
+                )
+            found["batchErrorHandling"] = handling
+        mapping_json = form.field("columnMapping")
+        if mapping_json is not None:
+            try:
+                parsed = json.loads(mapping_json)
+            except json.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, dict):
+                raise refused("The columnMapping field must be a JSON object")
+            found["columnMapping"] = parsed
+    if route is ENTITIES:
+        mode = form.field("importMode") or "manual"
+        if mode not in ("manual", "automatic"):
+            raise refused("The importMode field must be manual or automatic")
+        found["importMode"] = mode
+    return found
+
+
+async def read_files(
+    route: Route, files: list[UploadFile], cap: int
+) -> list[tuple[UploadFile, str, int | None]]:
+    """Each file with its format and row count (None: not read), checked against the caps."""
+    read: list[tuple[UploadFile, str, int | None]] = []
+    allowed = ", ".join(f.upper() for f in route.formats)
+    for upload in files:
+        name = upload.filename or "upload"
+        fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if fmt not in route.formats:
+            raise refused(f"Unsupported file type: {name} (use {allowed})")
+        if fmt in NOT_READ:
+            read.append((upload, fmt, None))
+            continue
+        try:
+            rows = await uploads.count_rows(upload, fmt)
+        except uploads.NotUtf8:
+            raise refused(f"Could not read {name}: not valid UTF-8") from None
+        except uploads.UnreadableFile:
+            raise refused(f"Could not read {name} as {fmt.upper()}") from None
+        if not rows:
+            raise refused(f"File {name} has no data rows")
+        if rows > cap:
+            raise refused(
+                f"File {name} has {rows:,} rows; your plan allows at most {cap:,} per file"
+            )
+        read.append((upload, fmt, rows))
+    return read
+
+
+async def planned_rows(
+    ctx: ApiContext, scenario: str, read: list[tuple[UploadFile, str, int | None]], seed: str
+) -> dict[str, Any]:
+    """Which of the upload's rows fail or are skipped, and what those rows say (job fields)."""
+    total = sum(rows or 0 for _, _, rows in read)
+    if not total:
+        return {}
+    chosen = ctx.api.scenario(scenario)
+    shares = {n: uploads.final_share(chosen, n) for n in ("failed", "skipped")}
+    plan = uploads.plan_rows(total, shares, seed, cap=FAILURES_LIMIT)
+    wanted = set(plan["failed"]) | set(plan["skipped"])
+    values: dict[str, dict[str, str]] = {}
+    offset = 0
+    for upload, fmt, rows in read:
+        local = {r - offset for r in wanted if offset < r <= offset + (rows or 0)}
+        for number, record in (await uploads.rows_at(upload, fmt, local)).items():
+            found = {k: uploads.first(record, *names) for k, names in ROW_COLUMNS.items()}
+            values[str(offset + number)] = {k: v for k, v in found.items() if v}
+        offset += rows or 0
+    return {"failureRows": plan["failed"], "skipRows": plan["skipped"], "rowValues": values}
+
+
+async def start_batch(ctx: ApiContext, route: Route) -> Any:
+    principal = ctx.principal()
+    if route.scope not in principal.scopes:
+        raise Forbidden(MESSAGES[403])
+    tenant = ctx.api.fixture.tenants[principal.tenant]
+    if tenant.data.get("batchUploadEnabled", True) is False:
+        raise Forbidden("Batch upload is not enabled for this organization")
+    cap = min(int(tenant.data.get("maxRowsPerFile", ROW_CAP)), ROW_CAP)
+    try:
+        async with uploads.read_form(MAX_BODY_BYTES, max_files=route.max_files + 5) as form:
+            files = form.files.get("file", [])
+            if not files:
+                raise refused(NO_FILE)
+            if len(files) > route.max_files:
+                raise refused(f"Too many files: at most {route.max_files} per upload")
+            metadata = options(route, form)
+            if "columnMapping" in metadata and any(
+                not (f.filename or "").lower().endswith(".csv") for f in files
+            ):
+                raise refused("The columnMapping field applies to CSV files only")
+            read = await read_files(route, files, cap)
+            names = [upload.filename or "upload" for upload, _, _ in read]
+            metadata = {"fileName": names[0], **metadata}
+            if len(names) > 1:
+                metadata.update(fileCount=len(names), fileNames=names)
+            fields: dict[str, Any] = {"kind": route.kind, "metadata": metadata}
+            if all(rows is not None for _, _, rows in read):
+                fields["totalItems"] = sum(rows or 0 for _, _, rows in read)
+            choice = ctx.api.fixture.choose({**fields, "fileNames": names})
+            seed = f"gu1:{principal.tenant}:{names}:{fields.get('totalItems')}"
+            fields.update(await planned_rows(ctx, choice.scenario, read, seed))
+    except uploads.BodyTooLarge:
+        raise PayloadTooLarge("Upload exceeds the 150 MB limit") from None
+    except uploads.MalformedBody:
+        raise refused(NO_FILE) from None
+    job = await ctx.mock.create(
+        ctx.name, scenario=choice.scenario, tenant=principal.tenant, fields=fields
+    )
+    view = await ctx.mock.describe(ctx.name, job)
+    body = {
+        "success": True,
+        "jobId": job.id,
+        "status": view.status,
+        "message": "Batch import queued",
+        "fileCount": len(read),
+    }
+    return body, 202
+
+
+async def import_transactions(ctx: ApiContext) -> Any:
+    return await start_batch(ctx, TRANSACTIONS)
+
+
+async def upload_transactions_batch(ctx: ApiContext, validateGap: bool | None = None) -> Any:
+    return await start_batch(ctx, TRANSACTIONS)
+
+
+async def import_entities(ctx: ApiContext) -> Any:
+    return await start_batch(ctx, ENTITIES)
+
+
+async def import_user_events(ctx: ApiContext) -> Any:
+    return await start_batch(ctx, USER_EVENTS)
+
+
+OPERATIONS = {
+    "getBatchJobStatus": get_batch_job_status,
+    "importTransactions": import_transactions,
+    "uploadTransactionsBatch": upload_transactions_batch,
+    "importEntities": import_entities,
+    "importUserEvents": import_user_events,
+}

@@ -167,25 +167,39 @@ def media_type(upload: UploadFile) -> str:
 
 
 # ------------------------------------------------------------------------------------- rows
-def _text(file: IO[bytes]) -> IO[str]:
-    """The file as UTF-8 text (a BOM is dropped); undecodable bytes raise UnicodeDecodeError."""
-    return io.TextIOWrapper(file, encoding="utf-8-sig", errors="strict", newline="")
+@contextlib.contextmanager
+def _text(file: IO[bytes]) -> Iterator[io.TextIOWrapper]:
+    """The file as UTF-8 text (a BOM is dropped); undecodable bytes raise UnicodeDecodeError.
+
+    The wrapper is detached afterwards: closing it (or collecting it) would close the file.
+    """
+    text = io.TextIOWrapper(file, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        yield text
+    finally:
+        text.detach()
 
 
 def _csv_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
-    reader = csv.reader(_text(file))
-    header = next(reader, None)
-    if header is None:
-        return
-    header = [name.strip() for name in header]
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield dict(zip(header, row, strict=False))
+    with _text(file) as text:
+        reader = csv.reader(text)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [name.strip() for name in header]
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield dict(zip(header, row, strict=False))
 
 
 def _json_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+    with _text(file) as text:
+        yield from _json_elements(text)
+
+
+def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
     """Elements of a top-level array, decoded one at a time (memory: one element plus a chunk)."""
-    text, decoder = _text(file), json.JSONDecoder()
+    decoder = json.JSONDecoder()
     buffer, pos, eof = "", 0, False
 
     def more() -> None:
