@@ -185,6 +185,8 @@ def serve(**options: Any) -> None:
             speed=config.speed if given("speed") in explicit else None,
         )
         kept = "continued from the last run (--reset starts over)" if prepared.continued else "new"
+        if prepared.dropped:
+            kept += f"; dropped {prepared.dropped} job(s) whose scenario or tenant left the fixtures"
         click.echo(f"  state    {config.store}: {kept}; {config.workers} worker(s)\n")
     run(config, app)
 

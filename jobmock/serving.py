@@ -4,8 +4,9 @@
 starts: it seeds the fixture jobs into a new store (or ``reset=True`` starts it over) and applies a
 clock mode or speed given on the command line, keeping mock time continuous.  A store that already
 holds state is continued: its jobs, forced transitions and clock (mode, speed, mock time) are what a
-restarted server serves.  :func:`run` then hands uvicorn the app (one worker), or the import string
-of :func:`jobmock.app.create_app_from_env` with the Config as JSON in ``$JOBMOCK_CONFIG`` (several
+restarted server serves, less any job whose scenario or tenant the fixtures no longer have.
+:func:`run` then hands uvicorn the app (one worker), or the import string of
+:func:`jobmock.app.create_app_from_env` with the Config as JSON in ``$JOBMOCK_CONFIG`` (several
 workers: uvicorn starts each process, which builds its own app over the shared store).
 
 Workers cache nothing: every request reads the jobs and the clock from the store.
@@ -35,6 +36,7 @@ def shared(url: str) -> bool:
 class Prepared:
     continued: bool  # the store already held a clock (and jobs) from an earlier run
     seeded: int  # fixture jobs put in now
+    dropped: int = 0  # stored jobs whose scenario or tenant the fixtures no longer have
 
 
 def prepare(
@@ -59,11 +61,24 @@ def prepare(
             seeded = await (mock.reset() if reset else mock.start())
             if continued and (clock is not None or speed is not None):
                 await mock.change_clock(mode=clock, speed=speed)
-            return Prepared(continued, seeded)
+            dropped = await drop_stale_jobs(mock) if continued else 0
+            return Prepared(continued, seeded, dropped)
         finally:
             await store.close()
 
     return asyncio.run(main())
+
+
+async def drop_stale_jobs(mock: Mock) -> int:
+    """Delete stored jobs that the fixtures can no longer render (their scenario or tenant is gone
+    since the run that made them); how many."""
+    dropped = 0
+    for runtime in mock.apis.values():
+        fixture = runtime.fixture
+        for job in await mock.store.list(runtime.name):
+            if job.scenario not in fixture.scenarios or job.tenant not in fixture.tenants:
+                dropped += await mock.store.delete(runtime.name, job.id)
+    return dropped
 
 
 def run(config: Config, app: Any = None) -> None:

@@ -169,3 +169,22 @@ def test_changed_seed_jobs_are_put_again_beside_the_stored_jobs(tmp_path: Path) 
     with TestClient(create_app(config)) as client:
         listed = [job["id"] for job in client.get("/_mock/apis/matcher/jobs").json()]
     assert created in listed and len(listed) == first.seeded + 1
+
+
+def test_jobs_the_fixtures_can_no_longer_render_are_dropped(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    source = (resources.fixtures_dir() / "matcher.yaml").read_text()
+    (fixtures / "matcher.yaml").write_text(source)
+    config = MATCHER.replace(store=f"sqlite://{tmp_path}/s.db", fixtures_dir=fixtures)
+    prepare(config, load_runtimes(config))
+    with TestClient(create_app(config)) as client:
+        for scenario in ("stays-queued", "fails"):
+            assert client.post("/_mock/apis/matcher/jobs", json={"scenario": scenario}).is_success
+    assert "name: stays-queued\n" in source
+    (fixtures / "matcher.yaml").write_text(source.replace("stays-queued", "waits"))
+    again = prepare(config, load_runtimes(config))
+    assert again.dropped == 1  # the job made with it (its seed job was put again, as "waits")
+    with TestClient(create_app(config)) as client:
+        jobs = client.get("/_mock/apis/matcher/jobs").json()
+    assert "stays-queued" not in {job["scenario"] for job in jobs} and len(jobs) > 0
