@@ -1,4 +1,5 @@
-"""SeekrFlow: `GET /v1/flow/alignment/ingestion/{ingestion_job_id}` (file conversion jobs).
+"""SeekrFlow: `POST /v1/flow/alignment/ingestion` starts a file conversion job, and
+`GET /v1/flow/alignment/ingestion/{ingestion_job_id}` follows it.
 
 Facts (apis.md §4): the API key goes in `Authorization` WITHOUT `Bearer` (so `Bearer <key>` is an
 unknown key); the id is a plain string (no format, so a malformed id is simply not found); ids are
@@ -25,6 +26,9 @@ Invented (Seekr does not document it; apis.md "Gaps"):
   a failed job still lists what did convert). `worker_id`/`metaflow_job_id` stay on a finished
   record (the row keeps who handled it). As in SeekrFlow's example (apis.md §4 [DOC K3]),
   `output_files` lists the completed records' `alignment_file_id`s.
+- Create: `{files, method}` answers the job as created (200, FastAPI's default), one record per
+  file in the order sent; a file id the tenant did not upload is still converted, under its id as
+  file name (the mock serves no file upload); an empty `files` is FastAPI's 422 (too_short).
 """
 
 from __future__ import annotations
@@ -184,6 +188,30 @@ def new_job(
     return f"ij-{uuid.UUID(int=rng.getrandbits(128), version=4)}", fields
 
 
+def requested_files(tenant: Tenant, ids: list[str]) -> list[dict[str, str]]:
+    """The job's files: the tenant's upload with that id, else a file named by its id."""
+    uploaded = {f["id"]: f for f in tenant.data.get("files", ())}
+    return [{"id": i, "filename": uploaded.get(i, {}).get("filename", i)} for i in ids]
+
+
+async def ingest_files(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    """One record per requested file; files a rule matched are the ones that fail."""
+    principal = ctx.principal()
+    tenant = ctx.api.fixture.tenants[principal.tenant]
+    files = requested_files(tenant, [str(i) for i in body["files"]])
+    facts = {"files": files, "method": body.get("method") or METHOD}
+    choice = ctx.api.fixture.choose(facts)
+    fields: dict[str, Any] = dict(facts)
+    if choice.matched and ctx.api.scenario(choice.scenario).phases[-1].status == "failed":
+        known = ctx.api.fixture.scenario_fields.get(choice.scenario, {}).get("failures") or {}
+        failure = next(iter(known.values()), GENERIC_FAILURE)
+        fields["failures"] = {**known, **dict.fromkeys(choice.matched, failure)}
+    job = await ctx.mock.create(
+        ctx.name, scenario=choice.scenario, tenant=principal.tenant, fields=fields
+    )
+    return render(await ctx.mock.describe(ctx.name, job))
+
+
 async def get_ingestion_job(ctx: ApiContext, ingestion_job_id: str) -> Any:
     try:
         view = await ctx.view(ingestion_job_id)
@@ -192,4 +220,7 @@ async def get_ingestion_job(ctx: ApiContext, ingestion_job_id: str) -> Any:
     return render(view)
 
 
-OPERATIONS = {"ingestion_get_v1_flow_alignment_ingestion__ingestion_job_id__get": get_ingestion_job}
+OPERATIONS = {
+    "ingestion_get_v1_flow_alignment_ingestion__ingestion_job_id__get": get_ingestion_job,
+    "ingest_files_v1_flow_alignment_ingestion_post": ingest_files,
+}

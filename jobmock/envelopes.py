@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -81,6 +82,18 @@ PYDANTIC_TYPES = {
 }
 
 
+# JSON Schema `type` -> pydantic v2's error type and message for a body value of the wrong type.
+PYDANTIC_TYPE = {
+    "string": ("string_type", "Input should be a valid string"),
+    "integer": ("int_type", "Input should be a valid integer"),
+    "number": ("float_type", "Input should be a valid number"),
+    "boolean": ("bool_type", "Input should be a valid boolean"),
+    "array": ("list_type", "Input should be a valid list"),
+    "object": ("dict_type", "Input should be a valid dictionary"),
+}
+REQUIRED = re.compile(r"^'(.+)' is a required property")
+
+
 class FastApiDetail:
     """FastAPI's shapes: `{"detail": [...]}` (422) for validation errors, `{"detail": msg}` otherwise."""
 
@@ -91,15 +104,58 @@ class FastApiDetail:
         if isinstance(error, InvalidParameter):
             return ErrorReply(422, {"detail": [self.parameter_item(error)]})
         if isinstance(error, InvalidBody):
-            item = {
-                "type": "value_error",
-                "loc": ["body", *error.path],
-                "msg": error.reason,
-                "input": None,
-            }
-            return ErrorReply(422, {"detail": [item]})
+            return ErrorReply(422, {"detail": [self.body_item(error)]})
         message = self.messages.get(error.status, error.message)
         return ErrorReply(error.status, {"detail": message}, headers=error.headers or None)
+
+    @staticmethod
+    def body_item(error: InvalidBody) -> dict[str, Any]:
+        """pydantic v2's item for a body that broke its schema (common keywords; else value_error)."""
+        loc: list[Any] = ["body", *error.path]
+        value, expected = error.value, error.expected
+        item: dict[str, Any] = {"type": "value_error", "loc": loc, "msg": error.reason}
+        if error.keyword == "required" and error.path == () and value is None:
+            item.update(type="missing", msg="Field required")  # no body at all
+        elif error.keyword == "required":
+            missing = REQUIRED.match(error.reason)
+            loc.append(missing.group(1) if missing else "")
+            item.update(type="missing", msg="Field required")
+        elif error.keyword == "json":
+            item.update(type="json_invalid", msg="JSON decode error")
+            value = {}
+        elif error.keyword == "type" and isinstance(expected, str) and expected in PYDANTIC_TYPE:
+            item.update(zip(("type", "msg"), PYDANTIC_TYPE[expected], strict=True))
+        elif error.keyword in ("minItems", "maxItems") and isinstance(value, list):
+            short = error.keyword == "minItems"
+            bound = "at least" if short else "at most"
+            items = "item" if expected == 1 else "items"
+            item.update(
+                type="too_short" if short else "too_long",
+                msg=f"List should have {bound} {expected} {items} after validation, not "
+                f"{len(value)}",
+                ctx={
+                    "field_type": "List",
+                    "min_length" if short else "max_length": expected,
+                    "actual_length": len(value),
+                },
+            )
+        elif error.keyword == "minLength" and isinstance(value, str):
+            chars = "character" if expected == 1 else "characters"
+            item.update(
+                type="string_too_short",
+                msg=f"String should have at least {expected} {chars}",
+                ctx={"min_length": expected},
+            )
+        elif error.keyword == "enum" and isinstance(expected, list):
+            options = [repr(option) for option in expected]
+            wanted = " or ".join(options) if len(options) < 3 else ", ".join(options[:-1])
+            if len(options) >= 3:
+                wanted += f" or {options[-1]}"
+            item.update(type="enum", msg=f"Input should be {wanted}", ctx={"expected": wanted})
+        elif error.keyword == "format" and expected == "uuid":
+            item.update(type="uuid_parsing", msg="Input should be a valid UUID")
+        item["input"] = value
+        return {k: item[k] for k in ("type", "loc", "msg", "input", "ctx") if k in item}
 
     @staticmethod
     def parameter_item(error: InvalidParameter) -> dict[str, Any]:
@@ -121,6 +177,8 @@ def translate(exc: BaseException) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, ProblemException):
+        if exc.status == 400 and exc.detail == "RequestBody is required":  # an empty body
+            return InvalidBody("request body is required", keyword="required")
         if exc.status == 415:
             return UnsupportedMediaType(str(exc.detail or "unsupported media type"))
         if exc.status >= 500:

@@ -76,11 +76,21 @@ class InvalidParameter(BadRequest):
 
 
 class InvalidBody(BadRequest):
-    def __init__(self, reason: str, *, path: tuple[str | int, ...] = (), keyword: str = "") -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: tuple[str | int, ...] = (),
+        keyword: str = "",
+        value: Any = None,
+        expected: Any = None,
+    ) -> None:
         super().__init__(reason, slug="invalid_body")
         self.reason = reason
         self.path = path
         self.keyword = keyword
+        self.value = value  # the offending value (for `required`: the object missing a property)
+        self.expected = expected  # the keyword's value in the schema (e.g. minItems' number)
 
 
 class Unauthorized(ApiError):

@@ -139,7 +139,13 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
         path = tuple(error.absolute_path)
         where = "/".join(str(p) for p in path)
         reason = f"{error.message} (at /{where})" if where else error.message
-        return InvalidBody(reason, path=path, keyword=str(error.validator))
+        return InvalidBody(
+            reason,
+            path=path,
+            keyword=str(error.validator),
+            value=error.instance,
+            expected=error.validator_value,
+        )
 
     class JSONBody(JSONRequestBodyValidator):
         async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
