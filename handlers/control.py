@@ -6,7 +6,9 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
+from jobmock import faults
 from jobmock.engine import Mock
+from jobmock.errors import Unprocessable
 from jobmock.lifecycle import Job
 from jobmock.timestamps import rfc3339
 
@@ -120,6 +122,30 @@ async def reset(mock: Mock) -> Any:
     return {"jobs": await mock.reset()}, 200, JSON
 
 
+async def get_faults(mock: Mock) -> Any:
+    return (await faults.control_of(mock).current()).to_json(), 200, JSON
+
+
+async def set_faults(mock: Mock, body: dict[str, Any]) -> Any:
+    control = faults.control_of(mock)
+    try:
+        settings = faults.FaultSettings(
+            enabled=body.get("enabled", True),
+            seed=body.get("seed", control.baseline.seed),
+            faults=tuple(faults.parse_fault(raw) for raw in body.get("faults", ())),
+        )
+        settings = await control.replace(settings)
+    except faults.FaultError as exc:
+        raise Unprocessable(str(exc), slug="invalid_fault") from None
+    return settings.to_json(), 200, JSON
+
+
+async def delete_faults(mock: Mock) -> Any:
+    control = faults.control_of(mock)
+    await control.replace(faults.FaultSettings(seed=control.baseline.seed))
+    return ConnexionResponse(status_code=204)
+
+
 OPERATIONS = {
     "list_apis": list_apis,
     "list_scenarios": list_scenarios,
@@ -132,4 +158,7 @@ OPERATIONS = {
     "get_clock": get_clock,
     "set_clock": set_clock,
     "reset": reset,
+    "get_faults": get_faults,
+    "set_faults": set_faults,
+    "delete_faults": delete_faults,
 }

@@ -16,6 +16,7 @@ from connexion.context import scope as connexion_scope
 from connexion.resolver import Resolver
 from starlette.datastructures import Headers
 
+from jobmock import overrides
 from jobmock.auth import Principal
 from jobmock.engine import ApiRuntime, JobView, Mock
 from jobmock.errors import SpecError
@@ -41,8 +42,15 @@ class ApiContext:
         return value
 
     async def view(self, job_id: str, *, poll: bool = True) -> JobView:
-        """The caller's job as it looks now (another tenant's job is not found)."""
-        return await self.mock.view(self.api.name, job_id, self.principal().tenant, poll=poll)
+        """The caller's job as it looks now (another tenant's job is not found).
+
+        A `Prefer` header may ask to see it in another status, or as missing (jobmock.overrides).
+        """
+        tenant = self.principal().tenant
+        preferences = overrides.current()
+        if preferences is not None:
+            return await preferences.view(self.mock, self.api, job_id, tenant, poll=poll)
+        return await self.mock.view(self.api.name, job_id, tenant, poll=poll)
 
 
 def resolver_for(module: Any, bound: Any, spec_path: Any) -> Resolver:

@@ -54,6 +54,15 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     return headers
 
 
+def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from jobmock.faults import FaultError, parse_option
+
+    try:
+        return tuple(parse_option(value) for value in values)
+    except FaultError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
@@ -112,6 +121,20 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     "  [default: any origin]",
 )
 @click.option(
+    "--no-overrides",
+    is_flag=True,
+    help="Ignore `Prefer: code=|status=|delay=` request headers (real behaviour only).",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="KIND[:KEY=VALUE,...]",
+    callback=_faults,
+    help="Inject a fault (repeatable): latency:ms=300, latency:min_ms=100,max_ms=800,"
+    " error:rate=0.2[,status=500+503], drop:rate=0.1; each also takes api=NAME, route=OPERATION.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=1,
@@ -155,6 +178,8 @@ def serve(**options: Any) -> None:
         seed=options["seed"],
         validate_responses=options["validate_responses"],
         cors_origins=tuple(options["cors_origins"]),
+        overrides=not options["no_overrides"],
+        faults=options["faults"],
         store=options["store_url"] or state_store_url(options["state_dir"]),
         workers=options["workers"],
     )

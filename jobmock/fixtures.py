@@ -22,6 +22,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from jobmock.errors import FixtureError
+from jobmock.faults import FAULT_SCHEMA, Fault, FaultError, parse_fault
 from jobmock.lifecycle import Phase, Scenario, ScenarioError, StatusModel, check_scenario
 from jobmock.yamlsource import SourceMap, load_yaml
 
@@ -136,6 +137,10 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             },
         },
         "defaults": {"type": "object"},
+        "faults": {
+            "type": "array",
+            "items": {k: v for k, v in FAULT_SCHEMA.items() if k != "$schema"},
+        },
         "rules": {
             "type": "array",
             "items": {
@@ -255,6 +260,7 @@ class Fixture:
     jobs: tuple[SeedJob, ...]
     defaults: Mapping[str, Any]
     source: SourceMap
+    faults: tuple[Fault, ...] = ()  # latency and error faults for this API (jobmock.faults)
     rules: tuple[Rule, ...] = ()
 
     def tenant(self, name: str | None) -> Tenant:
@@ -385,6 +391,13 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
             )
         )
 
+    faults = []
+    for index, raw in enumerate(data.get("faults", ())):
+        try:
+            faults.append(parse_fault(raw, api=data["api"]))
+        except FaultError as exc:
+            raise source.error(("faults", index), f"faults/{index}: {exc}", FixtureError) from None
+
     return Fixture(
         api=data["api"],
         path=path,
@@ -396,5 +409,6 @@ def load_fixture(path: Path, api: str | None = None) -> Fixture:
         jobs=tuple(jobs),
         defaults=data.get("defaults", {}),
         source=source,
+        faults=tuple(faults),
         rules=tuple(rules),
     )

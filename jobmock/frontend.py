@@ -4,7 +4,7 @@ The layers, outermost first (connexion's own positions, see `MiddlewarePosition`
 
     CORS        before the exception layer: answers preflights before security could refuse them,
                 and decorates error answers too                                   (jobmock.cors)
-    ...         connexion's routing and security: the caller is known from here on
+    ...         connexion's routing and security: the route and the caller are known from here on
     overrides   `Prefer: code=|status=|delay=` for this request               (jobmock.overrides)
     faults      configured latency, errors and dropped connections               (jobmock.faults)
     ...         connexion's request validation, then the handler
@@ -17,16 +17,64 @@ from typing import Any
 from connexion.middleware import MiddlewarePosition
 from starlette.middleware.cors import CORSMiddleware
 
+from jobmock import faults, overrides
 from jobmock.config import Config
 from jobmock.cors import cors_options, declared_response_headers
 from jobmock.engine import Mock
+from jobmock.errors import FixtureError, SourceError
+from jobmock.routes import RouteTable
+
+
+def baseline_faults(config: Config, mock: Mock) -> faults.FaultSettings:
+    """The configured faults: `--fault` options, then each fixture's `faults:` section."""
+    rules = []
+    for raw in config.faults:
+        try:
+            rules.append(faults.parse_fault(raw))
+        except faults.FaultError as exc:
+            raise SourceError("--fault", f"{raw}: {exc}") from None
+    for runtime in mock.apis.values():
+        rules += runtime.fixture.faults
+    return faults.FaultSettings(enabled=True, seed=config.seed, faults=tuple(rules))
+
+
+def fault_control(config: Config, mock: Mock, routes: RouteTable) -> faults.FaultControl:
+    baseline = baseline_faults(config, mock)
+    control = faults.FaultControl(mock.store, routes, baseline)
+    from_options = len(config.faults)
+    for index, fault in enumerate(baseline.faults):
+        try:
+            control.check(fault)
+        except faults.FaultError as exc:
+            if index < from_options:
+                raise SourceError("--fault", str(exc)) from None
+            fixture = mock.apis[fault.api].fixture
+            at = ("faults", fixture.faults.index(fault))
+            raise fixture.source.error(at, str(exc), FixtureError) from None
+    return control
 
 
 def install(app: Any, config: Config, mock: Mock) -> None:
-    """Add CORS, overrides, faults and the dashboard to `app` (a connexion app, not yet started)."""
+    """Add CORS, overrides and faults to `app` (a connexion app, not yet started)."""
     documents = {name: runtime.spec.document for name, runtime in mock.apis.items()}
+    routes = RouteTable({name: (rt.prefix, rt.spec.document) for name, rt in mock.apis.items()})
+    control = fault_control(config, mock, routes)
+    faults.attach(mock, control)  # the control API's /_mock/faults
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         **cors_options(config.cors_origins, declared_response_headers(documents)),
+    )
+    if config.overrides:
+        app.add_middleware(
+            overrides.OverridesMiddleware,
+            position=MiddlewarePosition.BEFORE_VALIDATION,
+            routes=routes,
+            apis=mock.apis,
+        )
+    app.add_middleware(  # inserted after the overrides, which it lets be: `Prefer` asks for exact
+        faults.FaultsMiddleware,
+        position=MiddlewarePosition.BEFORE_VALIDATION,
+        control=control,
+        skip=lambda: overrides.current() is not None,
     )

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connexion.middleware.abstract import ROUTING_CONTEXT
+ROUTING_CONTEXT = "connexion_routing"
+"""connexion.middleware.abstract.ROUTING_CONTEXT: where connexion's router leaves the operation in
+the ASGI scope's extensions (spelled out so that fixtures and `jobmock validate` need no connexion)."""
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 

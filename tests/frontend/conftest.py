@@ -116,9 +116,12 @@ def chromium_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is
+    open, which `asyncio.run` in later tests would trip over."""
     reason = chromium_missing()
     if reason:
         pytest.skip(reason)
