@@ -1,4 +1,5 @@
-"""Crosmos Memory API: `GET /api/v1/jobs/{job_id}`.
+"""Crosmos Memory API: `POST /api/v1/sources` starts an ingestion job, `GET /api/v1/jobs/{job_id}`
+follows it.
 
 Facts (seed 001, apis.md §2): statuses pending, processing, completed, partial, failed, cancelled
 [SRC C5]; every field of `IngestionJobResponse` is present, `result`, `error_message`, `started_at`
@@ -22,7 +23,11 @@ jobmock's choices where Crosmos says nothing (inferred; 401 and 404 are in the o
   `partial` adds `source_errors` keyed by the stringified id; `failed` repeats `error_message` in
   `result`, stores nothing and reports the tokens spent before failing;
 - `completed_at` is set on every terminal status (cancelled included); timestamps are pydantic's:
-  UTC with `Z`, microseconds only when non-zero.
+  UTC with `Z`, microseconds only when non-zero;
+- creating: any well-formed `space_id` is a space of the caller (the mock serves no spaces API);
+  the job has one integer source id per source sent (the 202 lists them as UUIDs [DOC C2]); its
+  memory, entity and edge counts and tokens grow with the text sent (invented yields); a `partial`
+  job chosen by a rule fails the sources the rule matched.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from connexion.lifecycle import ConnexionRequest
 from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply, FastApiDetail
-from jobmock.errors import ApiError, InvalidParameter, NotFound, Unauthorized
+from jobmock.errors import ApiError, InvalidBody, InvalidParameter, NotFound, Unauthorized
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
@@ -112,6 +117,17 @@ def uuid_problem(text: str) -> str | None:
     return f"invalid group length in group 4: expected 12, found {len(raw) - starts[4]}"
 
 
+def uuid_item(loc: list[str | int], value: str, problem: str) -> dict[str, Any]:
+    """pydantic's item for a value that is not a UUID."""
+    return {
+        "type": "uuid_parsing",
+        "loc": loc,
+        "msg": f"Input should be a valid UUID, {problem}",
+        "input": value,
+        "ctx": {"error": problem},
+    }
+
+
 class CrosmosEnvelope(FastApiDetail):
     """FastAPI's shapes: pydantic's 422 items, `{"detail": msg}` for HTTPException."""
 
@@ -121,13 +137,11 @@ class CrosmosEnvelope(FastApiDetail):
             problem = uuid_problem(value)
             if problem is None:  # a spelling pydantic takes ({...}, urn:uuid:, 32 hex) but the
                 return ErrorReply(404, {"detail": JOB_NOT_FOUND})  # spec's format refuses
-            item = {
-                "type": "uuid_parsing",
-                "loc": ["path", "job_id"],
-                "msg": f"Input should be a valid UUID, {problem}",
-                "input": value,
-                "ctx": {"error": problem},
-            }
+            return ErrorReply(422, {"detail": [uuid_item(["path", "job_id"], value, problem)]})
+        if isinstance(error, InvalidBody) and error.expected == "uuid":  # the body's space_id
+            value = str(error.value)
+            problem = uuid_problem(value) or "invalid format"
+            item = uuid_item(["body", *error.path], value, problem)
             return ErrorReply(422, {"detail": [item]})
         if isinstance(error, Unauthorized):
             challenge = {"WWW-Authenticate": "Bearer"}  # FastAPI's HTTPBearer sends it
@@ -149,8 +163,10 @@ def timestamp(t: float) -> str:
 def failed_ids(status: str, ids: list[int], fields: Mapping[str, Any]) -> list[int]:
     if status == "failed":
         return ids
+    if status == "partial" and fields.get("failed_positions"):  # the sources a rule matched
+        return [ids[i] for i in fields["failed_positions"] if i < len(ids)]
     if status == "partial":
-        return ids[len(ids) - min(max(int(fields.get("failed_sources", 1)), 1), len(ids)):]
+        return ids[len(ids) - min(max(int(fields.get("failed_sources", 1)), 1), len(ids)) :]
     return []
 
 
@@ -209,6 +225,38 @@ def new_job(
     return job_id, fields
 
 
+# Invented yields of one source of n characters (a 3-source job of the fixture's size matches its
+# defaults roughly): memories, entities, edges and tokens grow with the text.
+def yields(sources: list[Mapping[str, Any]]) -> dict[str, int]:
+    sizes = [len(str(s.get("content", ""))) for s in sources]
+    return {
+        "memory_count": sum(2 + n // 400 for n in sizes),
+        "entity_count": sum(1 + n // 600 for n in sizes),
+        "edge_count": sum(2 + n // 300 for n in sizes),
+        "tokens_used": sum(900 + n // 4 for n in sizes),
+    }
+
+
+async def ingest_sources(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    """202 with the job and the sources' ids (UUIDs here, integers on the job route)."""
+    sources: list[Mapping[str, Any]] = body["sources"]
+    facts = {"space_id": body["space_id"], "sources": sources}
+    choice = ctx.api.fixture.choose(facts)
+    fields: dict[str, Any] = {"space_id": body["space_id"], "source_count": len(sources)}
+    fields.update(yields(sources))
+    if choice.rule is not None and choice.scenario == "partial":
+        rule = choice.rule
+        fields["failed_positions"] = [
+            i for i, source in enumerate(sources) if rule.matching({"sources": [source]})
+        ]
+    job = await ctx.mock.create(
+        ctx.name, scenario=choice.scenario, tenant=ctx.principal().tenant, fields=fields
+    )
+    view = await ctx.mock.describe(ctx.name, job)
+    source_uuids = [str(uuid.uuid5(uuid.UUID(job.id), str(i))) for i in job.fields["source_ids"]]
+    return {"job_id": job.id, "source_ids": source_uuids, "status": view.status}, 202
+
+
 async def get_job_status(ctx: ApiContext, job_id: str) -> Any:
     problem = uuid_problem(job_id)
     if problem is not None:  # the spec's format let through what pydantic refuses (e.g. `_` in hex)
@@ -220,4 +268,7 @@ async def get_job_status(ctx: ApiContext, job_id: str) -> Any:
     return render(view)
 
 
-OPERATIONS = {"get_job_status_api_v1_jobs__job_id__get": get_job_status}
+OPERATIONS = {
+    "get_job_status_api_v1_jobs__job_id__get": get_job_status,
+    "ingest_sources_api_v1_sources_post": ingest_sources,
+}

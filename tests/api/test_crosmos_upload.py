@@ -1,0 +1,210 @@
+"""Crosmos from the client's side: post sources of text into a space, poll the job they started.
+
+Facts: apis.md §2 (POST /api/v1/sources {space_id, sources: 1..100 of {content, content_type text|
+markdown, role?, sequence, meta?}} -> 202 {job_id, source_ids as UUIDs, status: pending}; the job
+route lists the sources as integers; FastAPI's 422 bodies). Scenario rules: fixtures/crosmos.yaml.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.api.conftest import MockClient
+
+API = "crosmos"
+CREATE = "/api/v1/sources"
+STATUS = "/api/v1/jobs/{job_id}"
+SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+@pytest.fixture
+def client(client_for: Any) -> MockClient:
+    mock_client: MockClient = client_for(API)
+    return mock_client
+
+
+@pytest.fixture
+def acme(client: MockClient) -> dict[str, str]:
+    return client.tenant_headers(API, "acme")
+
+
+def ingest(client: MockClient, headers: dict[str, str], body: Any) -> Any:
+    response = client.http.post(f"/crosmos{CREATE}", headers=headers, json=body)
+    client.assert_conforms(API, CREATE, "post", response)
+    return response
+
+
+def sources(*contents: str) -> dict[str, Any]:
+    return {"space_id": SPACE, "sources": [{"content": c} for c in contents]}
+
+
+def poll(client: MockClient, headers: dict[str, str], job_id: str) -> dict[str, Any]:
+    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    client.assert_conforms(API, STATUS, "get", response)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def test_posted_sources_start_a_job_with_one_source_each(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    body = {
+        "space_id": SPACE,
+        "sources": [
+            {"content": "Dana renews in March.", "role": "user", "sequence": 0},
+            {"content": "# Notes\n\nPrefers email.", "content_type": "markdown", "sequence": 1},
+            {"content": "Budget approved.", "meta": {"channel": "email"}},
+        ],
+    }
+    response = ingest(client, acme, body)
+    assert response.status_code == 202
+    accepted = response.json()
+    assert accepted["status"] == "pending"
+    assert len(accepted["source_ids"]) == 3
+    assert all(uuid.UUID(i) for i in accepted["source_ids"])  # UUIDs here, integers below
+
+    job = poll(client, acme, accepted["job_id"])
+    assert (job["status"], job["result"], job["started_at"]) == ("pending", None, None)
+    assert len(job["source_ids"]) == 3 and all(isinstance(i, int) for i in job["source_ids"])
+    client.advance(2 + 15)
+    done = poll(client, acme, accepted["job_id"])
+    assert done["status"] == "completed"
+    result = done["result"]
+    assert result["source_ids"] == job["source_ids"] and result["failed_source_ids"] == []
+    assert result["memory_count"] > 0 and result["tokens_used"] > 0
+
+
+def test_longer_text_yields_more(client: MockClient, acme: dict[str, str]) -> None:
+    short = ingest(client, acme, sources("a")).json()["job_id"]
+    long = ingest(client, acme, sources("word " * 2000)).json()["job_id"]
+    client.advance(60)
+    assert (
+        poll(client, acme, long)["result"]["tokens_used"]
+        > poll(client, acme, short)["result"]["tokens_used"]
+    )
+
+
+def test_a_source_mentioning_partial_is_the_one_that_fails(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    job_id = ingest(client, acme, sources("fine", "this one is PARTIAL", "also fine")).json()[
+        "job_id"
+    ]
+    client.advance(60)
+    done = poll(client, acme, job_id)
+    assert done["status"] == "partial"
+    second = done["source_ids"][1]
+    assert done["result"]["failed_source_ids"] == [second]
+    assert list(done["result"]["source_errors"]) == [str(second)]
+
+
+def test_a_source_mentioning_fail_fails_the_job(client: MockClient, acme: dict[str, str]) -> None:
+    job_id = ingest(client, acme, sources("please fail")).json()["job_id"]
+    client.advance(60)
+    done = poll(client, acme, job_id)
+    assert done["status"] == "failed" and done["error_message"]
+
+
+def test_another_tenant_does_not_see_the_job(client: MockClient, acme: dict[str, str]) -> None:
+    job_id = ingest(client, acme, sources("x")).json()["job_id"]
+    globex = client.tenant_headers(API, "globex")
+    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=globex)
+    assert response.status_code == 404 and response.json() == {"detail": "Job not found"}
+
+
+def test_without_credentials_it_is_401(client: MockClient) -> None:
+    response = ingest(client, {}, sources("x"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Not authenticated"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_hundred_sources_at_most(client: MockClient, acme: dict[str, str]) -> None:
+    assert ingest(client, acme, sources(*["s"] * 100)).status_code == 202
+    response = ingest(client, acme, sources(*["s"] * 101))
+    assert response.status_code == 422
+    item = response.json()["detail"][0]
+    assert (item["type"], item["loc"], item["msg"]) == (
+        "too_long",
+        ["body", "sources"],
+        "List should have at most 100 items after validation, not 101",
+    )
+    assert item["ctx"] == {"field_type": "List", "max_length": 100, "actual_length": 101}
+
+
+@pytest.mark.parametrize(
+    ("body", "item"),
+    [
+        (
+            {"sources": [{"content": "x"}]},
+            {
+                "type": "missing",
+                "loc": ["body", "space_id"],
+                "msg": "Field required",
+                "input": {"sources": [{"content": "x"}]},
+            },
+        ),
+        (
+            {"space_id": "space-1", "sources": [{"content": "x"}]},
+            {
+                "type": "uuid_parsing",
+                "loc": ["body", "space_id"],
+                "msg": "Input should be a valid UUID, invalid character: expected an optional "
+                "prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `s` at 1",
+                "input": "space-1",
+                "ctx": {
+                    "error": "invalid character: expected an optional prefix of `urn:uuid:` "
+                    "followed by [0-9a-fA-F-], found `s` at 1"
+                },
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": []},
+            {
+                "type": "too_short",
+                "loc": ["body", "sources"],
+                "msg": "List should have at least 1 item after validation, not 0",
+                "input": [],
+                "ctx": {"field_type": "List", "min_length": 1, "actual_length": 0},
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": [{"role": "user"}]},
+            {
+                "type": "missing",
+                "loc": ["body", "sources", 0, "content"],
+                "msg": "Field required",
+                "input": {"role": "user"},
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": [{"content": "x", "content_type": "html"}]},
+            {
+                "type": "enum",
+                "loc": ["body", "sources", 0, "content_type"],
+                "msg": "Input should be 'text' or 'markdown'",
+                "input": "html",
+                "ctx": {"expected": "'text' or 'markdown'"},
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": [{"content": "x", "sequence": "first"}]},
+            {
+                "type": "int_type",
+                "loc": ["body", "sources", 0, "sequence"],
+                "msg": "Input should be a valid integer",
+                "input": "first",
+            },
+        ),
+    ],
+)
+def test_a_body_that_breaks_the_schema_is_fastapis_422(
+    client: MockClient, acme: dict[str, str], body: Any, item: dict[str, Any]
+) -> None:
+    response = ingest(client, acme, body)
+    assert response.status_code == 422
+    assert response.json() == {"detail": [item]}
