@@ -10,6 +10,7 @@ from typing import Any
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
@@ -22,7 +23,7 @@ from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures import load_fixture
 from jobmock.frontend import install as install_frontend
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import DocsOnlySwaggerUI, OpenAPI31App, ValidatorCache, make_validator_map
 from jobmock.specs import CONTROL_API, discover, load_spec
 from jobmock.store import open_store
 
@@ -70,7 +71,10 @@ def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credenti
 
 def middlewares(config: Config) -> list[Any]:
     """connexion's stack, minus what this configuration does not use (each layer costs a hop)."""
-    stack = list(ConnexionMiddleware.default_middlewares)
+    stack = [
+        DocsOnlySwaggerUI if layer is SwaggerUIMiddleware else layer
+        for layer in ConnexionMiddleware.default_middlewares
+    ]
     if not config.validate_responses:
         stack.remove(ResponseValidationMiddleware)
     return stack
@@ -84,7 +88,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     prefixes[CONTROL_PREFIX] = CONTROL_API
 
     def api_of(request: Any) -> str:
-        path: str = request.url.path
+        path: str = request.scope["path"]
         for prefix, name in prefixes.items():
             if path.startswith(prefix + "/") or path == prefix:
                 return name

@@ -56,8 +56,16 @@ class Credentials:
 Extractor = Callable[[ConnexionRequest], str | None]
 
 
+def scope_header(request: ConnexionRequest, name: bytes) -> str | None:
+    """A request header read straight from the ASGI scope (`name` in lower case)."""
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 def bearer_token(request: ConnexionRequest) -> str | None:
-    header: str | None = request.headers.get("Authorization")
+    header = scope_header(request, b"authorization")
     if not header:
         return None
     scheme, _, token = header.partition(" ")
@@ -67,9 +75,10 @@ def bearer_token(request: ConnexionRequest) -> str | None:
 
 
 def api_key(location: str, name: str) -> Extractor:
+    raw_name = name.lower().encode("latin-1")
+
     def from_header(request: ConnexionRequest) -> str | None:
-        value: str | None = request.headers.get(name)
-        return value
+        return scope_header(request, raw_name)
 
     def from_query(request: ConnexionRequest) -> str | None:
         value: str | None = request.query_params.get(name)

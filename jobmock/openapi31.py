@@ -30,6 +30,7 @@ from connexion.decorators.main import StarletteDecorator
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import OpenAPIOperation
 from connexion.spec import OpenAPISpecification
 from connexion.validators import (
@@ -47,11 +48,21 @@ from jobmock.errors import InvalidBody, InvalidParameter
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
+# Parameter schemas that any string satisfies: checking one needs no validator at all.
+_ANY_STRING = ({"type": "string"}, {})
+
+
 class ValidatorCache:
     """Compiled 2020-12 validators, one per schema object (schemas live as long as the app)."""
 
     def __init__(self) -> None:
         self._compiled: dict[int, tuple[dict[str, t.Any], Draft202012Validator]] = {}
+
+    def parameter_error(self, schema: dict[str, t.Any], value: t.Any) -> ValidationError | None:
+        """Why a parameter value breaks its schema (None if it conforms)."""
+        if isinstance(value, str) and schema in _ANY_STRING:
+            return None
+        return first_error(self.get(schema), value)
 
     def get(self, schema: dict[str, t.Any]) -> Draft202012Validator:
         hit = self._compiled.get(id(schema))
@@ -125,7 +136,7 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                             )
                         continue
                     schema = param.get(ORIGINAL_SCHEMA) or param.get("schema", {})
-                    error = first_error(cache.get(schema), value)
+                    error = cache.parameter_error(schema, value)
                     if error is not None:
                         raise InvalidParameter(
                             location,
@@ -139,13 +150,7 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
         path = tuple(error.absolute_path)
         where = "/".join(str(p) for p in path)
         reason = f"{error.message} (at /{where})" if where else error.message
-        return InvalidBody(
-            reason,
-            path=path,
-            keyword=str(error.validator),
-            value=error.instance,
-            expected=error.validator_value,
-        )
+        return InvalidBody(reason, path=path, keyword=str(error.validator))
 
     class JSONBody(JSONRequestBodyValidator):
         async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
@@ -286,6 +291,29 @@ class StreamedRequest(ConnexionRequest):
             self._files, self._form = empty, dict(empty)
             return
         await super()._split_form_files()
+
+
+class DocsOnlySwaggerUI(SwaggerUIMiddleware):
+    """connexion's spec/Swagger UI middleware, consulted only for `<base>/openapi.*` and `<base>/ui`.
+
+    connexion runs every request through its router of docs routes before routing the API; an API
+    call never matches one, so it goes straight to the next layer.
+    """
+
+    def __init__(self, app: t.Any) -> None:
+        super().__init__(app)
+        self._docs_prefixes: tuple[str, ...] = ()
+
+    def add_api(self, specification: t.Any, base_path: str | None = None, **kwargs: t.Any) -> None:
+        super().add_api(specification, base_path=base_path, **kwargs)
+        base = (base_path or "").rstrip("/")
+        self._docs_prefixes += (f"{base}/openapi.json", f"{base}/openapi.yaml", f"{base}/ui")
+
+    async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self._docs_prefixes):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 class DecorateOnce(StarletteDecorator):
