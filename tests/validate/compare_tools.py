@@ -253,7 +253,9 @@ def main() -> None:
                 per_rule[item[0]][tool].append(matched.get(item))
     print("| rule (defects in corpus) | " + " | ".join(TOOLS) + " |")
     print("|---|" + "---|" * len(TOOLS))
-    for rule_id in RULES:
+    kinds = ("openapi", "overlay", "fixture")
+    totals: dict[str, list[int]] = {tool: [0, 0] for tool in TOOLS}
+    for rule_id in sorted(RULES, key=lambda r: kinds.index(RULES[r].kind.value)):
         cells = []
         for tool in TOOLS:
             results_ = per_rule[rule_id][tool]
@@ -261,6 +263,8 @@ def main() -> None:
                 cells.append("n/a")
                 continue
             hits = [r for r in results_ if r and r != "n/a"]
+            totals[tool][0] += len(hits)
+            totals[tool][1] += len(results_)
             names = sorted({h for h in hits if h != rule_id})
             cell = f"{len(hits)}/{len(results_)}"
             if names:
@@ -268,6 +272,8 @@ def main() -> None:
             cells.append(cell)
         total = len(per_rule[rule_id]["jobmock validate"])
         print(f"| `{rule_id}` ({total}) | " + " | ".join(cells) + " |")
+    print("| **defects caught, of those given to the tool** | " + " | ".join(
+        f"**{hit}/{of}**" for hit, of in totals.values()) + " |")
     print("| other problems reported on the corpus | " + " | ".join(str(noise[t]) for t in TOOLS) + " |")
     print()
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
