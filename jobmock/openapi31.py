@@ -27,6 +27,7 @@ from connexion.context import receive as context_receive
 from connexion.context import scope as context_scope
 from connexion.datastructures import MediaTypeDict
 from connexion.decorators.main import StarletteDecorator
+from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
@@ -316,8 +317,20 @@ class DocsOnlySwaggerUI(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
+class MemoizedNamesParameters(AsyncParameterDecorator):
+    """connexion's parameter decorator; it cleans each parameter name with three regexes per request."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sanitize_fn = functools.lru_cache(maxsize=4096)(self.sanitize_fn)
+
+
 class DecorateOnce(StarletteDecorator):
     """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
+
+    @property
+    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
+        return MemoizedNamesParameters
 
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         # connexion redoes this per request, signature inspection included
