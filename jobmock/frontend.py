@@ -8,6 +8,8 @@ The layers, outermost first (connexion's own positions, see `MiddlewarePosition`
     overrides   `Prefer: code=|status=|delay=` for this request               (jobmock.overrides)
     faults      configured latency, errors and dropped connections               (jobmock.faults)
     ...         connexion's request validation, then the handler
+
+and the dashboard's page at `/_mock/` (jobmock.dashboard), a plain route beside the APIs.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from connexion.middleware import MiddlewarePosition
 from starlette.middleware.cors import CORSMiddleware
 
-from jobmock import faults, overrides
+from jobmock import dashboard, faults, overrides
 from jobmock.config import Config
 from jobmock.cors import cors_options, declared_response_headers
 from jobmock.engine import Mock
@@ -55,7 +57,7 @@ def fault_control(config: Config, mock: Mock, routes: RouteTable) -> faults.Faul
 
 
 def install(app: Any, config: Config, mock: Mock) -> None:
-    """Add CORS, overrides and faults to `app` (a connexion app, not yet started)."""
+    """Add CORS, overrides, faults and the dashboard to `app` (a connexion app, not yet started)."""
     documents = {name: runtime.spec.document for name, runtime in mock.apis.items()}
     routes = RouteTable({name: (rt.prefix, rt.spec.document) for name, rt in mock.apis.items()})
     control = fault_control(config, mock, routes)
@@ -78,3 +80,4 @@ def install(app: Any, config: Config, mock: Mock) -> None:
         control=control,
         skip=lambda: overrides.current() is not None,
     )
+    dashboard.mount(app)
