@@ -1,4 +1,6 @@
-"""Claret: `GET /{tenant}/api/v1/imports/status/{job_log_id}`.
+"""Claret: `POST /{tenant}/api/v1/tokens/create` (a token), `POST
+/{tenant}/api/v1/inventory/import/process` (an import) and `GET
+/{tenant}/api/v1/imports/status/{job_log_id}` (its job).
 
 Facts (seed 004, apis.md §5): statuses pending, in_progress, completed, failed; an inventory import
 has 8 steps, `current_step` names the running one and is null when done; `files` categories appear
@@ -14,27 +16,47 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
 - 401 is Laravel's `{"message": "Unauthenticated."}`; other errors are Laravel's `{"message"}`;
 - `current_step` is null while pending; a failed job keeps its completed_steps, has completed_at set
   and an errors file; the path segment after the date is the user id.
+
+Tokens and imports (apis.md §5 [DOC L2, L4]): tokens/create takes `email` and `password` as query
+parameters and answers `{"token": "<id>|<40 chars>"}`; the token is kept in the store
+(`jobmock.auth.IssuedCredentials`), so every worker accepts it until `POST /_mock/reset`. The
+import takes at most 1,000 records: a CSV upload answers 202 with `job_log_id`, JSON records 200.
+Inferred: a wrong email or password is 401 `{"message": "Invalid credentials."}`; validation
+failures are Laravel's 422 `{message, errors}` with its wording (`The payload.0.item name field is
+required.`); which JSON record fields are required; the CSV form's other field names (`mapping`,
+the three booleans); the 10 MB file limit; the 202/200 bodies (`message` plus `content` with the
+job log id and/or the job page link); another tenant in the path is 403 `This action is
+unauthorized.`; the job's input file is named after the upload, and the records that fail are at
+most the upload's records.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import string
 from datetime import UTC, datetime
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
 
+from jobmock import uploads
+from jobmock.auth import IssuedCredentials, Principal
 from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
 from jobmock.errors import (
     ApiError,
+    Forbidden,
+    InvalidBody,
     InvalidParameter,
     MethodNotAllowed,
     NotFound,
+    PayloadTooLarge,
     Unauthorized,
     Unprocessable,
+    UnsupportedMediaType,
 )
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
@@ -47,24 +69,95 @@ CLIENT_HEADERS = {"X-Requested-With": "XMLHttpRequest"}  # apis.md §5 [DOC L4]
 
 NOT_FOUND_MESSAGE = "Job not found or you do not have access to this job."
 NOT_FOUND_BODY = {"message": NOT_FOUND_MESSAGE, "error": {"error": "Job log ID does not exist"}}
+REQUIRED_FIELD = "The %s field is required."
 # The status route with a job_log_id connexion's integer path converter refused (so: unrouted, 404).
 STATUS_ROUTE = re.compile(r"^/claret/[^/]+/api/v1/imports/status/[^/]+$")
+
+
+def displayable(field: str) -> str:
+    """How Laravel names a field in its messages (`payload.0.item_name` -> `payload.0.item name`)."""
+    return field.replace("_", " ")
+
+
+def invalid(field: str, message: str) -> Unprocessable:
+    """A Laravel validation failure of one field (422 `{message, errors}`)."""
+    return Unprocessable(message, slug="validation_failed", details={"errors": {field: [message]}})
+
+
+def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """Laravel's 422: the first message, `(and N more errors)`, and every message by field."""
+    messages = [m for found in errors.values() for m in found]
+    more = len(messages) - 1
+    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+    return {"message": messages[0] + suffix, "errors": errors}
+
+
+# JSON Schema `type` -> the end of Laravel's message for a value of the wrong type.
+LARAVEL_TYPES = {
+    "boolean": "must be true or false",
+    "string": "must be a string",
+    "number": "must be a number",
+    "integer": "must be an integer",
+    "array": "must be an array",
+    "object": "must be an array",  # PHP arrays are maps too
+}
+IMPORT_FIELDS = ("source", "arguments", "payload")
+
+
+def body_errors(error: InvalidBody) -> dict[str, list[str]]:
+    """A JSON body's schema failure as Laravel's validator words it (inferred: Claret's rules)."""
+    path = [str(p) for p in error.path]
+    if error.keyword == "json" or (
+        error.keyword == "required" and not path and error.value is None
+    ):
+        return {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}  # no usable body
+    if error.keyword == "required" and isinstance(error.value, dict):  # every missing field
+        fields = [".".join([*path, f]) for f in error.expected or () if f not in error.value]
+        return {f: [f"The {displayable(f)} field is required."] for f in fields}
+    field = ".".join(path) or "payload"
+    shown, expected = displayable(field), error.expected
+    if error.keyword in ("required", "minItems"):  # Laravel's `required` refuses empty arrays
+        message = f"The {shown} field is required."
+    elif error.keyword == "type" and isinstance(expected, str) and expected in LARAVEL_TYPES:
+        message = f"The {shown} field {LARAVEL_TYPES[expected]}."
+    elif error.keyword == "maxItems":
+        message = f"The {shown} field must not have more than {expected} items."
+    elif error.keyword == "exclusiveMinimum":
+        message = f"The {shown} field must be greater than {expected}."
+    elif error.keyword == "format" and expected == "date":
+        message = f"The {shown} field must match the format Y-m-d."
+    elif error.keyword == "enum":
+        message = f"The selected {shown} is invalid."
+    else:
+        message = f"The {shown} field is invalid."
+    return {field: [message]}
 
 
 class ClaretEnvelope:
     """Claret's documented 422 for missing jobs; Laravel's `{"message"}` shapes for the rest."""
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        if isinstance(error, InvalidBody):
+            return ErrorReply(422, validation_body(body_errors(error)))
+        if isinstance(error, UnsupportedMediaType):  # neither JSON nor a form: nothing to read
+            errors = {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}
+            return ErrorReply(422, validation_body(errors))
+        if isinstance(error, Unprocessable) and "errors" in error.details:
+            return ErrorReply(422, validation_body(error.details["errors"]))
+        if isinstance(error, InvalidParameter) and error.name in ("email", "password"):
+            return ErrorReply(422, validation_body({error.name: [REQUIRED_FIELD % error.name]}))
         if isinstance(error, InvalidParameter | Unprocessable):
             return ErrorReply(422, NOT_FOUND_BODY)
         if isinstance(error, Unauthorized):
-            return ErrorReply(401, {"message": "Unauthenticated."})
+            message = error.message if error.slug == "invalid_credentials" else "Unauthenticated."
+            return ErrorReply(401, {"message": message})
         route = request.url.path.removeprefix("/claret").lstrip("/")
         if isinstance(error, NotFound):  # Laravel's router wording for an unknown route
             return ErrorReply(404, {"message": f"The route {route} could not be found."})
         if isinstance(error, MethodNotAllowed):
             supported = f"The {request.method} method is not supported for route {route}."
-            return ErrorReply(405, {"message": f"{supported} Supported methods: GET, HEAD."})
+            methods = "GET, HEAD" if STATUS_ROUTE.match(request.url.path) else "POST"
+            return ErrorReply(405, {"message": f"{supported} Supported methods: {methods}."})
         if error.status >= 500:  # Laravel hides server errors outside debug mode
             return ErrorReply(error.status, {"message": "Server Error"})
         return ErrorReply(error.status, {"message": error.message}, headers=error.headers or None)
@@ -119,7 +212,7 @@ def render(view: JobView) -> dict[str, Any]:
             "current_step": steps[done] if snap.status == "in_progress" else None,
         },
         "files": files(view, done),
-        "job_status_link": f"{BASE_URL}/{job.tenant}/{JOB_LOGS}/{job.id}",
+        "job_status_link": job_status_link(job),
         "timestamps": {
             "started_at": rfc3339(started) if started is not None else None,
             "completed_at": rfc3339(ended) if ended is not None else None,
@@ -151,4 +244,132 @@ async def get_import_job_status(ctx: ApiContext, tenant: str, job_log_id: int) -
     return render(view)
 
 
-OPERATIONS = {"getImportJobStatus": get_import_job_status}
+def job_status_link(job: Job) -> str:
+    return f"{BASE_URL}/{job.tenant}/{JOB_LOGS}/{job.id}"
+
+
+# ------------------------------------------------------------------------------------- tokens
+ISSUES_CREDENTIALS = True  # tokens/create: jobmock.auth looks issued tokens up in the store
+FIRST_TOKEN_ID = 100  # issued tokens are `<100 + n>|<40 characters>`
+TOKEN_CHARACTERS = string.ascii_letters + string.digits
+
+
+async def create_token(ctx: ApiContext, tenant: str, email: str, password: str) -> Any:
+    """A new Sanctum-shaped token for the tenant's user with that email and password [DOC L4]."""
+    if tenant not in ctx.api.fixture.tenants:
+        raise NotFound("no such tenant")
+    for credential in ctx.api.fixture.tenants[tenant].credentials:
+        user = credential.attributes
+        if user.get("email") == email and user.get("password") == password:
+            break
+    else:
+        raise Unauthorized("Invalid credentials.", slug="invalid_credentials")
+    attributes = {k: v for k, v in user.items() if k != "password"}
+    principal = Principal(ctx.name, tenant, credential.scopes, attributes)
+    issued = IssuedCredentials(ctx.mock.store, [ctx.name])
+    while True:  # a value already taken (never, in practice) draws the next one
+        number = await ctx.mock.store.next_sequence(f"{ctx.name}:tokens")
+        rng = random.Random(f"{ctx.mock.seed}:{ctx.name}:token:{number}")
+        secret = "".join(rng.choice(TOKEN_CHARACTERS) for _ in range(40))
+        token = f"{FIRST_TOKEN_ID + number}|{secret}"
+        if await issued.issue(token, principal):
+            return {"token": token}
+
+
+# ----------------------------------------------------------------------------- inventory import
+MAX_RECORDS = 1000  # [DOC L2] per request
+MAX_FILE_BYTES = 10 * 1024 * 1024  # inferred: a Laravel `max:10240` rule on the file
+FORM_OVERHEAD = 64 * 1024
+ARGUMENTS = ("allow_record_creation", "allow_record_update", "should_continue_on_error")
+BOOLEANS = {"1": True, "true": True, "0": False, "false": False}
+QUEUED = "Inventory import queued successfully."
+
+
+async def start_import(ctx: ApiContext, facts: dict[str, Any], fields: dict[str, Any]) -> Job:
+    """The import job, its scenario chosen by the fixture's rules on `facts`."""
+    principal = ctx.principal()
+    choice = ctx.api.fixture.choose(facts)
+    planned = int(ctx.api.fixture.scenario_fields.get(choice.scenario, {}).get("failed_records", 0))
+    fields = {
+        **fields,
+        "records": facts["records"],
+        "failed_records": min(planned, facts["records"]),  # rows of this import
+        "user_id": principal.attributes.get("user_id", 1),
+    }
+    return await ctx.mock.create(
+        ctx.name, scenario=choice.scenario, tenant=principal.tenant, fields=fields
+    )
+
+
+def upload_name(filename: str) -> str:
+    """The file's stem as Claret's file paths show it (`inventory` for `inventory.csv`)."""
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "inventory"
+
+
+async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The CSV's facts and job fields, after Laravel-style checks (wording inferred)."""
+    upload = form.file("file")
+    if upload is None:
+        raise invalid("file", REQUIRED_FIELD % "file")
+    name = upload.filename or "upload.csv"
+    if not name.lower().endswith((".csv", ".txt")):
+        raise invalid("file", "The file field must be a file of type: csv, txt.")
+    if (upload.size or 0) > MAX_FILE_BYTES:
+        raise invalid("file", "The file field must not be greater than 10240 kilobytes.")
+    fields: dict[str, Any] = {"fileName": name, "upload_name": upload_name(name)}
+    mapping = form.field("mapping")
+    if mapping is not None:
+        try:
+            fields["mapping"] = json.loads(mapping)
+        except json.JSONDecodeError:
+            raise invalid("mapping", "The mapping field must be a valid JSON string.") from None
+    for argument in ARGUMENTS:
+        value = form.field(argument)
+        if value is not None:
+            if value.strip().lower() not in BOOLEANS:
+                message = f"The {displayable(argument)} field must be true or false."
+                raise invalid(argument, message)
+            fields[argument] = BOOLEANS[value.strip().lower()]
+    try:
+        records = await uploads.count_rows(upload, "csv")
+    except uploads.NotUtf8:
+        raise invalid("file", "The file must be a UTF-8 encoded CSV file.") from None
+    except uploads.UnreadableFile:
+        raise invalid("file", "The file could not be read as CSV.") from None
+    if not records:
+        raise invalid("file", "The file must contain at least one record.")
+    if records > MAX_RECORDS:
+        raise invalid("file", f"The file may not contain more than {MAX_RECORDS} records.")
+    return {"format": "csv", "fileName": name, "records": records}, fields
+
+
+async def process_inventory_import(
+    ctx: ApiContext, tenant: str, body: dict[str, Any] | None = None
+) -> Any:
+    """CSV (multipart) -> 202 with the job log id; JSON records -> 200 with the UI link [DOC L2]."""
+    if tenant != ctx.principal().tenant:
+        raise Forbidden("This action is unauthorized.")
+    if not uploads.is_multipart(uploads.current_request()):
+        payload: list[dict[str, Any]] = (body or {})["payload"]
+        facts = {"format": "json", "records": len(payload), "payload": payload}
+        arguments = dict((body or {})["arguments"])
+        job = await start_import(ctx, facts, arguments)
+        return {"message": QUEUED, "content": {"job_status_link": job_status_link(job)}}, 200
+    try:
+        async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD) as form:
+            facts, fields = await read_csv(form)
+    except uploads.BodyTooLarge:
+        raise PayloadTooLarge("Payload Too Large") from None
+    except uploads.MalformedBody:
+        raise invalid("file", REQUIRED_FIELD % "file") from None
+    job = await start_import(ctx, facts, fields)
+    content = {"job_log_id": int(job.id), "job_status_link": job_status_link(job)}
+    return {"message": QUEUED, "content": content}, 202
+
+
+OPERATIONS = {
+    "getImportJobStatus": get_import_job_status,
+    "createToken": create_token,
+    "processInventoryImport": process_inventory_import,
+}

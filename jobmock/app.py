@@ -15,7 +15,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
 from jobmock import resources
-from jobmock.auth import Credentials, Principal, make_security_map
+from jobmock.auth import Credentials, IssuedCredentials, Principal, make_security_map
 from jobmock.binding import ApiContext, resolver_for
 from jobmock.config import CONFIG_ENV, Config
 from jobmock.engine import ApiRuntime, Mock
@@ -84,6 +84,9 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     config = config or Config()
     runtimes = load_runtimes(config)
     mock = Mock(runtimes, open_store(config.store), config.clock, config.speed, config.seed)
+    credentials = credentials_for(runtimes, config)
+    issuing = [n for n, r in runtimes.items() if getattr(r.handlers, "ISSUES_CREDENTIALS", False)]
+    credentials.issued = IssuedCredentials(mock.store, issuing)  # in the store: workers agree
     prefixes = {runtime.prefix: runtime.name for runtime in runtimes.values()}
     prefixes[CONTROL_PREFIX] = CONTROL_API
 
@@ -106,7 +109,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         lifespan=lifespan,
         middlewares=middlewares(config),
         validator_map=make_validator_map(cache),
-        security_map=make_security_map(credentials_for(runtimes, config), api_of),
+        security_map=make_security_map(credentials, api_of),
         validate_responses=config.validate_responses,
         strict_validation=config.strict_validation,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),

@@ -2,14 +2,16 @@
 
 connexion picks a handler class per security-scheme type from `security_map`; ours extract the
 credential the way the scheme says (bearer token, or an API key in a header, query or cookie) and
-look it up among the API's fixture credentials. Missing or unknown credentials raise
+look it up among the API's fixture credentials, then among the credentials the API issued at run
+time (`IssuedCredentials`, e.g. Claret's tokens/create). Missing or unknown credentials raise
 `Unauthorized`, which the API's own envelope renders.
 """
 
 from __future__ import annotations
 
 import http.cookies
-from collections.abc import Awaitable, Callable, Mapping
+import json
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,12 +34,53 @@ class Principal:
         return {"sub": self.tenant, "principal": self}
 
 
+class IssuedCredentials:
+    """Credentials an API issues at run time, kept in the store so every worker sharing it accepts
+    them (and `POST /_mock/reset`, which clears the store, forgets them).
+
+    The store offers set-if-absent only (`remember`): looking up a credential that was never
+    issued records it as refused (an empty value), one small key per distinct unknown credential
+    of an issuing API. Only the `apis` that issue credentials are looked up at all.
+    """
+
+    PREFIX = "jobmock:credential"
+
+    def __init__(self, store: Any, apis: Collection[str] = ()) -> None:
+        self.store = store
+        self.apis = frozenset(apis)
+
+    def key(self, api: str, credential: str) -> str:
+        return f"{self.PREFIX}:{api}:{credential}"
+
+    async def issue(self, credential: str, principal: Principal) -> bool:
+        """Accept `credential` as `principal` from now on; False if the value was already taken."""
+        record = {
+            "tenant": principal.tenant,
+            "scopes": sorted(principal.scopes),
+            "attributes": dict(principal.attributes),
+        }
+        stored = await self.store.remember(
+            self.key(principal.api, credential), json.dumps(record).encode()
+        )
+        return stored is None
+
+    async def find(self, api: str, credential: str) -> Principal | None:
+        if api not in self.apis or not credential:
+            return None
+        stored = await self.store.remember(self.key(api, credential), b"")
+        if not stored:  # never issued (now recorded as refused)
+            return None
+        record = json.loads(stored)
+        return Principal(api, record["tenant"], frozenset(record["scopes"]), record["attributes"])
+
+
 @dataclass
 class Credentials:
-    """Every API's accepted credentials: credential value -> principal."""
+    """Every API's accepted credentials: credential value -> principal (fixtures), then `issued`."""
 
     by_api: dict[str, dict[str, Principal]] = field(default_factory=dict)
     open_apis: set[str] = field(default_factory=set)  # APIs that accept any caller
+    issued: IssuedCredentials | None = None
 
     def add(self, credential: str, principal: Principal) -> None:
         self.by_api.setdefault(principal.api, {})[credential] = principal
@@ -51,6 +94,16 @@ class Credentials:
         if principal is None:
             raise Unauthorized("invalid credentials")
         return principal
+
+    async def verify(self, api: str, credential: str | None) -> Principal:
+        """`authenticate`, falling back on the credentials issued at run time."""
+        try:
+            return self.authenticate(api, credential)
+        except Unauthorized:
+            found = await self.issued.find(api, credential or "") if self.issued else None
+            if found is None:
+                raise
+            return found
 
 
 Extractor = Callable[[ConnexionRequest], str | None]
@@ -109,7 +162,8 @@ def make_security_map(
             extract = extractor_for(security_scheme)
 
             async def verify(request: ConnexionRequest) -> dict[str, Any]:
-                return credentials.authenticate(api_of(request), extract(request)).token_info()
+                principal = await credentials.verify(api_of(request), extract(request))
+                return principal.token_info()
 
             return verify
 
