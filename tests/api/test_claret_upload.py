@@ -417,3 +417,12 @@ def test_an_empty_object_misses_every_field(client: MockClient, planner: dict[st
             "payload": ["The payload field is required."],
         },
     }
+
+
+def test_workers_sharing_a_store_accept_each_others_tokens(client_for: Any, tmp_path: Any) -> None:
+    store = f"sqlite://{tmp_path}/shared.db"
+    first, second = client_for(API, store=store), client_for(API, store=store)
+    token = login(first).json()["token"]
+    headers = {**XHR, "Authorization": f"Bearer {token}"}
+    job_log_id = upload(second, headers, inventory_csv(4)).json()["content"]["job_log_id"]
+    assert poll(first, headers, job_log_id)["status"] == "pending"

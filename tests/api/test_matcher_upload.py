@@ -417,3 +417,13 @@ def test_another_tenants_context_cannot_be_listed(client: MockClient, acme: dict
     response = client.get(f"/matcher/v1/imports/contexts/{GLOBEX_CONTEXT}/jobs", headers=acme)
     assert response.status_code == 403
     client.assert_conforms(API, LIST, "get", response)
+
+
+def test_workers_sharing_a_store_replay_each_others_answers(client_for: Any, tmp_path: Any) -> None:
+    store = f"sqlite://{tmp_path}/shared.db"
+    first, second = client_for(API, store=store), client_for(API, store=store)
+    acme = first.tenant_headers(API, "acme")
+    original = upload(first, {**acme, "X-Idempotency-Key": "shared"}, csv_file(3))
+    replay = upload(second, {**acme, "X-Idempotency-Key": "shared"}, csv_file(3))
+    assert replay.headers["X-Idempotency-Replayed"] == "true"
+    assert replay.json() == original.json()
