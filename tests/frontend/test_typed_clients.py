@@ -1,0 +1,132 @@
+"""Typed clients: openapi-typescript turns every served spec into TypeScript types, and the README's
+polling client type-checks against them (`tsc --strict`) and polls a job of each API until it ends.
+
+Needs Node.js and npm (the packages are installed by the test into a temporary folder); skipped,
+saying why, where they are missing or the npm registry cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+PACKAGES = ["openapi-typescript@7", "typescript@5"]
+APIS = ["matcher", "crosmos", "gu1", "seekr", "claret"]
+OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|network")
+
+GENERATE = """
+import fs from "node:fs";
+import openapiTS, { astToString } from "openapi-typescript";
+const [base, ...names] = process.argv.slice(2);
+for (const name of names) {
+  const spec = name === "control" ? `${base}/_mock/openapi.json` : `${base}/${name}/openapi.json`;
+  fs.writeFileSync(`src/${name}.ts`, astToString(await openapiTS(new URL(spec))));
+}
+"""
+
+MAIN = """
+import * as poll from "./poll.js";
+declare const process: { argv: string[] };
+const base = process.argv[2];
+
+async function create(api: string): Promise<poll.Job> {
+  const response = await fetch(`${base}/_mock/apis/${api}/jobs`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  return (await response.json()) as poll.Job;
+}
+
+const ended: Record<string, string> = {
+  matcher: poll.matcher.status(await poll.pollUntilDone(base, await create("matcher"), poll.matcher, 50)),
+  crosmos: poll.crosmos.status(await poll.pollUntilDone(base, await create("crosmos"), poll.crosmos, 50)),
+  gu1: poll.gu1.status(await poll.pollUntilDone(base, await create("gu1"), poll.gu1, 50)),
+  seekr: poll.seekr.status(await poll.pollUntilDone(base, await create("seekr"), poll.seekr, 50)),
+  claret: poll.claret.status(await poll.pollUntilDone(base, await create("claret"), poll.claret, 50)),
+};
+console.log(JSON.stringify(ended));
+"""
+
+WRONG = """
+import type { MatcherJob } from "./poll.js";
+export const done: MatcherJob["status"] = "DONE";
+"""
+
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True,
+        "module": "nodenext",
+        "moduleResolution": "nodenext",
+        "target": "es2022",
+        "lib": ["es2022", "dom"],
+        "outDir": "out",
+        "skipLibCheck": True,
+    },
+    "include": ["src"],
+}
+
+
+def readme_client() -> str:
+    match = re.search(r"```ts\n(// src/api/poll\.ts\n.*?)```", README.read_text(), re.S)
+    assert match, "the README shows no polling client (```ts // src/api/poll.ts)"
+    return match.group(1)
+
+
+def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def npm_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with openapi-typescript and typescript installed (from the npm registry)."""
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("Node.js and npm are not installed (apt-get install nodejs npm)")
+    folder = tmp_path_factory.mktemp("typed-client")
+    (folder / "package.json").write_text('{"name": "client", "private": true, "type": "module"}')
+    installed = run(
+        [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES], folder, 300
+    )
+    if installed.returncode != 0:
+        if OFFLINE.search(installed.stderr):
+            pytest.skip(f"the npm registry cannot be reached: {installed.stderr.strip()[-300:]}")
+        pytest.fail(f"npm install failed:\n{installed.stderr}")
+    (folder / "src").mkdir()
+    (folder / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+    (folder / "generate.mjs").write_text(GENERATE)
+    return folder
+
+
+def test_generated_types_check_the_readme_client_which_polls_every_api_to_the_end(
+    npm_folder: Path, serve: Callable[..., Any]
+) -> None:
+    server = serve(clock="real", speed=100)  # the default scenarios end in well under a second
+    generated = run(["node", "generate.mjs", server.url, "control", *APIS], npm_folder)
+    assert generated.returncode == 0, generated.stderr
+    for name in ["control", *APIS]:
+        assert "export interface paths" in (npm_folder / "src" / f"{name}.ts").read_text()
+
+    src = npm_folder / "src"
+    (src / "poll.ts").write_text(readme_client())
+    (src / "main.ts").write_text(MAIN)
+    compiled = run(["node", "node_modules/typescript/bin/tsc", "-p", "."], npm_folder)
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+
+    polled = run(["node", "out/main.js", server.url], npm_folder, 60)
+    assert polled.returncode == 0, polled.stderr
+    ended = json.loads(polled.stdout)
+    apis = server.app.mock.apis
+    assert {
+        api: status in apis[api].fixture.statuses.terminal for api, status in ended.items()
+    } == (dict.fromkeys(APIS, True))
+
+    (src / "wrong.ts").write_text(WRONG)  # the types are the spec's: an undeclared status fails
+    refused = run(["node", "node_modules/typescript/bin/tsc", "-p", "."], npm_folder)
+    assert refused.returncode != 0
+    assert "wrong.ts" in refused.stdout and '"DONE"' in refused.stdout
