@@ -1,0 +1,380 @@
+"""latest.json -> latest.md and profile.md (markdown tables, ratios to jobmock, targets met or not)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+BASELINE = "jobmock"
+ORDER = ["jobmock", "jobmock+rv", "jobmock-mem", "prism", "connexion", "starlette"]
+LEVELS = ["1", "16", "64"]
+FINDINGS_START = "<!-- findings:start -->"
+FINDINGS_END = "<!-- findings:end -->"
+
+
+def fmt_num(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if value < 100 else f"{value:.0f}"
+
+
+def ratio(value: float | None, base: float | None) -> str:
+    if value is None or not base:
+        return ""
+    return f" ({value / base:.2f}×)"
+
+
+def level(stack: dict[str, Any], conns: str) -> dict[str, Any]:
+    return dict(stack.get("levels", {}).get(conns, {}))
+
+
+def ordered(stacks: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(k, stacks[k]) for k in ORDER if k in stacks] + [(k, v) for k, v in stacks.items() if k not in ORDER]
+
+
+def route_tables(route: dict[str, Any]) -> list[str]:
+    stacks = route["stacks"]
+    base = stacks.get(BASELINE, {})
+    lines = [f"Request: `GET {route['path']}` (peers: `{route['peer_path']}`, spec `{route['spec']}`); "
+             f"{route['note']}. jobmock serves `--api {' --api '.join(route['jobmock_apis'])}`.", ""]
+    lines += ["**Throughput**, requests/s (ratio to jobmock):", "",
+              "| stack | 1 connection | 16 connections | 64 connections |", "|---|---:|---:|---:|"]
+    for _key, stack in ordered(stacks):
+        cells = []
+        for conns in LEVELS:
+            value = level(stack, conns).get("rps")
+            cells.append(fmt_num(value) + ratio(value, level(base, conns).get("rps")) if value else "–")
+        lines.append(f"| {stack['label']} | " + " | ".join(cells) + " |")
+    lines += ["", "**Latency**, ms (ratio to jobmock):", "",
+              "| stack | p50 @1 | p99 @1 | p50 @16 | p99 @16 | p50 @64 | p99 @64 |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for _key, stack in ordered(stacks):
+        cells = []
+        for conns in LEVELS:
+            for pct in ("p50_ms", "p99_ms"):
+                value = level(stack, conns).get(pct)
+                cells.append(fmt_ms(value) + ratio(value, level(base, conns).get(pct)) if value else "–")
+        lines.append(f"| {stack['label']} | " + " | ".join(cells) + " |")
+    lines += ["", "**Start and resources** (ratio to jobmock):", "",
+              "| stack | first answer, s | peak RSS, MB | idle RSS, MB | server CPU per request @64, µs | "
+              "errors | notes |", "|---|---:|---:|---:|---:|---:|---|"]
+    for _key, stack in ordered(stacks):
+        cpu = level(stack, "64").get("server_cpu_us_per_request")
+        errors = sum(level(stack, c).get("errors", 0) or 0 for c in LEVELS)
+        note = stack.get("note", "")
+        if stack.get("error"):
+            note = f"**not measured**: {one_line(stack['error'])}. {note}"
+        lines.append(
+            f"| {stack['label']} | {fmt_num(stack.get('first_answer_s'), 2)}"
+            f"{ratio(stack.get('first_answer_s'), base.get('first_answer_s'))} "
+            f"| {fmt_num(stack.get('peak_rss_mb'), 1)}{ratio(stack.get('peak_rss_mb'), base.get('peak_rss_mb'))} "
+            f"| {fmt_num(stack.get('idle_rss_mb'), 1)} "
+            f"| {fmt_num(cpu)}{ratio(cpu, level(base, '64').get('server_cpu_us_per_request'))} "
+            f"| {errors} | {note} |"
+        )
+    return lines
+
+
+def one_line(text: str, limit: int = 220) -> str:
+    lines = [x.strip() for x in str(text).splitlines() if x.strip()]
+    joined = " / ".join(lines[:1] + lines[-2:]) if len(lines) > 3 else " / ".join(lines)
+    return joined.replace("|", "\\|")[:limit]
+
+
+def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if not data.get("routes"):
+        return out
+    for route in data["routes"]:
+        stacks = route["stacks"]
+        jm, prism, ceiling = stacks.get("jobmock", {}), stacks.get("prism", {}), stacks.get("starlette", {})
+        where = route["key"]
+
+        def rps(stack: dict[str, Any], conns: str) -> float | None:
+            return level(stack, conns).get("rps")
+
+        def cpu_note(other: dict[str, Any], name: str, jm: dict[str, Any] = jm) -> str:
+            a = level(jm, "64").get("server_cpu_us_per_request")
+            b = level(other, "64").get("server_cpu_us_per_request")
+            if not (a and b):
+                return ""
+            return f"; CPU per request @64: jobmock {a:,.0f} µs, {name} {b:,.0f} µs ({b / a:.2f}×)"
+
+        ratios_prism = [(c, rps(jm, c), rps(prism, c)) for c in LEVELS]
+        if all(j and p for _, j, p in ratios_prism):
+            worst = min(j / p for _, j, p in ratios_prism)  # type: ignore[operator]
+            detail = ", ".join(f"{j / p:.2f}× @{c}" for c, j, p in ratios_prism)  # type: ignore[operator]
+            out.append({"route": where, "target": "throughput ≥ 3× Prism (every connection count)",
+                        "measured": detail + cpu_note(prism, "Prism"), "met": worst >= 3})
+        ratios_ceiling = [(c, rps(jm, c), rps(ceiling, c)) for c in LEVELS]
+        if all(j and s for _, j, s in ratios_ceiling):
+            worst = min(j / s for _, j, s in ratios_ceiling)  # type: ignore[operator]
+            detail = ", ".join(f"{j / s:.2f}× @{c}" for c, j, s in ratios_ceiling)  # type: ignore[operator]
+            out.append({"route": where, "target": "throughput ≥ 0.5× bare Starlette (every connection count)",
+                        "measured": detail + cpu_note(ceiling, "Starlette"), "met": worst >= 0.5})
+        p99_jm, p99_prism = level(jm, "64").get("p99_ms"), level(prism, "64").get("p99_ms")
+        if p99_jm and p99_prism:
+            out.append({"route": where, "target": "p99 @64 ≤ ⅓ of Prism's",
+                        "measured": f"{p99_jm:.2f} ms vs Prism {p99_prism:.2f} ms ({p99_jm / p99_prism:.2f}×)",
+                        "met": p99_jm <= p99_prism / 3})
+        if where != data["routes"][0]["key"]:
+            continue
+        fa_jm, fa_prism, fa_ceiling = (s.get("first_answer_s") for s in (jm, prism, ceiling))
+        if fa_jm and fa_prism:
+            out.append({"route": where, "target": "first answer sooner than Prism",
+                        "measured": f"{fa_jm:.2f} s vs Prism {fa_prism:.2f} s", "met": fa_jm < fa_prism})
+        if fa_jm and fa_ceiling:
+            out.append({"route": where, "target": "first answer ≤ 2× bare Starlette's",
+                        "measured": f"{fa_jm:.2f} s vs {fa_ceiling:.2f} s ({fa_jm / fa_ceiling:.2f}×)",
+                        "met": fa_jm <= 2 * fa_ceiling})
+    for kind, store in (data.get("store") or {}).items():
+        counts = sorted((int(k) for k in store), key=int)
+        if len(counts) < 2 or not all("levels" in store[str(c)] for c in (counts[0], counts[-1])):
+            continue
+        small, large = store[str(counts[0])], store[str(counts[-1])]
+        where = f"store: {kind}"
+        a, b = level(small, "16").get("rps"), level(large, "16").get("rps")
+        if a and b:
+            change = b / a - 1
+            out.append({"route": where, "target": f"{counts[-1]:,} jobs change req/s by ≤ 10% (@16)",
+                        "measured": f"{b:,.0f} vs {a:,.0f} req/s with {counts[0]} jobs ({change:+.1%})",
+                        "met": abs(change) <= 0.10})
+        peak = large.get("peak_rss_mb")
+        if peak:
+            out.append({"route": where, "target": f"RSS < 200 MB with {counts[-1]:,} jobs",
+                        "measured": f"peak {peak:.1f} MB (idle after seeding {large.get('idle_rss_mb', 0):.1f} MB)",
+                        "met": peak < 200})
+    return out
+
+
+def quality_lines(data: dict[str, Any]) -> list[str]:
+    foreign, shares = [], []
+    for route in data.get("routes", []):
+        for stack in route["stacks"].values():
+            for run in stack.get("levels", {}).values():
+                if "foreign_cpu_share" in run:
+                    foreign.append(run["foreign_cpu_share"])
+    for route in data.get("routes", [])[:1]:
+        for key in ("jobmock", "starlette"):
+            run = level(route["stacks"].get(key, {}), "64")
+            if "server_cpu_share" in run:
+                shares.append(f"{key} {run['server_cpu_share']:.0%}")
+    lines = []
+    if foreign:
+        lines.append(f"- CPU used by other processes on this machine during the kept runs: median "
+                     f"{sorted(foreign)[len(foreign) // 2]:.0%} of one core, max {max(foreign):.0%} "
+                     "(0% = the machine was ours; much more and the req/s figures are low and noisier).")
+    if shares:
+        lines.append(f"- Server CPU use at 64 connections (100% = one core saturated): {', '.join(shares)}.")
+    return lines
+
+
+def markdown(data: dict[str, Any]) -> str:
+    m = data["machine"]
+    s = data["settings"]
+    lines = [
+        "# jobmock benchmark: latest results",
+        "",
+        f"Written by `{data.get('command', 'bench/run.sh')}` on {data['started']} in {data.get('seconds', 0):.0f} s. "
+        "Every figure is also given as a ratio to **jobmock** (auth and request validation on, response "
+        "validation off: `jobmock serve`'s defaults) on the same route in the same run. "
+        "Load: wrk, one thread, HTTP/1.1 keep-alive, "
+        f"{s['rounds']} interleaved round(s) of {s['duration']:g} s per figure after a {s['warmup']:g} s warm-up; "
+        "the best round is kept (all rounds are in latest.json). "
+        + (f"Servers pinned to CPU {s['cpus_server']}, wrk to CPU {s['cpus_load']}." if s.get("cpus_server") else
+           "No CPU pinning."),
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| cores | {m['cores']} |",
+        f"| CPU | {m['cpu_model']} |",
+        f"| memory | {m.get('memory_gib')} GiB |",
+        f"| kernel | {m['kernel']} |",
+        f"| Python | {m['python']} |",
+        f"| connexion / starlette / uvicorn | {m['packages']['connexion']} / {m['packages']['starlette']} / "
+        f"{m['packages']['uvicorn']} (uvloop {m['packages']['uvloop']}, httptools {m['packages']['httptools']}) |",
+        f"| jsonschema / werkzeug | {m['packages']['jsonschema']} / {m['packages']['werkzeug']} |",
+        f"| Node / Prism | {m['node']} / @stoplight/prism-cli {m['prism']} |",
+        f"| load generator | {m['load_generator']} |",
+        f"| profiler | {m['py_spy']} |",
+        f"| jobmock | commit {m['jobmock_commit']}, {m['jobmock_tree']} |",
+        f"| load average (start → end) | {' '.join(m['loadavg_at_start'])} → {' '.join(m.get('loadavg_at_end', []))} |",
+        "",
+    ]
+    foreign = [run["foreign_cpu_share"] for route in data.get("routes", []) for stack in route["stacks"].values()
+               for run in stack.get("levels", {}).values() if "foreign_cpu_share" in run]
+    if foreign and sorted(foreign)[len(foreign) // 2] > 0.25:
+        lines += [f"> **This machine was busy with other work during the run** (median {sorted(foreign)[len(foreign) // 2]:.0%} "
+                  "of a core used by other processes while wrk ran): req/s and latencies are lower and noisier than on "
+                  "a quiet machine. Server CPU per request is the steadier figure; compare those.", ""]
+    lines += ["## Targets", "", "| where | target | measured | |", "|---|---|---|---|"]
+    for t in targets(data):
+        lines.append(f"| {t['route']} | {t['target']} | {t['measured']} | {'met' if t['met'] else '**not met**'} |")
+    lines += [""]
+    if data.get("findings"):
+        lines += ["## Findings", ""] + [f"- {f}" for f in data["findings"]] + [""]
+    for number, route in enumerate(data.get("routes", []), start=1):
+        lines += [f"## Route {number}: {route['title']}", ""] + route_tables(route) + [""]
+    if data.get("store"):
+        lines += ["## Cost against the number of jobs in the store", "",
+                  "jobmock (defaults otherwise) started by `bench/seeded_jobmock.py`, which creates the jobs "
+                  "through the engine (`Mock.create`) before serving with uvicorn as `jobmock serve` does; "
+                  "the measured request is route 1's, at 16 connections. Ratios are to the smallest store "
+                  "of the same kind.", "",
+                  "| store | jobs | seeding, s | req/s | p50, ms | p99, ms | CPU per request, µs | idle RSS, MB "
+                  "| peak RSS, MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for kind, store in data["store"].items():
+            counts = sorted(store, key=int)
+            base = level(store[counts[0]], "16")
+            for count in counts:
+                entry = store[count]
+                if entry.get("error"):
+                    lines.append(f"| {kind} | {int(count):,} | **failed**: {one_line(entry['error'])} | | | | | | |")
+                    continue
+                run = level(entry, "16")
+                cpu = run.get("server_cpu_us_per_request")
+                lines.append(
+                    f"| {kind} | {int(count):,} | {fmt_num(entry.get('seed_seconds'), 2)} "
+                    f"| {fmt_num(run.get('rps'))}{ratio(run.get('rps'), base.get('rps'))} "
+                    f"| {fmt_ms(run.get('p50_ms'))} | {fmt_ms(run.get('p99_ms'))} "
+                    f"| {fmt_num(cpu)}{ratio(cpu, base.get('server_cpu_us_per_request'))} "
+                    f"| {fmt_num(entry.get('idle_rss_mb'), 1)} | {fmt_num(entry.get('peak_rss_mb'), 1)} |")
+        lines.append("")
+    lines += ["## Suites and commands", "", "| what | wall time | |", "|---|---:|---|"]
+    contract = data.get("contract", {"skipped": "not run"})
+    if "skipped" in contract:
+        lines.append(f"| contract suite (tests/contract) | – | skipped: {contract['skipped']} |")
+    else:
+        lines.append(f"| contract suite (tests/contract) | {contract['seconds']:.1f} s | exit {contract['exit_code']}: "
+                     f"{contract['summary']} |")
+    validate = data.get("validate", {"skipped": "not run"})
+    if "skipped" in validate:
+        lines.append(f"| `jobmock validate` | – | skipped: {validate['skipped']} |")
+    else:
+        lines.append(f"| `jobmock validate` (median of {len(validate['runs'])}) | {validate['seconds']:.2f} s "
+                     f"| exit {validate['exit_code']}: {one_line(validate['last_line'], 160)} |")
+    lines += ["", "## How to read this", ""]
+    lines += quality_lines(data)
+    lines += [
+        "- First answer: from spawning the server's process to the first HTTP answer on the route "
+        "(polled every 5 ms); route 1's figure is the median of the launches made (see latest.json).",
+        "- Peak RSS: the server's process tree, polled every 50 ms from launch to stop, and its VmHWM.",
+        "- Server CPU per request: the server's user+system CPU time during the run ÷ requests answered; "
+        "unlike req/s it barely moves when other work shares the machine.",
+        "- The seed job runs on the real clock slowed 100× (`--speed 0.01`), so it stays PROCESSING "
+        "(mid-lifecycle, counters moving) for the whole run.",
+        "- Profile of where jobmock's time goes: [profile.md](profile.md).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def preserved_findings(previous: str) -> str:
+    match = re.search(re.escape(FINDINGS_START) + r"(.*?)" + re.escape(FINDINGS_END), previous, re.S)
+    if match:
+        return match.group(1).strip("\n")
+    return "_No findings written yet: read the tables below._"
+
+
+def profile_markdown(data: dict[str, Any], previous: str) -> str:
+    prof = data.get("profile", {})
+    route = data["routes"][0] if data.get("routes") else {}
+    cpu_per_request = {
+        key: level(route.get("stacks", {}).get(key, {}), "16").get("server_cpu_us_per_request")
+        for key in ("jobmock", "jobmock+rv")
+    }
+    lines = [
+        "# Where jobmock's time per request goes",
+        "",
+        f"Route: `GET {route.get('path', '?')}` (auth and request validation on). Profiled with py-spy "
+        "(`py-spy record --rate 200`, sampling the server's Python stacks) while wrk keeps 16 connections busy; "
+        "`bench/run.sh` regenerates everything below the findings, which are written by hand and kept.",
+        "",
+        "## Findings",
+        "",
+        FINDINGS_START,
+        preserved_findings(previous),
+        FINDINGS_END,
+        "",
+    ]
+    for key in ("jobmock", "jobmock+rv"):
+        entry = prof.get(key)
+        if not entry:
+            continue
+        title = "jobmock (defaults)" if key == "jobmock" else "jobmock --validate-responses"
+        lines += [f"## {title}", ""]
+        if entry.get("error"):
+            lines += [f"Profiling failed: {one_line(entry['error'], 400)}", ""]
+            continue
+        per_request = cpu_per_request.get(key)
+        lines += [
+            f"{entry['samples']} samples; {entry['rps_while_profiled']:,.0f} req/s while sampled. "
+            + (f"Without the profiler the server spent **{per_request:,.0f} µs of CPU per request** "
+               "(route 1, 16 connections); the µs column is that figure × the share." if per_request else ""),
+            "",
+            "**By layer** (each sample goes to the deepest layer on its stack, so a middleware's share is its "
+            "own work, not the work of the layers inside it):",
+            "",
+            "| layer | share | ≈ µs / request |",
+            "|---|---:|---:|",
+        ]
+        for name, share in entry["layers"]:
+            lines.append(f"| {name} | {share:.1%} | {fmt_num(share * per_request) if per_request else '–'} |")
+        lines += ["", "**By package, inclusive** (samples with any frame of that package on the stack):", "",
+                  "| package | share |", "|---|---:|"]
+        for name, share in entry["packages_inclusive"]:
+            if share < 0.995:
+                lines.append(f"| {name} | {share:.1%} |")
+        lines += ["", "**Hottest functions, self time** (line numbers merged):", "",
+                  "| function | self |", "|---|---:|"]
+        for name, share in entry["functions_self"][:20]:
+            lines.append(f"| `{name}` | {share:.1%} |")
+        lines += ["", "**Inclusive time of the request path's functions** (below the always-present roots):",
+                  "", "| function | inclusive |", "|---|---:|"]
+        shown = 0
+        for name, share in entry["functions_inclusive"]:
+            if share >= 0.97 or shown >= 40:
+                continue
+            lines.append(f"| `{name}` | {share:.1%} |")
+            shown += 1
+        lines.append("")
+    inproc = data.get("inprocess")
+    if inproc and not inproc.get("error"):
+        variants = inproc["variants"]
+        full = variants.get("jobmock", {}).get("us_per_request")
+        lines += [
+            "## In-process cost per request, layer by layer",
+            "",
+            f"`bench/inprocess.py` calls the ASGI app directly (no socket, no HTTP parsing), best of "
+            f"{inproc['repeats']} loops of {inproc['n']} sequential requests, each variant a fresh "
+            "`create_app`; layers are removed by replacing `jobmock.app.middlewares` in that process only. "
+            "Δ = what the layer costs (full app minus the app without it).",
+            "",
+            "| variant | µs / request | Δ vs jobmock |",
+            "|---|---:|---:|",
+        ]
+        for key, entry in variants.items():
+            value = entry.get("us_per_request")
+            if value is None:
+                why = entry.get("error") or f"HTTP {entry.get('status')}"
+                lines.append(f"| {entry['label']} | cannot run on this tree: {one_line(why, 160)} | |")
+                continue
+            delta = "" if key == "jobmock" or full is None else f"{value - full:+,.0f}"
+            lines.append(f"| {entry['label']} | {value:,.0f} | {delta} |")
+        lines.append("")
+    elif inproc:
+        lines += ["## In-process cost per request", "", f"failed: {one_line(inproc['error'], 400)}", ""]
+    if prof.get("jobmock") and not prof["jobmock"].get("error"):
+        lines += ["Flame graph of the defaults run: [profile.svg](profile.svg).", ""]
+    return "\n".join(lines)
