@@ -712,6 +712,10 @@ CONTROL_OPERATIONS = {
     ("get", "/clock"): "get_clock",
     ("post", "/clock"): "set_clock",
     ("post", "/reset"): "reset",
+    # issue 8: latency and faults at run time
+    ("get", "/faults"): "get_faults",
+    ("put", "/faults"): "set_faults",
+    ("delete", "/faults"): "delete_faults",
 }
 
 
