@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,12 @@ def test_create_advance_fail_and_faults_in_a_real_browser(
     page.select_option("#clock-mode-select", "real")
     page.fill("#clock-speed", "4")  # QUEUED 3 s then PROCESSING 20 s: 0.75 s, then 5 s
     page.click("#clock-apply")
+    expect(page.locator("#problem")).to_be_hidden()
+    deadline = time.monotonic() + 10
+    while http.get("/_mock/clock").json()["mode"] != "real" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    problem = page.locator("#problem").text_content()
+    assert http.get("/_mock/clock").json()["mode"] == "real", problem
     expect(status).to_have_text("PROCESSING", timeout=15_000)
     expect(status).to_have_text("COMPLETED", timeout=15_000)
     assert http.get("/_mock/clock").json()["speed"] == 4

@@ -233,12 +233,12 @@ function wire() {
   for (const id of ["clock-mode-select", "clock-speed"])
     on(id, "input", (event) => (event.target.dataset.edited = "true"));
   submit("clock-mode", async () => {
-    for (const id of ["clock-mode-select", "clock-speed"]) delete document.getElementById(id).dataset.edited;
+    const mode = document.getElementById("clock-mode-select").value; // read before any await:
+    const speed = Number(document.getElementById("clock-speed").value); // a refresh may redraw
     const clock = await control("/clock");
-    const mode = document.getElementById("clock-mode-select").value;
-    const speed = Number(document.getElementById("clock-speed").value);
     if (mode !== clock.mode) await control("/clock", { method: "POST", body: { mode } });
     if (speed !== clock.speed) await control("/clock", { method: "POST", body: { speed } });
+    for (const id of ["clock-mode-select", "clock-speed"]) delete document.getElementById(id).dataset.edited;
   });
   on("faults-enabled", "change", (event) => act(() => control("/faults", {
     method: "PUT", body: { enabled: event.target.checked, seed: state.faults.seed, faults: state.faults.faults },
