@@ -313,7 +313,7 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     if upload is None:
         raise invalid("file", REQUIRED_FIELD % "file")
     name = upload.filename or "upload.csv"
-    if not name.lower().endswith((".csv", ".txt")):
+    if "." in name and not name.lower().endswith((".csv", ".txt")):  # Laravel `mimes:csv,txt`
         raise invalid("file", "The file field must be a file of type: csv, txt.")
     if (upload.size or 0) > MAX_FILE_BYTES:
         raise invalid("file", "The file field must not be greater than 10240 kilobytes.")
@@ -327,10 +327,10 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     for argument in ARGUMENTS:
         value = form.field(argument)
         if value is not None:
-            if value.strip().lower() not in BOOLEANS:
+            if value not in BOOLEANS:
                 message = f"The {displayable(argument)} field must be true or false."
                 raise invalid(argument, message)
-            fields[argument] = BOOLEANS[value.strip().lower()]
+            fields[argument] = BOOLEANS[value]
     try:
         records = await uploads.count_rows(upload, "csv")
     except uploads.NotUtf8:

@@ -305,7 +305,13 @@ MAX_BODY_BYTES = 150 * 1024 * 1024  # inferred: the 150 MB gu1 documents for mul
 ROW_CAP = 100_000  # [DOC G4] the parser's hard cap, whatever the plan
 NOT_READ = {"xls"}  # accepted, but jobmock cannot count rows in legacy Excel files
 NO_FILE = "No file uploaded"
-BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+MEDIA_FORMATS = {
+    "text/csv": "csv",
+    "application/json": "json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-excel": "xls",
+}
+BOOLEANS = {"true": True, "false": False}  # as the spec's `type: boolean` fields are sent
 ERROR_HANDLING = ("stop_keep_success", "continue_collect_errors")
 # Columns a row's identity is read from (any case, `_`/`-` ignored), for failures[] and skips[].
 ROW_COLUMNS = {
@@ -357,7 +363,7 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
                     "The batchErrorHandling field must be one of " + ", ".join(ERROR_HANDLING)
                 )
             found["batchErrorHandling"] = handling
-        mapping_json = form.field("columnMapping")
+        mapping_json = form.field("columnMapping") or None  # an empty field: no mapping
         if mapping_json is not None:
             try:
                 parsed = json.loads(mapping_json)
@@ -382,7 +388,8 @@ async def read_files(
     allowed = ", ".join(f.upper() for f in route.formats)
     for upload in files:
         name = upload.filename or "upload"
-        fmt = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        by_type = MEDIA_FORMATS.get(uploads.media_type(upload), "csv")  # when the name has no
+        fmt = name.rsplit(".", 1)[-1].lower() if "." in name else by_type  # extension
         if fmt not in route.formats:
             raise refused(f"Unsupported file type: {name} (use {allowed})")
         if fmt in NOT_READ:

@@ -197,7 +197,7 @@ async def checked_upload(
         raise empty_file("file is empty")
     if upload.size > MAX_FILE_BYTES:
         raise too_large()
-    fmt = (form.field("format") or "").strip().lower()
+    fmt = (form.field("format") or "").lower()  # as sent: the served spec's pattern has no spaces
     if not fmt:
         raise BadRequest("format is required", slug="ingestion_format_required")
     if fmt not in FORMATS:

@@ -160,7 +160,7 @@ def test_request_id_is_echoed(client: MockClient, acme: dict[str, str]) -> None:
         ({"content": b""}, 400, "ingestion_empty_file", "file is empty"),
         ({"content": b"", "fmt": "pdf"}, 400, "ingestion_empty_file", "file is empty"),
         ({"fmt": None}, 400, "ingestion_format_required", "format is required"),
-        ({"fmt": "  "}, 400, "ingestion_format_required", "format is required"),
+        ({"fmt": " csv"}, 400, "invalid_request", "invalid format: must be one of csv, json, xml"),
         (
             {"fmt": "pdf"},
             400,
