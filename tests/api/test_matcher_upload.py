@@ -427,3 +427,10 @@ def test_workers_sharing_a_store_replay_each_others_answers(client_for: Any, tmp
     replay = upload(second, {**acme, "X-Idempotency-Key": "shared"}, csv_file(3))
     assert replay.headers["X-Idempotency-Replayed"] == "true"
     assert replay.json() == original.json()
+
+
+def test_the_control_api_applies_the_rules_when_no_scenario_is_named(client: MockClient) -> None:
+    chosen = client.create(API, fields={"fileName": "nightly_fail.csv"})
+    assert chosen["scenario"] == "fails"
+    named = client.create(API, scenario="completes", fields={"fileName": "nightly_fail.csv"})
+    assert named["scenario"] == "completes"
