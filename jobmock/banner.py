@@ -29,7 +29,8 @@ def banner(mock: Mock, config: Config) -> str:
             lines.append("           " + " ".join(shlex.quote(p) for p in parts))
     lines += [
         "",
-        f"  control  {base}/_mock   (jobs, transitions, clock; docs {base}/_mock/ui/)",
+        f"  control  {base}/_mock   (jobs, transitions, clock, faults; docs {base}/_mock/ui/)",
+        f"  dashboard {base}/_mock/",
         "",
     ]
     return "\n".join(lines)

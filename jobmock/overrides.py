@@ -12,10 +12,11 @@ Preferences jobmock does not know (`return=minimal`...) are ignored, as RFC 7240
 applied are named in `Preference-Applied`. `jobmock serve --no-overrides` turns all of this off, so a
 contract run sees the real behaviour.
 
-An error code is answered like this: the request runs with its job looked up as missing, so the
-handler answers with its own not-found error; when that has the code asked for (404 on most APIs,
-Claret's 422), it is the answer, word for word. Otherwise the API's envelope renders the typed
-error of that code (:data:`TYPED_ERRORS`), as it renders every error the API raises.
+An error code is answered like this: a GET runs with its job looked up as missing, so the handler
+answers with its own not-found error; when that has the code asked for (404 on most APIs, Claret's
+422), it is the answer, word for word. Otherwise (and for other methods, which never reach their
+handler, so nothing is created) the API's envelope renders the typed error of that code
+(:data:`TYPED_ERRORS`), as it renders every error the API raises.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from jobmock.lifecycle import StatusModel, Transition, TransitionRefused, render
 from jobmock.routes import Route, RouteTable
 
 MAX_DELAY_MS = 60_000
+SAFE_METHODS = ("GET", "HEAD")
 
 
 def invalid(message: str) -> BadRequest:
@@ -222,12 +224,13 @@ class OverridesMiddleware:
         async def discard(message: Message) -> None:  # a success is not what was asked for
             return None
 
-        preferences.missing = True
         candidates: list[ApiError] = []
-        try:
-            await self.app(scope, receive, discard)
-        except Exception as exc:  # the handler's own answer to a missing job
-            candidates.append(translate(exc))
+        if route.method in SAFE_METHODS:  # run for its answer only: it must not change anything
+            preferences.missing = True
+            try:
+                await self.app(scope, receive, discard)
+            except Exception as exc:  # the handler's own answer to a missing job
+                candidates.append(translate(exc))
         typed = TYPED_ERRORS.get(code)
         candidates += [typed(route)] if typed else []
         candidates.append(error_for_status(code, reason(code)))

@@ -321,3 +321,12 @@ def test_a_dropped_connection_is_a_network_error(serve: Callable[..., Any]) -> N
             http.get(job["status_path"], headers=job["headers"])
         http.delete("/_mock/faults")
         assert http.get(job["status_path"], headers=job["headers"]).status_code == 200
+
+
+def test_frontend_settings_travel_to_worker_processes() -> None:
+    config = Config(
+        cors_origins=("http://localhost:5173",),
+        overrides=False,
+        faults=(parse_option("error:rate=0.5,status=500"), parse_option("latency:ms=20")),
+    )
+    assert Config.from_json(config.to_json()) == config
