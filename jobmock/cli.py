@@ -209,7 +209,9 @@ def serve(**options: Any) -> None:
             clock=config.clock if given("clock_mode") in explicit else None,
             speed=config.speed if given("speed") in explicit else None,
         )
-        kept = "continued from the last run (--reset starts over)" if prepared.continued else "new"
+        kept = "new"
+        if prepared.continued:
+            kept = f"continued from the last run, clock {prepared.clock} (--reset starts over)"
         if prepared.dropped:
             kept += f"; dropped {prepared.dropped} job(s) whose scenario or tenant left the fixtures"
         click.echo(f"  state    {config.store}: {kept}; {config.workers} worker(s)\n")

@@ -37,6 +37,9 @@ class Prepared:
     continued: bool  # the store already held a clock (and jobs) from an earlier run
     seeded: int  # fixture jobs put in now
     dropped: int = 0  # stored jobs whose scenario or tenant the fixtures no longer have
+    clock: str = (
+        ""  # the clock now, e.g. "manual at speed 1" (a continued one may differ from flags)
+    )
 
 
 def prepare(
@@ -62,7 +65,8 @@ def prepare(
             if continued and (clock is not None or speed is not None):
                 await mock.change_clock(mode=clock, speed=speed)
             dropped = await drop_stale_jobs(mock) if continued else 0
-            return Prepared(continued, seeded, dropped)
+            state = await mock.clock()
+            return Prepared(continued, seeded, dropped, f"{state.mode} at speed {state.speed:g}")
         finally:
             await store.close()
 

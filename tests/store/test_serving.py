@@ -70,7 +70,7 @@ def test_prepare_seeds_once_continues_switches_the_clock_and_resets(tmp_path: Pa
     assert (seeds, mode) == (first.seeded, "manual")
 
     again = prepare(config, runtimes)
-    assert again.continued and again.seeded == 0
+    assert again.continued and again.seeded == 0 and again.clock == "manual at speed 1"
     assert asyncio.run(read()) == (seeds, "manual", mock_time)  # nothing seeded twice
 
     switched = prepare(config.replace(clock="poll"), runtimes, clock="poll", speed=3.0)
