@@ -50,7 +50,7 @@ FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 # Parameter schemas that any string satisfies: checking one needs no validator at all.
-_ANY_STRING = ({"type": "string"}, {})
+_ANY_STRING: tuple[dict[str, t.Any], ...] = ({"type": "string"}, {})
 
 
 class ValidatorCache:
@@ -339,7 +339,8 @@ class MemoizedNamesParameters(AsyncParameterDecorator):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sanitize_fn = functools.lru_cache(maxsize=4096)(self.sanitize_fn)
+        sanitize: t.Callable[[str], str] = self.sanitize_fn
+        self.sanitize_fn = functools.lru_cache(maxsize=4096)(sanitize)
 
 
 class DecorateOnce(StarletteDecorator):
