@@ -339,7 +339,7 @@ class MemoizedNamesParameters(AsyncParameterDecorator):
 
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        sanitize: t.Callable[[str], str] = self.sanitize_fn
+        sanitize: t.Callable[[str], str] = self.sanitize_fn  # type: ignore[has-type]
         self.sanitize_fn = functools.lru_cache(maxsize=4096)(sanitize)
 
 
