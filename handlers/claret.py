@@ -37,13 +37,10 @@ import random
 import re
 import string
 from datetime import UTC, datetime
-from typing import Any
-
-from connexion.lifecycle import ConnexionRequest
+from typing import TYPE_CHECKING, Any
 
 from jobmock import uploads
 from jobmock.auth import IssuedCredentials, Principal
-from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
 from jobmock.errors import (
@@ -61,6 +58,12 @@ from jobmock.errors import (
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
+
+# connexion costs most of a second to import: `jobmock validate` renders bodies without it
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+    from jobmock.binding import ApiContext
 
 BASE_URL = "https://plan.claret.app"
 JOB_LOGS = "settings/application-maintenance/job-management/imports/logs"  # the UI's job page

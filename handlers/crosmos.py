@@ -35,17 +35,20 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connexion.lifecycle import ConnexionRequest
-
-from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply, FastApiDetail
 from jobmock.errors import ApiError, InvalidBody, InvalidParameter, NotFound, Unauthorized
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
+
+# connexion costs most of a second to import: `jobmock validate` renders bodies without it
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+    from jobmock.binding import ApiContext
 
 JOB_NOT_FOUND = "Job not found"
 # What Starlette/FastAPI answer for errors raised outside Crosmos's own code.

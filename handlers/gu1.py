@@ -38,13 +38,11 @@ import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connexion.lifecycle import ConnexionRequest
 from starlette.datastructures import UploadFile
 
 from jobmock import uploads
-from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
 from jobmock.errors import (
@@ -57,6 +55,12 @@ from jobmock.errors import (
 )
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
+
+# connexion costs most of a second to import: `jobmock validate` renders bodies without it
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+    from jobmock.binding import ApiContext
 
 BATCH_SCOPES = frozenset({"transactions:create", "entities:bulk_import", "events:create"})
 HEARTBEAT_SECONDS = 5.0  # invented; a job's `heartbeatSeconds` field overrides it

@@ -30,12 +30,9 @@ import json
 import random
 import uuid
 from collections.abc import Mapping
-from typing import Any
-
-from connexion.lifecycle import ConnexionRequest
+from typing import TYPE_CHECKING, Any
 
 from jobmock import uploads
-from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply
 from jobmock.errors import (
@@ -50,6 +47,12 @@ from jobmock.errors import (
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339, uuid7
+
+# connexion costs most of a second to import: `jobmock validate` renders bodies without it
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+    from jobmock.binding import ApiContext
 
 # Messages of the general errors, as Matcher's error list documents them (apis.md §1 [DOC S3]).
 MESSAGES = {

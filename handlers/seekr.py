@@ -37,17 +37,20 @@ import random
 import uuid
 import zlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connexion.lifecycle import ConnexionRequest
-
-from jobmock.binding import ApiContext
 from jobmock.engine import JobView
 from jobmock.envelopes import ErrorReply, FastApiDetail
 from jobmock.errors import ApiError, NotFound
 from jobmock.fixtures import Tenant
 from jobmock.lifecycle import Job, count
 from jobmock.timestamps import rfc3339
+
+# connexion costs most of a second to import: `jobmock validate` renders bodies without it
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+    from jobmock.binding import ApiContext
 
 METHOD = "best"  # the create endpoint's default (apis.md §4 [DOC K2])
 JOB_NOT_FOUND = "Ingestion job not found"  # overlay example (inferred)

@@ -13,13 +13,13 @@ import http.cookies
 import json
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from connexion.lifecycle import ConnexionRequest
-from connexion.security import AbstractSecurityHandler
+from typing import TYPE_CHECKING, Any
 
 from jobmock.errors import Unauthorized
 
+if TYPE_CHECKING:  # connexion is imported where a server is built, not by handler modules
+    from connexion.lifecycle import ConnexionRequest
+    from connexion.security import AbstractSecurityHandler
 
 @dataclass(frozen=True)
 class Principal:
@@ -106,7 +106,7 @@ class Credentials:
             return found
 
 
-Extractor = Callable[[ConnexionRequest], str | None]
+Extractor = Callable[["ConnexionRequest"], str | None]
 
 
 def scope_header(request: ConnexionRequest, name: bytes) -> str | None:
@@ -153,6 +153,8 @@ def extractor_for(scheme: Mapping[str, Any]) -> Extractor:
 def make_security_map(
     credentials: Credentials, api_of: Callable[[ConnexionRequest], str]
 ) -> dict[str, type[AbstractSecurityHandler]]:
+    from connexion.security import AbstractSecurityHandler
+
     """connexion's `security_map`, checking callers against `credentials`."""
 
     class FixtureCredentials(AbstractSecurityHandler):

@@ -14,11 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Protocol
-
-from connexion.exceptions import ProblemException
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from starlette.exceptions import HTTPException
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jobmock.errors import (
     ApiError,
@@ -30,6 +26,9 @@ from jobmock.errors import (
     UnsupportedMediaType,
     error_for_status,
 )
+
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 
 logger = logging.getLogger("jobmock")
 
@@ -176,6 +175,10 @@ def translate(exc: BaseException) -> ApiError:
     """Any exception as an ApiError: third-party errors are translated here, where they enter."""
     if isinstance(exc, ApiError):
         return exc
+    # imported here: handler modules use the envelopes, and `jobmock validate` loads them fast
+    from connexion.exceptions import ProblemException
+    from starlette.exceptions import HTTPException
+
     if isinstance(exc, ProblemException):
         if exc.status == 400 and exc.detail == "RequestBody is required":  # an empty body
             return InvalidBody("request body is required", keyword="required")
@@ -209,6 +212,8 @@ class ErrorBoundary:
         return self.fallback
 
     async def __call__(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        from connexion.lifecycle import ConnexionResponse
+
         error = translate(exc)
         reply = self.envelope_for(request.url.path).render(error, request)
         headers = {**error.headers, **(reply.headers or {})}

@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from xml.etree import ElementTree
 
-from connexion.context import receive as connexion_receive
-from connexion.context import scope as connexion_scope
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -77,7 +75,9 @@ class NotUtf8(UnreadableFile):
 # ------------------------------------------------------------------------------ bounded bodies
 def current_request() -> Request:
     """The request being handled, its body not yet read (see `openapi31.StreamedMultipart`)."""
-    return Request(connexion_scope._get_current_object(), connexion_receive._get_current_object())
+    from connexion.context import receive, scope  # imported late: `jobmock validate` never needs it
+
+    return Request(scope._get_current_object(), receive._get_current_object())
 
 
 def declared_length(request: Request) -> int | None:
