@@ -71,7 +71,9 @@ def test_a_job_walks_to_its_terminal_status_with_valid_bodies(
 def test_any_moment_of_any_scenario_renders_a_valid_body(
     api: str, scenario: str, data: st.DataObject
 ) -> None:
-    """Property: at any time, with any forced moves, the body conforms and status never goes back."""
+    """Property: at any time, with any forced moves, the body conforms and the lifecycle's invariants
+    hold (status never goes back, terminal is absorbing, counters never decrease and stay within
+    their totals, phases are entered in order, and the same moment renders the same body)."""
     runtime = RUNTIMES[api]
     mock = Mock({api: runtime}, MemoryStore(), clock_mode="manual", wall=lambda: 1_700_000_000.0)
     job = asyncio.run(mock.create(api, scenario=scenario))
@@ -83,7 +85,7 @@ def test_any_moment_of_any_scenario_renders_a_valid_body(
         st.sampled_from([None, *runtime.fixture.statuses.order, *runtime.fixture.statuses.terminal])
     )
     model, template = runtime.fixture.statuses, None
-    previous_rank = -1
+    previous_rank, previous_counters, was_terminal = -1, dict[str, float](), False
     for index, offset in enumerate(offsets):
         t = job.created_at + offset
         if forced is not None and index == len(offsets) // 2:
@@ -101,7 +103,14 @@ def test_any_moment_of_any_scenario_renders_a_valid_body(
         errors = CHECKERS[api].errors(template, "get", 200, body)
         assert not errors, f"{api}/{scenario} at +{offset:.1f}s ({snapshot.status}): {errors}"
         assert model.rank(snapshot.status) >= previous_rank
-        previous_rank = model.rank(snapshot.status)
+        assert not was_terminal or snapshot.terminal, "a terminal status was left"
+        for name, value in snapshot.counters.items():
+            assert 0.0 <= value <= 1.0 and value >= previous_counters.get(name, 0.0), (name, value)
+        entered = [snapshot.entered[status] for status in snapshot.path]
+        assert entered == sorted(entered) and entered[0] >= job.created_at
+        assert runtime.render_body(view) == body, "the same moment rendered two bodies"
+        previous_rank, previous_counters = model.rank(snapshot.status), dict(snapshot.counters)
+        was_terminal = snapshot.terminal
 
 
 async def _force(mock: Mock, api: str, job_id: str, to: str, offset: float) -> Any:
