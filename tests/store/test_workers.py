@@ -48,7 +48,9 @@ def workers_answering(
     server: JobmockServer, count: int, keep: int
 ) -> Iterator[list[tuple[Connection, int]]]:
     """At least ``keep`` connections, answered by at least ``count`` workers, with their pids."""
-    pids, opened, answered = server.worker_pids(), [], set()
+    pids = server.worker_pids()
+    opened: list[Connection] = []
+    answered: set[int] = set()
     deadline = time.monotonic() + 30
     try:
         while len(opened) < keep or len(answered) < count:
