@@ -68,6 +68,7 @@ class Watch:
 
     pid: int
     interval: float = 0.05
+    hwm: bool = True  # also trust the kernel's VmHWM (the process's lifetime peak)
     peak_rss_kb: int = 0
     peak_hwm_kb: dict[int, int] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -106,9 +107,18 @@ class Watch:
         """Peak of the tree's summed RSS; for a single process, its high-water mark VmHWM if that
         is higher (a spike shorter than the polling interval still shows there)."""
         peak = self.peak_rss_kb
-        if len(self.peak_hwm_kb) == 1:
+        if self.hwm and len(self.peak_hwm_kb) == 1:
             peak = max(peak, *self.peak_hwm_kb.values())
         return peak / 1024
+
+
+def reset_peak(pid: int) -> bool:
+    """Reset the process's VmHWM to its current RSS (`echo 5 > /proc/PID/clear_refs`); False if refused."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 def http_get(port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0) -> tuple[int, bytes]:

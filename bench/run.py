@@ -600,6 +600,10 @@ def store_scaling(route: Route) -> dict[str, Any]:
                     procs.stop(server)
                     continue
                 seeded = re.search(r"seeded (\d+) jobs in ([0-9.]+) s", server.output())
+                watch.stop()  # the seeding phase: jobmock serve never goes through it
+                entry["seeding_peak_rss_mb"] = watch.peak_mb
+                hwm = procs.reset_peak(server.process.pid)
+                watch = procs.Watch(server.process.pid, hwm=hwm).start()  # from here on: serving
                 entry.update(status=status, first_answer_s=first, idle_rss_mb=watch.rss_now_kb() / 1024,
                              seed_seconds=float(seeded.group(2)) if seeded else None,
                              jobs_in_store=int(seeded.group(1)) if seeded else None)
@@ -668,7 +672,7 @@ def profile(route: Route, tmp: Path, out_dir: Path) -> dict[str, Any]:
         finalize_argv(route, stack)
         port = procs.free_port()
         server = launch_stack(stack, port, f"profile-{stack.key}")
-        raw = tmp / f"profile-{stack.key}.txt"
+        raw = WORK / f"profile-{stack.key}.collapsed.txt"  # kept for a closer look (gitignored)
         try:
             server.wait_first_answer(route.path, route.headers, timeout=90)
             url = f"http://127.0.0.1:{port}{route.path}"
@@ -714,17 +718,35 @@ def profile(route: Route, tmp: Path, out_dir: Path) -> dict[str, Any]:
     return out
 
 
+BREAKDOWNS = [  # functions whose time is split by what they call, in profile.md
+    "DecorateOnce.__call__.<locals>.wrapper",
+    "AsyncParameterDecorator.__call__.<locals>.wrapper",
+    "AsyncResponseDecorator.__call__.<locals>.wrapper",
+    "SecurityOperation.__call__",
+    "RequestValidationOperation.__call__",
+    "get_ingestion_job",
+    "Mock.view",
+    "RequestResponseCycle.send",
+]
+
+
 def analyse(raw: str) -> dict[str, Any]:
     prof = stacks.parse_collapsed(raw)
     total = prof.total
     self_counts, inclusive = stacks.by_function(prof)
+    breakdowns = {}
+    for func in BREAKDOWNS:
+        under, split = stacks.children(prof, func)
+        if under:
+            breakdowns[func] = {"share": under / total, "split": stacks.shares(split, total, 10)}
     return {
+        "breakdowns": breakdowns,
         "samples": total,
         "layers": stacks.shares(stacks.by_layer(prof), total),
         "packages_inclusive": stacks.shares(stacks.by_package_inclusive(prof), total, 20),
         "packages_self": stacks.shares(stacks.by_package_self(prof), total, 15),
         "functions_self": stacks.shares(self_counts, total, 30),
-        "functions_inclusive": stacks.shares(inclusive, total, 80),
+        "functions_inclusive": stacks.shares(inclusive, total, 100),
     }
 
 
@@ -748,6 +770,20 @@ def inprocess(route: Route, tmp: Path) -> dict[str, Any]:
 SETTINGS: Settings
 
 
+def rewrite_reports(out_dir: Path) -> None:
+    data = json.loads((out_dir / "latest.json").read_text())
+    for key in data.get("profile", {}):
+        raw = WORK / f"profile-{key}.collapsed.txt"
+        if raw.exists() and "error" not in data["profile"][key]:
+            data["profile"][key] = {**data["profile"][key], **analyse(raw.read_text())}
+    (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+    (out_dir / "latest.md").write_text(report.markdown(data))
+    if "profile" in data:
+        target = out_dir / "profile.md"
+        target.write_text(report.profile_markdown(data, target.read_text() if target.exists() else ""))
+    log(f"rewrote {out_dir.relative_to(ROOT)}/latest.md and profile.md")
+
+
 def main() -> None:
     global SETTINGS, SERVE_OPTIONS, TMP, SRC, REF
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -767,7 +803,12 @@ def main() -> None:
     parser.add_argument("--no-pin", action="store_true", help="do not pin servers to CPU 0 and wrk to CPU 1")
     parser.add_argument("--skip", action="append", default=[], choices=["second", "store", "profile", "inprocess",
                         "validate", "contract"], help="leave a part out (repeatable)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite latest.md and profile.md from "
+                        "latest.json (re-reading the kept py-spy stacks in bench/.work/); measure nothing")
     args = parser.parse_args()
+    if args.report_only:
+        rewrite_reports(WORK / "quick" if args.quick else RESULTS)
+        return
     REF = None if args.worktree else args.ref
     pin = not args.no_pin and (os.cpu_count() or 1) >= 2
     SETTINGS = Settings(

@@ -56,15 +56,22 @@ def parse_collapsed(text: str) -> Profile:
 
 # (layer, test on a frame): the deepest matching frame of a sample names its layer.
 # Order matters only for frames that match several tests: the first wins.
+SKIP = ""  # a frame that names no layer: the sample goes to the next layer up the stack
 LAYERS: list[tuple[str, str, str]] = [
     # layer name, file regex, function regex
-    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
-     r"(connexion/middleware/request_validation\.py|connexion/validators/|jsonschema/|referencing/)", r""),
-    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
-     r"jobmock/openapi31\.py", r"(Parameters|JSONBody|FormBody|first_error|ValidatorCache|body_error)"),
-    ("response validation (ResponseValidationMiddleware)",
+    # not layers: schema checking is charged to the request or response validation that called it
+    (SKIP, r"(^|/)(jsonschema|referencing|rpds|jsonschema_specifications)/", r""),
+    (SKIP, r"jobmock/openapi31\.py", r"^(first_error|ValidatorCache\.(get|compiled|validator))$"),
+    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
      r"connexion/middleware/response_validation\.py", r""),
-    ("response validation (ResponseValidationMiddleware)", r"jobmock/openapi31\.py", r"JSONResponse"),
+    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+     r"connexion/validators/", r"Response"),
+    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+     r"jobmock/openapi31\.py", r"(JSONResponse|response_error)"),
+    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
+     r"(connexion/middleware/request_validation\.py|connexion/validators/)", r""),
+    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
+     r"jobmock/openapi31\.py", r"(Parameters|JSONBody|FormBody|body_error|parameter_error)"),
     ("store (jobmock.store*, SQLite calls, record decoding)",
      r"jobmock/store[a-z_]*\.py|sqlite3/", r""),
     ("handler + engine (handlers/<api>.py, jobmock engine, lifecycle, clock)",
@@ -125,7 +132,7 @@ def by_layer(profile: Profile) -> Counter[str]:
         layer = OTHER
         for f in reversed(below_loop(stack)):
             found = layer_of(f)
-            if found:
+            if found:  # None (no layer) and SKIP both go on up
                 layer = found
                 break
         counts[layer] += n
@@ -177,3 +184,17 @@ def by_function(profile: Profile) -> tuple[Counter[str], Counter[str]]:
 def shares(counts: Counter[str], total: int, top: int | None = None) -> list[tuple[str, float]]:
     items: Iterable[tuple[str, int]] = counts.most_common(top)
     return [(name, n / total if total else 0.0) for name, n in items]
+
+
+def children(profile: Profile, func: str) -> tuple[int, Counter[str]]:
+    """Samples under the outermost frame whose function is `func`, and how they split among the
+    frames it calls ("(self)" for samples where it is the leaf)."""
+    total = 0
+    split: Counter[str] = Counter()
+    for stack, n in profile.samples:
+        for index, f in enumerate(stack):
+            if f.func == func:
+                total += n
+                split[stack[index + 1].label if index + 1 < len(stack) else "(self)"] += n
+                break
+    return total, split
