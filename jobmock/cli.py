@@ -245,5 +245,70 @@ def validate(paths: tuple[Path, ...], **options: Any) -> None:
     sys.exit(run(ValidateOptions(paths=paths, **options)))
 
 
+@main.command()
+@click.option("--url", metavar="URL", help="Test the server at URL (default: jobmock in-process).")
+@click.option(
+    "--api", "apis", multiple=True, metavar="NAME", help="Test only this API (repeatable)."
+)
+@click.option(
+    "-H",
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Send this header on every request (repeatable; wins over the tenants' headers).",
+)
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="Generated cases per operation and phase.",
+)
+@click.option("--seed", type=int, help="Replay a run (its seed is printed at the end).")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write JUnit XML to FILE.",
+)
+@click.option(
+    "--control-token",
+    envvar="JOBMOCK_CONTROL_TOKEN",
+    help="Bearer token of the server's control API (as given to `jobmock serve`).",
+)
+def contract(**options: Any) -> None:
+    """Property-test every route of every API against its spec, all schemathesis checks on.
+
+    Exit 0 when nothing failed, 1 on failures, 2 on bad usage.
+    """
+    try:
+        from jobmock.contract import ContractOptions, ContractUsageError, run
+        from jobmock.contract.output import JUnitReport, Progress, Summary
+    except ImportError as exc:  # schemathesis is an optional dependency
+        click.echo(
+            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[test]'", err=True
+        )
+        sys.exit(2)
+    settings = ContractOptions(
+        url=options["url"],
+        apis=tuple(options["apis"]),
+        headers=_headers(options["headers"]),
+        max_examples=options["max_examples"],
+        seed=options["seed"],
+        report=options["report"],
+        control_token=options["control_token"],
+    )
+    handlers: list[Any] = [Progress(sys.stdout), Summary(sys.stdout)]
+    if settings.report:
+        handlers.append(JUnitReport(settings.report))
+    try:
+        result = run(settings, handlers)
+    except ContractUsageError as exc:
+        click.echo(f"jobmock contract: {exc}", err=True)
+        sys.exit(2)
+    sys.exit(0 if result.ok else 1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,358 @@
+"""Run schemathesis, every check on, against each target; report through typed events.
+
+    run(options, handlers) -> RunResult
+
+A `Session` is where the server is: jobmock itself, created in-process from `options.app_config`
+and called through ASGI, or a live server at `options.url`. Each target's spec is loaded by
+schemathesis from that server, the live-ids hook and the tenant check are attached, the engine
+runs all its phases (examples, coverage, fuzzing, stateful where the spec has links), and its
+events become jobmock's: one `OperationFinished` per operation, failures deduplicated, each with
+a curl line that replays it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from schemathesis.engine import events as st_events
+from schemathesis.engine import from_schema
+from schemathesis.engine.run import PhaseName
+
+from jobmock.contract.coverage import Observation
+from jobmock.contract.errors import ContractUsageError
+from jobmock.contract.events import (
+    STATEFUL,
+    CheckFailure,
+    ErrorReported,
+    Handler,
+    OperationFinished,
+    OperationReport,
+    RunFinished,
+    RunResult,
+    RunStarted,
+    dispatch,
+)
+from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
+from jobmock.contract.options import ContractOptions
+from jobmock.contract.schemas import load_schema, not_found_codes, schemathesis_config
+from jobmock.contract.targets import Discovery, Identity, Target, path_parameters, status_of
+
+IN_PROCESS_BASE = "http://testserver"
+# Positive and negative cases run as two passes: mixing them in one ("all") makes Hypothesis
+# churn on operations whose only parameter cannot be made invalid (a free string in the path).
+MODES = ("positive", "negative")
+REPLAY_BASE = "http://127.0.0.1:8000"  # where `jobmock serve` listens by default
+SENSITIVE = ("authorization", "cookie", "key", "token", "secret")
+
+
+def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult:
+    """Test every target; raises ContractUsageError (nothing was tested) on bad input."""
+    handlers = list(handlers)
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
+    started = time.monotonic()
+    with open_session(options) as session:
+        targets = session.discovery.targets(options.apis)
+        runner = Runner(options, session, seed, handlers)
+        result = runner.run(targets)
+    result.duration = time.monotonic() - started
+    dispatch(handlers, RunFinished(result))
+    return result
+
+
+class Session:
+    """A server to test, reached through one httpx client."""
+
+    def __init__(self, client: httpx.Client, discovery: Discovery, app: Any = None) -> None:
+        self.client = client
+        self.discovery = discovery
+        self.app = app  # in-process: the ASGI app schemathesis calls
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.base_url).rstrip("/")
+
+    @property
+    def replay_base(self) -> str:
+        return REPLAY_BASE if self.app is not None else self.base_url
+
+
+@contextlib.contextmanager
+def open_session(options: ContractOptions) -> Iterator[Session]:
+    token = options.control_token
+    control = {"Authorization": f"Bearer {token}"} if token else {}
+    if options.url is None:
+        from starlette.testclient import TestClient
+
+        from jobmock.app import create_app
+
+        token = token or "contract-run"
+        app = create_app(options.app_config.replace(control_token=token))
+        client: httpx.Client = TestClient(app, base_url=IN_PROCESS_BASE)
+        discovery = Discovery(
+            client,
+            control_headers={"Authorization": f"Bearer {token}"},
+            extra_headers=options.headers,
+            credentials=fixture_identities(app),
+        )
+        with client:
+            yield Session(client, discovery, app)
+        return
+    url = options.url.rstrip("/")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise ContractUsageError(f"--url {options.url!r} is not an http(s) URL")
+    with httpx.Client(base_url=url, timeout=options.request_timeout) as client:
+        discovery = Discovery(
+            client,
+            control_headers=control,
+            extra_headers=options.headers,
+            local_documents=bundled_documents(options),
+        )
+        yield Session(client, discovery)
+
+
+def fixture_identities(app: Any) -> dict[str, list[Identity]]:
+    """In-process, every credential of every tenant (the control API lists one per tenant)."""
+    from jobmock.auth import tenant_headers
+
+    found: dict[str, list[Identity]] = {}
+    for name, runtime in app.mock.apis.items():
+        extra = getattr(runtime.handlers, "CLIENT_HEADERS", None)
+        found[name] = [
+            Identity(
+                tenant.name if i == 0 else f"{tenant.name}#{i + 1}",
+                tenant.name,
+                tenant_headers(runtime.spec.document, credential.value, extra),
+            )
+            for tenant in runtime.fixture.tenants.values()
+            for i, credential in enumerate(tenant.credentials)
+        ]
+    return found
+
+
+def bundled_documents(options: ContractOptions) -> dict[str, dict[str, Any]]:
+    """jobmock's served specs, for servers that do not serve their own."""
+    from jobmock.specs import discover, load_spec
+
+    specs_dir = options.app_config.specs_dir
+    return {path.stem: load_spec(path).document for path in discover(specs_dir)}
+
+
+class Runner:
+    def __init__(
+        self, options: ContractOptions, session: Session, seed: int, handlers: list[Handler]
+    ) -> None:
+        self.options = options
+        self.session = session
+        self.seed = seed
+        self.handlers = handlers
+        self.result = RunResult(seed=seed, base_url=session.base_url)
+        self.reports: dict[tuple[str, str], OperationReport] = {}
+        self.seen_failures: dict[tuple[str, ...], CheckFailure] = {}
+        self.done = 0
+        self.total = 0
+        self.last_pass = True
+
+    def run(self, targets: list[Target]) -> RunResult:
+        loaded = [(target, self.load(target)) for target in targets]
+        self.total = sum(len(self.units(schemas[0])) for _, schemas in loaded)
+        names = tuple(target.name for target in targets)
+        dispatch(self.handlers, RunStarted(self.seed, self.session.base_url, names, self.total))
+        for target, schemas in loaded:
+            self.run_target(target, schemas)
+        return self.result
+
+    def load(self, target: Target) -> list[Any]:
+        """The target's spec loaded once per generation mode (see `MODES`)."""
+        identity = target.primary
+        document = target.document or self.session.discovery.document(target.schema_path)
+        walks: dict[str, int] = {}
+        if not target.is_control:
+            target.jobs = self.session.discovery.live_jobs(target, create=True)
+            if self.session.discovery.clock_mode() == "poll":  # enough polls to walk every job
+                # half again: some fed cases never poll (refused by a check first, replays)
+                walks = status_routes(target, document, len(LiveIds(target, 1).walk()) * 3 // 2)
+        schemas = []
+        for mode in MODES:
+            config = schemathesis_config(
+                self.options,
+                self.seed,
+                walks=walks if mode == "positive" else {},
+                headers=dict(identity.headers) if identity else {},
+                base_url=None
+                if self.session.app is not None
+                else self.session.base_url + target.prefix,
+                not_found=not_found_codes(document),
+                mode=mode,
+            )
+            schemas.append(load_schema(target, config, self.session.app, self.session.base_url))
+        schema = schemas[0]
+        target.document = schema.raw_schema
+        self.result.documents[target.name] = schema.raw_schema
+        self.result.scenarios[target.name] = dict(target.scenarios)
+        for operation in self.units(schema):
+            self.reports[(target.name, operation)] = OperationReport(target.name, operation)
+            self.result.operations.append(self.reports[(target.name, operation)])
+        return schemas
+
+    @staticmethod
+    def units(schema: Any) -> list[str]:
+        labels = [
+            result.ok().label for result in schema.get_all_operations() if result.ok() is not None
+        ]
+        if schema.statistic.transitions.total:
+            labels.append(STATEFUL)
+        return labels
+
+    def run_target(self, target: Target, schemas: list[Any]) -> None:
+        if target.is_control:
+            target.jobs = self.session.discovery.live_jobs(target, create=False)
+        jobs_by_path = {job.status_path: job for job in target.jobs}
+        feeder = LiveIds(target, self.options.feed_ratio)
+        feeder.prepare(
+            [
+                (op.path, [p.name for p in op.path_parameters])
+                for op in (r.ok() for r in schemas[0].get_all_operations())
+                if op is not None
+            ]
+        )
+
+        def on_probe(operation: str, path: str, identity: Identity, status: int, body: Any) -> None:
+            self.result.probes[target.name] = self.result.probes.get(target.name, 0) + 1
+            self.observe(target, operation, path, status, body, jobs_by_path)
+
+        isolation = Isolation(target, on_probe)
+        for n, schema in enumerate(schemas):
+            self.last_pass = n == len(schemas) - 1
+            schema.hooks.register_hook_with_name(feeder, "map_case")
+            activate(schema, isolation)
+            try:
+                for event in from_schema(schema).execute():
+                    self.on_event(target, event, jobs_by_path)
+            finally:
+                deactivate(schema)
+        for (api, _), report in self.reports.items():
+            if api == target.name and not report.done:
+                self.finish(report)
+
+    # schemathesis events -------------------------------------------------------------------
+    def on_event(self, target: Target, event: Any, jobs: Mapping[str, Any]) -> None:
+        if isinstance(event, st_events.ScenarioFinished):
+            self.on_scenario(target, event, jobs)
+        elif isinstance(event, st_events.NonFatalError | st_events.FatalError):
+            if isinstance(event, st_events.NonFatalError):
+                label: str | None = event.label
+                message = f"{event.info.title}: {event.info.message}".strip()
+            else:
+                label, message = None, f"schemathesis failed: {event.exception!r}"
+            report = self.reports.get((target.name, label or ""))
+            if report is not None:
+                report.errors.append(message)
+            else:
+                self.result.errors.append(f"{target.name}: {message}")
+            dispatch(self.handlers, ErrorReported(target.name, label, message))
+
+    def on_scenario(self, target: Target, event: Any, jobs: Mapping[str, Any]) -> None:
+        recorder = event.recorder
+        label = STATEFUL if event.phase == PhaseName.STATEFUL_TESTING else event.label
+        unit = self.reports.get((target.name, label or ""))
+        for case_id, node in recorder.cases.items():
+            interaction = recorder.interactions.get(case_id)
+            if interaction is None or interaction.response is None:
+                continue
+            if unit is not None:
+                unit.calls += 1
+            response = interaction.response
+            self.observe(
+                target,
+                node.value.operation.label,
+                urlsplit(interaction.request.uri).path,
+                response.status_code,
+                _json(response),
+                jobs,
+            )
+        for checks in recorder.checks.values():
+            for check in checks:
+                if check.failure_info is not None:
+                    self.add_failure(target, label or "", check.name, check.failure_info)
+        if unit is not None and event.phase == PhaseName.FUZZING and self.last_pass:
+            self.finish(unit)  # the stateful unit is finished with its target
+
+    def observe(
+        self,
+        target: Target,
+        operation: str,
+        path: str,
+        status: int,
+        body: Any,
+        jobs: Mapping[str, Any],
+    ) -> None:
+        job = jobs.get(path)
+        job_status = None if target.is_control else status_of(body, target.statuses)
+        scenario = job.scenario if job is not None else None
+        self.result.observations.add(
+            Observation(target.name, operation, status, job_status, scenario)
+        )
+
+    def add_failure(self, target: Target, unit: str, check: str, info: Any) -> None:
+        failure = info.failure
+        operation = failure.operation or unit
+        report = self.reports.get((target.name, operation)) or self.reports.get((target.name, unit))
+        key = (target.name, operation, check, failure.title)
+        if report is None:
+            return
+        if key in self.seen_failures:
+            self.seen_failures[key].repeats += 1
+            return
+        steps = [step.curl for step in info.steps] if len(info.steps) > 1 else [info.code_sample]
+        self.seen_failures[key] = CheckFailure(
+            api=target.name,
+            operation=operation,
+            check=check,
+            title=failure.title,
+            message=failure.message.strip(),
+            curl=self.replayable("\n".join(steps)),
+            status_code=getattr(failure, "status_code", None),
+        )
+        report.failures.append(self.seen_failures[key])
+
+    def replayable(self, curl: str) -> str:
+        curl = curl.replace(IN_PROCESS_BASE, self.session.replay_base)
+        for name, value in self.options.headers.items():
+            if value and any(word in name.lower() for word in SENSITIVE):
+                curl = curl.replace(value, f"<{name} from --header>")
+        return curl
+
+    def finish(self, report: OperationReport) -> None:
+        if report.done:
+            return
+        report.done = True
+        self.done += 1
+        failures = sum(len(op.failures) + len(op.errors) for op in self.result.operations)
+        dispatch(self.handlers, OperationFinished(report, self.done, self.total, failures))
+
+
+def status_routes(target: Target, document: Mapping[str, Any], walk: int) -> dict[str, int]:
+    """GET routes that show a job (its status path matches), each with the examples it takes to
+    poll every job through its scenario."""
+    paths = [p for p, item in document.get("paths", {}).items() if "get" in item]
+    return {
+        path: max(walk, 1)
+        for path in paths
+        if any(
+            path_parameters(path, job.status_path.removeprefix(target.prefix)) is not None
+            for job in target.jobs
+        )
+    }
+
+
+def _json(response: Any) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
