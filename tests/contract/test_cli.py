@@ -182,3 +182,16 @@ def test_junit_has_a_suite_per_api_and_a_case_per_operation(tmp_path: Path) -> N
     failure = root.find("testsuite/testcase/failure")
     assert failure is not None and failure.get("type") == "status_code_conformance"
     assert "curl -X GET" in (failure.text or "")
+
+
+def test_every_contract_option_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Contract tests in your CI", 1)[1].split("\n## ", 1)[0]
+    command = main.commands["contract"]
+    missing = [
+        name
+        for param in command.params
+        for name in param.opts
+        if name.startswith("--") and name not in section
+    ]
+    assert not missing, f"README's contract section does not mention {missing}"
