@@ -6,6 +6,8 @@ Codes the mock can never legitimately answer are excluded below, one line of rea
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from jobmock.contract import Observations, gaps
@@ -49,7 +51,7 @@ def observed() -> Observations:
     return union
 
 
-def document_of(api: str) -> dict:  # type: ignore[type-arg]
+def document_of(api: str) -> dict[str, Any]:
     for clock in CLOCKS:
         for target_api, doc in contract_run(clock).documents.items():
             if target_api == api:
