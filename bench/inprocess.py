@@ -6,8 +6,9 @@ The request (path + headers) comes from a JSON file `{"path": ..., "headers": {.
 Each variant is a fresh `create_app(Config(...))`; connexion middlewares are taken out by replacing
 `jobmock.app.middlewares` in this process only (jobmock's code is not changed). Variants that take
 out a layer the handler needs (routing, security, context) cannot answer and are not tried.
-Each variant: a warm-up, then the best of REPEATS timed loops of N sequential requests, timed in CPU
-seconds of this process (time.process_time), so that other work on the machine does not count.
+All variants are built first, then timed in REPEATS interleaved rounds (each round: N sequential
+requests per variant, in CPU seconds of this process, time.process_time); each variant keeps its
+best round, so work elsewhere on the machine hits every variant alike and counts least.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-N = 400
+N = 300
 WARMUP = 100
-REPEATS = 5
+REPEATS = 7
 
 
 def scope_for(path: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -50,21 +51,6 @@ async def one(app: Any, scope: dict[str, Any]) -> tuple[int, bytes]:
     status = next(m["status"] for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return status, body
-
-
-async def timed(app: Any, scope: dict[str, Any]) -> dict[str, Any]:
-    status, body = await one(app, scope)
-    if status != 200:
-        return {"status": status, "error": body.decode(errors="replace")[:300]}
-    for _ in range(WARMUP):
-        await one(app, scope)
-    runs = []
-    for _ in range(REPEATS):
-        started = time.process_time()
-        for _ in range(N):
-            await one(app, scope)
-        runs.append((time.process_time() - started) / N * 1e6)
-    return {"status": status, "us_per_request": min(runs), "us_median_of_runs": statistics.median(runs)}
 
 
 def jobmock_app(
@@ -97,82 +83,103 @@ def starlette_app(template: str, body: bytes) -> Any:
     return Starlette(routes=[Route(template, answer, methods=["GET"])])
 
 
-async def engine_only(api: str, path: str) -> dict[str, Any]:
+Call = Callable[[], Awaitable[Any]]
+
+
+async def http_call(app: Any, scope: dict[str, Any]) -> tuple[Call | None, dict[str, Any]]:
+    """A zero-argument request on `app`, or None and why it cannot answer 200."""
+    status, body = await one(app, scope)
+    if status != 200:
+        return None, {"status": status, "error": body.decode(errors="replace")[:300]}
+
+    async def call() -> None:
+        await one(app, scope)
+
+    return call, {"status": status}
+
+
+async def engine_call(api: str, path: str) -> tuple[Call | None, dict[str, Any]]:
     """What our handler costs without HTTP: Mock.view + handlers.<api>.render + json.dumps."""
-    app = jobmock_app(api)
-    mock = app.mock
+    mock = jobmock_app(api).mock
     await mock.start()
     runtime = mock.runtime(api)
-    jobs = await mock.store.list(api)
-    job = next(j for j in jobs if path.endswith(j.id))
+    job = next(j for j in await mock.store.list(api) if path.endswith(j.id))
 
     async def call() -> None:
         view = await mock.view(api, job.id, job.tenant, poll=True)
         json.dumps(runtime.render_body(view))
 
-    await call()
-    for _ in range(WARMUP):
-        await call()
-    runs = []
-    for _ in range(REPEATS):
-        started = time.process_time()
-        for _ in range(N):
-            await call()
-        runs.append((time.process_time() - started) / N * 1e6)
-    return {"status": 200, "us_per_request": min(runs), "us_median_of_runs": statistics.median(runs)}
+    return call, {"status": 200}
 
 
-VARIANTS: list[tuple[str, str, Callable[..., Any] | None]] = [
-    ("jobmock", "jobmock (auth + request validation; memory store)", None),
-    ("sqlite-store", "... with `jobmock serve`'s default store (a SQLite file) instead", None),
-    ("jobmock+rv", "... + --validate-responses", None),
-    ("-SwaggerUIMiddleware", "without connexion's SwaggerUIMiddleware", None),
-    ("-RequestValidationMiddleware", "without request validation", None),
-    ("-ServerErrorMiddleware", "without connexion's ServerErrorMiddleware", None),
-    ("-ExceptionMiddleware", "without connexion's ExceptionMiddleware (error envelopes would break)", None),
-    ("-LifespanMiddleware", "without connexion's LifespanMiddleware", None),
-    ("-all-optional", "without SwaggerUI, RequestValidation, ServerError and Lifespan middlewares", None),
-    ("engine-only", "Mock.view + render + json.dumps (memory store), no HTTP layer at all", None),
-    ("starlette", "bare Starlette route, fixed body", None),
+VARIANTS: list[tuple[str, str]] = [
+    ("jobmock", "jobmock (auth + request validation; memory store)"),
+    ("sqlite-store", "... with `jobmock serve`'s default store (a SQLite file) instead"),
+    ("jobmock+rv", "... + --validate-responses"),
+    ("-SwaggerUIMiddleware", "without connexion's SwaggerUIMiddleware"),
+    ("-RequestValidationMiddleware", "without request validation"),
+    ("-ServerErrorMiddleware", "without connexion's ServerErrorMiddleware"),
+    ("-ExceptionMiddleware", "without connexion's ExceptionMiddleware (error envelopes would break)"),
+    ("-LifespanMiddleware", "without connexion's LifespanMiddleware"),
+    ("-all-optional", "without SwaggerUI, RequestValidation, ServerError and Lifespan middlewares"),
+    ("engine-only", "Mock.view + render + json.dumps (memory store), no HTTP layer at all"),
+    ("starlette", "bare Starlette route, fixed body"),
 ]
 
 
-async def main_async(request: dict[str, Any]) -> dict[str, Any]:
-    scope = scope_for(request["path"], request["headers"])
-    optional = ("SwaggerUIMiddleware", "RequestValidationMiddleware", "ServerErrorMiddleware", "LifespanMiddleware")
-    results: dict[str, Any] = {}
-    for key, label, _ in VARIANTS:
-        try:
-            result = await variant(key, request, scope, optional)
-        except Exception as exc:  # a layer this tree's app cannot do without
-            result = {"status": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
-        if result is not None:
-            results[key] = {"label": label, **result}
-    return {"n": N, "repeats": REPEATS, "variants": results}
+OPTIONAL = ("SwaggerUIMiddleware", "RequestValidationMiddleware", "ServerErrorMiddleware", "LifespanMiddleware")
 
 
-async def variant(
-    key: str, request: dict[str, Any], scope: dict[str, Any], optional: tuple[str, ...]
-) -> dict[str, Any] | None:
-    """One variant's timing; None if this tree has nothing to compare (e.g. no SQLite store)."""
+async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tuple[Call | None, dict[str, Any]]:
     api, path = request["api"], request["path"]
     if key == "engine-only":
-        return await engine_only(api, path)
+        return await engine_call(api, path)
     if key == "starlette":
-        return await timed(starlette_app(request["template"], request["body"].encode()), scope)
+        return await http_call(starlette_app(request["template"], request["body"].encode()), scope)
     if key == "sqlite-store":
         try:
             from jobmock.store_sqlite import state_store_url
         except ImportError:
-            return None
+            return None, {"skipped": "no SQLite store in this tree"}
         url = state_store_url(Path(tempfile.mkdtemp(prefix="jobmock-inprocess-")))
-        return await timed(jobmock_app(api, store=url), scope)
-    drop: tuple[str, ...] = ()
-    if key.startswith("-all"):
-        drop = optional
-    elif key.startswith("-"):
-        drop = (key[1:],)
-    return await timed(jobmock_app(api, validate_responses=key == "jobmock+rv", drop=drop), scope)
+        return await http_call(jobmock_app(api, store=url), scope)
+    drop: tuple[str, ...] = OPTIONAL if key.startswith("-all") else (key[1:],) if key.startswith("-") else ()
+    import jobmock.app as jobmock_app_module
+    from jobmock.config import Config
+
+    present = {m.__name__ for m in jobmock_app_module.middlewares(Config(apis=(api,)))}
+    if drop and not set(drop) & present:
+        return None, {"skipped": "not in this tree's middleware stack"}
+    return await http_call(jobmock_app(api, validate_responses=key == "jobmock+rv", drop=drop), scope)
+
+
+async def main_async(request: dict[str, Any]) -> dict[str, Any]:
+    scope = scope_for(request["path"], request["headers"])
+    calls: dict[str, Call] = {}
+    results: dict[str, Any] = {}
+    for key, label in VARIANTS:
+        try:
+            call, info = await build(key, request, scope)
+        except Exception as exc:  # a layer this tree's app cannot do without
+            call, info = None, {"status": None, "error": f"{type(exc).__name__}: {exc}"[:300]}
+        results[key] = {"label": label, **info}
+        if call is not None:
+            calls[key] = call
+    for call in calls.values():
+        for _ in range(WARMUP):
+            await call()
+    rounds: dict[str, list[float]] = {key: [] for key in calls}
+    for round_no in range(REPEATS):
+        order = list(calls)
+        order = order[round_no % len(order):] + order[: round_no % len(order)]
+        for key in order:
+            started = time.process_time()
+            for _ in range(N):
+                await calls[key]()
+            rounds[key].append((time.process_time() - started) / N * 1e6)
+    for key, runs in rounds.items():
+        results[key].update(us_per_request=min(runs), us_median_of_runs=statistics.median(runs))
+    return {"n": N, "repeats": REPEATS, "variants": results}
 
 
 def main() -> None:
