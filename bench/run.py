@@ -639,10 +639,10 @@ def contract_suite() -> dict[str, Any]:
     if not folder.is_dir():
         return {"skipped": "tests/contract does not exist (yet)"}
     started = time.perf_counter()
-    done = sh([PY, "-m", "pytest", str(folder), "-q", "-p", "no:cacheprovider"], timeout=900, cwd=SRC,
-              env=python_env())
-    tail = [x for x in done.stdout.splitlines() if x.strip()][-1:] or [""]
-    return {"seconds": time.perf_counter() - started, "exit_code": done.returncode, "summary": tail[0]}
+    done = sh([PY, "-m", "pytest", str(folder), "-p", "no:cacheprovider"], timeout=900, cwd=SRC, env=python_env())
+    lines = [x.strip(" =") for x in done.stdout.splitlines() if re.search(r"\d+ (passed|failed|error)", x)]
+    return {"seconds": time.perf_counter() - started, "exit_code": done.returncode,
+            "summary": lines[-1] if lines else "no summary line"}
 
 
 def validate_time(repeats: int = 3) -> dict[str, Any]:
