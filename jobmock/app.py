@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from connexion.exceptions import ProblemException
@@ -18,13 +18,14 @@ from jobmock import resources
 from jobmock.auth import Credentials, IssuedCredentials, Principal, make_security_map
 from jobmock.binding import ApiContext, resolver_for
 from jobmock.config import CONFIG_ENV, Config
+from jobmock.conformance import template_regex
 from jobmock.engine import ApiRuntime, Mock
 from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures import load_fixture
 from jobmock.frontend import install as install_frontend
 from jobmock.openapi31 import DocsOnlySwaggerUI, OpenAPI31App, ValidatorCache, make_validator_map
-from jobmock.specs import CONTROL_API, discover, load_spec
+from jobmock.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
 from jobmock.store import open_store
 
 CONTROL_PREFIX = "/_mock"
@@ -67,6 +68,20 @@ def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credenti
     else:
         credentials.open_apis.add(CONTROL_API)
     return credentials
+
+
+def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str | None]:
+    """path -> the methods the served spec declares for it (a 405's `Allow`)."""
+    index = [
+        (template_regex(prefix + template), ", ".join(m.upper() for m in item if m in HTTP_METHODS))
+        for prefix, document in documents.items()
+        for template, item in document.get("paths", {}).items()
+    ]
+
+    def allowed(path: str) -> str | None:
+        return next((methods for regex, methods in index if regex.fullmatch(path)), None)
+
+    return allowed
 
 
 def middlewares(config: Config) -> list[Any]:
@@ -132,7 +147,9 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
 
     envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
     envelopes[CONTROL_PREFIX] = ProblemJson()
-    boundary = ErrorBoundary(envelopes)
+    documents = {runtime.prefix: runtime.spec.document for runtime in runtimes.values()}
+    documents[CONTROL_PREFIX] = control_spec.document
+    boundary = ErrorBoundary(envelopes, allowed=allowed_methods(documents))
     # ProblemException too: connexion's own handler for it (e.g. 415) would answer problem+json
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, boundary)

@@ -96,12 +96,17 @@ def _reanchor(
     )
 
 
+LAST_MOMENT = 253_402_300_799.0  # 9999-12-31T23:59:59Z: timestamps are written as RFC 3339
+
+
 def advance(state: ClockState, seconds: float, wall: float) -> ClockState:
     """Move mock time forward by ``seconds`` (>= 0) at wall time ``wall``; works in every mode."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise ClockError(f"advance needs a number of seconds, got {seconds!r}")
     if not math.isfinite(seconds) or seconds < 0:
         raise ClockError(f"can only advance by a finite number of seconds >= 0, got {seconds!r}")
+    if now(state, wall) + seconds > LAST_MOMENT:
+        raise ClockError(f"advancing {seconds:g} s would take the clock past 9999-12-31")
     return _reanchor(state, wall, mode=state.mode, speed=state.speed, add=float(seconds))
 
 

@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT202012
 DOCUMENT_URI = "urn:jobmock:served-spec"
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
+def template_regex(template: str) -> re.Pattern[str]:
     parts = re.split(r"(\{[^/{}]+\})", template)
     return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
 
@@ -35,7 +35,7 @@ class ResponseChecker:
     def template_for(self, concrete_path: str, method: str = "get") -> str:
         """The path template (`/jobs/{id}`) of the document that `concrete_path` matches."""
         for template, item in self.document.get("paths", {}).items():
-            if method.lower() in item and _template_regex(template).fullmatch(concrete_path):
+            if method.lower() in item and template_regex(template).fullmatch(concrete_path):
                 return str(template)
         raise LookupError(f"no {method.upper()} path of the document matches {concrete_path}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
@@ -190,8 +190,8 @@ def translate(exc: BaseException) -> ApiError:
     if isinstance(exc, HTTPException):
         if exc.status_code == 404:
             return NotFound("not found")
-        if exc.status_code == 405:
-            return MethodNotAllowed("method not allowed")
+        if exc.status_code == 405:  # keep Starlette's `Allow`: RFC 9110 requires it on a 405
+            return MethodNotAllowed("method not allowed", headers=dict(exc.headers or {}))
         return error_for_status(exc.status_code, str(exc.detail))
     logger.error("unexpected error", exc_info=exc)
     return InternalError("an unexpected error occurred")
@@ -200,10 +200,16 @@ def translate(exc: BaseException) -> ApiError:
 class ErrorBoundary:
     """connexion error handler: picks the envelope by the API whose prefix the path is under."""
 
-    def __init__(self, envelopes: Mapping[str, Envelope], fallback: Envelope | None = None) -> None:
+    def __init__(
+        self,
+        envelopes: Mapping[str, Envelope],
+        fallback: Envelope | None = None,
+        allowed: Callable[[str], str | None] | None = None,
+    ) -> None:
         # longest prefix first, so "/_mock" is not shadowed by "/"
         self.envelopes = sorted(envelopes.items(), key=lambda item: -len(item[0]))
         self.fallback = fallback or ProblemJson()
+        self.allowed = allowed  # path -> every method the served spec declares there
 
     def envelope_for(self, path: str) -> Envelope:
         for prefix, envelope in self.envelopes:
@@ -217,6 +223,9 @@ class ErrorBoundary:
         error = translate(exc)
         reply = self.envelope_for(request.url.path).render(error, request)
         headers = {**error.headers, **(reply.headers or {})}
+        if isinstance(error, MethodNotAllowed) and self.allowed is not None:
+            # Starlette names only the first matching route's methods; the spec knows them all
+            headers["Allow"] = self.allowed(request.scope["path"]) or headers.get("Allow", "")
         return ConnexionResponse(
             status_code=reply.status,
             mimetype=reply.media_type,

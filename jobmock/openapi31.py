@@ -99,6 +99,9 @@ def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
     return {**schema, "type": "string"}
 
 
+JSON_NULL = object()  # a request body that is the JSON literal `null`
+
+
 def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
     """connexion's `validator_map`, bound to one app's compiled-validator cache."""
 
@@ -165,13 +168,16 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
             if not raw:
                 return None
             try:
-                return json.loads(raw.decode(self._encoding))
+                parsed = json.loads(raw.decode(self._encoding))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 message = f"request body is not valid JSON: {exc}"
                 raise InvalidBody(message, keyword="json") from None
+            return JSON_NULL if parsed is None else parsed  # a `null` sent is not a body left out
 
         def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
-            if body is None:
+            if body is JSON_NULL:
+                body = None
+            elif body is None:
                 if self._required and not self._nullable:
                     raise InvalidBody("request body is required", keyword="required")
                 return None

@@ -33,37 +33,6 @@ class KnownBug:
 
 KNOWN_BUGS = [
     KnownBug(
-        "*",
-        "*",
-        "unsupported_method",
-        "without required `Allow` header",
-        "jobmock/envelopes.py translate(): the 405 drops Starlette's HTTPException.headers "
-        "(its `Allow`); RFC 9110 requires it",
-    ),
-    KnownBug(
-        "control",
-        "POST /apis/{api}/jobs",
-        "negative_data_rejection",
-        "in body",
-        "jobmock/openapi31.py JSONBody: a JSON `null` body parses to None and is taken for "
-        "'no body', so it skips validation (201 instead of 400)",
-    ),
-    KnownBug(
-        "control",
-        "POST /clock",
-        "not_a_server_error",
-        "",
-        "jobmock/clock.py advance(): an advance past year 9999 is stored, then rfc3339() raises "
-        "(500 on this and every later clock read); it should be a ClockError (400)",
-    ),
-    KnownBug(
-        "control",
-        "POST /clock",
-        "status_code_conformance",
-        "Received: 500",
-        "same bug as above (the 500 is not a declared response)",
-    ),
-    KnownBug(
         "matcher",
         "GET /v1/imports/contexts/{contextId}/jobs",
         "positive_data_acceptance",
