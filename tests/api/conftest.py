@@ -80,3 +80,15 @@ def client_for() -> Iterator[Callable[..., MockClient]]:
     yield make
     for client in opened:
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest, client_for: Callable[..., MockClient]) -> MockClient:
+    """A started mock of the test module's `API` (manual clock)."""
+    return client_for(request.module.API)
+
+
+@pytest.fixture
+def acme(request: pytest.FixtureRequest, client: MockClient) -> dict[str, str]:
+    """The headers tenant `acme` of the module's `API` sends."""
+    return client.tenant_headers(request.module.API, "acme")

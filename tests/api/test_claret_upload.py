@@ -47,12 +47,6 @@ def validation(field: str, message: str) -> dict[str, Any]:
     return {"message": message, "errors": {field: [message]}}
 
 
-@pytest.fixture
-def client(client_for: Any) -> MockClient:
-    mock_client: MockClient = client_for(API)
-    return mock_client
-
-
 def login(client: MockClient, tenant: str = "demo", **params: str) -> Any:
     response = client.http.post(
         f"/claret/{tenant}/api/v1/tokens/create", params=params or PLANNER, headers=XHR

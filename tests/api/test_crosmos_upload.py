@@ -20,17 +20,6 @@ STATUS = "/api/v1/jobs/{job_id}"
 SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
 
 
-@pytest.fixture
-def client(client_for: Any) -> MockClient:
-    mock_client: MockClient = client_for(API)
-    return mock_client
-
-
-@pytest.fixture
-def acme(client: MockClient) -> dict[str, str]:
-    return client.tenant_headers(API, "acme")
-
-
 def ingest(client: MockClient, headers: dict[str, str], body: Any) -> Any:
     response = client.http.post(f"/crosmos{CREATE}", headers=headers, json=body)
     client.assert_conforms(API, CREATE, "post", response)

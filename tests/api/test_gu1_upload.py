@@ -39,17 +39,6 @@ def refused(message: str) -> dict[str, Any]:
     return {"success": False, "error": message}
 
 
-@pytest.fixture
-def client(client_for: Any) -> MockClient:
-    mock_client: MockClient = client_for(API)
-    return mock_client
-
-
-@pytest.fixture
-def acme(client: MockClient) -> dict[str, str]:
-    return client.tenant_headers(API, "acme")
-
-
 def post(
     client: MockClient,
     route: str,

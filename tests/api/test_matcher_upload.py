@@ -34,17 +34,6 @@ def error(status: int, title: str, message: str) -> dict[str, str]:
     return {"code": str(status), "title": title, "message": message}
 
 
-@pytest.fixture
-def client(client_for: Any) -> MockClient:
-    mock_client: MockClient = client_for(API)
-    return mock_client
-
-
-@pytest.fixture
-def acme(client: MockClient) -> dict[str, str]:
-    return client.tenant_headers(API, "acme")
-
-
 def upload_url(context: str = CONTEXT, source: str = SOURCE) -> str:
     return f"/matcher/v1/imports/contexts/{context}/sources/{source}/upload"
 

@@ -20,17 +20,6 @@ HANDBOOK = "file-21636369-8b52-4b4a-97b7-50923ceb3ffd"  # acme's employee_handbo
 FAQ = "file-795b929e-9a9a-40fd-aa7b-5bf55eb561a4"  # acme's benefits_faq.docx
 
 
-@pytest.fixture
-def client(client_for: Any) -> MockClient:
-    mock_client: MockClient = client_for(API)
-    return mock_client
-
-
-@pytest.fixture
-def acme(client: MockClient) -> dict[str, str]:
-    return client.tenant_headers(API, "acme")
-
-
 def create(client: MockClient, headers: dict[str, str], body: Any) -> Any:
     response = client.http.post(f"/seekr{CREATE}", headers=headers, json=body)
     client.assert_conforms(API, CREATE, "post", response)
