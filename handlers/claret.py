@@ -149,7 +149,10 @@ class ClaretEnvelope:
             return ErrorReply(422, validation_body(error.details["errors"]))
         if isinstance(error, InvalidParameter) and error.name in ("email", "password"):
             return ErrorReply(422, validation_body({error.name: [REQUIRED_FIELD % error.name]}))
-        if isinstance(error, InvalidParameter | Unprocessable):
+        raw_path = request.scope.get("raw_path", b"").decode("latin-1")
+        if isinstance(error, InvalidParameter | Unprocessable) or (
+            isinstance(error, NotFound) and STATUS_ROUTE.match(raw_path)
+        ):  # a tenant segment the router cannot place (e.g. an encoded "/") is still "not found"
             return ErrorReply(422, NOT_FOUND_BODY)
         if isinstance(error, Unauthorized):
             message = error.message if error.slug == "invalid_credentials" else "Unauthenticated."
