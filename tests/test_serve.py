@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 
 from jobmock import resources
 from jobmock.fixtures import load_fixture
+from tests.contract.servers import jobmock_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 APIS = ["matcher", "crosmos", "gu1", "seekr", "claret"]
@@ -24,46 +23,10 @@ MATCHER_JOB = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "jobmock", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{base}/_mock/apis", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    raise RuntimeError(f"jobmock serve exited: {log.read_text()}") from None
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("jobmock serve did not answer within 30 s")
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def server() -> Iterator[str]:
+    with jobmock_serve() as url:
+        yield url
 
 
 def test_each_api_is_mounted_with_its_spec_and_docs(server: str) -> None:
