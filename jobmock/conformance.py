@@ -15,6 +15,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from jobmock.pointers import Node, Pointer, deref, encode_pointer
+
 DOCUMENT_URI = "urn:jobmock:served-spec"
 
 
@@ -30,7 +32,7 @@ class ResponseChecker:
         self.document = document
         resource = Resource.from_contents(dict(document), default_specification=DRAFT202012)
         self.registry: Registry[Any] = Registry().with_resource(DOCUMENT_URI, resource)
-        self._validators: dict[tuple[str, ...], Draft202012Validator | None] = {}
+        self._validators: dict[Pointer, Draft202012Validator | None] = {}
 
     def template_for(self, concrete_path: str, method: str = "get") -> str:
         """The path template (`/jobs/{id}`) of the document that `concrete_path` matches."""
@@ -45,29 +47,14 @@ class ResponseChecker:
         )
         return responses
 
-    def deref(self, pointer: tuple[str, ...], node: Any) -> tuple[tuple[str, ...], Any]:
-        """Follow local `$ref`s (`#/components/responses/...`): the object and where it lives."""
-        while (
-            isinstance(node, dict)
-            and isinstance(node.get("$ref"), str)
-            and node["$ref"].startswith("#/")
-        ):
-            pointer = tuple(
-                p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/")
-            )
-            node = self.document
-            for part in pointer:
-                node = node[part]
-        return pointer, node
-
-    def response_for(
-        self, path: str, method: str, status: int
-    ) -> tuple[tuple[str, ...], dict[str, Any]] | None:
-        """Where the declared response for `status` is (exact code, then `4XX`, then `default`)."""
+    def response_for(self, path: str, method: str, status: int) -> Node | None:
+        """Where the declared response for `status` is (exact code, then `4XX`, then `default`),
+        its `$ref`s followed."""
         responses = self.declared(path, method)
         for key in (str(status), f"{str(status)[0]}XX", "default"):
             if key in responses:
-                return self.deref(("paths", path, method.lower(), "responses", key), responses[key])
+                declared = Node(("paths", path, method.lower(), "responses", key), responses[key])
+                return deref(self.document, declared)
         return None
 
     def validator(
@@ -76,19 +63,15 @@ class ResponseChecker:
         found = self.response_for(path, method, status)
         if found is None:
             raise LookupError(f"{method.upper()} {path} declares no response for {status}")
-        pointer, response = found
-        cache_key = (*pointer, media_type)
+        cache_key = (*found.pointer, media_type)
         if cache_key not in self._validators:
-            content = response.get("content", {})
+            content = found.value.get("content", {})
             if media_type not in content or "schema" not in content[media_type]:
                 self._validators[cache_key] = None
             else:
-                location = "/".join(
-                    p.replace("~", "~0").replace("/", "~1")
-                    for p in (*pointer, "content", media_type, "schema")
-                )
+                location = encode_pointer((*found.pointer, "content", media_type, "schema"))
                 self._validators[cache_key] = Draft202012Validator(
-                    {"$ref": f"{DOCUMENT_URI}#/{location}"},
+                    {"$ref": f"{DOCUMENT_URI}#{location}"},
                     registry=self.registry,
                     format_checker=Draft202012Validator.FORMAT_CHECKER,
                 )

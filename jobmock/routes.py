@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jobmock.pointers import Node, deref
+
 ROUTING_CONTEXT = "connexion_routing"
 """connexion.middleware.abstract.ROUTING_CONTEXT: where connexion's router leaves the operation in
 the ASGI scope's extensions (spelled out so that fixtures and `jobmock validate` need no connexion)."""
@@ -73,13 +75,9 @@ def _parameters(document: Mapping[str, Any], *lists: Any) -> tuple[tuple[str, st
 
 
 def _deref(document: Mapping[str, Any], node: Any) -> Mapping[str, Any]:
-    seen = 0
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str) and seen < 20:
-        target: Any = document
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target.get(part.replace("~1", "/").replace("~0", "~"), {})
-        node, seen = target, seen + 1
-    return node if isinstance(node, Mapping) else {}
+    """The object `node`'s `$ref`s lead to; {} when they end at anything but an object."""
+    value = deref(document, Node((), node)).value
+    return value if isinstance(value, Mapping) else {}
 
 
 def routes_of(api: str, document: Mapping[str, Any]) -> list[Route]:

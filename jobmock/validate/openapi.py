@@ -1,5 +1,7 @@
 """Walking an OpenAPI 3.0/3.1 document: operations, parameters, media types, schemas, `$ref`s.
 
+`$ref`s are followed by `jobmock.pointers.deref` (shared with the response checker and routes).
+
 Every walker tolerates a malformed document (a list where a mapping belongs, a missing key): the
 structure rule reports those; the other rules just see less.
 """
@@ -10,25 +12,57 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote
 
+# Re-exported (`as`): the rules walk documents through this module alone
+from jobmock.pointers import Node as Node
+from jobmock.pointers import Pointer
+from jobmock.pointers import decode_pointer as decode_pointer
+from jobmock.pointers import deref as deref
+from jobmock.pointers import lookup as lookup
 from jobmock.specs import HTTP_METHODS
-from jobmock.validate.findings import Pointer
 
 TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 
 # Keywords whose value is one subschema, a list of subschemas, or a map of name -> subschema.
-_ONE = ("items", "additionalProperties", "additionalItems", "not", "if", "then", "else", "contains",
-        "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema")
+_ONE = (
+    "items",
+    "additionalProperties",
+    "additionalItems",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 
 # Maps whose keys are names chosen by the author (a property called `example` is not an example).
-_NAME_MAPS = frozenset({
-    "paths", "webhooks", "schemas", "responses", "parameters", "examples", "requestBodies",
-    "headers", "securitySchemes", "links", "callbacks", "pathItems", "content", "encoding",
-    "mapping", "variables", *_MAP,
-})
+_NAME_MAPS = frozenset(
+    {
+        "paths",
+        "webhooks",
+        "schemas",
+        "responses",
+        "parameters",
+        "examples",
+        "requestBodies",
+        "headers",
+        "securitySchemes",
+        "links",
+        "callbacks",
+        "pathItems",
+        "content",
+        "encoding",
+        "mapping",
+        "variables",
+        *_MAP,
+    }
+)
 # Keys whose value is data, not OpenAPI: never walked for `$ref`s or schemas.
 _DATA = frozenset({"example", "default", "enum", "const", "value"})
 
@@ -39,65 +73,6 @@ def mapping(value: Any) -> dict[str, Any]:
 
 def items(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-def decode_pointer(fragment: str) -> Pointer | None:
-    """`/a~1b/0` -> ("a/b", "0"); None if not a JSON Pointer."""
-    if fragment == "":
-        return ()
-    if not fragment.startswith("/"):
-        return None
-    return tuple(unquote(p).replace("~1", "/").replace("~0", "~") for p in fragment[1:].split("/"))
-
-
-def lookup(document: Any, pointer: Pointer) -> tuple[bool, Any]:
-    """(found, value) for a pointer whose parts are strings (list indices as digits)."""
-    value = document
-    for part in pointer:
-        if isinstance(value, dict) and str(part) in value:
-            value = value[str(part)]
-        elif isinstance(value, list) and str(part).isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return False, None
-    return True, value
-
-
-@dataclass(frozen=True)
-class Node:
-    """A value of the document and where it is; `ref` is the pointer it was reached through."""
-
-    pointer: Pointer
-    value: Any
-
-
-def deref(document: dict[str, Any], node: Node, limit: int = 20) -> Node:
-    """Follow local `$ref`s (`#/...`) from `node`; stops at anything it cannot follow."""
-    while limit and isinstance(node.value, dict) and isinstance(node.value.get("$ref"), str):
-        ref: str = node.value["$ref"]
-        if not ref.startswith("#"):
-            return node
-        pointer = decode_pointer(ref[1:])
-        found, value = lookup(document, pointer or ())
-        if pointer is None or not found:
-            return node
-        node = Node(_typed(document, pointer), value)
-        limit -= 1
-    return node
-
-
-def _typed(document: Any, pointer: Pointer) -> Pointer:
-    """Pointer parts with list indices as ints, as SourceMap keys them."""
-    out: list[str | int] = []
-    value = document
-    for part in pointer:
-        if isinstance(value, list):
-            out.append(int(part))
-            value = value[int(part)]
-        else:
-            out.append(str(part))
-            value = value[str(part)] if isinstance(value, dict) else None
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -120,8 +95,14 @@ def operations(document: dict[str, Any]) -> Iterator[Operation]:
             node = deref(document, Node((section, path), item))
             for method, operation in mapping(node.value).items():
                 if method in HTTP_METHODS and isinstance(operation, dict):
-                    yield Operation(path, method, (*node.pointer, method), operation, node.pointer,
-                                    mapping(node.value))
+                    yield Operation(
+                        path,
+                        method,
+                        (*node.pointer, method),
+                        operation,
+                        node.pointer,
+                        mapping(node.value),
+                    )
 
 
 def parameters(document: dict[str, Any], operation: Operation) -> dict[tuple[str, str], Node]:
