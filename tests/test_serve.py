@@ -13,7 +13,7 @@ import pytest
 
 from jobmock import resources
 from jobmock.fixtures import load_fixture
-from tests.contract.servers import jobmock_serve
+from tests.servers import jobmock_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 APIS = ["matcher", "crosmos", "gu1", "seekr", "claret"]

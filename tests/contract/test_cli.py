@@ -13,8 +13,9 @@ from jobmock.cli import main
 from jobmock.contract import CheckFailure, OperationReport, RunResult
 from jobmock.contract.events import OperationFinished, RunFinished, RunStarted
 from jobmock.contract.output import JUnitReport, Progress, render_summary
+from tests.contract.broken_matcher import broken_matcher
 from tests.contract.known import known
-from tests.contract.servers import broken_matcher, jobmock_serve, serve_in_thread
+from tests.servers import jobmock_serve, serve_in_thread
 
 TOKEN = "contract-test-token"
 

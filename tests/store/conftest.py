@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.store.servers import RedisServer
+from tests.servers import RedisServer
 
 NO_REDIS = (
     "redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it)"

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.store.servers import Connection, JobmockServer, serving
+from tests.servers import JobmockServer, serving
+from tests.store.connections import Connection
 
 pytestmark = pytest.mark.servers
 

@@ -11,8 +11,8 @@ import pytest
 from jobmock.store import StoreError, open_store
 from jobmock.store_redis import RedisStore, parse_url
 from tests.engine.test_store import job
+from tests.servers import LOOPBACK, RedisServer, free_port
 from tests.store.contract import SharedStoreContract
-from tests.store.servers import LOOPBACK, RedisServer, free_port
 
 
 class TestRedisStore(SharedStoreContract):

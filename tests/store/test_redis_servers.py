@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.store.servers import Connection, RedisServer, race_transitions, serving
+from tests.servers import RedisServer, serving
+from tests.store.connections import Connection, race_transitions
 
 pytestmark = pytest.mark.servers
 

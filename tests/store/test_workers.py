@@ -13,13 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.store.servers import (
-    Connection,
-    JobmockServer,
-    answering_pid,
-    race_transitions,
-    serving,
-)
+from tests.servers import JobmockServer, serving
+from tests.store.connections import Connection, answering_pid, race_transitions
 
 pytestmark = pytest.mark.servers
 
