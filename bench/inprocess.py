@@ -4,7 +4,7 @@
 
 The request (path + headers) comes from a JSON file `{"path": ..., "headers": {...}, "api": ...}`.
 Each variant is a fresh `create_app(Config(...))`; connexion middlewares are taken out by replacing
-`jobmock.app.middlewares` in this process only (jobmock's code is not changed). Variants that take
+`jobmock.stack.middlewares` in this process only (jobmock's code is not changed). Variants that take
 out a layer the handler needs (routing, security, context) cannot answer and are not tried.
 All variants are built first, then timed in REPEATS interleaved rounds (each round: N sequential
 requests per variant, in CPU seconds of this process, time.process_time); each variant keeps its
@@ -57,19 +57,26 @@ def jobmock_app(
     api: str, *, validate_responses: bool = False, drop: tuple[str, ...] = (), store: str | None = None
 ) -> Any:
     import jobmock.app as jobmock_app_module
+    import jobmock.stack as stack_module
     from jobmock.config import Config
 
-    original = jobmock_app_module.middlewares
+    original = stack_module.middlewares
 
-    def middlewares(config: Config) -> list[Any]:
-        return [m for m in original(config) if m.__name__ not in drop]
+    def middlewares(config: Config, layers: Any = None) -> list[Any]:
+        return [m for m in original(config, layers) if layer_name(m) not in drop]
 
-    jobmock_app_module.middlewares = middlewares  # type: ignore[assignment]
+    stack_module.middlewares = middlewares  # type: ignore[assignment]
     try:
         config = Config(apis=(api,), speed=0.01, validate_responses=validate_responses)
         return jobmock_app_module.create_app(config.replace(store=store) if store else config)
     finally:
-        jobmock_app_module.middlewares = original  # type: ignore[assignment]
+        stack_module.middlewares = original  # type: ignore[assignment]
+
+
+def layer_name(middleware: Any) -> str:
+    """A middleware's class name (jobmock's own layers are partials of their class)."""
+    name: str = getattr(middleware, "func", middleware).__name__
+    return name
 
 
 def starlette_app(template: str, body: bytes) -> Any:
@@ -116,8 +123,8 @@ VARIANTS: list[tuple[str, str]] = [
     ("jobmock", "jobmock (auth + request validation; memory store)"),
     ("sqlite-store", "... with `jobmock serve`'s default store (a SQLite file) instead"),
     ("jobmock+rv", "... + --validate-responses"),
-    ("-SwaggerUIMiddleware", "without connexion's SwaggerUIMiddleware"),
-    ("-RequestValidationMiddleware", "without request validation"),
+    ("-DocsOnlySwaggerUI", "without connexion's SwaggerUIMiddleware (jobmock's DocsOnlySwaggerUI)"),
+    ("-OnceBuiltRequestValidation", "without request validation"),
     ("-ServerErrorMiddleware", "without connexion's ServerErrorMiddleware"),
     ("-ExceptionMiddleware", "without connexion's ExceptionMiddleware (error envelopes would break)"),
     ("-LifespanMiddleware", "without connexion's LifespanMiddleware"),
@@ -127,7 +134,7 @@ VARIANTS: list[tuple[str, str]] = [
 ]
 
 
-OPTIONAL = ("SwaggerUIMiddleware", "RequestValidationMiddleware", "ServerErrorMiddleware", "LifespanMiddleware")
+OPTIONAL = ("DocsOnlySwaggerUI", "OnceBuiltRequestValidation", "ServerErrorMiddleware", "LifespanMiddleware")
 
 
 async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tuple[Call | None, dict[str, Any]]:
@@ -144,10 +151,10 @@ async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tup
         url = state_store_url(Path(tempfile.mkdtemp(prefix="jobmock-inprocess-")))
         return await http_call(jobmock_app(api, store=url), scope)
     drop: tuple[str, ...] = OPTIONAL if key.startswith("-all") else (key[1:],) if key.startswith("-") else ()
-    import jobmock.app as jobmock_app_module
+    import jobmock.stack as stack_module
     from jobmock.config import Config
 
-    present = {m.__name__ for m in jobmock_app_module.middlewares(Config(apis=(api,)))}
+    present = {layer_name(m) for m in stack_module.middlewares(Config(apis=(api,)))}
     if drop and not set(drop) & present:
         return None, {"skipped": "not in this tree's middleware stack"}
     return await http_call(jobmock_app(api, validate_responses=key == "jobmock+rv", drop=drop), scope)

@@ -719,11 +719,11 @@ def profile(route: Route, tmp: Path, out_dir: Path) -> dict[str, Any]:
 
 
 BREAKDOWNS = [  # functions whose time is split by what they call, in profile.md
-    "DecorateOnce.__call__.<locals>.wrapper",
+    "BoundOperation.__call__",
     "AsyncParameterDecorator.__call__.<locals>.wrapper",
     "AsyncResponseDecorator.__call__.<locals>.wrapper",
     "SecurityOperation.__call__",
-    "RequestValidationOperation.__call__",
+    "OnceBuiltValidationOperation.__call__",
     "get_ingestion_job",
     "Mock.view",
     "RequestResponseCycle.send",

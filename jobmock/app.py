@@ -8,13 +8,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from connexion.exceptions import ProblemException
-from connexion.middleware import ConnexionMiddleware
-from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.middleware.abstract import ROUTING_CONTEXT
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
-from jobmock import resources
+from jobmock import frontend, resources, stack
 from jobmock.auth import Credentials, IssuedCredentials, Principal, make_security_map
 from jobmock.binding import ApiContext, resolver_for
 from jobmock.config import CONFIG_ENV, Config
@@ -23,8 +21,7 @@ from jobmock.engine import ApiRuntime, Mock
 from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures import load_fixture
-from jobmock.frontend import install as install_frontend
-from jobmock.openapi31 import DocsOnlySwaggerUI, OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
 from jobmock.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
 from jobmock.store import open_store
 
@@ -84,17 +81,6 @@ def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str
     return allowed
 
 
-def middlewares(config: Config) -> list[Any]:
-    """connexion's stack, minus what this configuration does not use (each layer costs a hop)."""
-    stack = [
-        DocsOnlySwaggerUI if layer is SwaggerUIMiddleware else layer
-        for layer in ConnexionMiddleware.default_middlewares
-    ]
-    if not config.validate_responses:
-        stack.remove(ResponseValidationMiddleware)
-    return stack
-
-
 def create_app(config: Config | None = None) -> OpenAPI31App:
     config = config or Config()
     runtimes = load_runtimes(config)
@@ -106,11 +92,9 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     prefixes[CONTROL_PREFIX] = CONTROL_API
 
     def api_of(request: Any) -> str:
-        path: str = request.scope["path"]
-        for prefix, name in prefixes.items():
-            if path.startswith(prefix + "/") or path == prefix:
-                return name
-        return ""
+        """The API a routed request is for: connexion's routing names its base path."""
+        routing = request.scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
+        return prefixes.get(routing.get("api_base_path"), "")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
@@ -122,7 +106,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     app = OpenAPI31App(
         "jobmock",
         lifespan=lifespan,
-        middlewares=middlewares(config),
+        middlewares=stack.middlewares(config, frontend.layers(config, mock)),
         validator_map=make_validator_map(cache),
         security_map=make_security_map(credentials, api_of),
         validate_responses=config.validate_responses,
@@ -153,7 +137,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     # ProblemException too: connexion's own handler for it (e.g. 415) would answer problem+json
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):
         app.add_error_handler(exc_class, boundary)
-    install_frontend(app, config, mock)  # CORS, Prefer overrides, faults, the /_mock/ dashboard
+    frontend.install(app)  # the /_mock/ dashboard
     app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
     return app
 

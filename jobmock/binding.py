@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connexion.context import context as connexion_context
-from connexion.context import scope as connexion_scope
+from connexion.context import _context, _scope
 from connexion.resolver import Resolver
 from starlette.datastructures import Headers
 
@@ -34,11 +33,11 @@ class ApiContext:
         return self.api.name
 
     def principal(self) -> Principal:
-        principal: Principal = connexion_context["token_info"]["principal"]
+        principal: Principal = _context.get()["token_info"]["principal"]
         return principal
 
     def header(self, name: str) -> str | None:
-        value: str | None = Headers(scope=connexion_scope).get(name)
+        value: str | None = Headers(scope=_scope.get()).get(name)
         return value
 
     async def view(self, job_id: str, *, poll: bool = True) -> JobView:

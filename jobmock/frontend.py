@@ -1,6 +1,6 @@
-"""What a frontend developer's browser needs, wired into connexion's stack in one place.
+"""What a frontend developer's browser needs, as layers of connexion's stack (`jobmock.stack`).
 
-The layers, outermost first (connexion's own positions, see `MiddlewarePosition`):
+The layers, outermost first:
 
     CORS        before the exception layer: answers preflights before security could refuse them,
                 and decorates error answers too                                   (jobmock.cors)
@@ -14,9 +14,9 @@ and the dashboard's page at `/_mock/` (jobmock.dashboard), a plain route beside 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from connexion.middleware import MiddlewarePosition
 from starlette.middleware.cors import CORSMiddleware
 
 from jobmock import dashboard, faults, overrides
@@ -25,6 +25,7 @@ from jobmock.cors import cors_options, declared_response_headers
 from jobmock.engine import Mock
 from jobmock.errors import FixtureError, SourceError
 from jobmock.routes import RouteTable
+from jobmock.stack import Layers
 
 
 def baseline_faults(config: Config, mock: Mock) -> faults.FaultSettings:
@@ -56,28 +57,27 @@ def fault_control(config: Config, mock: Mock, routes: RouteTable) -> faults.Faul
     return control
 
 
-def install(app: Any, config: Config, mock: Mock) -> None:
-    """Add CORS, overrides, faults and the dashboard to `app` (a connexion app, not yet started)."""
+def layers(config: Config, mock: Mock) -> Layers:
+    """CORS, overrides and faults as middlewares for `jobmock.stack` (the control API's
+    /_mock/faults is attached to `mock` here too)."""
     documents = {name: runtime.spec.document for name, runtime in mock.apis.items()}
     routes = RouteTable({name: (rt.prefix, rt.spec.document) for name, rt in mock.apis.items()})
     control = fault_control(config, mock, routes)
-    faults.attach(mock, control)  # the control API's /_mock/faults
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        **cors_options(config.cors_origins, declared_response_headers(documents)),
+    faults.attach(mock, control)
+    cors = partial(
+        CORSMiddleware, **cors_options(config.cors_origins, declared_response_headers(documents))
     )
+    routed: list[Any] = []
     if config.overrides:
-        app.add_middleware(
-            overrides.OverridesMiddleware,
-            position=MiddlewarePosition.BEFORE_VALIDATION,
-            routes=routes,
-            apis=mock.apis,
+        routed.append(partial(overrides.OverridesMiddleware, routes=routes, apis=mock.apis))
+    routed.append(  # after the overrides, which it lets be: `Prefer` asks for an exact answer
+        partial(
+            faults.FaultsMiddleware, control=control, skip=lambda: overrides.current() is not None
         )
-    app.add_middleware(  # inserted after the overrides, which it lets be: `Prefer` asks for exact
-        faults.FaultsMiddleware,
-        position=MiddlewarePosition.BEFORE_VALIDATION,
-        control=control,
-        skip=lambda: overrides.current() is not None,
     )
+    return Layers(outer=[cors], routed=routed)
+
+
+def install(app: Any) -> None:
+    """The dashboard's page, a plain route beside the APIs."""
     dashboard.mount(app)

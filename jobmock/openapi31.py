@@ -8,9 +8,11 @@ connexion 3.3 checks documents against the 3.0 meta-schema and validates with JS
   jobmock's typed `InvalidParameter` / `InvalidBody`;
 - parameters coerced by their 3.1 types (`type: [integer, "null"]`, `anyOf`); a value that cannot be
   coerced is left to the validator, which reports it precisely;
-- multipart bodies left unread (`StreamedMultipart`, `StreamedRequest`): the operation streams them
-  through `jobmock.uploads`, bounded, and checks them in the vendor's documented order. connexion
-  would hold the whole body in memory to replay it, then parse it a second time into arguments.
+- multipart bodies left unread (`StreamedMultipart`, and `jobmock.operations.StreamedRequest`): the
+  operation streams them through `jobmock.uploads`, bounded, and checks them in the vendor's
+  documented order. connexion would hold the whole body in memory to replay it, then parse it a
+  second time into arguments;
+- operations bound to their handlers once (`jobmock.operations`).
 """
 
 from __future__ import annotations
@@ -22,18 +24,13 @@ from collections.abc import Iterator
 
 import jsonschema
 from connexion import AsyncApp
-from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import receive as context_receive
-from connexion.context import scope as context_scope
 from connexion.datastructures import MediaTypeDict
-from connexion.decorators.main import StarletteDecorator
-from connexion.decorators.parameter import AsyncParameterDecorator
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import OpenAPIOperation
 from connexion.spec import OpenAPISpecification
+from connexion.uri_parsing import OpenAPIURIParser
 from connexion.validators import (
     FormDataValidator,
     JSONRequestBodyValidator,
@@ -45,6 +42,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter
+from jobmock.operations import BoundASGIApp
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
@@ -56,14 +54,29 @@ _ANY_STRING: tuple[dict[str, t.Any], ...] = ({"type": "string"}, {})
 class ValidatorCache:
     """Compiled 2020-12 validators, one per schema object (schemas live as long as the app)."""
 
+    # clients poll the same ids: remember that many (schema, string) verdicts
+    STRING_VERDICTS = 4096
+
     def __init__(self) -> None:
         self._compiled: dict[int, tuple[dict[str, t.Any], Draft202012Validator]] = {}
+        self._string_verdicts: dict[tuple[int, str], ValidationError | None] = {}
 
     def parameter_error(self, schema: dict[str, t.Any], value: t.Any) -> ValidationError | None:
         """Why a parameter value breaks its schema (None if it conforms)."""
-        if isinstance(value, str) and schema in _ANY_STRING:
+        if not isinstance(value, str):
+            return first_error(self.get(schema), value)
+        if schema in _ANY_STRING:
             return None
-        return first_error(self.get(schema), value)
+        validator = self.get(schema)  # compiled first: the schema now lives in _compiled, id stable
+        key = (id(schema), value)
+        try:
+            return self._string_verdicts[key]
+        except KeyError:
+            pass
+        if len(self._string_verdicts) >= self.STRING_VERDICTS:
+            self._string_verdicts.clear()
+        verdict = self._string_verdicts[key] = first_error(validator, value)
+        return verdict
 
     def get(self, schema: dict[str, t.Any]) -> Draft202012Validator:
         hit = self._compiled.get(id(schema))
@@ -99,6 +112,21 @@ def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
     return {**schema, "type": "string"}
 
 
+PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")  # the order they are checked in
+PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
+    "path": lambda request, name: request.path_params.get(name.replace("-", "_")),
+    "query": lambda request, name: request.query_params.get(name),
+    "header": lambda request, name: request.headers.get(name),
+    "cookie": lambda request, name: request.cookies.get(name),
+}
+
+
+def original_schema(parameter: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A parameter's schema as written (see `OpenAPI31Specification`)."""
+    schema: dict[str, t.Any] = parameter.get(ORIGINAL_SCHEMA) or parameter.get("schema", {})
+    return schema
+
+
 JSON_NULL = object()  # a request body that is the JSON literal `null`
 
 
@@ -106,6 +134,16 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
     """connexion's `validator_map`, bound to one app's compiled-validator cache."""
 
     class Parameters(ParameterValidator):
+        """Built once per operation (`jobmock.stack`): what to check is worked out here, not per call."""
+
+        def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.checks = [
+                (location, param["name"], bool(param.get("required")), original_schema(param))
+                for location in PARAMETER_LOCATIONS
+                for param in self.parameters.get(location, ())
+            ]
+
         def validate_request(self, request: ConnexionRequest) -> None:
             if self.strict_validation:
                 extra = self.validate_query_parameter_list(
@@ -120,35 +158,23 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                         "unknown parameter",
                         keyword="additionalProperties",
                     )
-            sources = {
-                "path": lambda name: request.path_params.get(name.replace("-", "_")),
-                "query": request.query_params.get,
-                "header": request.headers.get,
-                "cookie": request.cookies.get,
-            }
-            for location in ("path", "query", "header", "cookie"):
-                for param in self.parameters.get(location, ()):
-                    value = sources[location](param["name"])
-                    if value is None:
-                        if param.get("required"):
-                            raise InvalidParameter(
-                                location,
-                                param["name"],
-                                None,
-                                f"missing {location} parameter {param['name']!r}",
-                                keyword="required",
-                            )
-                        continue
-                    schema = param.get(ORIGINAL_SCHEMA) or param.get("schema", {})
-                    error = cache.parameter_error(schema, value)
-                    if error is not None:
+            for location, name, required, schema in self.checks:
+                value = PARAMETER_READERS[location](request, name)
+                if value is None:
+                    if required:
                         raise InvalidParameter(
                             location,
-                            param["name"],
-                            value,
-                            error.message,
-                            keyword=str(error.validator),
+                            name,
+                            None,
+                            f"missing {location} parameter {name!r}",
+                            keyword="required",
                         )
+                    continue
+                error = cache.parameter_error(schema, value)
+                if error is not None:
+                    raise InvalidParameter(
+                        location, name, value, error.message, keyword=str(error.validator)
+                    )
 
     def body_error(error: ValidationError) -> InvalidBody:
         path = tuple(error.absolute_path)
@@ -225,9 +251,22 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
 ORIGINAL_SCHEMA = "x-jobmock-schema"
 
 
+class DefinitionsOnceURIParser(OpenAPIURIParser):
+    """connexion's OpenAPI URI parser; it rebuilds its map of parameter schemas on every lookup."""
+
+    @functools.cached_property
+    def param_schemas(self) -> dict[str, t.Any]:  # type: ignore[override]
+        schemas: dict[str, t.Any] = super().param_schemas
+        return schemas
+
+
 class OpenAPI31Operation(OpenAPIOperation):
     """Routes every path parameter as a plain segment, so a malformed value reaches security and
     then validation (which names it), instead of failing the route match as an unknown path."""
+
+    def __init__(self, *args: t.Any, uri_parser_class: t.Any = None, **kwargs: t.Any) -> None:
+        parser = uri_parser_class or DefinitionsOnceURIParser
+        super().__init__(*args, uri_parser_class=parser, **kwargs)
 
     def get_path_parameter_types(self) -> dict[str, str | None]:
         types: dict[str, str | None] = super().get_path_parameter_types()
@@ -305,93 +344,12 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
 
 
-class StreamedRequest(ConnexionRequest):
-    """A request whose multipart body connexion does not parse into arguments: the operation reads
-    it as a stream (`jobmock.uploads.read_form`)."""
-
-    async def _split_form_files(self) -> None:
-        if self.mimetype == "multipart/form-data":
-            empty: dict[str, t.Any] = {}
-            self._files, self._form = empty, dict(empty)
-            return
-        await super()._split_form_files()
-
-
-class DocsOnlySwaggerUI(SwaggerUIMiddleware):
-    """connexion's spec/Swagger UI middleware, consulted only for `<base>/openapi.*` and `<base>/ui`.
-
-    connexion runs every request through its router of docs routes before routing the API; an API
-    call never matches one, so it goes straight to the next layer.
-    """
-
-    def __init__(self, app: t.Any) -> None:
-        super().__init__(app)
-        self._docs_prefixes: tuple[str, ...] = ()
-
-    def add_api(self, specification: t.Any, base_path: str | None = None, **kwargs: t.Any) -> None:
-        super().add_api(specification, base_path=base_path, **kwargs)
-        base = (base_path or "").rstrip("/")
-        self._docs_prefixes += (f"{base}/openapi.json", f"{base}/openapi.yaml", f"{base}/ui")
-
-    async def __call__(self, scope: t.Any, receive: t.Any, send: t.Any) -> None:
-        if scope["type"] == "http" and not scope["path"].startswith(self._docs_prefixes):
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
-
-
-class MemoizedNamesParameters(AsyncParameterDecorator):
-    """connexion's parameter decorator; it cleans each parameter name with three regexes per request."""
-
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
-        sanitize: t.Callable[[str], str] = self.sanitize_fn  # type: ignore[has-type]
-        self.sanitize_fn = functools.lru_cache(maxsize=4096)(sanitize)
-
-
-class DecorateOnce(StarletteDecorator):
-    """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
-
-    @property
-    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
-        return MemoizedNamesParameters
-
-    def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        # connexion redoes this per request, signature inspection included
-        decorated = self.decorate(function)
-
-        @functools.wraps(function)
-        async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = StreamedRequest(context_scope, context_receive, uri_parser=self.uri_parser)
-            return await decorated(request)
-
-        return wrapper
-
-
-class DecoratedOnceOperation(AsyncOperation):
-    @functools.cached_property
-    def fn(self) -> t.Callable[..., t.Any]:  # type: ignore[override]
-        decorator = DecorateOnce(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
-        return decorator(self._fn)
-
-
-class DecoratedOnceApi(AsyncApi):
-    def make_operation(self, operation: t.Any) -> AsyncOperation:
-        return DecoratedOnceOperation.from_operation(
-            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
-        )
-
-
-class DecoratedOnceASGIApp(AsyncASGIApp):
-    api_cls = DecoratedOnceApi
-
-
 class OpenAPI31App(AsyncApp):
-    """connexion's AsyncApp with the 3.1-capable middleware and handlers decorated once."""
+    """connexion's AsyncApp with the 3.1-capable middleware and operations bound once."""
 
     def __init__(self, import_name: str, **options: t.Any) -> None:
         super().__init__(import_name, **options)
-        self._middleware_app = DecoratedOnceASGIApp()
+        self._middleware_app = BoundASGIApp()
         self.middleware = OpenAPI31Middleware(
             self._middleware_app, import_name=import_name, **options
         )
