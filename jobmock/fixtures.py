@@ -1,8 +1,9 @@
 """Fixture files: each API's tenants, credentials, lifecycle scenarios and seed jobs, as data.
 
 `fixtures/<api>.yaml` is written in the API's own vocabulary (its status values, its field names).
-The file is checked against `FIXTURE_SCHEMA` and then for meaning (scenario statuses belong to the
-API, jobs name known tenants and scenarios); every problem is a FixtureError with file and line.
+The file is checked against `jobmock.fixture_schema.FIXTURE_SCHEMA` and then for meaning (scenario
+statuses belong to the API, jobs name known tenants and scenarios); every problem is a FixtureError
+with file and line.
 
 `rules` choose the scenario of a job a client starts through the vendor's own endpoint: the first
 rule whose `match` holds for what was sent wins, else `default_scenario`. A match names a `field`
@@ -22,152 +23,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from jobmock.errors import FixtureError
-from jobmock.faults import FAULT_SCHEMA, Fault, FaultError, parse_fault
-from jobmock.lifecycle import Phase, Scenario, ScenarioError, StatusModel, check_scenario
+from jobmock.faults import Fault, FaultError, parse_fault
+from jobmock.fixture_schema import FIXTURE_SCHEMA
+from jobmock.scenarios import Phase, Scenario, ScenarioError, StatusModel, check_scenario
 from jobmock.yamlsource import SourceMap, load_yaml
-
-_NAME = {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}
-
-FIXTURE_SCHEMA: dict[str, Any] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["api", "statuses", "tenants", "scenarios"],
-    "properties": {
-        "api": _NAME,
-        "description": {"type": "string"},
-        "statuses": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["order", "terminal"],
-            "properties": {
-                "order": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
-                "terminal": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
-            },
-        },
-        "default_scenario": {"type": "string"},
-        "tenants": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "credentials"],
-                "properties": {
-                    "name": _NAME,
-                    "description": {"type": "string"},
-                    "credentials": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["value"],
-                            "properties": {
-                                "value": {"type": "string", "minLength": 1},
-                                "scopes": {"type": "array", "items": {"type": "string"}},
-                                "description": {"type": "string"},
-                                "attributes": {"type": "object"},
-                            },
-                        },
-                    },
-                    "data": {"type": "object"},
-                },
-            },
-        },
-        "scenarios": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "phases"],
-                "properties": {
-                    "name": _NAME,
-                    "description": {"type": "string"},
-                    "phases": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["status"],
-                            "properties": {
-                                "status": {"type": "string"},
-                                "seconds": {"type": "number", "exclusiveMinimum": 0},
-                                "progress": {
-                                    "type": "object",
-                                    "additionalProperties": {
-                                        "type": "number",
-                                        "minimum": 0,
-                                        "maximum": 1,
-                                    },
-                                },
-                            },
-                        },
-                    },
-                    "fields": {"type": "object"},
-                },
-            },
-        },
-        "jobs": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id", "tenant", "scenario"],
-                "properties": {
-                    "id": {"type": ["string", "integer"]},
-                    "tenant": {"type": "string"},
-                    "scenario": {"type": "string"},
-                    "age": {"type": "number", "minimum": 0},
-                    "fields": {"type": "object"},
-                    "description": {"type": "string"},
-                },
-            },
-        },
-        "defaults": {"type": "object"},
-        "faults": {
-            "type": "array",
-            "items": {k: v for k, v in FAULT_SCHEMA.items() if k != "$schema"},
-        },
-        "rules": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["match", "scenario"],
-                "properties": {
-                    "description": {"type": "string"},
-                    "match": {
-                        "type": "object",
-                        "additionalProperties": False,
-                        "required": ["field"],
-                        "minProperties": 2,
-                        "maxProperties": 2,
-                        "properties": {
-                            "field": {"type": "string", "minLength": 1},
-                            "contains": {"type": "string", "minLength": 1},
-                            "equals": {"type": ["string", "number", "boolean"]},
-                            "pattern": {"type": "string", "minLength": 1},
-                        },
-                    },
-                    "scenario": {"type": "string"},
-                },
-            },
-        },
-    },
-}
 
 _VALIDATOR = Draft202012Validator(FIXTURE_SCHEMA)
 
