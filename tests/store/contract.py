@@ -125,6 +125,31 @@ class SharedStoreContract(StoreContract, UpdateClockContract):
 
         self.run(body)
 
+    def test_what_one_open_read_is_not_served_after_another_wrote(self) -> None:
+        """A store may keep what it read (SQLite does), never past another worker's write."""
+
+        async def body(first: Store) -> None:
+            second = self.make_store()
+            try:
+                assert await second.get("matcher", "a") is None
+                assert await second.get_clock() is None
+                await first.put(job("a"))
+                assert await second.get("matcher", "a") == job("a")
+                moved = await first.add_transition("matcher", "a", _append)
+                assert await second.get("matcher", "a") == moved
+                state = ClockState(mode="manual", anchor_wall=1.0, anchor_mock=5.0)
+                await first.set_clock(state)
+                assert await second.get_clock() == state
+                assert (await first.update_clock(_plus_one)).anchor_mock == 6.0
+                clock = await second.get_clock()
+                assert clock is not None and clock.anchor_mock == 6.0
+                await first.delete("matcher", "a")
+                assert await second.get("matcher", "a") is None
+            finally:
+                await second.close()
+
+        self.run(body)
+
     def test_concurrent_changes_through_several_opens_are_not_lost(self) -> None:
         async def body(first: Store) -> None:
             others = [self.make_store() for _ in range(3)]
