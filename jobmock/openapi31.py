@@ -252,12 +252,29 @@ ORIGINAL_SCHEMA = "x-jobmock-schema"
 
 
 class DefinitionsOnceURIParser(OpenAPIURIParser):
-    """connexion's OpenAPI URI parser; it rebuilds its map of parameter schemas on every lookup."""
+    """connexion's OpenAPI URI parser, built once per operation: its map of parameter schemas is
+    made once (connexion rebuilds it on every lookup), and the path parameters of recent requests
+    are remembered resolved (clients poll the same ids)."""
+
+    RESOLVED_PATHS = 1024
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resolved_paths: dict[tuple[tuple[str, t.Any], ...], dict[str, t.Any]] = {}
 
     @functools.cached_property
     def param_schemas(self) -> dict[str, t.Any]:  # type: ignore[override]
         schemas: dict[str, t.Any] = super().param_schemas
         return schemas
+
+    def resolve_path(self, path_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        key = tuple(path_data.items())
+        resolved = self._resolved_paths.get(key)
+        if resolved is None:
+            if len(self._resolved_paths) >= self.RESOLVED_PATHS:
+                self._resolved_paths.clear()
+            resolved = self._resolved_paths[key] = super().resolve_path(path_data)
+        return dict(resolved)
 
 
 class OpenAPI31Operation(OpenAPIOperation):

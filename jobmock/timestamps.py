@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 
+@functools.lru_cache(maxsize=4096)  # a job's moments repeat on every poll of it
 def rfc3339(t: float, digits: int = 0) -> str:
     """`2025-01-15T10:30:00Z` (digits=0), `...00.000Z` (3) or `...00.000000Z` (6)."""
     moment = datetime.fromtimestamp(t, UTC)
