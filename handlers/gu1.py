@@ -5,17 +5,14 @@ Facts (apis.md §3): statuses queued -> running -> completed | failed | cancelle
 pending cancel still reads `running` with `metadata.batchCancelRequested` [DOC G1]; counters
 totalItems/succeeded/failed/skipped, heartbeatAt/leaseExpiresAt, workerError, completedAt when
 terminal, jobFailure {code, message} when the whole job aborted [DOC G1, G3]; `include=failures`
-returns the kind's failures body, failures[] truncated past 500 with failuresTotal, skips[] and
-skipsTotal for entities [DOC G2, G3]; the key needs one of transactions:create,
-entities:bulk_import, events:create (else 403); an unknown id or another organisation's job
--> 404 [DOC G1].
+returns the kind's failures body (handlers/gu1_failures.py) [DOC G2, G3]; the key needs one of
+transactions:create, entities:bulk_import, events:create (else 403); an unknown id or another
+organisation's job -> 404 [DOC G1].
 
 Invented (apis.md [INF]): the `{success: false, error}` error body; every key present with null
 rather than omitted; totalItems known from the upload on (counters 0 while queued); a 5 s
-heartbeat and 30 s lease; `interrupted` some time after the lease lapsed; a job-level abort counts
-every row failed with failures[] empty (specs/gu1.yaml's example); a malformed jobId is just an
-unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored; row
-codes other than DUPLICATE_EXTERNAL_ID and all row texts; skips[] capped at 500 like failures[];
+heartbeat and 30 s lease; `interrupted` some time after the lease lapsed; a malformed jobId is just
+an unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored;
 batchCancelRequested kept once the job is cancelled.
 
 Uploads [DOC G4, G5]: transactions (`/batch-import/import/transactions` and its alias
@@ -35,9 +32,8 @@ from __future__ import annotations
 
 import json
 import math
-import random
-from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
@@ -54,6 +50,7 @@ from jobmock.errors import (
     UnsupportedMediaType,
 )
 from jobmock.lifecycle import Job, count
+from jobmock.resources import load_handler_module
 from jobmock.timestamps import rfc3339
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
@@ -65,9 +62,10 @@ if TYPE_CHECKING:
 BATCH_SCOPES = frozenset({"transactions:create", "entities:bulk_import", "events:create"})
 HEARTBEAT_SECONDS = 5.0  # invented; a job's `heartbeatSeconds` field overrides it
 LEASE_SECONDS = 30.0  # invented; a job's `leaseSeconds` field overrides it
-FAILURES_LIMIT = 500  # [DOC G3] `truncated` is true past 500 failures
 # The messages of specs/gu1.yaml's (inferred) error examples.
 MESSAGES = {401: "Unauthorized", 403: "Forbidden", 404: "Job not found"}
+# The `?include=failures` body: a sibling handler module, loaded by path as this one is
+failures = load_handler_module("gu1_failures", Path(__file__).parent)
 
 
 class Gu1Envelope:
@@ -174,121 +172,6 @@ def render(view: JobView) -> dict[str, Any]:
     return {"success": True, "job": job}
 
 
-# Row-level codes per kind: DUPLICATE_EXTERNAL_ID is gu1's [DOC G2, G3]; the others are invented.
-ROW_CODES = {
-    "transaction_batch": {
-        "DUPLICATE_EXTERNAL_ID": 'A transaction with external ID "{externalId}" already exists',
-        "ENTITY_NOT_FOUND": 'Entity with external ID "cust-{n:04d}" not found',
-        "INVALID_AMOUNT": "amount must be a positive number",
-    },
-    "entity_automatic": {
-        "DUPLICATE_EXTERNAL_ID": 'An entity with external ID "{externalId}" already exists',
-        "INVALID_TAX_ID": "Tax ID {taxId} failed checksum validation",
-        "MISSING_REQUIRED_FIELD": 'Field "name" is required',
-    },
-    "user_event_batch": {
-        "USER_NOT_FOUND": 'User "usr_{n:04d}" not found',
-        "INVALID_EVENT_TYPE": 'Unknown event type "evt_{n}"',
-        "INVALID_TIMESTAMP": "timestamp must be an ISO 8601 date-time",
-    },
-}
-TAX_PREFIXES = {"person": (20, 23, 27), "company": (30, 33)}  # 11-digit CUIT-like, as gu1's example
-
-
-def row_values(job_id: str, row: int, uploaded: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The details of one row, the same on every poll: what the upload's row says (externalId,
-    taxId, type), invented for the rest (seeded by job id and row)."""
-    rng = random.Random(f"gu1:{job_id}:{row}")
-    party = rng.choice(("person", "company"))
-    tax_id = f"{rng.choice(TAX_PREFIXES[party])}{rng.randrange(10**9):09d}"
-    prefix = "tx" if uploaded is None or "taxId" not in uploaded else "ent"
-    values = {
-        "row": row,
-        "n": rng.randrange(10_000),
-        "type": party,
-        "taxId": tax_id,
-        "externalId": f"{prefix}-{row:06d}",
-        "pick": rng.random(),
-    }
-    values.update({k: v for k, v in (uploaded or {}).items() if v})
-    return values
-
-
-def failure_row(
-    kind: str, job_id: str, row: int, uploaded: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    values, codes = row_values(job_id, row, uploaded), ROW_CODES[kind]
-    code = list(codes)[int(values["pick"] * len(codes))]
-    where: dict[str, Any] = {
-        "transaction_batch": {"externalId": values["externalId"]},
-        "entity_automatic": {"taxId": values["taxId"], "type": values["type"], "outcome": "failed"},
-        "user_event_batch": {"row": row},
-    }[kind]
-    return {**where, "code": code, "message": codes[code].format(**values)}
-
-
-def skip_row(
-    job_id: str, row: int, manual: bool, uploaded: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """[DOC G2] manual imports skip an existing taxId+type, automatic ones an existing entity."""
-    values = row_values(job_id, row, uploaded)
-    code = "SKIPPED_DUPLICATE_TAX_ID" if manual else "SKIPPED_ENTITY_ALREADY_EXISTS"
-    return {
-        "taxId": values["taxId"],
-        "type": values["type"],
-        "outcome": "skipped_existing",
-        "code": code,
-    }
-
-
-def failing_rows(view: JobView, failed: int, skipped: int) -> tuple[list[int], list[int]]:
-    """Which rows fail and which are skipped, in file order: fixed per job, revealed as counted.
-
-    An uploaded job carries its plan (`failureRows`, `skipRows`: rows of the upload); otherwise
-    rows are drawn from the job id.
-    """
-    if "failureRows" in view.fields:
-        return list(view.fields["failureRows"])[:failed], list(view.fields["skipRows"])[:skipped]
-    total = int(view.fields.get("totalItems", 0))
-    final = {
-        n: max(p.progress.get(n, 0.0) for p in view.scenario.phases) for n in ("failed", "skipped")
-    }
-    planned_failed = max(failed, count(total, final["failed"]))
-    planned_skipped = max(skipped, count(total, final["skipped"]))
-    rng = random.Random(f"gu1:{view.job.id}")
-    rows = rng.sample(range(1, total + 1), min(total, planned_failed + planned_skipped))
-    return sorted(rows[:planned_failed])[:failed], sorted(rows[planned_failed:])[:skipped]
-
-
-def render_failures(view: JobView) -> dict[str, Any]:
-    """The kind-specific failures body [DOC G2, G3]; empty failures[] when the whole job aborted."""
-    fields, numbers = view.fields, counters(view)
-    kind = fields.get("kind", "transaction_batch")
-    job_failure = fields.get("jobFailure") if view.status == "failed" else None
-    listed = 0 if job_failure else numbers["failed"]
-    skipped = numbers["skipped"] if kind == "entity_automatic" else 0
-    failing, skipping = failing_rows(
-        view, min(listed, FAILURES_LIMIT), min(skipped, FAILURES_LIMIT)
-    )
-    manual = (fields.get("metadata") or {}).get("importMode", "manual") == "manual"  # [DOC G4]
-    uploaded: Mapping[str, Mapping[str, Any]] = fields.get("rowValues") or {}
-    body: dict[str, Any] = {
-        "success": True,
-        "jobId": view.job.id,
-        "kind": kind,
-        "status": view.status,
-        **numbers,
-        "failures": [failure_row(kind, view.job.id, r, uploaded.get(str(r))) for r in failing],
-        "jobFailure": job_failure,
-        "truncated": listed > FAILURES_LIMIT,
-        "failuresTotal": listed,
-    }
-    if kind == "entity_automatic":
-        body["skips"] = [skip_row(view.job.id, r, manual, uploaded.get(str(r))) for r in skipping]
-        body["skipsTotal"] = skipped
-    return body
-
-
 def status_path(job: Job) -> str:
     return f"/batch-import/jobs/{job.id}"
 
@@ -301,7 +184,7 @@ async def get_batch_job_status(ctx: ApiContext, jobId: str, include: str | None 
     except NotFound:
         raise NotFound(MESSAGES[404]) from None
     wanted = {part.strip() for part in (include or "").split(",")}
-    return render_failures(view) if "failures" in wanted else render(view)
+    return failures.render_failures(view, counters(view)) if "failures" in wanted else render(view)
 
 
 # -------------------------------------------------------------------------------------- uploads
@@ -422,9 +305,8 @@ async def planned_rows(
     total = sum(rows or 0 for _, _, rows in read)
     if not total:
         return {}
-    chosen = ctx.api.scenario(scenario)
-    shares = {n: uploads.final_share(chosen, n) for n in ("failed", "skipped")}
-    plan = uploads.plan_rows(total, shares, seed, cap=FAILURES_LIMIT)
+    chosen, counted = ctx.api.scenario(scenario), ("failed", "skipped")
+    plan = uploads.scenario_plan(chosen, total, counted, seed, cap=failures.FAILURES_LIMIT)
     wanted = set(plan["failed"]) | set(plan["skipped"])
     values: dict[str, dict[str, str]] = {}
     offset = 0
