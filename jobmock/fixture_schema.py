@@ -11,6 +11,22 @@ from typing import Any
 from jobmock.faults import FAULT_SCHEMA
 
 _NAME = {"type": "string", "pattern": "^[A-Za-z0-9_.-]+$"}
+_STATUSES = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+
+
+def _named_list(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    """A non-empty list of closed objects, each with a `name` and maybe a `description`."""
+    return {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", *required],
+            "properties": {"name": _NAME, "description": {"type": "string"}, **properties},
+        },
+    }
+
 
 FIXTURE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -25,85 +41,59 @@ FIXTURE_SCHEMA: dict[str, Any] = {
             "additionalProperties": False,
             "required": ["order", "terminal"],
             "properties": {
-                "order": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
-                "terminal": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
+                "order": _STATUSES,
+                "terminal": _STATUSES,
             },
         },
         "default_scenario": {"type": "string"},
-        "tenants": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "credentials"],
-                "properties": {
-                    "name": _NAME,
-                    "description": {"type": "string"},
-                    "credentials": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["value"],
-                            "properties": {
-                                "value": {"type": "string", "minLength": 1},
-                                "scopes": {"type": "array", "items": {"type": "string"}},
-                                "description": {"type": "string"},
-                                "attributes": {"type": "object"},
-                            },
+        "tenants": _named_list(
+            ["credentials"],
+            {
+                "credentials": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["value"],
+                        "properties": {
+                            "value": {"type": "string", "minLength": 1},
+                            "scopes": {"type": "array", "items": {"type": "string"}},
+                            "description": {"type": "string"},
+                            "attributes": {"type": "object"},
                         },
                     },
-                    "data": {"type": "object"},
                 },
+                "data": {"type": "object"},
             },
-        },
-        "scenarios": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "phases"],
-                "properties": {
-                    "name": _NAME,
-                    "description": {"type": "string"},
-                    "phases": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
-                            "type": "object",
-                            "additionalProperties": False,
-                            "required": ["status"],
-                            "properties": {
-                                "status": {"type": "string"},
-                                "seconds": {"type": "number", "exclusiveMinimum": 0},
-                                "progress": {
-                                    "type": "object",
-                                    "additionalProperties": {
-                                        "type": "number",
-                                        "minimum": 0,
-                                        "maximum": 1,
-                                    },
+        ),
+        "scenarios": _named_list(
+            ["phases"],
+            {
+                "phases": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["status"],
+                        "properties": {
+                            "status": {"type": "string"},
+                            "seconds": {"type": "number", "exclusiveMinimum": 0},
+                            "progress": {
+                                "type": "object",
+                                "additionalProperties": {
+                                    "type": "number",
+                                    "minimum": 0,
+                                    "maximum": 1,
                                 },
                             },
                         },
                     },
-                    "fields": {"type": "object"},
                 },
+                "fields": {"type": "object"},
             },
-        },
+        ),
         "jobs": {
             "type": "array",
             "items": {

@@ -11,18 +11,14 @@ from hypothesis import strategies as st
 from jobmock.lifecycle import (
     NEXT,
     Job,
-    Phase,
-    Scenario,
     Snapshot,
-    StatusModel,
     Transition,
     TransitionRefused,
-    UnknownStatus,
-    check_scenario,
     count,
     render,
     resolve_transition,
 )
+from jobmock.scenarios import Phase, Scenario, StatusModel, UnknownStatus, check_scenario
 from tests.strategies import World, times, worlds
 
 # ---------------------------------------------------------------------------------------------

@@ -138,3 +138,14 @@ def race_transitions(a: Connection, b: Connection, jobs: str, job_id: str) -> tu
     loser = next(body for status, body in results if status == 409)
     assert loser["status"] == 409 and f"already {winner}" in loser["detail"], loser
     return winner, loser
+
+
+def race_new_jobs(a: Connection, b: Connection, jobs: str, rounds: int = 8) -> None:
+    """``rounds`` new jobs, each raced to two ends (``race_transitions``): both connections then
+    read the job in the status that won."""
+    for _ in range(rounds):
+        status, job = a.post(jobs, {"scenario": "completes"})
+        assert status == 201, job
+        winner, _ = race_transitions(a, b, jobs, job["id"])
+        assert a.get(f"{jobs}/{job['id']}")["status"] == winner
+        assert b.get(f"{jobs}/{job['id']}")["status"] == winner

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.servers import RedisServer, serving
-from tests.store.connections import Connection, race_transitions
+from tests.store.connections import Connection, race_new_jobs
 
 pytestmark = pytest.mark.servers
 
@@ -73,12 +73,7 @@ def test_transitions_and_clock_changes_on_one_are_seen_by_the_other(
 
 def test_racing_transitions_on_both_end_consistently(pair: tuple[Connection, Connection]) -> None:
     a, b = pair
-    for _ in range(8):
-        status, job = a.post(JOBS, {"scenario": "completes"})
-        assert status == 201
-        winner, _ = race_transitions(a, b, JOBS, job["id"])
-        assert a.get(f"{JOBS}/{job['id']}")["status"] == winner
-        assert b.get(f"{JOBS}/{job['id']}")["status"] == winner
+    race_new_jobs(a, b, JOBS)
 
 
 def test_a_reset_on_one_resets_both(pair: tuple[Connection, Connection]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.servers import JobmockServer, serving
-from tests.store.connections import Connection, answering_pid, race_transitions
+from tests.store.connections import Connection, answering_pid, race_new_jobs
 
 pytestmark = pytest.mark.servers
 
@@ -104,12 +104,7 @@ def test_concurrent_transitions_from_two_workers_end_consistently(server: Jobmoc
     with workers_answering(server, 2, keep=2) as opened:
         by_worker = {pid: connection for connection, pid in opened}
         a, b = list(by_worker.values())[:2]
-        for _ in range(8):
-            status, job = a.post(JOBS, {"scenario": "completes"})
-            assert status == 201
-            winner, _ = race_transitions(a, b, JOBS, job["id"])
-            assert a.get(f"{JOBS}/{job['id']}")["status"] == winner
-            assert b.get(f"{JOBS}/{job['id']}")["status"] == winner
+        race_new_jobs(a, b, JOBS)
 
 
 def test_reset_resets_every_worker(spread: list[Connection]) -> None:
