@@ -26,7 +26,8 @@ from jobmock.errors import FixtureError
 from jobmock.faults import Fault, FaultError, parse_fault
 from jobmock.fixture_schema import FIXTURE_SCHEMA
 from jobmock.scenarios import Phase, Scenario, ScenarioError, StatusModel, check_scenario
-from jobmock.yamlsource import SourceMap, load_yaml
+from jobmock.yamlfast import fast_load
+from jobmock.yamlsource import SourceMap
 
 _VALIDATOR = Draft202012Validator(FIXTURE_SCHEMA)
 
@@ -135,7 +136,7 @@ class Fixture:
 
 
 def load_fixture(path: Path, api: str | None = None) -> Fixture:
-    loaded = load_yaml(path, FixtureError)
+    loaded = fast_load(path, FixtureError)
     data, source = loaded.data, loaded.source
     if not isinstance(data, dict):
         raise source.error((), "a fixture file must be a mapping", FixtureError)

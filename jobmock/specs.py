@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.errors import SpecError
-from jobmock.yamlsource import LoadedYaml, SourceMap, load_yaml
+from jobmock.yamlfast import fast_load
+from jobmock.yamlsource import LoadedYaml, SourceMap
 
 CONTROL_API = "control"
 OVERLAY_SUFFIX = ".overlay.yaml"
@@ -131,14 +132,14 @@ def load_spec(path: Path, *, name: str | None = None, validate: bool = True) -> 
 
 
 def _load_spec(path: Path, *, name: str | None, validate: bool) -> ServedSpec:
-    loaded = load_yaml(path, SpecError)
+    loaded = fast_load(path, SpecError)
     if not isinstance(loaded.data, dict):
         raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
     document = loaded.data
     overlay_file = overlay_path_for(path)
     overlay_source = None
     if overlay_file.exists():
-        overlay = load_yaml(overlay_file, SpecError)
+        overlay = fast_load(overlay_file, SpecError)
         document = apply_overlay(document, overlay)
         overlay_source = overlay.source
     if validate:

@@ -24,7 +24,7 @@ from jobmock.errors import FixtureError, SpecError
 from jobmock.fixtures import Fixture
 from jobmock.specs import OVERLAY_SUFFIX
 from jobmock.validate.findings import Pointer, Position
-from jobmock.validate.yamlfast import KeyedSourceMap
+from jobmock.yamlfast import KeyedSourceMap
 from jobmock.yamlsource import LoadedYaml, SourceMap
 
 

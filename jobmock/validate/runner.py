@@ -27,7 +27,7 @@ from jobmock.validate.documents import (
 )
 from jobmock.validate.findings import Finding, Problem, Report, Severity, json_pointer
 from jobmock.validate.rules import RULES, Rule
-from jobmock.validate.yamlfast import fast_load
+from jobmock.yamlfast import fast_load
 from jobmock.yamlsource import LoadedYaml
 
 YAML_SUFFIXES = (".yaml", ".yml")

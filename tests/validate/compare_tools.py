@@ -34,7 +34,7 @@ import yaml
 
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
-from jobmock.validate.yamlfast import KeyedSourceMap, fast_load
+from jobmock.yamlfast import KeyedSourceMap, fast_load
 from tests.validate.expectations import CORPUS, corpus_files, expectations
 
 TOOLS = ("jobmock validate", "openapi-spec-validator", "Redocly CLI", "Spectral")

@@ -13,7 +13,7 @@ from jobmock.specs import apply_overlay as served_overlay
 from jobmock.specs import overlay_path_for
 from jobmock.validate import Severity, ValidateOptions, validate_paths
 from jobmock.validate.documents import apply_overlay, overlay_document
-from jobmock.validate.yamlfast import fast_parse
+from jobmock.yamlfast import fast_parse
 from jobmock.yamlsource import load_yaml, parse_yaml
 from tests.validate.expectations import CORPUS
 

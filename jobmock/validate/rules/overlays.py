@@ -11,7 +11,7 @@ from jobmock.validate.documents import Kind, OverlayDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import hint, leaf_errors, package_file, unexpected_key
-from jobmock.validate.yamlfast import fast_load
+from jobmock.yamlfast import fast_load
 
 
 @cache

@@ -24,7 +24,7 @@ from jobmock.validate.schemas import (
     meta_validator,
     unexpected_key,
 )
-from jobmock.validate.yamlfast import fast_load
+from jobmock.yamlfast import fast_load
 
 
 @rule(

@@ -1,12 +1,12 @@
 """YAML with positions, fast: libyaml (PyYAML's C parser) builds what `jobmock.yamlsource` builds.
 
-`jobmock.yamlsource.parse_yaml` (ruamel.yaml, pure Python) is the reference: it is what `serve`
-loads. It costs about a quarter of a millisecond per line, too slow for a check meant to run on
-every save, so `validate` composes the node tree with libyaml instead and resolves plain scalars
-itself by the YAML 1.2 core schema, as ruamel does. Anything outside that common ground (merge
-keys, explicit tags, empty values, timestamps, octal or underscored numbers, complex keys, syntax
-errors) is handed to `parse_yaml`, so the result is always the reference one; tests/validate checks
-that the two agree on every spec and fixture in the repository.
+`jobmock.yamlsource.parse_yaml` (ruamel.yaml, pure Python) is the reference. It costs about a
+quarter of a millisecond per line: most of `jobmock serve`'s start and too slow for a check meant
+to run on every save. So specs, overlays and fixtures are composed with libyaml instead, and plain
+scalars resolved here by the YAML 1.2 core schema, as ruamel does. Anything outside that common
+ground (merge keys, explicit tags, empty values, timestamps, octal or underscored numbers, complex
+keys, syntax errors) is handed to `parse_yaml`, so the result is always the reference one;
+tests/validate checks that the two agree on every spec and fixture in the repository.
 """
 
 from __future__ import annotations
