@@ -324,6 +324,9 @@ def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *
               "--verboseLevel error (its default `info` logs every request)"),
         Stack("connexion", "connexion mock", ""),
         Stack("starlette", "bare Starlette (ceiling)", "fixed body (jobmock's) on the same route template"),
+        Stack("connexion-floor", "connexion floor (routing + context)", "jobmock's served spec on connexion "
+              "with only its routing and context middlewares, every route answering jobmock's body: no auth, "
+              "no validation, no engine (bench/connexion_floor.py)"),
     ]
     for stack in out:
         stack.path = route.path
@@ -351,6 +354,9 @@ def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *
     body_file = tmp / f"{route.key}.body.json"
     body_file.write_bytes(route.body)
     out[4].argv = [PY, str(BENCH / "bare_starlette.py"), "<port>", route.template, str(body_file)]
+    out[5].argv = [PY, str(BENCH / "connexion_floor.py"), "<port>", route.key, str(body_file)]
+    if route.key == "control":  # the floor serves vendor specs only
+        del out[5]
     if memory and "--store" in SERVE_OPTIONS:
         extra = Stack("jobmock-mem", "jobmock --store memory://", "the in-process store instead of the default "
                       "(SQLite in --state-dir): what the store costs per request")

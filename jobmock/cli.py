@@ -287,7 +287,7 @@ def contract(**options: Any) -> None:
         from jobmock.contract.output import JUnitReport, Progress, Summary
     except ImportError as exc:  # schemathesis is an optional dependency
         click.echo(
-            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[test]'", err=True
+            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'", err=True
         )
         sys.exit(2)
     settings = ContractOptions(

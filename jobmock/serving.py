@@ -89,7 +89,14 @@ def run(config: Config, app: Any = None) -> None:
     """Serve until stopped: ``app`` in this process, or ``config.workers`` worker processes."""
     import uvicorn
 
-    options: dict[str, Any] = {"host": config.host, "port": config.port, "log_level": "warning"}
+    # access_log off: at level warning no access line is written, but uvicorn would still build
+    # each one's arguments
+    options: dict[str, Any] = {
+        "host": config.host,
+        "port": config.port,
+        "log_level": "warning",
+        "access_log": False,
+    }
     if config.workers == 1 and app is not None:
         uvicorn.run(app, **options)
         return
