@@ -11,9 +11,10 @@ reading (``BEGIN IMMEDIATE``), so two workers never interleave them: the second 
 result.
 
 Reads.  A process keeps the jobs and the clock it has read, decoded, for as long as nothing was
-written: before each read it asks SQLite's ``PRAGMA data_version``, which changes when another
-connection commits, and its own writes empty the cache.  A poll then costs one pragma instead of a
-query and a JSON decode per record.  The cache holds at most ``READ_CACHE_SIZE`` records.
+written: it asks SQLite's ``PRAGMA data_version``, which changes when another connection commits,
+once per step of the event loop (the reads of one request see one state), and its own writes empty
+the cache.  A poll then costs one pragma instead of a query and a JSON decode per record.  The
+cache holds at most ``READ_CACHE_SIZE`` records.
 
 Durability.  ``synchronous=NORMAL`` in WAL mode: a committed write survives the process being
 killed (``kill -9``); only a crash of the machine itself may lose the last few.
@@ -29,6 +30,7 @@ one of these short transactions.
 
 from __future__ import annotations
 
+import asyncio
 import builtins
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -97,6 +99,7 @@ class SQLiteStore:
         self.path = Path(path)
         self._read_cache: dict[tuple[str, ...], Job | ClockState | None] = {}
         self._data_version: int | None = None
+        self._checked_this_step = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db: sqlite3.Connection | None = sqlite3.connect(
@@ -160,12 +163,26 @@ class SQLiteStore:
     def _cached_reads(
         self, db: sqlite3.Connection
     ) -> dict[tuple[str, ...], Job | ClockState | None]:
-        """The read cache, emptied if another connection has committed since the last read."""
+        """The read cache, emptied if another connection has committed since the last check.
+
+        The check is made once per step of the event loop: the reads a request makes without
+        waiting in between (a status poll's fault settings, job and clock) see one state.
+        """
+        if self._checked_this_step:
+            return self._read_cache
         (version,) = db.execute("PRAGMA data_version").fetchone()
         if version != self._data_version or len(self._read_cache) >= READ_CACHE_SIZE:
             self._read_cache.clear()
             self._data_version = version
+        try:
+            asyncio.get_running_loop().call_soon(self._end_step)
+        except RuntimeError:  # no event loop: check on every read
+            return self._read_cache
+        self._checked_this_step = True
         return self._read_cache
+
+    def _end_step(self) -> None:
+        self._checked_this_step = False
 
     async def get(self, api: str, job_id: str) -> Job | None:
         db = self._connection()
