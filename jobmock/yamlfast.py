@@ -20,7 +20,8 @@ from typing import Any
 from ruamel.yaml.resolver import implicit_resolvers
 
 from jobmock.errors import SourceError
-from jobmock.yamlsource import LoadedYaml, Pointer, SourceMap, load_yaml, parse_yaml
+from jobmock.pointers import Pointer
+from jobmock.yamlsource import LoadedYaml, SourceMap, load_yaml, parse_yaml
 
 _PLAIN = "jobmock:plain"  # plain scalars without a tag: resolved below
 _QUOTED = "jobmock:quoted"  # quoted and block scalars without a tag: strings
@@ -29,12 +30,29 @@ _FLOAT = re.compile(
     r"[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?"
 )
 _SPECIAL = {
-    "": None, "~": None, "null": None, "Null": None, "NULL": None,
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
-    ".inf": math.inf, ".Inf": math.inf, ".INF": math.inf,
-    "+.inf": math.inf, "+.Inf": math.inf, "+.INF": math.inf,
-    "-.inf": -math.inf, "-.Inf": -math.inf, "-.INF": -math.inf,
-    ".nan": math.nan, ".NaN": math.nan, ".NAN": math.nan,
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    ".inf": math.inf,
+    ".Inf": math.inf,
+    ".INF": math.inf,
+    "+.inf": math.inf,
+    "+.Inf": math.inf,
+    "+.INF": math.inf,
+    "-.inf": -math.inf,
+    "-.Inf": -math.inf,
+    "-.INF": -math.inf,
+    ".nan": math.nan,
+    ".NaN": math.nan,
+    ".NAN": math.nan,
 }
 # Plain scalars ruamel resolves to something this module does not build: YAML 1.2 ints and floats
 # in their rarer spellings (0x1F, 0o17, 017, 1_000), timestamps, merge keys, `=`.

@@ -15,8 +15,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from jobmock.errors import SourceError
-
-Pointer = tuple[str | int, ...]
+from jobmock.pointers import Pointer
 
 
 @dataclass

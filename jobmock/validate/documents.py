@@ -22,8 +22,9 @@ from typing import Any
 
 from jobmock.errors import FixtureError, SpecError
 from jobmock.fixtures import Fixture
+from jobmock.pointers import Pointer
 from jobmock.specs import OVERLAY_SUFFIX
-from jobmock.validate.findings import Pointer, Position
+from jobmock.validate.findings import Position
 from jobmock.yamlfast import KeyedSourceMap
 from jobmock.yamlsource import LoadedYaml, SourceMap
 

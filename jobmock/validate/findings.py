@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-Pointer = tuple[str | int, ...]
+from jobmock.pointers import Pointer
 
 
 class Severity(StrEnum):
@@ -64,11 +64,6 @@ class Finding:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (str(self.file), self.line or 0, self.column or 0, self.rule)
-
-
-def json_pointer(path: Pointer) -> str:
-    """RFC 6901: `("paths", "/a/{b}", "get")` -> `/paths/~1a~1{b}/get`."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from jobmock import resources
 from jobmock.errors import FixtureError, SourceError, SpecError
+from jobmock.pointers import encode_pointer
 from jobmock.specs import CONTROL_API, discover, overlay_path_for
 from jobmock.validate.documents import (
     FixtureDocument,
@@ -25,7 +26,7 @@ from jobmock.validate.documents import (
     spec_document,
     spec_path_for_overlay,
 )
-from jobmock.validate.findings import Finding, Problem, Report, Severity, json_pointer
+from jobmock.validate.findings import Finding, Problem, Report, Severity
 from jobmock.validate.rules import RULES, Rule
 from jobmock.yamlfast import fast_load
 from jobmock.yamlsource import LoadedYaml
@@ -183,22 +184,26 @@ def _run(rule: Rule, doc: Document) -> list[Finding]:
         problems: list[Problem] = list(rule.check(doc))
     except Exception as exc:  # a rule's bug must not hide the other findings
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        problems = [Problem(
-            f"internal error in rule {rule.id} ({type(exc).__name__}: {exc} at "
-            f"{Path(frame.filename).name}:{frame.lineno}); please report it",
-            severity=Severity.ERROR,
-        )]
+        problems = [
+            Problem(
+                f"internal error in rule {rule.id} ({type(exc).__name__}: {exc} at "
+                f"{Path(frame.filename).name}:{frame.lineno}); please report it",
+                severity=Severity.ERROR,
+            )
+        ]
     for problem in problems:
         position = problem.position or doc.locate(problem.pointer, problem.key)
-        findings.append(Finding(
-            rule=rule.id,
-            severity=problem.severity or rule.severity,
-            message=problem.message,
-            file=display_path(position.file),
-            line=position.line,
-            column=position.column,
-            pointer=json_pointer(problem.pointer),
-        ))
+        findings.append(
+            Finding(
+                rule=rule.id,
+                severity=problem.severity or rule.severity,
+                message=problem.message,
+                file=display_path(position.file),
+                line=position.line,
+                column=position.column,
+                pointer=encode_pointer(problem.pointer),
+            )
+        )
     return findings
 
 

@@ -22,7 +22,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from jobmock.validate.findings import Pointer, json_pointer
+from jobmock.pointers import Pointer, encode_pointer
 
 DOCUMENT_URI = "urn:jobmock:served-document"
 _REQUIRED = re.compile(r"'(.+)' is a required property")
@@ -147,7 +147,7 @@ class SchemaSet:
 
     def validator(self, pointer: Pointer) -> Validator:
         if pointer not in self._validators:
-            schema = {"$ref": DOCUMENT_URI + "#" + json_pointer(pointer)}
+            schema = {"$ref": DOCUMENT_URI + "#" + encode_pointer(pointer)}
             self._validators[pointer] = self._cls(
                 schema, registry=self._registry, format_checker=self._formats
             )
@@ -164,7 +164,7 @@ class SchemaSet:
 
 def describe(error: ValidationError) -> str:
     """`at /items/0/status: 'DONE' is not one of [...]` (or without `at` for the root)."""
-    where = json_pointer(tuple(error.absolute_path))
+    where = encode_pointer(tuple(error.absolute_path))
     message = error.message
     if len(message) > 200:
         message = message[:197] + "..."

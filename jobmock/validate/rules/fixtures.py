@@ -19,8 +19,9 @@ from typing import Any
 
 from jobmock.fixtures import Fixture, Tenant
 from jobmock.lifecycle import Job
+from jobmock.pointers import Pointer
 from jobmock.validate.documents import FixtureDocument, Kind, SpecDocument
-from jobmock.validate.findings import Pointer, Position, Problem, Severity
+from jobmock.validate.findings import Position, Problem, Severity
 from jobmock.validate.openapi import Node, Operation, deref, mapping, operations, responses
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.errors import SourceError
+from jobmock.pointers import Pointer, encode_pointer
 from jobmock.validate.documents import Kind, SpecDocument
-from jobmock.validate.findings import Pointer, Problem, Severity, json_pointer
+from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import (
@@ -76,7 +77,7 @@ def _near_miss(document: Any, parts: Pointer) -> str:
         if isinstance(value, dict):
             close = difflib.get_close_matches(str(part), [str(k) for k in value], n=1)
             if close:
-                return f" (did you mean '#{json_pointer((*parts[:depth], close[0]))}'?)"
+                return f" (did you mean '#{encode_pointer((*parts[:depth], close[0]))}'?)"
         break
     return ""
 

@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from jobmock.pointers import Pointer
 from jobmock.validate.documents import Kind, SpecDocument
-from jobmock.validate.findings import Pointer, Problem, Severity
+from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import Node, deref, mapping, media_owners, schemas
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe
