@@ -107,28 +107,26 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
                 return ""
             return f"; CPU per request @64: jobmock {a:,.0f} µs, {name} {b:,.0f} µs ({b / a:.2f}×)"
 
-        def floor_note(other: dict[str, Any], name: str) -> str:
-            """How far connexion's own floor gets against the same peer: the best jobmock can do."""
-            pairs = [(rps(floor, c), rps(other, c)) for c in LEVELS]
-            if not all(f and o for f, o in pairs):
-                return ""
-            detail = ", ".join(f"{f / o:.2f}× @{c}" for c, (f, o) in zip(LEVELS, pairs))  # type: ignore[operator]
-            return f"; connexion floor vs {name}: {detail}"
+        def ratios(mine: dict[str, Any], other: dict[str, Any]) -> list[float] | None:
+            """req/s of `mine` over `other` at each connection count (None: a figure is missing)."""
+            pairs = [(rps(mine, c), rps(other, c)) for c in LEVELS]
+            if not all(a and b for a, b in pairs):
+                return None
+            return [a / b for a, b in pairs]  # type: ignore[operator]
 
-        ratios_prism = [(c, rps(jm, c), rps(prism, c)) for c in LEVELS]
-        if all(j and p for _, j, p in ratios_prism):
-            worst = min(j / p for _, j, p in ratios_prism)  # type: ignore[operator]
-            detail = ", ".join(f"{j / p:.2f}× @{c}" for c, j, p in ratios_prism)  # type: ignore[operator]
-            out.append({"route": where, "target": "throughput ≥ 3× Prism (every connection count)",
-                        "measured": detail + cpu_note(prism, "Prism") + floor_note(prism, "Prism"),
-                        "met": worst >= 3})
-        ratios_ceiling = [(c, rps(jm, c), rps(ceiling, c)) for c in LEVELS]
-        if all(j and s for _, j, s in ratios_ceiling):
-            worst = min(j / s for _, j, s in ratios_ceiling)  # type: ignore[operator]
-            detail = ", ".join(f"{j / s:.2f}× @{c}" for c, j, s in ratios_ceiling)  # type: ignore[operator]
-            out.append({"route": where, "target": "throughput ≥ 0.5× bare Starlette (every connection count)",
-                        "measured": detail + cpu_note(ceiling, "Starlette") + floor_note(ceiling, "Starlette"),
-                        "met": worst >= 0.5})
+        def at_levels(values: list[float]) -> str:
+            return ", ".join(f"{v:.2f}× @{c}" for c, v in zip(LEVELS, values))
+
+        for peer, name, factor, label in ((prism, "Prism", 3.0, "≥ 3× Prism"),
+                                          (ceiling, "Starlette", 0.5, "≥ 0.5× bare Starlette")):
+            mine = ratios(jm, peer)
+            if mine is None:
+                continue
+            floors = ratios(floor, peer)
+            floor_text = f"; connexion floor vs {name}: {at_levels(floors)}" if floors else ""
+            out.append({"route": where, "target": f"throughput {label} (every connection count)",
+                        "measured": at_levels(mine) + cpu_note(peer, name) + floor_text,
+                        "met": min(mine) >= factor})
         p99_jm, p99_prism = level(jm, "64").get("p99_ms"), level(prism, "64").get("p99_ms")
         if p99_jm and p99_prism:
             out.append({"route": where, "target": "p99 @64 ≤ ⅓ of Prism's",
