@@ -135,17 +135,11 @@ class CrosmosEnvelope(FastApiDetail):
     """FastAPI's shapes: pydantic's 422 items, `{"detail": msg}` for HTTPException."""
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        if isinstance(error, InvalidParameter) and error.name == "job_id":
-            value = str(error.value)
-            problem = uuid_problem(value)
-            if problem is None:  # a spelling pydantic takes ({...}, urn:uuid:, 32 hex) but the
-                return ErrorReply(404, {"detail": JOB_NOT_FOUND})  # spec's format refuses
-            return ErrorReply(422, {"detail": [uuid_item(["path", "job_id"], value, problem)]})
-        if isinstance(error, InvalidBody) and error.expected == "uuid":  # the body's space_id
-            value = str(error.value)
-            problem = uuid_problem(value) or "invalid format"
-            item = uuid_item(["body", *error.path], value, problem)
-            return ErrorReply(422, {"detail": [item]})
+        if isinstance(error, InvalidParameter | InvalidBody):
+            items = self.items(error)
+            if not items:  # job_id in a spelling pydantic takes ({...}, urn:uuid:, 32 hex) but
+                return ErrorReply(404, {"detail": JOB_NOT_FOUND})  # the spec's format refuses
+            return ErrorReply(422, {"detail": items})
         if isinstance(error, Unauthorized):
             challenge = {"WWW-Authenticate": "Bearer"}  # FastAPI's HTTPBearer sends it
             return ErrorReply(401, {"detail": FRAMEWORK_MESSAGES[401]}, headers=challenge)
@@ -153,6 +147,17 @@ class CrosmosEnvelope(FastApiDetail):
             body = {"detail": FRAMEWORK_MESSAGES[error.status]}
             return ErrorReply(error.status, body, headers=error.headers or None)
         return super().render(error, request)
+
+    def problem_item(self, problem: InvalidParameter | InvalidBody) -> dict[str, Any] | None:
+        if isinstance(problem, InvalidParameter) and problem.name == "job_id":
+            value = str(problem.value)
+            found = uuid_problem(value)
+            return None if found is None else uuid_item(["path", "job_id"], value, found)
+        if isinstance(problem, InvalidBody) and problem.expected == "uuid":  # the body's space_id
+            value = str(problem.value)
+            found = uuid_problem(value) or "invalid format"
+            return uuid_item(["body", *problem.path], value, found)
+        return super().problem_item(problem)
 
 
 ENVELOPE = CrosmosEnvelope()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
@@ -93,6 +93,14 @@ PYDANTIC_TYPE = {
 REQUIRED = re.compile(r"^'(.+)' is a required property")
 
 
+def within(problem: Any, outer: Any) -> bool:
+    """Whether body `problem` is about something inside the value `outer` is about."""
+    if not isinstance(problem, InvalidBody) or not isinstance(outer, InvalidBody):
+        return False
+    inner = (*problem.path, "") if problem.keyword == "required" else problem.path
+    return len(inner) > len(outer.path) and inner[: len(outer.path)] == outer.path
+
+
 class FastApiDetail:
     """FastAPI's shapes: `{"detail": [...]}` (422) for validation errors, `{"detail": msg}` otherwise."""
 
@@ -100,12 +108,38 @@ class FastApiDetail:
         self.messages = dict(messages or {})
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        if isinstance(error, InvalidParameter):
-            return ErrorReply(422, {"detail": [self.parameter_item(error)]})
-        if isinstance(error, InvalidBody):
-            return ErrorReply(422, {"detail": [self.body_item(error)]})
+        if isinstance(error, InvalidParameter | InvalidBody):
+            return ErrorReply(422, {"detail": self.items(error)})
         message = self.messages.get(error.status, error.message)
         return ErrorReply(error.status, {"detail": message}, headers=error.headers or None)
+
+    def items(self, error: InvalidParameter | InvalidBody) -> list[dict[str, Any]]:
+        """One item per problem of the request, as FastAPI lists them (`jobmock.problems`): a body
+        that is not JSON alone (FastAPI stops there, before the parameters); a list too long
+        alone (pydantic stops at the item past the bound); a list too short only when its items
+        are valid (pydantic checks the length after them). An item may be None: a problem
+        pydantic would not see."""
+        problems: Sequence[InvalidParameter | InvalidBody] = error.problems
+        broken = [p for p in problems if isinstance(p, InvalidBody) and p.keyword == "json"]
+        if broken:
+            problems = broken[:1]
+        bodies = [p for p in problems if isinstance(p, InvalidBody)]
+        kept = []
+        for problem in problems:
+            if isinstance(problem, InvalidBody) and any(
+                within(problem, other) and other.keyword == "maxItems" for other in bodies
+            ):
+                continue
+            if problem.keyword == "minItems" and any(within(other, problem) for other in bodies):
+                continue
+            kept.append(problem)
+        found = (self.problem_item(problem) for problem in kept)
+        return [item for item in found if item is not None]
+
+    def problem_item(self, problem: InvalidParameter | InvalidBody) -> dict[str, Any] | None:
+        if isinstance(problem, InvalidParameter):
+            return self.parameter_item(problem)
+        return self.body_item(problem)
 
     @staticmethod
     def body_item(error: InvalidBody) -> dict[str, Any]:

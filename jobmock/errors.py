@@ -5,6 +5,7 @@
     │   ├── BadRequest (400)
     │   │   ├── InvalidParameter    a parameter broke its schema (location, name, value)
     │   │   └── InvalidBody         a request body broke its schema
+    │   │       (either may carry every problem of its request in `problems`)
     │   ├── Unauthorized (401)
     │   ├── Forbidden (403)
     │   ├── NotFound (404)
@@ -73,6 +74,7 @@ class InvalidParameter(BadRequest):
         self.value = value
         self.reason = reason
         self.keyword = keyword  # the failing JSON Schema keyword ("format", "type", "required"...)
+        self.problems: list[InvalidParameter | InvalidBody] = [self]  # see `carrying`
 
 
 class InvalidBody(BadRequest):
@@ -91,6 +93,16 @@ class InvalidBody(BadRequest):
         self.keyword = keyword
         self.value = value  # the offending value (for `required`: the object missing a property)
         self.expected = expected  # the keyword's value in the schema (e.g. minItems' number)
+        self.problems: list[InvalidParameter | InvalidBody] = [self]  # see `carrying`
+
+
+def carrying(
+    first: InvalidParameter | InvalidBody, problems: list[InvalidParameter | InvalidBody]
+) -> InvalidParameter | InvalidBody:
+    """`first`, carrying every problem of its request: envelopes that report one problem render
+    `first` itself, those that list them all (FastAPI's 422) read `problems`."""
+    first.problems = problems
+    return first
 
 
 class Unauthorized(ApiError):

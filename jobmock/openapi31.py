@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import jsonschema
 from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import NonConformingResponseBody
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
@@ -41,8 +41,9 @@ from connexion.validators import (
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from jobmock.errors import InvalidBody, InvalidParameter
+from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.operations import BoundASGIApp
+from jobmock.problems import DEFERRED, body_problems
 
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
@@ -128,6 +129,8 @@ def original_schema(parameter: dict[str, t.Any]) -> dict[str, t.Any]:
 
 
 JSON_NULL = object()  # a request body that is the JSON literal `null`
+# the bodies whose problems `make_validator_map`'s validators report (multipart: the operation's)
+VALIDATED_BODIES = MediaTypeDict({"*/*json": None, "application/x-www-form-urlencoded": None})
 
 
 def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
@@ -138,57 +141,101 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
 
         def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
             super().__init__(*args, **kwargs)
-            self.checks = [
-                (location, param["name"], bool(param.get("required")), original_schema(param))
+            # by (location, name): connexion appends path-level parameters to the operation's
+            # list each time it builds the operation, so they can come more than once
+            checks = {
+                (location, param["name"]): (bool(param.get("required")), original_schema(param))
                 for location in PARAMETER_LOCATIONS
                 for param in self.parameters.get(location, ())
-            ]
+            }
+            self.checks = [(*key, *check) for key, check in checks.items()]
 
         def validate_request(self, request: ConnexionRequest) -> None:
+            problems: list[InvalidParameter | InvalidBody] | None = None  # made at the first one
             if self.strict_validation:
                 extra = self.validate_query_parameter_list(
                     request, security_params=self.security_query_params
                 )
                 if extra:
-                    name = sorted(extra)[0]
-                    raise InvalidParameter(
-                        "query",
-                        name,
-                        request.query_params.get(name),
-                        "unknown parameter",
-                        keyword="additionalProperties",
-                    )
+                    problems = [
+                        InvalidParameter(
+                            "query",
+                            name,
+                            request.query_params.get(name),
+                            "unknown parameter",
+                            keyword="additionalProperties",
+                        )
+                        for name in sorted(extra)
+                    ]
             for location, name, required, schema in self.checks:
                 value = PARAMETER_READERS[location](request, name)
                 if value is None:
                     if required:
-                        raise InvalidParameter(
-                            location,
-                            name,
-                            None,
-                            f"missing {location} parameter {name!r}",
-                            keyword="required",
+                        problems = problems or []
+                        problems.append(
+                            InvalidParameter(
+                                location,
+                                name,
+                                None,
+                                f"missing {location} parameter {name!r}",
+                                keyword="required",
+                            )
                         )
                     continue
                 error = cache.parameter_error(schema, value)
                 if error is not None:
-                    raise InvalidParameter(
-                        location, name, value, error.message, keyword=str(error.validator)
+                    problems = problems or []
+                    problems.append(
+                        InvalidParameter(
+                            location, name, value, error.message, keyword=str(error.validator)
+                        )
                     )
+            if problems:
+                self.report(request, problems)
 
-    def body_error(error: ValidationError) -> InvalidBody:
-        path = tuple(error.absolute_path)
-        where = "/".join(str(p) for p in path)
-        reason = f"{error.message} (at /{where})" if where else error.message
-        return InvalidBody(
-            reason,
-            path=path,
-            keyword=str(error.validator),
-            value=error.instance,
-            expected=error.validator_value,
-        )
+        def report(
+            self, request: ConnexionRequest, problems: list[InvalidParameter | InvalidBody]
+        ) -> None:
+            """Raises the first problem carrying all, or leaves them to the body validator when
+            it will check this request's body (FastAPI lists body problems after these)."""
+            body_types: tuple[str, ...] = getattr(self.uri_parser, "body_media_types", ())
+            if body_types:
+                header = request.headers.get("content-type") or body_types[0]
+                mime = header.split(";")[0].strip().lower()
+                accepted = MediaTypeDict([(c.lower(), None) for c in body_types])
+                if mime in accepted and mime in VALIDATED_BODIES:
+                    request.scope[DEFERRED] = problems
+                    return
+            raise carrying(problems[0], problems)
 
-    class JSONBody(JSONRequestBodyValidator):
+    class CheckedBody:
+        """What the JSON and form validators share: every problem of the body, after the
+        parameters' problems left to them (see `Parameters.report`)."""
+
+        _schema: dict[str, t.Any]
+
+        def check(self, body: t.Any) -> None:
+            validator = cache.get(self._schema)
+            errors: Iterator[ValidationError] = validator.iter_errors(body)
+            error = next(errors, None)
+            if error is not None:
+                raise body_problems(self._schema, [error, *errors])
+
+        async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
+            wrap = super().wrap_receive  # type: ignore[misc]
+            deferred: list[InvalidParameter | InvalidBody] | None = scope.pop(DEFERRED, None)
+            if deferred is None:
+                return t.cast(tuple[t.Any, t.Any], await wrap(receive, scope=scope))
+            try:
+                await wrap(receive, scope=scope)
+            except InvalidBody as problem:
+                raise carrying(deferred[0], [*deferred, *problem.problems]) from None
+            except BadRequestProblem:  # connexion's: no body, and one is required
+                missing = InvalidBody("request body is required", keyword="required")
+                raise carrying(deferred[0], [*deferred, missing]) from None
+            raise carrying(deferred[0], deferred)
+
+    class JSONBody(CheckedBody, JSONRequestBodyValidator):
         async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
             raw = b"".join([message async for message in stream])
             if not raw:
@@ -207,16 +254,12 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                 if self._required and not self._nullable:
                     raise InvalidBody("request body is required", keyword="required")
                 return None
-            error = first_error(cache.get(self._schema), body)
-            if error is not None:
-                raise body_error(error)
+            self.check(body)
             return None
 
-    class FormBody(FormDataValidator):
+    class FormBody(CheckedBody, FormDataValidator):
         def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
-            error = first_error(cache.get(self._schema), body)
-            if error is not None:
-                raise body_error(error)
+            self.check(body)
             return None
 
     class StreamedMultipart(MultiPartFormDataValidator):
@@ -258,9 +301,12 @@ class DefinitionsOnceURIParser(OpenAPIURIParser):
 
     RESOLVED_PATHS = 1024
 
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+    def __init__(
+        self, *args: t.Any, body_media_types: t.Sequence[str] = (), **kwargs: t.Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._resolved_paths: dict[tuple[tuple[str, t.Any], ...], dict[str, t.Any]] = {}
+        self.body_media_types = tuple(body_media_types)  # those the operation's body comes in
 
     @functools.cached_property
     def param_schemas(self) -> dict[str, t.Any]:  # type: ignore[override]
@@ -284,6 +330,9 @@ class OpenAPI31Operation(OpenAPIOperation):
     def __init__(self, *args: t.Any, uri_parser_class: t.Any = None, **kwargs: t.Any) -> None:
         parser = uri_parser_class or DefinitionsOnceURIParser
         super().__init__(*args, uri_parser_class=parser, **kwargs)
+        if parser is DefinitionsOnceURIParser and self.consumes and self.request_body:
+            # `Parameters.report` needs them; connexion builds parsers with two arguments
+            self._uri_parser_class = functools.partial(parser, body_media_types=self.consumes)
 
     def get_path_parameter_types(self) -> dict[str, str | None]:
         types: dict[str, str | None] = super().get_path_parameter_types()

@@ -197,3 +197,89 @@ def test_a_body_that_breaks_the_schema_is_fastapis_422(
     response = ingest(client, acme, body)
     assert response.status_code == 422
     assert response.json() == {"detail": [item]}
+
+
+NOT_A_UUID = (
+    "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], "
+    "found `s` at 1"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "items"),
+    [
+        (  # space_id is declared before sources: pydantic reports it first
+            {"space_id": "space-1"},
+            [
+                {
+                    "type": "uuid_parsing",
+                    "loc": ["body", "space_id"],
+                    "msg": f"Input should be a valid UUID, {NOT_A_UUID}",
+                    "input": "space-1",
+                    "ctx": {"error": NOT_A_UUID},
+                },
+                {
+                    "type": "missing",
+                    "loc": ["body", "sources"],
+                    "msg": "Field required",
+                    "input": {"space_id": "space-1"},
+                },
+            ],
+        ),
+        (  # every source, each in the order of its fields
+            {
+                "space_id": SPACE,
+                "sources": [
+                    {"role": "user"},
+                    {"content": "x"},
+                    {"sequence": "first", "content_type": "html", "content": "x"},
+                ],
+            },
+            [
+                {
+                    "type": "missing",
+                    "loc": ["body", "sources", 0, "content"],
+                    "msg": "Field required",
+                    "input": {"role": "user"},
+                },
+                {
+                    "type": "enum",
+                    "loc": ["body", "sources", 2, "content_type"],
+                    "msg": "Input should be 'text' or 'markdown'",
+                    "input": "html",
+                    "ctx": {"expected": "'text' or 'markdown'"},
+                },
+                {
+                    "type": "int_type",
+                    "loc": ["body", "sources", 2, "sequence"],
+                    "msg": "Input should be a valid integer",
+                    "input": "first",
+                },
+            ],
+        ),
+        (  # a list past its bound is reported alone: pydantic stops there, item problems unseen
+            {"sources": [{"role": "user"}] + [{"content": "s"}] * 100},
+            [
+                {
+                    "type": "missing",
+                    "loc": ["body", "space_id"],
+                    "msg": "Field required",
+                    "input": {"sources": [{"role": "user"}] + [{"content": "s"}] * 100},
+                },
+                {
+                    "type": "too_long",
+                    "loc": ["body", "sources"],
+                    "msg": "List should have at most 100 items after validation, not 101",
+                    "input": [{"role": "user"}] + [{"content": "s"}] * 100,
+                    "ctx": {"field_type": "List", "max_length": 100, "actual_length": 101},
+                },
+            ],
+        ),
+    ],
+)
+def test_fastapis_422_lists_every_problem_of_the_body(
+    client: MockClient, acme: dict[str, str], body: Any, items: list[dict[str, Any]]
+) -> None:
+    response = ingest(client, acme, body)
+    assert response.status_code == 422
+    assert response.json() == {"detail": items}

@@ -166,3 +166,56 @@ def test_no_body_or_broken_json_is_fastapis_422(client: MockClient, acme: dict[s
     assert broken.status_code == 422
     assert broken.json()["detail"][0]["type"] == "json_invalid"
     client.assert_conforms(API, CREATE, "post", broken)
+
+
+@pytest.mark.parametrize(
+    ("body", "items"),
+    [
+        (  # pydantic checks every item of the list and every field, in the model's order
+            {"files": [1, HANDBOOK, 2], "method": 5},
+            [
+                {
+                    "type": "string_type",
+                    "loc": ["body", "files", 0],
+                    "msg": "Input should be a valid string",
+                    "input": 1,
+                },
+                {
+                    "type": "string_type",
+                    "loc": ["body", "files", 2],
+                    "msg": "Input should be a valid string",
+                    "input": 2,
+                },
+                {
+                    "type": "string_type",
+                    "loc": ["body", "method"],
+                    "msg": "Input should be a valid string",
+                    "input": 5,
+                },
+            ],
+        ),
+        (
+            {"method": 5},
+            [
+                {
+                    "type": "missing",
+                    "loc": ["body", "files"],
+                    "msg": "Field required",
+                    "input": {"method": 5},
+                },
+                {
+                    "type": "string_type",
+                    "loc": ["body", "method"],
+                    "msg": "Input should be a valid string",
+                    "input": 5,
+                },
+            ],
+        ),
+    ],
+)
+def test_fastapis_422_lists_every_problem_of_the_body(
+    client: MockClient, acme: dict[str, str], body: Any, items: list[dict[str, Any]]
+) -> None:
+    response = create(client, acme, body)
+    assert response.status_code == 422
+    assert response.json() == {"detail": items}
