@@ -13,7 +13,13 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 
 from jobmock import frontend, resources, stack
-from jobmock.auth import Credentials, IssuedCredentials, Principal, make_security_map
+from jobmock.auth import (
+    Credentials,
+    IssuedCredentials,
+    Principal,
+    make_security_map,
+    without_security,
+)
 from jobmock.binding import ApiContext, resolver_for
 from jobmock.config import CONFIG_ENV, Config
 from jobmock.conformance import template_regex
@@ -121,9 +127,12 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
             resolver=resolver_for(runtime.handlers, ApiContext(mock, runtime), runtime.spec.path),
         )
     control_spec = load_spec(config.specs_dir / f"{CONTROL_API}.yaml")
+    control_document = control_spec.document
+    if CONTROL_API in credentials.open_apis:  # no --control-token: served as open as it is
+        control_document = without_security(control_document)
     control_handlers = resources.load_handler_module(CONTROL_API, config.handlers_dir)
     app.add_api(
-        control_spec.document,
+        control_document,
         base_path=CONTROL_PREFIX,
         name=CONTROL_API,
         resolver=resolver_for(control_handlers, mock, control_spec.path),
@@ -132,7 +141,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
     envelopes[CONTROL_PREFIX] = ProblemJson()
     documents = {runtime.prefix: runtime.spec.document for runtime in runtimes.values()}
-    documents[CONTROL_PREFIX] = control_spec.document
+    documents[CONTROL_PREFIX] = control_document
     boundary = ErrorBoundary(envelopes, allowed=allowed_methods(documents))
     # ProblemException too: connexion's own handler for it (e.g. 415) would answer problem+json
     for exc_class in (ApiError, ProblemException, HTTPException, Exception):

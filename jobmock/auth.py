@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # connexion is imported where a server is built, not by handl
     from connexion.lifecycle import ConnexionRequest
     from connexion.security import AbstractSecurityHandler
 
+
 @dataclass(frozen=True)
 class Principal:
     """An authenticated caller: the tenant it acts for and what it may do."""
@@ -170,6 +171,29 @@ def make_security_map(
             return verify
 
     return {"bearer": FixtureCredentials, "apiKey": FixtureCredentials}
+
+
+def without_security(document: Mapping[str, Any]) -> dict[str, Any]:
+    """`document` as a server that accepts any caller serves it: no security requirement, at the
+    top or on an operation. Declaring one that is not enforced would be untrue (schemathesis'
+    `ignored_auth` fails it); the schemes stay under `components` for clients that send one.
+    `document` itself is left as it is (a copy is made where something changes)."""
+    served = {key: value for key, value in document.items() if key != "security"}
+    if "paths" in document:
+        served["paths"] = {
+            path: {
+                key: _drop_security(value) if isinstance(value, Mapping) else value
+                for key, value in item.items()
+            }
+            for path, item in document["paths"].items()
+        }
+    return served
+
+
+def _drop_security(operation: Mapping[str, Any]) -> Mapping[str, Any]:
+    if "security" not in operation:
+        return operation
+    return {key: value for key, value in operation.items() if key != "security"}
 
 
 def client_headers(document: Mapping[str, Any], credential: str) -> dict[str, str]:

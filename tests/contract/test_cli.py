@@ -116,6 +116,17 @@ def test_a_live_jobmock_serve_passes(tmp_path: Path) -> None:
     assert code == (1 if found else 0), output
 
 
+def test_an_open_jobmock_serve_passes_ignored_auth() -> None:
+    """Without --control-token the control API is open and its served spec says so: no security
+    declared, so ignored_auth (and the missing-Authorization cases) have nothing to fail."""
+    with jobmock_serve("--clock", "manual") as url:
+        code, output = invoke(
+            "--url", url, "--api", "control", "--max-examples", "2", "--seed", "3"
+        )
+    assert code == 0, output
+    assert " operations, 0 failed, 0 failures, 0 errors" in output, output
+
+
 def test_an_unreachable_control_token_is_explained() -> None:
     with jobmock_serve(env={"JOBMOCK_CONTROL_TOKEN": TOKEN}) as url:
         code, output = invoke("--url", url, "--api", "crosmos", "--control-token", "wrong")
