@@ -40,7 +40,12 @@ from jobmock.contract.events import (
 )
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
 from jobmock.contract.options import ContractOptions
-from jobmock.contract.schemas import load_schema, not_found_codes, schemathesis_config
+from jobmock.contract.schemas import (
+    content_refusals,
+    load_schema,
+    not_found_codes,
+    schemathesis_config,
+)
 from jobmock.contract.targets import Discovery, Identity, Target, path_parameters, status_of
 
 IN_PROCESS_BASE = "http://testserver"
@@ -188,6 +193,7 @@ class Runner:
                 if self.session.app is not None
                 else self.session.base_url + target.prefix,
                 not_found=not_found_codes(document),
+                refusals=content_refusals(document),
                 mode=mode,
             )
             schemas.append(load_schema(target, config, self.session.app, self.session.base_url))

@@ -13,6 +13,10 @@ from jobmock.contract.options import ContractOptions
 from jobmock.contract.targets import Target
 
 NOT_FOUND_MARK = "x-jobmock-not-found"  # a 4xx response that is this API's "no such job"
+# A 4xx response that refuses content the operation's schema cannot express: a file that does not
+# parse as its format, a cursor the server never issued. A schema-valid request may rightly get it,
+# from this operation only (see `schemathesis_config`).
+CONTENT_REFUSAL_MARK = "x-jobmock-content-refusal"
 
 
 def schemathesis_config(
@@ -22,6 +26,7 @@ def schemathesis_config(
     headers: Mapping[str, str],
     base_url: str | None,
     not_found: Iterable[int] = (),
+    refusals: Mapping[tuple[str, str], Iterable[int]] | None = None,
     mode: str = "all",
     walks: Mapping[str, int] | None = None,
 ) -> SchemathesisConfig:
@@ -31,6 +36,8 @@ def schemathesis_config(
     takes (the poll clock moves a job one phase per poll).
     `not_found`: codes that mean "no such job" in this API besides 404; a schema-valid request
     that names an unknown job is rightly answered with them (positive_data_acceptance).
+    `refusals`: (path, METHOD) -> codes of that operation's responses marked
+    `x-jobmock-content-refusal` (`content_refusals`).
     """
     accepted = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *map(str, sorted(set(not_found)))]
     data: dict[str, Any] = {
@@ -63,12 +70,35 @@ def schemathesis_config(
         },
         "headers": dict(headers),
     }
+    # One operation is selected by its label ("GET /jobs/{id}"): schemathesis ORs its include-*
+    # keys, so `include-path` with `include-method` would select every GET and every method of
+    # the path.
+    operations: list[dict[str, Any]] = []
     walks = {path: n for path, n in (walks or {}).items() if n > options.max_examples}
-    if walks:  # GET routes that poll jobs get the examples walking every job takes
-        data["operations"] = [
-            {"include-path": path, "include-method": "GET", "generation": {"max-examples": n}}
-            for path, n in walks.items()
-        ]
+    # GET routes that poll jobs get the examples walking every job takes
+    operations += [
+        {"include-name": f"GET {path}", "generation": {"max-examples": n}}
+        for path, n in walks.items()
+    ]
+    # Some content is refused for reasons no JSON Schema can state: whether a binary `file` parses
+    # as CSV, whether a cursor is one this server issued. Guessing a pattern for such content would
+    # make the spec claim what the vendor never said (and wrongly fail a real server that mints
+    # its cursors another way), and dropping the check would hide every other wrong refusal. So the
+    # served spec marks the documented answer to such content (`x-jobmock-content-refusal`, in the
+    # overlay, with what it refuses), and positive_data_acceptance takes that code from that
+    # operation only: any other operation, and any other 4xx from this one, still fails the check.
+    for (path, method), codes in sorted((refusals or {}).items()):
+        statuses = [*accepted, *map(str, sorted(set(codes)))]
+        operations.append(
+            {
+                "include-name": f"{method} {path}",
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": list(dict.fromkeys(statuses))}
+                },
+            }
+        )
+    if operations:
+        data["operations"] = operations
     if base_url is not None:
         data["base-url"] = base_url
         data["request-timeout"] = options.request_timeout
@@ -87,14 +117,25 @@ def load_schema(target: Target, config: SchemathesisConfig, app: Any, base_url: 
 def not_found_codes(document: Mapping[str, Any]) -> set[int]:
     """Codes of responses marked `x-jobmock-not-found`: the API's "no such job", which a
     schema-valid request naming an unknown job rightly gets (like 404)."""
-    found: set[int] = set()
-    for item in document.get("paths", {}).values():
-        for operation in item.values():
+    return {code for codes in _marked(document, NOT_FOUND_MARK).values() for code in codes}
+
+
+def content_refusals(document: Mapping[str, Any]) -> dict[tuple[str, str], set[int]]:
+    """(path, METHOD) -> codes of the operation's responses marked `x-jobmock-content-refusal`:
+    its documented refusal of content the schema cannot express, which a schema-valid request
+    may rightly get from that operation."""
+    return _marked(document, CONTENT_REFUSAL_MARK)
+
+
+def _marked(document: Mapping[str, Any], mark: str) -> dict[tuple[str, str], set[int]]:
+    found: dict[tuple[str, str], set[int]] = {}
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
             if not isinstance(operation, dict):
                 continue
             for code, response in operation.get("responses", {}).items():
-                if str(code).isdigit() and _resolve(document, response).get(NOT_FOUND_MARK):
-                    found.add(int(code))
+                if str(code).isdigit() and _resolve(document, response).get(mark) is True:
+                    found.setdefault((path, method.upper()), set()).add(int(code))
     return found
 
 

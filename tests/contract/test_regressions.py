@@ -3,14 +3,17 @@ xfails (a fix makes them pass, which fails the suite until known.py and the mark
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
+from jobmock import resources
 from jobmock.app import create_app
 from jobmock.config import Config
-from jobmock.contract.schemas import not_found_codes
+from jobmock.contract.schemas import content_refusals, not_found_codes
+from jobmock.specs import load_spec
 
 MATCHER_ROUTE = "/matcher/v1/imports/contexts/{context}/jobs/{job}"
 ACME_CONTEXT = "019c96a0-10a0-72d2-9fb0-2b7de8093182"
@@ -63,6 +66,122 @@ def test_unknown_names_in_control_bodies_are_its_not_found(client: TestClient) -
     assert 422 in not_found_codes(spec)
     response = client.post("/_mock/apis/seekr/jobs", json={"scenario": "cancelled"})
     assert response.status_code == 422
+
+
+MATCHER_LIST = "/v1/imports/contexts/{contextId}/jobs"
+MATCHER_UPLOAD = "/v1/imports/contexts/{contextId}/sources/{sourceId}/upload"
+ACME_SOURCE = "019c96a0-108c-7a74-8e31-3789daffe1ed"
+GU1_UPLOADS = (
+    "/batch-import/import/transactions",
+    "/transactions/batch/upload",
+    "/batch-import/import/entities",
+    "/batch-import/import/user-events",
+)
+# Operations whose documented 400 refuses content their schema cannot express (a binary file's
+# contents, a cursor the server never issued); nothing else is marked.
+CONTENT_REFUSALS = {
+    "matcher": {(MATCHER_LIST, "GET"): {400}, (MATCHER_UPLOAD, "POST"): {400}},
+    "gu1": {(path, "POST"): {400} for path in GU1_UPLOADS},
+}
+
+
+@pytest.mark.parametrize("api", ["matcher", "crosmos", "gu1", "seekr", "claret", "control"])
+def test_only_refusals_of_content_no_schema_states_are_marked(client: TestClient, api: str) -> None:
+    """positive_data_acceptance takes a marked 400 from its operation only (test_suite.py)."""
+    base = "/_mock" if api == "control" else f"/{api}"
+    spec = client.get(f"{base}/openapi.json").json()
+    assert content_refusals(spec) == CONTENT_REFUSALS.get(api, {})
+
+
+def test_a_cursor_the_server_never_issued_is_matchers_documented_400(client: TestClient) -> None:
+    """positive_data_acceptance: a cursor of the schema's alphabet that Matcher never issued is
+    400 `invalid pagination parameters`; the overlay says so (the parameter is inferred, the 400
+    marked `x-jobmock-content-refusal`) instead of guessing how a server encodes its cursors."""
+    operation = client.get("/matcher/openapi.json").json()["paths"][MATCHER_LIST]["get"]
+    cursor = next(p for p in operation["parameters"] if p["name"] == "cursor")
+    assert cursor["x-jobmock-inferred"] is True
+    assert re.search(cursor["schema"]["pattern"], "AAAA")  # schema-valid
+    assert operation["responses"]["400"]["x-jobmock-content-refusal"] is True
+    response = client.get(
+        f"/matcher/v1/imports/contexts/{ACME_CONTEXT}/jobs",
+        params={"cursor": "AAAA"},
+        headers=matcher_headers(client),
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "400",
+        "title": "invalid_request",
+        "message": "invalid pagination parameters",
+    }
+
+
+UNREADABLE = b"\xff\xfe\x00 not text"  # any binary is a schema-valid `file`
+
+
+def test_a_file_matcher_cannot_read_is_its_documented_400(client: TestClient) -> None:
+    """positive_data_acceptance: Matcher's upload takes any binary `file` by its schema and
+    refuses a file without data rows (documented) or one that does not parse with its 400."""
+    operation = client.get("/matcher/openapi.json").json()["paths"][MATCHER_UPLOAD]["post"]
+    schema = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    file = schema["properties"]["file"]
+    assert (file["type"], file["format"], "pattern" in file) == ("string", "binary", False)
+    assert operation["responses"]["400"]["x-jobmock-content-refusal"] is True
+    response = client.post(
+        f"/matcher/v1/imports/contexts/{ACME_CONTEXT}/sources/{ACME_SOURCE}/upload",
+        headers=matcher_headers(client),
+        files={"format": (None, "csv"), "file": ("t.csv", UNREADABLE, "text/csv")},
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "400"
+
+
+@pytest.mark.parametrize("path", GU1_UPLOADS)
+def test_a_file_gu1_cannot_read_is_its_documented_400(client: TestClient, path: str) -> None:
+    """positive_data_acceptance: gu1's uploads take any binary file by their schema and refuse
+    one that cannot be read with their documented 400 `{success: false, error}`."""
+    spec = client.get("/gu1/openapi.json").json()
+    refused = spec["components"]["responses"]["BatchUploadRefused"]
+    assert refused["x-jobmock-content-refusal"] is True
+    assert spec["paths"][path]["post"]["responses"]["400"] == {
+        "$ref": "#/components/responses/BatchUploadRefused"
+    }
+    headers = client.get("/_mock/apis/gu1/tenants").json()[0]["headers"]
+    form = {"mappingId": (None, "map_user_events")} if path.endswith("user-events") else {}
+    response = client.post(
+        f"/gu1{path}",
+        headers=headers,
+        files={**form, "file": ("data.csv", UNREADABLE, "text/csv")},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["success"] is False and isinstance(body["error"], str) and body["error"]
+
+
+@pytest.mark.parametrize("token", [None, "s3cret"])
+def test_the_served_control_spec_declares_security_only_when_enforced(token: str | None) -> None:
+    """ignored_auth: without --control-token the control API accepts any caller, so the spec it
+    serves declares no security (a contract run against an open `jobmock serve` passes); with a
+    token it declares the bearer scheme it enforces."""
+    with TestClient(create_app(Config(clock="manual", control_token=token))) as client:
+        spec = client.get("/_mock/openapi.json").json()
+        anonymous = client.get("/_mock/apis")
+    requirements = [spec.get("security")] + [
+        operation.get("security")
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict)
+    ]
+    if token is None:
+        assert requirements == [None] * len(requirements)
+        assert anonymous.status_code == 200
+    else:
+        assert spec["security"] == [{"ControlToken": []}]
+        assert spec["components"]["securitySchemes"]["ControlToken"]["scheme"] == "bearer"
+        assert anonymous.status_code == 401
+    # the bundled document stays as written either way
+    assert load_spec(resources.specs_dir() / "control.yaml").document["security"] == [
+        {"ControlToken": []}
+    ]
 
 
 # open -------------------------------------------------------------------------------------

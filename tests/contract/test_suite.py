@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import schemathesis
 from schemathesis.checks import CHECKS
 
+from jobmock import resources
 from jobmock.contract import CheckFailure, ContractOptions
 from jobmock.contract.output import render_summary
-from jobmock.contract.schemas import schemathesis_config
+from jobmock.contract.schemas import content_refusals, schemathesis_config
+from jobmock.specs import load_spec
 from tests.contract.conftest import ALL_APIS, CLOCKS, RUNS, contract_run
 from tests.contract.known import known
 
@@ -33,6 +36,43 @@ def test_every_check_is_on() -> None:
     off = sorted(n for n in names if not checks.get_by_name(name=n).enabled)
     assert not off, f"checks switched off: {off}"
     assert "tenant_isolation" in names
+
+
+def test_a_content_refusal_is_acceptable_from_its_operation_only() -> None:
+    """Matcher's list and upload may answer a schema-valid request with their marked 400; its job
+    route may not, and every check stays on for all three."""
+    document = load_spec(resources.specs_dir() / "matcher.yaml").document
+    job_route = "GET /v1/imports/contexts/{contextId}/jobs/{jobId}"
+    config = schemathesis_config(
+        ContractOptions(),
+        1,
+        headers={},
+        base_url=None,
+        refusals=content_refusals(document),
+        walks={job_route.removeprefix("GET "): 100},
+    )
+    schema = schemathesis.openapi.from_dict(document, config=config)
+    accepted = {}
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        assert operation is not None
+        checks = schema.config.checks_config_for(operation=operation)
+        off = [n for n in CHECKS.get_all_names() if not checks.get_by_name(name=n).enabled]
+        assert set(off) <= set(INAPPLICABLE), f"{operation.label}: checks switched off: {off}"
+        accepted[operation.label] = "400" in checks.positive_data_acceptance.expected_statuses
+    assert accepted == {
+        job_route: False,
+        "GET /v1/imports/contexts/{contextId}/jobs": True,
+        "POST /v1/imports/contexts/{contextId}/sources/{sourceId}/upload": True,
+    }
+    # the walk's examples go to the job route alone
+    walked = {
+        op.label: schema.config.generation_for(operation=op).max_examples
+        for op in (r.ok() for r in schema.get_all_operations())
+        if op is not None
+    }
+    assert walked[job_route] == 100
+    assert walked["GET /v1/imports/contexts/{contextId}/jobs"] == ContractOptions().max_examples
 
 
 @pytest.mark.parametrize("api", ALL_APIS)
