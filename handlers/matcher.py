@@ -5,7 +5,10 @@ job_id"; keys are Go `omitempty` (no startedAt while QUEUED, no failedRows while
 `ErrorResponse {code, title, message}` of the documented generation (code = HTTP status as a
 string, title = slug). The upload (multipart `file` + `format`) answers 202 with the job; its checks
 run in the order of Matcher's Go handler, with its slugs and messages (`upload_file`); an
-`X-Idempotency-Key` (or `Idempotency-Key`) replays the first answer with `X-Idempotency-Replayed`.
+`X-Idempotency-Key` (or `Idempotency-Key`) replays the first answer with `X-Idempotency-Replayed`,
+and is 409 `request_in_progress` while the first upload under it is being processed. As in
+Matcher's idempotency middleware, the key is claimed before the upload is checked (a replay does
+not read the new body), and a failed upload frees it for the next.
 The list takes limit (1..200), cursor, sort_order and sort_by, with the Go handler's messages.
 
 jobmock's choices where Matcher says nothing (inferred):
@@ -15,8 +18,9 @@ jobmock's choices where Matcher says nothing (inferred):
   `invalid_request` "failed to parse <format> file", checked where "no data rows" is;
 - a body that is not multipart/form-data, or a broken one, is "file is required" (Go's
   `FormFile` fails the same way); a declared or streamed body over the limit is the 413 at once;
-- only successful uploads are remembered for idempotency, per tenant and key; a replay is the
-  first 202 body as it was (status QUEUED), however the job has moved since;
+- idempotency keys are per tenant and key (Matcher also scopes them by caller, method and request
+  target); a replay is the first 202 body as it was (status QUEUED), however the job has moved
+  since;
 - list: cursors are opaque offsets; jobs without the sort field (startedAt, completedAt) sort as
   empty, ties by id; unknown sources of a context and sources without a field map come from the
   fixture (`contexts[].sources`, `contexts[].unmapped_sources`).
@@ -38,6 +42,7 @@ from jobmock.envelopes import ErrorReply
 from jobmock.errors import (
     ApiError,
     BadRequest,
+    Conflict,
     Forbidden,
     InvalidParameter,
     NotFound,
@@ -172,6 +177,9 @@ MAX_FILE_BYTES = 100 * 1024 * 1024  # "file exceeds 100MB limit" (apis.md §1 [S
 FORM_OVERHEAD = 64 * 1024  # part headers and the `format` field, on top of the file
 FORMATS = ("csv", "json", "xml")
 FILE_REQUIRED = "file is required"
+# 409 `request_in_progress` of Matcher's idempotency middleware (internal/shared/adapters/http/
+# idempotency.go, apis.md §1 [SRC S6]; MTCH-0018 in the code table)
+IN_PROGRESS = "A request with this idempotency key is currently being processed"
 # Part Content-Types accepted for each format; these pass for any format (apis.md §1 [SRC S6]).
 CONTENT_TYPES = {
     "csv": {"text/csv", "application/csv"},
@@ -232,34 +240,47 @@ async def checked_upload(
 
 async def upload_transaction_file(ctx: ApiContext, contextId: str, sourceId: str) -> Any:
     context = owned_context(ctx, contextId)
-    if not is_uuid(sourceId):
+    headers = {}
+    request_id = ctx.header("X-Request-Id")
+    if request_id:
+        headers["X-Request-Id"] = request_id
+    tenant = ctx.principal().tenant
+    key = ctx.header("X-Idempotency-Key") or ctx.header("Idempotency-Key")
+    if not key:
+        return await new_upload(ctx, context, sourceId), 202, headers
+    try:
+        claim = await uploads.claim_key(ctx.mock.store, f"matcher:idempotency:{tenant}:{key}")
+    except uploads.KeyInProgress:
+        raise Conflict(IN_PROGRESS, slug="request_in_progress") from None
+    if claim.replay is not None:  # the first answer as it was, however the job has moved since
+        return dict(claim.replay), 202, {**headers, "X-Idempotency-Replayed": "true"}
+    answer = None
+    try:
+        answer = await new_upload(ctx, context, sourceId)
+    finally:
+        await claim.settle(answer)  # None: the upload failed, the key may be used again
+    return answer, 202, {**headers, "X-Idempotency-Replayed": "false"}
+
+
+async def new_upload(ctx: ApiContext, context: Mapping[str, Any], source_id: str) -> dict[str, Any]:
+    """The job an upload starts, as the 202 answers it."""
+    if not is_uuid(source_id):
         raise BadRequest("invalid source_id")
     try:
         async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD, max_files=5) as form:
-            facts = await checked_upload(ctx, context, sourceId, form)
+            facts = await checked_upload(ctx, context, source_id, form)
     except uploads.BodyTooLarge:
         raise too_large() from None
     except uploads.MalformedBody:
         raise BadRequest(FILE_REQUIRED) from None
-    tenant = ctx.principal().tenant
     choice = ctx.api.fixture.choose(facts)
     job = await ctx.mock.create(
-        ctx.name, scenario=choice.scenario, tenant=tenant, fields=facts_to_fields(facts)
+        ctx.name,
+        scenario=choice.scenario,
+        tenant=ctx.principal().tenant,
+        fields=facts_to_fields(facts),
     )
-    body: Mapping[str, Any] = render(await ctx.mock.describe(ctx.name, job))
-    headers = {}
-    key = ctx.header("X-Idempotency-Key") or ctx.header("Idempotency-Key")
-    if key:
-        body, replayed = await uploads.remember_answer(
-            ctx.mock.store, f"matcher:idempotency:{tenant}:{key}", body
-        )
-        if replayed:
-            await ctx.mock.delete(ctx.name, job.id)  # the first request's job stands
-        headers["X-Idempotency-Replayed"] = "true" if replayed else "false"
-    request_id = ctx.header("X-Request-Id")
-    if request_id:
-        headers["X-Request-Id"] = request_id
-    return dict(body), 202, headers
+    return render(await ctx.mock.describe(ctx.name, job))
 
 
 def facts_to_fields(facts: Mapping[str, Any]) -> dict[str, Any]:

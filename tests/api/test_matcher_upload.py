@@ -8,8 +8,11 @@ completes-with-failures, default completes).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.api.conftest import MockClient
@@ -338,6 +341,68 @@ def test_an_idempotency_key_replays_the_first_answer(
     other = upload(client, {**acme, "X-Idempotency-Key": "upload-2"}, csv_file(10))
     assert other.headers["X-Idempotency-Replayed"] == "false"
     assert other.json()["id"] != first.json()["id"]
+
+
+IN_PROGRESS = (
+    error(  # Matcher's idempotency middleware on a key still pending (apis.md §1 [SRC S6])
+        409,
+        "request_in_progress",
+        "A request with this idempotency key is currently being processed",
+    )
+)
+
+
+def test_a_key_whose_first_upload_is_still_being_processed_is_409(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    parts = {"format": (None, "csv"), "file": ("slow.csv", csv_file(3), "text/csv")}
+    sent = httpx.Request("POST", "http://mock/", files=parts)
+    body, content_type = sent.read(), sent.headers["Content-Type"]
+    keyed = {**acme, "X-Idempotency-Key": "busy", "Content-Type": content_type}
+
+    async def three_uploads() -> list[httpx.Response]:
+        reading, release = asyncio.Event(), asyncio.Event()
+
+        async def slowly() -> AsyncIterator[bytes]:
+            yield body[:20]
+            reading.set()  # the first upload holds its key and reads its body
+            await release.wait()
+            yield body[20:]
+
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://mock") as http:
+            first = asyncio.create_task(http.post(upload_url(), headers=keyed, content=slowly()))
+            await reading.wait()
+            meanwhile = await http.post(upload_url(), headers=keyed, content=body)
+            release.set()
+            done = await first
+            again = await http.post(upload_url(), headers=keyed, content=body)
+        return [done, meanwhile, again]
+
+    first, meanwhile, again = asyncio.run(three_uploads())
+    for response in (first, meanwhile, again):
+        client.assert_conforms(API, UPLOAD, "post", response)
+    assert meanwhile.status_code == 409 and meanwhile.json() == IN_PROGRESS
+    assert "X-Idempotency-Replayed" not in meanwhile.headers
+    assert first.status_code == 202 and first.headers["X-Idempotency-Replayed"] == "false"
+    assert again.status_code == 202 and again.headers["X-Idempotency-Replayed"] == "true"
+    assert again.json() == first.json()
+
+
+def test_a_failed_upload_frees_its_key_and_a_replay_reads_no_body(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    keyed = {**acme, "X-Idempotency-Key": "retry"}
+    failed = upload(client, keyed, b"")
+    assert failed.status_code == 400 and failed.json() == error(
+        400, "ingestion_empty_file", "file is empty"
+    )
+    retried = upload(client, keyed, csv_file(2))
+    assert retried.status_code == 202 and retried.headers["X-Idempotency-Replayed"] == "false"
+    # Matcher replays before its handler runs: the new body is not checked
+    replay = upload(client, keyed, b"")
+    assert replay.status_code == 202 and replay.headers["X-Idempotency-Replayed"] == "true"
+    assert replay.json() == retried.json()
 
 
 def test_idempotency_keys_are_per_tenant(client: MockClient, acme: dict[str, str]) -> None:

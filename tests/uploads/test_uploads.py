@@ -15,14 +15,44 @@ def test_every_upload_problem_is_one_to_catch() -> None:
 
 
 def test_a_repeated_key_gets_the_first_answer_back() -> None:
-    async def answers() -> list[tuple[object, bool]]:
+    async def claims() -> list[uploads.Claim]:
         store = MemoryStore()
-        first = await uploads.remember_answer(store, "k", {"id": "1", "status": "QUEUED"})
-        again = await uploads.remember_answer(store, "k", {"id": "2", "status": "RUNNING"})
-        other = await uploads.remember_answer(store, "other", {"id": "3"})
-        return [first, again, other]
+        first = await uploads.claim_key(store, "k")
+        await first.settle({"id": "1", "status": "QUEUED"})
+        return [first, await uploads.claim_key(store, "k"), await uploads.claim_key(store, "other")]
 
-    first, again, other = asyncio.run(answers())
-    assert first == ({"id": "1", "status": "QUEUED"}, False)
-    assert again == ({"id": "1", "status": "QUEUED"}, True)
-    assert other == ({"id": "3"}, False)
+    first, again, other = asyncio.run(claims())
+    assert first.replay is None and other.replay is None  # held: processed now
+    assert again.replay == {"id": "1", "status": "QUEUED"}
+
+
+def test_a_key_is_in_progress_until_its_holder_settles() -> None:
+    async def claims() -> tuple[list[bool], uploads.Claim]:
+        store = MemoryStore()
+        holder = await uploads.claim_key(store, "k")
+        refused = []
+        for _ in range(2):  # each one that sees it pending takes an outcome slot
+            try:
+                await uploads.claim_key(store, "k")
+            except uploads.KeyInProgress:
+                refused.append(True)
+        await holder.settle({"id": "1"})  # written past the slots those took
+        return refused, await uploads.claim_key(store, "k")
+
+    refused, later = asyncio.run(claims())
+    assert refused == [True, True]
+    assert later.replay == {"id": "1"}
+
+
+def test_a_failed_request_frees_its_key() -> None:
+    async def claims() -> list[uploads.Claim]:
+        store = MemoryStore()
+        failed = await uploads.claim_key(store, "k")
+        await failed.settle(None)
+        retry = await uploads.claim_key(store, "k")
+        await retry.settle({"id": "2"})
+        return [retry, await uploads.claim_key(store, "k")]
+
+    retry, replay = asyncio.run(claims())
+    assert retry.replay is None
+    assert replay.replay == {"id": "2"}
