@@ -24,8 +24,8 @@ follows the route, `totalItems` is the upload's rows (files in order, numbered o
 and the rows its scenario fails or skips are rows of the upload (their externalId, taxId and type
 read from the file where it has those columns). Invented: every error message, the check order
 (permission, organisation flag, body, files, options, formats, rows), the 202 body beyond `jobId`
-[INF], the 150 MB body limit, the `importMode` field name; a legacy .xls file is accepted but its
-rows are not read (totalItems then comes from the fixture).
+[INF], the 150 MB body limit, the `importMode` field name. A legacy .xls file's rows are read as
+an .xlsx file's are (first sheet, after its header row).
 """
 
 from __future__ import annotations
@@ -190,7 +190,6 @@ async def get_batch_job_status(ctx: ApiContext, jobId: str, include: str | None 
 # -------------------------------------------------------------------------------------- uploads
 MAX_BODY_BYTES = 150 * 1024 * 1024  # inferred: the 150 MB gu1 documents for multi-source batches
 ROW_CAP = 100_000  # [DOC G4] the parser's hard cap, whatever the plan
-NOT_READ = {"xls"}  # accepted, but jobmock cannot count rows in legacy Excel files
 NO_FILE = "No file uploaded"
 MEDIA_FORMATS = {
     "text/csv": "csv",
@@ -269,9 +268,9 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
 
 async def read_files(
     route: Route, files: list[UploadFile], cap: int
-) -> list[tuple[UploadFile, str, int | None]]:
-    """Each file with its format and row count (None: not read), checked against the caps."""
-    read: list[tuple[UploadFile, str, int | None]] = []
+) -> list[tuple[UploadFile, str, int]]:
+    """Each file with its format and row count, checked against the caps."""
+    read: list[tuple[UploadFile, str, int]] = []
     allowed = ", ".join(f.upper() for f in route.formats)
     for upload in files:
         name = upload.filename or "upload"
@@ -279,9 +278,6 @@ async def read_files(
         fmt = name.rsplit(".", 1)[-1].lower() if "." in name else by_type  # extension
         if fmt not in route.formats:
             raise refused(f"Unsupported file type: {name} (use {allowed})")
-        if fmt in NOT_READ:
-            read.append((upload, fmt, None))
-            continue
         try:
             rows = await uploads.count_rows(upload, fmt)
         except uploads.NotUtf8:
@@ -299,10 +295,10 @@ async def read_files(
 
 
 async def planned_rows(
-    ctx: ApiContext, scenario: str, read: list[tuple[UploadFile, str, int | None]], seed: str
+    ctx: ApiContext, scenario: str, read: list[tuple[UploadFile, str, int]], seed: str
 ) -> dict[str, Any]:
     """Which of the upload's rows fail or are skipped, and what those rows say (job fields)."""
-    total = sum(rows or 0 for _, _, rows in read)
+    total = sum(rows for _, _, rows in read)
     if not total:
         return {}
     chosen, counted = ctx.api.scenario(scenario), ("failed", "skipped")
@@ -311,11 +307,11 @@ async def planned_rows(
     values: dict[str, dict[str, str]] = {}
     offset = 0
     for upload, fmt, rows in read:
-        local = {r - offset for r in wanted if offset < r <= offset + (rows or 0)}
+        local = {r - offset for r in wanted if offset < r <= offset + rows}
         for number, record in (await uploads.rows_at(upload, fmt, local)).items():
             found = {k: uploads.first(record, *names) for k, names in ROW_COLUMNS.items()}
             values[str(offset + number)] = {k: v for k, v in found.items() if v}
-        offset += rows or 0
+        offset += rows
     return {"failureRows": plan["failed"], "skipRows": plan["skipped"], "rowValues": values}
 
 
@@ -344,9 +340,11 @@ async def start_batch(ctx: ApiContext, route: Route) -> Any:
             metadata = {"fileName": names[0], **metadata}
             if len(names) > 1:
                 metadata.update(fileCount=len(names), fileNames=names)
-            fields: dict[str, Any] = {"kind": route.kind, "metadata": metadata}
-            if all(rows is not None for _, _, rows in read):
-                fields["totalItems"] = sum(rows or 0 for _, _, rows in read)
+            fields: dict[str, Any] = {
+                "kind": route.kind,
+                "metadata": metadata,
+                "totalItems": sum(rows for _, _, rows in read),
+            }
             choice = ctx.api.fixture.choose({**fields, "fileNames": names})
             seed = f"gu1:{principal.tenant}:{names}:{fields.get('totalItems')}"
             fields.update(await planned_rows(ctx, choice.scenario, read, seed))

@@ -1,9 +1,11 @@
-"""The data rows of an uploaded file, read as a stream in CSV, JSON, XML or XLSX.
+"""The data rows of an uploaded file, read as a stream in CSV, JSON, XML, XLSX or XLS.
 
 `records(file, fmt)` yields one mapping per data row of a CSV (header excluded, blank lines
 skipped), JSON (elements of a top-level array, streamed; a top-level object is one record, or the
 elements of its only array member) or XML file (children of the root element), and counts the rows
-of an XLSX workbook's first sheet (header excluded; no cell values). `count_rows` and `rows_at`
+of an XLSX workbook's first sheet (header excluded; no cell values). A legacy Excel (.xls, BIFF)
+workbook's first sheet gives its rows after the header row, with their values, read by xlrd
+(which reads the whole file: BIFF is not a stream). `count_rows` and `rows_at`
 read a spooled upload in a worker thread. A file that cannot be read raises `UnreadableFile`.
 """
 
@@ -23,7 +25,7 @@ from starlette.datastructures import UploadFile
 
 from jobmock.forms import UploadProblem
 
-FORMATS = ("csv", "json", "xml", "xlsx")
+FORMATS = ("csv", "json", "xml", "xlsx", "xls")
 CHUNK = 64 * 1024
 
 
@@ -171,11 +173,40 @@ def _xlsx_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
                 seen_header = seen_header or filled
 
 
+def _cell(value: Any) -> Any:
+    """A cell's value as the file shows it: Excel stores every number as a float."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+    """One record per non-empty row of the first worksheet after its header row (the first
+    non-empty one), keyed by the header's cells."""
+    import xlrd  # only when an .xls arrives
+
+    try:
+        book = xlrd.open_workbook(file_contents=file.read(), on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except xlrd.XLRDError as exc:  # not a BIFF workbook, or a broken one
+        raise ValueError(str(exc)) from None
+    header: list[str] | None = None
+    for index in range(sheet.nrows):
+        values = [_cell(value) for value in sheet.row_values(index)]
+        if not any(str(value).strip() for value in values):
+            continue
+        if header is None:
+            header = [str(value).strip() for value in values]
+            continue
+        yield {name: value for name, value in zip(header, values, strict=False) if name}
+
+
 READERS: dict[str, Callable[[IO[bytes]], Iterator[Mapping[str, Any]]]] = {
     "csv": _csv_records,
     "json": _json_records,
     "xml": _xml_records,
     "xlsx": _xlsx_records,
+    "xls": _xls_records,
 }
 """Format -> a reader yielding one mapping per data row."""
 
@@ -222,7 +253,7 @@ async def rows_at(
 
 
 def format_of(filename: str | None, default: str = "csv") -> str:
-    """The format a file name's extension says (csv, json, xml, xlsx), else `default`."""
+    """The format a file name's extension says (csv, json, xml, xlsx, xls), else `default`."""
     suffix = (filename or "").rsplit(".", 1)[-1].lower() if "." in (filename or "") else ""
     return suffix if suffix in FORMATS else default
 

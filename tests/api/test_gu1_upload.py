@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ TRANSACTIONS = "/batch-import/import/transactions"
 ALIAS = "/transactions/batch/upload"
 ENTITIES = "/batch-import/import/entities"
 USER_EVENTS = "/batch-import/import/user-events"
+XLS = Path(__file__).parent / "files" / "transactions.xls"  # 400 rows: see tests/uploads
 
 
 def transactions_csv(rows: int, start: int = 1) -> bytes:
@@ -182,9 +184,7 @@ def test_json_files_count_their_records(
     assert status(client, acme, response.json()["jobId"])["job"]["totalItems"] == 3
 
 
-def test_xlsx_rows_are_counted_and_xls_is_accepted_unread(
-    client: MockClient, acme: dict[str, str]
-) -> None:
+def test_xlsx_and_xls_rows_are_counted(client: MockClient, acme: dict[str, str]) -> None:
     buffer = io.BytesIO()
     rows = "".join(f'<row r="{n}"><c><v>{n}</v></c></row>' for n in range(1, 12))
     with zipfile.ZipFile(buffer, "w") as workbook:
@@ -193,9 +193,30 @@ def test_xlsx_rows_are_counted_and_xls_is_accepted_unread(
         )
     xlsx = post(client, TRANSACTIONS, acme, [("tx.xlsx", buffer.getvalue())])
     assert status(client, acme, xlsx.json()["jobId"])["job"]["totalItems"] == 10
-    xls = post(client, TRANSACTIONS, acme, [("old.xls", b"\xd0\xcf\x11\xe0 not read")])
+    # gu1 takes legacy Excel too [DOC G4/G5]: the first sheet's 400 rows (see tests/uploads)
+    xls = post(client, TRANSACTIONS, acme, [("old.xls", XLS.read_bytes())])
     assert xls.status_code == 202
-    assert status(client, acme, xls.json()["jobId"])["job"]["totalItems"] == 1200  # fixture's
+    assert status(client, acme, xls.json()["jobId"])["job"]["totalItems"] == 400
+
+
+def test_an_xls_upload_fails_rows_of_its_own_sheet(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    response = post(client, TRANSACTIONS, acme, [("with_errors.xls", XLS.read_bytes())])
+    job_id = response.json()["jobId"]
+    client.advance(60)
+    body = status(client, acme, job_id, include="failures")
+    assert (body["status"], body["totalItems"], body["failed"]) == ("completed", 400, 1)  # 0.25%
+    (failure,) = body["failures"]
+    assert failure["externalId"].startswith("TX-") and 1 <= int(failure["externalId"][3:]) <= 400
+
+
+def test_an_xls_file_that_is_not_a_workbook_is_refused(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    response = post(client, TRANSACTIONS, acme, [("old.xls", b"\xd0\xcf\x11\xe0 not a workbook")])
+    assert response.status_code == 400
+    assert response.json() == {"success": False, "error": "Could not read old.xls as XLS"}
 
 
 # ------------------------------------------------------------------------------ refused uploads

@@ -1,9 +1,10 @@
-"""jobmock.file_rows: the data rows of CSV, JSON, XML and XLSX files, and their problems."""
+"""jobmock.file_rows: the data rows of CSV, JSON, XML, XLSX and XLS files, and their problems."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -77,6 +78,21 @@ def test_xlsx_rows_of_the_first_sheet_after_its_header() -> None:
         rows(b"not a zip", "xlsx")
 
 
+# Written with xlwt 1.3.0: sheet "transactions" with the header externalId, amount, date and rows
+# TX-00001..TX-00400 (amount n * 10, date "2025-01-15"), one blank row before TX-00200; a second
+# sheet "notes" of 50 rows.
+XLS = Path(__file__).parents[1] / "api" / "files" / "transactions.xls"
+
+
+def test_xls_rows_of_the_first_sheet_after_its_header_with_their_values() -> None:
+    found = rows(XLS.read_bytes(), "xls")
+    assert len(found) == 400
+    assert found[0] == {"externalId": "TX-00001", "amount": 10, "date": "2025-01-15"}
+    assert found[199] == {"externalId": "TX-00200", "amount": 2000, "date": "2025-01-15"}
+    with pytest.raises(file_rows.UnreadableFile):
+        rows(b"\xd0\xcf\x11\xe0 not a workbook", "xls")
+
+
 def test_first_finds_a_column_by_any_spelling() -> None:
     record = {"External_ID": "tx-1", "tax-id": "", "taxId": "20"}
     assert file_rows.first(record, "externalId", "external_id") == "tx-1"
@@ -86,4 +102,5 @@ def test_first_finds_a_column_by_any_spelling() -> None:
 
 def test_format_of_a_file_name() -> None:
     assert file_rows.format_of("a.CSV") == "csv" and file_rows.format_of("b.xlsx") == "xlsx"
+    assert file_rows.format_of("c.XLS") == "xls"
     assert file_rows.format_of("noext") == "csv" and file_rows.format_of(None, "json") == "json"
