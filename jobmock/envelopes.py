@@ -90,6 +90,23 @@ PYDANTIC_TYPE = {
     "array": ("list_type", "Input should be a valid list"),
     "object": ("dict_type", "Input should be a valid dictionary"),
 }
+# pydantic's lax mode parses strings into numbers and booleans: one it cannot parse is a parsing
+# error, not a type error (pydantic's error list: int_parsing, float_parsing, bool_parsing).
+PYDANTIC_PARSING = {
+    "integer": (
+        "int_parsing",
+        "Input should be a valid integer, unable to parse string as an integer",
+    ),
+    "number": (
+        "float_parsing",
+        "Input should be a valid number, unable to parse string as a number",
+    ),
+    "boolean": ("bool_parsing", "Input should be a valid boolean, unable to interpret input"),
+}
+INT_FROM_FLOAT = (
+    "int_from_float",
+    "Input should be a valid integer, got a number with a fractional part",
+)
 REQUIRED = re.compile(r"^'(.+)' is a required property")
 
 
@@ -157,7 +174,12 @@ class FastApiDetail:
             item.update(type="json_invalid", msg="JSON decode error")
             value = {}
         elif error.keyword == "type" and isinstance(expected, str) and expected in PYDANTIC_TYPE:
-            item.update(zip(("type", "msg"), PYDANTIC_TYPE[expected], strict=True))
+            kind = PYDANTIC_TYPE[expected]
+            if isinstance(value, str) and expected in PYDANTIC_PARSING:
+                kind = PYDANTIC_PARSING[expected]
+            elif expected == "integer" and isinstance(value, float):
+                kind = INT_FROM_FLOAT
+            item.update(zip(("type", "msg"), kind, strict=True))
         elif error.keyword in ("minItems", "maxItems") and isinstance(value, list):
             short = error.keyword == "minItems"
             bound = "at least" if short else "at most"

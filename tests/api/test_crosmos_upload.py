@@ -183,10 +183,28 @@ def test_a_hundred_sources_at_most(client: MockClient, acme: dict[str, str]) -> 
         (
             {"space_id": SPACE, "sources": [{"content": "x", "sequence": "first"}]},
             {
+                "type": "int_parsing",  # pydantic's lax mode tries to parse a string
+                "loc": ["body", "sources", 0, "sequence"],
+                "msg": "Input should be a valid integer, unable to parse string as an integer",
+                "input": "first",
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": [{"content": "x", "sequence": 1.5}]},
+            {
+                "type": "int_from_float",
+                "loc": ["body", "sources", 0, "sequence"],
+                "msg": "Input should be a valid integer, got a number with a fractional part",
+                "input": 1.5,
+            },
+        ),
+        (
+            {"space_id": SPACE, "sources": [{"content": "x", "sequence": [1]}]},
+            {
                 "type": "int_type",
                 "loc": ["body", "sources", 0, "sequence"],
                 "msg": "Input should be a valid integer",
-                "input": "first",
+                "input": [1],
             },
         ),
     ],
@@ -250,9 +268,9 @@ NOT_A_UUID = (
                     "ctx": {"expected": "'text' or 'markdown'"},
                 },
                 {
-                    "type": "int_type",
+                    "type": "int_parsing",
                     "loc": ["body", "sources", 2, "sequence"],
-                    "msg": "Input should be a valid integer",
+                    "msg": "Input should be a valid integer, unable to parse string as an integer",
                     "input": "first",
                 },
             ],
