@@ -18,9 +18,9 @@ jobmock's choices where Matcher says nothing (inferred):
   `invalid_request` "failed to parse <format> file", checked where "no data rows" is;
 - a body that is not multipart/form-data, or a broken one, is "file is required" (Go's
   `FormFile` fails the same way); a declared or streamed body over the limit is the 413 at once;
-- idempotency keys are per tenant and key (Matcher also scopes them by caller, method and request
-  target); a replay is the first 202 body as it was (status QUEUED), however the job has moved
-  since;
+- idempotency keys are scoped as Matcher scopes them, by caller and request target: the tenant
+  stands for the caller, and the target is the upload's context and source (the method is always
+  POST); a replay is the first 202 body as it was (status QUEUED), however the job has moved since;
 - list: cursors are opaque offsets; jobs without the sort field (startedAt, completedAt) sort as
   empty, ties by id; unknown sources of a context and sources without a field map come from the
   fixture (`contexts[].sources`, `contexts[].unmapped_sources`).
@@ -249,7 +249,8 @@ async def upload_transaction_file(ctx: ApiContext, contextId: str, sourceId: str
     if not key:
         return await new_upload(ctx, context, sourceId), 202, headers
     try:
-        claim = await uploads.claim_key(ctx.mock.store, f"matcher:idempotency:{tenant}:{key}")
+        scope = f"matcher:idempotency:{tenant}:{contextId}:{sourceId}"
+        claim = await uploads.claim_key(ctx.mock.store, f"{scope}:{key}")
     except uploads.KeyInProgress:
         raise Conflict(IN_PROGRESS, slug="request_in_progress") from None
     if claim.replay is not None:  # the first answer as it was, however the job has moved since

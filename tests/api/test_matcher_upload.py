@@ -414,6 +414,17 @@ def test_idempotency_keys_are_per_tenant(client: MockClient, acme: dict[str, str
     assert theirs.json()["id"] != mine["id"]
 
 
+def test_idempotency_keys_are_per_upload_target(client: MockClient, acme: dict[str, str]) -> None:
+    """Matcher scopes a key by the request target too: the same key on another source is new."""
+    first = upload(client, {**acme, "X-Idempotency-Key": "k2"}, csv_file(3)).json()
+    url = upload_url(OTHER_CONTEXT, "019c96a1-2f41-7d22-9b3f-6c4f1d2e3b21")  # acme's other source
+    other = upload(client, {**acme, "X-Idempotency-Key": "k2"}, csv_file(3), url=url)
+    assert other.status_code == 202 and other.headers["X-Idempotency-Replayed"] == "false"
+    assert other.json()["id"] != first["id"]
+    again = upload(client, {**acme, "X-Idempotency-Key": "k2"}, csv_file(3))
+    assert again.headers["X-Idempotency-Replayed"] == "true" and again.json() == first
+
+
 # ------------------------------------------------------------------------------------------ list
 def list_jobs(client: MockClient, headers: dict[str, str], **params: Any) -> Any:
     response = client.get(
