@@ -27,9 +27,10 @@ from jobmock.engine import ApiRuntime, Mock
 from jobmock.envelopes import ErrorBoundary, ProblemJson
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures import load_fixture
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import OpenAPI31App
 from jobmock.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
 from jobmock.store import open_store
+from jobmock.validators import ValidatorCache, make_validator_map
 
 CONTROL_PREFIX = "/_mock"
 

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from jobmock.errors import ApiError, InvalidBody, InvalidParameter
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, coercion_schema, make_validator_map
+from jobmock.openapi31 import OpenAPI31App, coercion_schema
+from jobmock.validators import ValidatorCache, make_validator_map
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from connexion.lifecycle import ConnexionResponse
 
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import OpenAPI31App
+from jobmock.validators import ValidatorCache, make_validator_map
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",

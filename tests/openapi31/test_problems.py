@@ -12,7 +12,8 @@ from jsonschema.exceptions import best_match
 
 from jobmock.envelopes import FastApiDetail
 from jobmock.errors import ApiError, InvalidBody, InvalidParameter, carrying
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import OpenAPI31App
+from jobmock.validators import ValidatorCache, make_validator_map
 
 UUID = "019c96a0-10ce-75fc-a273-dc799079a99c"
 BODY = {

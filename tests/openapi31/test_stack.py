@@ -14,8 +14,9 @@ from connexion.middleware.server_error import ServerErrorMiddleware
 
 from jobmock.config import Config
 from jobmock.errors import ApiError
-from jobmock.openapi31 import OpenAPI31App, ValidatorCache, make_validator_map
+from jobmock.openapi31 import OpenAPI31App
 from jobmock.stack import Layers, OnceBuiltRequestValidation, middlewares
+from jobmock.validators import ValidatorCache, make_validator_map
 
 
 def outer(app: Any) -> Any:
