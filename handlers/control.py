@@ -6,7 +6,7 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
-from jobmock import faults
+from jobmock import fault_control, faults
 from jobmock.engine import Mock
 from jobmock.errors import Unprocessable
 from jobmock.lifecycle import Job
@@ -123,11 +123,11 @@ async def reset(mock: Mock) -> Any:
 
 
 async def get_faults(mock: Mock) -> Any:
-    return (await faults.control_of(mock).current()).to_json(), 200, JSON
+    return (await fault_control.control_of(mock).current()).to_json(), 200, JSON
 
 
 async def set_faults(mock: Mock, body: dict[str, Any]) -> Any:
-    control = faults.control_of(mock)
+    control = fault_control.control_of(mock)
     try:
         settings = faults.FaultSettings(
             enabled=body.get("enabled", True),
@@ -141,7 +141,7 @@ async def set_faults(mock: Mock, body: dict[str, Any]) -> Any:
 
 
 async def delete_faults(mock: Mock) -> Any:
-    control = faults.control_of(mock)
+    control = fault_control.control_of(mock)
     await control.replace(faults.FaultSettings(seed=control.baseline.seed))
     return ConnexionResponse(status_code=204)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
 
-from jobmock import dashboard, faults, overrides
+from jobmock import dashboard, fault_control, faults, overrides
 from jobmock.config import Config
 from jobmock.cors import cors_options, declared_response_headers
 from jobmock.engine import Mock
@@ -41,9 +41,9 @@ def baseline_faults(config: Config, mock: Mock) -> faults.FaultSettings:
     return faults.FaultSettings(enabled=True, seed=config.seed, faults=tuple(rules))
 
 
-def fault_control(config: Config, mock: Mock, routes: RouteTable) -> faults.FaultControl:
+def faults_in_force(config: Config, mock: Mock, routes: RouteTable) -> fault_control.FaultControl:
     baseline = baseline_faults(config, mock)
-    control = faults.FaultControl(mock.store, routes, baseline)
+    control = fault_control.FaultControl(mock.store, routes, baseline)
     from_options = len(config.faults)
     for index, fault in enumerate(baseline.faults):
         try:
@@ -62,8 +62,8 @@ def layers(config: Config, mock: Mock) -> Layers:
     /_mock/faults is attached to `mock` here too)."""
     documents = {name: runtime.spec.document for name, runtime in mock.apis.items()}
     routes = RouteTable({name: (rt.prefix, rt.spec.document) for name, rt in mock.apis.items()})
-    control = fault_control(config, mock, routes)
-    faults.attach(mock, control)
+    control = faults_in_force(config, mock, routes)
+    fault_control.attach(mock, control)
     cors = partial(
         CORSMiddleware, **cors_options(config.cors_origins, declared_response_headers(documents))
     )
@@ -72,7 +72,9 @@ def layers(config: Config, mock: Mock) -> Layers:
         routed.append(partial(overrides.OverridesMiddleware, routes=routes, apis=mock.apis))
     routed.append(  # after the overrides, which it lets be: `Prefer` asks for an exact answer
         partial(
-            faults.FaultsMiddleware, control=control, skip=lambda: overrides.current() is not None
+            fault_control.FaultsMiddleware,
+            control=control,
+            skip=lambda: overrides.current() is not None,
         )
     )
     return Layers(outer=[cors], routed=routed)

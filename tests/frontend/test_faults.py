@@ -20,9 +20,9 @@ from jobmock.app import create_app
 from jobmock.config import Config
 from jobmock.conformance import ResponseChecker
 from jobmock.errors import FixtureError, SourceError
+from jobmock.fault_control import FaultControl
 from jobmock.faults import (
     Fault,
-    FaultControl,
     FaultError,
     FaultSettings,
     parse_fault,
