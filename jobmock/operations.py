@@ -10,13 +10,15 @@ once, when the app is built:
   (`_get_path_arguments`, `_get_query_arguments`), built once per operation;
 - a handler's `(body, status, headers)` answer becomes a JSON response directly when the operation
   produces one JSON media type; anything else goes through connexion's response decorator;
-- an operation with a request body keeps connexion's decorators (built once, `DecorateOnce`), with
-  multipart bodies left to the handler to stream (`StreamedRequest`, `jobmock.uploads`).
+- an operation with a request body, or a handler that is a plain function, keeps connexion's
+  decorators (built once, `DecorateOnce`), with multipart bodies left to the handler to stream
+  (`StreamedRequest`, `jobmock.forms`).
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import typing as t
 
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
@@ -155,7 +157,8 @@ class BoundOperation(AsyncOperation):
 
     def __init__(self, *args: t.Any, operation: AbstractOperation, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
-        if operation.request_body:
+        # bodies, and plain functions (connexion runs them in a thread), keep connexion's decorators
+        if operation.request_body or not inspect.iscoroutinefunction(unwrap_decorators(self._fn)):
             self.respond = DecorateOnce(
                 operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
             )(self._fn)

@@ -46,6 +46,20 @@ SPEC: dict[str, Any] = {
                 "responses": {"204": {"description": "gone"}},
             },
         },
+        "/plain/{thing_id}": {
+            "get": {
+                "operationId": "plain",
+                "parameters": [
+                    {
+                        "name": "thing_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {}}}},
+            }
+        },
         "/list": {
             "get": {
                 "operationId": "list_things",
@@ -102,8 +116,12 @@ async def post_thing(body: dict[str, Any]) -> Any:
     return {"got": body}, 201
 
 
+def plain(thing_id: int) -> Any:  # not a coroutine: connexion runs it in a thread
+    return {"plain": thing_id}, 200
+
+
 HANDLERS = {
-    f.__name__: f for f in (get_thing, delete_thing, list_things, text, context, post_thing)
+    f.__name__: f for f in (get_thing, delete_thing, list_things, text, context, post_thing, plain)
 }
 
 
@@ -155,3 +173,7 @@ def test_a_handler_asking_for_the_context_gets_it(client: Any) -> None:
 def test_an_operation_with_a_body_keeps_connexions_decorators(client: Any) -> None:
     response = client.post("/things", json={"name": "x"})
     assert (response.status_code, response.json()) == (201, {"got": {"name": "x"}})
+
+
+def test_a_plain_function_handler_is_called_as_connexion_calls_it(client: Any) -> None:
+    assert client.get("/plain/3").json() == {"plain": 3}
