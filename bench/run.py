@@ -44,7 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import procs, report, stacks  # noqa: E402
-from bench.downconvert import AUTH_MODULE, AUTH_SOURCE, to_openapi30  # noqa: E402
 from bench.wrkparse import WrkParseError, parse  # noqa: E402
 
 BENCH = ROOT / "bench"
@@ -335,22 +334,23 @@ def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *
                    str(route.spec_file)]
     out[2].path = route.peer_path
     out[2].env = None
-    # connexion: first exactly as documented; a 3.1 document is refused, then a 3.0 copy is served
+    # connexion: first exactly as documented; a 3.1 document is refused, then its mock is built on
+    # jobmock's 3.1 support (the document as written, no copy)
     conn = out[3]
     conn.path = route.peer_path
     refused = connexion_refusal(route, cpus)
-    spec_for_connexion = route.spec_file
     if refused:
         findings.append(f"`connexion run {route.spec_file.relative_to(SRC)} --mock all` refuses the document: "
                         f"{refused}")
-        spec_for_connexion = downconverted(route, tmp)
-        conn.label = "connexion mock (3.0 copy)"
-        conn.note = ("connexion 3.3 refuses OpenAPI 3.1, so it mocks a 3.0.3 copy made by bench/downconvert.py "
-                     "(servers dropped; an accept-any x-bearerInfoFunc added, as its mock answers 401 "
-                     "to every request without one)")
+        conn.label = "connexion mock (3.1 via jobmock)"
+        conn.note = ("connexion 3.3 refuses OpenAPI 3.1, so its mock (MockResolver, connexion's default "
+                     "middlewares) runs on jobmock's OpenAPI31App with the document as written "
+                     "(bench/connexion_mock31.py; an accept-any bearer/apiKey info function added, as its "
+                     "mock answers 401 to every request without one)")
+        conn.argv = [PY, str(BENCH / "connexion_mock31.py"), str(route.spec_file), "<port>"]
     else:
         conn.note = "`connexion run SPEC --mock all`"
-    conn.argv = [PY, str(BENCH / "connexion_mock.py"), str(spec_for_connexion), "<port>"]
+        conn.argv = [PY, str(BENCH / "connexion_mock.py"), str(route.spec_file), "<port>"]
     body_file = tmp / f"{route.key}.body.json"
     body_file.write_bytes(route.body)
     out[4].argv = [PY, str(BENCH / "bare_starlette.py"), "<port>", route.template, str(body_file)]
@@ -386,18 +386,6 @@ def refusal_reason(output: str) -> str:
     failed = next((x.rstrip(":") for x in lines if x.startswith("Failed validating")), "")
     reason = " ".join(x for x in (error, f"({failed})" if failed else "") if x)
     return reason or (lines[-1] if lines else "exited with no output")
-
-
-def downconverted(route: Route, tmp: Path) -> Path:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe")
-    document = yaml.load(route.spec_file.read_text())
-    converted = to_openapi30(document, auth=True)
-    target = tmp / f"{route.key}.openapi30.json"
-    target.write_text(json.dumps(converted, indent=1, default=str))
-    (tmp / f"{AUTH_MODULE}.py").write_text(AUTH_SOURCE)
-    return target
 
 
 # ---------------------------------------------------------------------------------------------
