@@ -1,5 +1,5 @@
-"""Crosmos Memory API: `POST /api/v1/sources` starts an ingestion job, `GET /api/v1/jobs/{job_id}`
-follows it.
+"""Crosmos Memory API: `POST /api/v1/sources` and `POST /api/v1/conversations` start an ingestion
+job, `GET /api/v1/jobs/{job_id}` follows it.
 
 Facts (seed 001, apis.md §2): statuses pending, processing, completed, partial, failed, cancelled
 [SRC C5]; every field of `IngestionJobResponse` is present, `result`, `error_message`, `started_at`
@@ -27,7 +27,12 @@ jobmock's choices where Crosmos says nothing (inferred; 401 and 404 are in the o
 - creating: any well-formed `space_id` is a space of the caller (the mock serves no spaces API);
   the job has one integer source id per source sent (the 202 lists them as UUIDs [DOC C2]); its
   memory, entity and edge counts and tokens grow with the text sent (invented yields); a `partial`
-  job chosen by a rule fails the sources the rule matched.
+  job chosen by a rule fails the sources the rule matched;
+- a conversation [DOC C3] is ingested as one text source per message ("each turn is converted
+  into a source"), `role` and `sequence` (its position) from the message, `meta` the request's:
+  the same rules choose its scenario, and the 202 is the sources route's, one id per message; the
+  `session_id` generated when none is sent is a UUID4 from the job's seeded generator (the doc
+  does not say what Crosmos generates); the job keeps it and `session_date` (no route shows them).
 """
 
 from __future__ import annotations
@@ -224,12 +229,15 @@ def status_path(job: Job) -> str:
 def new_job(
     seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
 ) -> tuple[str, dict[str, Any]]:
-    """A UUID4 id; `source_count` consecutive integer source ids unless `source_ids` is given."""
+    """A UUID4 id; `source_count` consecutive integer source ids unless `source_ids` is given; a
+    conversation's `session_id` (a UUID4) when it came as null or not at all."""
     job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
     if "source_ids" not in fields:
         first = rng.randrange(3000, 90000)
         sources = int(fields.get("source_count", 1))
         fields = {**fields, "source_ids": list(range(first, first + sources))}
+    if "session_id" in fields and fields["session_id"] is None:  # a conversation sent without one
+        fields = {**fields, "session_id": str(uuid.UUID(int=rng.getrandbits(128), version=4))}
     return job_id, fields
 
 
@@ -245,17 +253,28 @@ def yields(sources: list[Mapping[str, Any]]) -> dict[str, int]:
     }
 
 
-async def ingest_sources(ctx: ApiContext, body: dict[str, Any]) -> Any:
-    """202 with the job and the sources' ids (UUIDs here, integers on the job route)."""
-    sources: list[Mapping[str, Any]] = body["sources"]
-    facts = {"space_id": body["space_id"], "sources": sources}
+async def start_ingestion(
+    ctx: ApiContext,
+    space_id: str,
+    sources: list[Mapping[str, Any]],
+    facts: Mapping[str, Any],
+    extra: Mapping[str, Any],
+) -> Any:
+    """202 with the job and the sources' ids (UUIDs here, integers on the job route).
+
+    The fixture's rules see `facts`; a `partial` job fails the sources a rule matched (a source
+    is matched on its own, or on the message it came from).
+    """
     choice = ctx.api.fixture.choose(facts)
-    fields: dict[str, Any] = {"space_id": body["space_id"], "source_count": len(sources)}
+    fields: dict[str, Any] = {"space_id": space_id, "source_count": len(sources), **extra}
     fields.update(yields(sources))
     if choice.rule is not None and choice.scenario == "partial":
         rule = choice.rule
+        messages = facts.get("messages", [])
         fields["failed_positions"] = [
-            i for i, source in enumerate(sources) if rule.matching({"sources": [source]})
+            i
+            for i, source in enumerate(sources)
+            if rule.matching({"sources": [source], "messages": messages[i : i + 1]})
         ]
     job = await ctx.mock.create(
         ctx.name, scenario=choice.scenario, tenant=ctx.principal().tenant, fields=fields
@@ -263,6 +282,43 @@ async def ingest_sources(ctx: ApiContext, body: dict[str, Any]) -> Any:
     view = await ctx.mock.describe(ctx.name, job)
     source_uuids = [str(uuid.uuid5(uuid.UUID(job.id), str(i))) for i in job.fields["source_ids"]]
     return {"job_id": job.id, "source_ids": source_uuids, "status": view.status}, 202
+
+
+async def ingest_sources(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    sources: list[Mapping[str, Any]] = body["sources"]
+    facts = {"space_id": body["space_id"], "sources": sources}
+    return await start_ingestion(ctx, body["space_id"], sources, facts, {})
+
+
+def message_sources(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """One text source per message, in order, carrying the conversation's `meta`."""
+    meta = body.get("meta") or {}
+    return [
+        {
+            "content": m["content"],
+            "content_type": "text",
+            "role": m["role"],
+            "sequence": i,
+            "meta": meta,
+        }
+        for i, m in enumerate(body["messages"])
+    ]
+
+
+async def ingest_conversation(ctx: ApiContext, body: dict[str, Any]) -> Any:
+    """The sources route's 202, one source per message; the job keeps the session (its id
+    generated by `new_job` when the body has none)."""
+    sources = message_sources(body)
+    facts = {
+        "space_id": body["space_id"],
+        "sources": sources,
+        "messages": body["messages"],
+        "session_id": body.get("session_id"),
+        "session_date": body.get("session_date"),
+        "meta": body.get("meta") or {},
+    }
+    session = {"session_id": body.get("session_id"), "session_date": body.get("session_date")}
+    return await start_ingestion(ctx, body["space_id"], sources, facts, session)
 
 
 async def get_job_status(ctx: ApiContext, job_id: str) -> Any:
@@ -279,4 +335,5 @@ async def get_job_status(ctx: ApiContext, job_id: str) -> Any:
 OPERATIONS = {
     "get_job_status_api_v1_jobs__job_id__get": get_job_status,
     "ingest_sources_api_v1_sources_post": ingest_sources,
+    "ingest_conversation_api_v1_conversations_post": ingest_conversation,
 }
