@@ -15,31 +15,14 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import MockClient
+from tests.api.crosmos_ingestion import API as API
+from tests.api.crosmos_ingestion import CONVERSATIONS, SPACE, conversation, poll
 
-API = "crosmos"
-CREATE = "/api/v1/conversations"
-STATUS = "/api/v1/jobs/{job_id}"
-SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+CREATE = CONVERSATIONS.path
 
 
 def ingest(client: MockClient, headers: dict[str, str], body: Any) -> Any:
-    response = client.http.post(f"/crosmos{CREATE}", headers=headers, json=body)
-    client.assert_conforms(API, CREATE, "post", response)
-    return response
-
-
-def conversation(*contents: str, **extra: Any) -> dict[str, Any]:
-    roles = ("user", "assistant")
-    messages = [{"role": roles[i % 2], "content": c} for i, c in enumerate(contents)]
-    return {"space_id": SPACE, "messages": messages, **extra}
-
-
-def poll(client: MockClient, headers: dict[str, str], job_id: str) -> dict[str, Any]:
-    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=headers)
-    assert response.status_code == 200, response.text
-    client.assert_conforms(API, STATUS, "get", response)
-    body: dict[str, Any] = response.json()
-    return body
+    return CONVERSATIONS.post(client, headers, body)
 
 
 def stored_fields(client: MockClient, job_id: str) -> dict[str, Any]:
@@ -115,40 +98,6 @@ def test_each_conversation_gets_its_own_session(client: MockClient, acme: dict[s
     first = ingest(client, acme, conversation("a")).json()["job_id"]
     second = ingest(client, acme, conversation("a")).json()["job_id"]
     assert stored_fields(client, first)["session_id"] != stored_fields(client, second)["session_id"]
-
-
-def test_a_message_mentioning_partial_is_the_source_that_fails(
-    client: MockClient, acme: dict[str, str]
-) -> None:
-    body = conversation("fine", "this turn is PARTIAL", "also fine")
-    job_id = ingest(client, acme, body).json()["job_id"]
-    client.advance(60)
-    done = poll(client, acme, job_id)
-    assert done["status"] == "partial"
-    second = done["source_ids"][1]
-    assert done["result"]["failed_source_ids"] == [second]
-    assert list(done["result"]["source_errors"]) == [str(second)]
-
-
-def test_a_message_mentioning_fail_fails_the_job(client: MockClient, acme: dict[str, str]) -> None:
-    job_id = ingest(client, acme, conversation("hi", "please fail")).json()["job_id"]
-    client.advance(60)
-    done = poll(client, acme, job_id)
-    assert done["status"] == "failed" and done["error_message"]
-
-
-def test_another_tenant_does_not_see_the_job(client: MockClient, acme: dict[str, str]) -> None:
-    job_id = ingest(client, acme, conversation("x")).json()["job_id"]
-    globex = client.tenant_headers(API, "globex")
-    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=globex)
-    assert response.status_code == 404 and response.json() == {"detail": "Job not found"}
-
-
-def test_without_credentials_it_is_401(client: MockClient) -> None:
-    response = ingest(client, {}, conversation("x"))
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Not authenticated"}
-    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_five_hundred_messages_at_most(client: MockClient, acme: dict[str, str]) -> None:

@@ -13,29 +13,14 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import MockClient
+from tests.api.crosmos_ingestion import API as API
+from tests.api.crosmos_ingestion import SOURCES, SPACE, poll, sources
 
-API = "crosmos"
-CREATE = "/api/v1/sources"
-STATUS = "/api/v1/jobs/{job_id}"
-SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+CREATE = SOURCES.path
 
 
 def ingest(client: MockClient, headers: dict[str, str], body: Any) -> Any:
-    response = client.http.post(f"/crosmos{CREATE}", headers=headers, json=body)
-    client.assert_conforms(API, CREATE, "post", response)
-    return response
-
-
-def sources(*contents: str) -> dict[str, Any]:
-    return {"space_id": SPACE, "sources": [{"content": c} for c in contents]}
-
-
-def poll(client: MockClient, headers: dict[str, str], job_id: str) -> dict[str, Any]:
-    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=headers)
-    assert response.status_code == 200, response.text
-    client.assert_conforms(API, STATUS, "get", response)
-    body: dict[str, Any] = response.json()
-    return body
+    return SOURCES.post(client, headers, body)
 
 
 def test_posted_sources_start_a_job_with_one_source_each(
@@ -75,41 +60,6 @@ def test_longer_text_yields_more(client: MockClient, acme: dict[str, str]) -> No
         poll(client, acme, long)["result"]["tokens_used"]
         > poll(client, acme, short)["result"]["tokens_used"]
     )
-
-
-def test_a_source_mentioning_partial_is_the_one_that_fails(
-    client: MockClient, acme: dict[str, str]
-) -> None:
-    job_id = ingest(client, acme, sources("fine", "this one is PARTIAL", "also fine")).json()[
-        "job_id"
-    ]
-    client.advance(60)
-    done = poll(client, acme, job_id)
-    assert done["status"] == "partial"
-    second = done["source_ids"][1]
-    assert done["result"]["failed_source_ids"] == [second]
-    assert list(done["result"]["source_errors"]) == [str(second)]
-
-
-def test_a_source_mentioning_fail_fails_the_job(client: MockClient, acme: dict[str, str]) -> None:
-    job_id = ingest(client, acme, sources("please fail")).json()["job_id"]
-    client.advance(60)
-    done = poll(client, acme, job_id)
-    assert done["status"] == "failed" and done["error_message"]
-
-
-def test_another_tenant_does_not_see_the_job(client: MockClient, acme: dict[str, str]) -> None:
-    job_id = ingest(client, acme, sources("x")).json()["job_id"]
-    globex = client.tenant_headers(API, "globex")
-    response = client.get(f"/crosmos/api/v1/jobs/{job_id}", headers=globex)
-    assert response.status_code == 404 and response.json() == {"detail": "Job not found"}
-
-
-def test_without_credentials_it_is_401(client: MockClient) -> None:
-    response = ingest(client, {}, sources("x"))
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Not authenticated"}
-    assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_a_hundred_sources_at_most(client: MockClient, acme: dict[str, str]) -> None:
