@@ -40,6 +40,7 @@ class FaultControl:
         # --fault options or fixtures starts from those
         digest = json.dumps(baseline.to_json(), sort_keys=True).encode()
         self.record_id = "faults-" + hashlib.sha256(digest).hexdigest()[:16]
+        self._parsed: tuple[Job, FaultSettings] | None = None  # the last record read, parsed
 
     def check(self, fault: Fault) -> None:
         """Raise FaultError unless `fault` names served routes it can act on."""
@@ -63,7 +64,10 @@ class FaultControl:
         record = await self.store.get(RECORD_API, self.record_id)
         if record is None:
             return self.baseline
-        return FaultSettings.from_json(record.fields["settings"])
+        # stores hand back the same (frozen) record until it changes: parse it once, not per request
+        if self._parsed is None or self._parsed[0] is not record:
+            self._parsed = (record, FaultSettings.from_json(record.fields["settings"]))
+        return self._parsed[1]
 
     async def replace(self, settings: FaultSettings) -> FaultSettings:
         for fault in settings.faults:
