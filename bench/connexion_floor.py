@@ -20,10 +20,10 @@ from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.resolver import Resolver
 
-from jobmock.openapi31 import OpenAPI31App
-from jobmock.resources import specs_dir
-from jobmock.specs import load_spec
-from jobmock.validators import ValidatorCache, make_validator_map
+from jobmock.documents.specs import load_spec
+from jobmock.engine.resources import specs_dir
+from jobmock.http.openapi31 import OpenAPI31App
+from jobmock.http.validators import ValidatorCache, make_validator_map
 
 
 def without_security(document: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,9 @@ from typing import Any
 import uvicorn
 from connexion.mock import MockResolver
 
-from jobmock.openapi31 import OpenAPI31App
-from jobmock.validators import ValidatorCache, make_validator_map
-from jobmock.yamlfast import fast_load
+from jobmock.documents.yamlfast import fast_load
+from jobmock.http.openapi31 import OpenAPI31App
+from jobmock.http.validators import ValidatorCache, make_validator_map
 
 
 def bearer_info(token: str, **kwargs: Any) -> dict[str, Any]:

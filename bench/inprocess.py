@@ -4,7 +4,7 @@
 
 The request (path + headers) comes from a JSON file `{"path": ..., "headers": {...}, "api": ...}`.
 Each variant is a fresh `create_app(Config(...))`; connexion middlewares are taken out by replacing
-`jobmock.stack.middlewares` in this process only (jobmock's code is not changed). Variants that take
+`jobmock.http.stack.middlewares` in this process only (jobmock's code is not changed). Variants that take
 out a layer the handler needs (routing, security, context) cannot answer and are not tried.
 All variants are built first, then timed in REPEATS interleaved rounds (each round: N sequential
 requests per variant, in CPU seconds of this process, time.process_time); each variant keeps its
@@ -56,8 +56,8 @@ async def one(app: Any, scope: dict[str, Any]) -> tuple[int, bytes]:
 def jobmock_app(
     api: str, *, validate_responses: bool = False, drop: tuple[str, ...] = (), store: str | None = None
 ) -> Any:
-    import jobmock.app as jobmock_app_module
-    import jobmock.stack as stack_module
+    import jobmock.http.stack as stack_module
+    import jobmock.serving.app as jobmock_app_module
     from jobmock.config import Config
 
     original = stack_module.middlewares
@@ -147,13 +147,13 @@ async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tup
         return await http_call(starlette_app(request["template"], request["body"].encode()), scope)
     if key == "sqlite-store":
         try:
-            from jobmock.store_sqlite import state_store_url
+            from jobmock.store.sqlite import state_store_url
         except ImportError:
             return None, {"skipped": "no SQLite store in this tree"}
         url = state_store_url(Path(tempfile.mkdtemp(prefix="jobmock-inprocess-")))
         return await http_call(jobmock_app(api, store=url), scope)
     drop: tuple[str, ...] = OPTIONAL if key.startswith("-all") else (key[1:],) if key.startswith("-") else ()
-    import jobmock.stack as stack_module
+    import jobmock.http.stack as stack_module
     from jobmock.config import Config
 
     present = {layer_name(m) for m in stack_module.middlewares(Config(apis=(api,)))}

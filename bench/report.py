@@ -380,7 +380,7 @@ def profile_markdown(data: dict[str, Any], previous: str) -> str:
             f"`bench/inprocess.py` calls the ASGI app directly (no socket, no HTTP parsing): each variant a "
             f"fresh `create_app`, timed in CPU time over {inproc['repeats']} interleaved rounds of "
             f"{inproc['n']} sequential requests, best round kept; layers are removed by replacing "
-            "`jobmock.stack.middlewares` in that process only. "
+            "`jobmock.http.stack.middlewares` in that process only. "
             "Δ = what the layer costs (full app minus the app without it).",
             "",
             "| variant | µs / request | Δ vs jobmock |",

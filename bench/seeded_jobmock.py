@@ -20,8 +20,8 @@ from pathlib import Path
 
 import uvicorn
 
-from jobmock.app import create_app
 from jobmock.config import Config
+from jobmock.serving.app import create_app
 
 
 async def seed(mock, api: str, total: int) -> int:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def main() -> None:
     if args.store:
         config = config.replace(store=args.store)
     elif args.state_dir:
-        from jobmock.store_sqlite import state_store_url
+        from jobmock.store.sqlite import state_store_url
 
         config = config.replace(store=state_store_url(args.state_dir))
     print(f"store {config.store}", flush=True)

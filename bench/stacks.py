@@ -61,38 +61,38 @@ LAYERS: list[tuple[str, str, str]] = [
     # layer name, file regex, function regex
     # not layers: schema checking is charged to the request or response validation that called it
     (SKIP, r"(^|/)(jsonschema|referencing|rpds|jsonschema_specifications)/", r""),
-    (SKIP, r"jobmock/(openapi31|validators)\.py", r"^(first_error|ValidatorCache\.(get|compiled|validator))$"),
+    (SKIP, r"jobmock/http/(openapi31|validators)\.py", r"^(first_error|ValidatorCache\.(get|compiled|validator))$"),
     ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
      r"connexion/middleware/response_validation\.py", r""),
     ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
      r"connexion/validators/", r"Response"),
     ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
-     r"jobmock/(openapi31|validators)\.py", r"(JSONResponse|response_error)"),
-    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
+     r"jobmock/http/(openapi31|validators)\.py", r"(JSONResponse|response_error)"),
+    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
      r"(connexion/middleware/request_validation\.py|connexion/validators/)", r""),
-    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
-     r"jobmock/stack\.py", r"Validation"),
-    ("request validation (RequestValidationMiddleware, jobmock.openapi31 validators, jsonschema)",
-     r"jobmock/(openapi31|validators)\.py", r"(Parameters|JSONBody|FormBody|body_error|parameter_error)"),
+    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
+     r"jobmock/http/stack\.py", r"Validation"),
+    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
+     r"jobmock/http/(openapi31|validators)\.py", r"(Parameters|JSONBody|FormBody|body_error|parameter_error)"),
     ("store (jobmock.store*, SQLite calls, record decoding)",
-     r"jobmock/store[a-z_]*\.py|sqlite3/", r""),
+     r"jobmock/store/\w+\.py|sqlite3/", r""),
     ("handler + engine (handlers/<api>.py, jobmock engine, lifecycle, clock)",
      r"(^|/)(handlers/)?(matcher|crosmos|gu1|seekr|claret|control)\.py$"
-     r"|jobmock/(engine|lifecycle|store|clock|timestamps|binding|fixtures)\.py", r""),
-    ("security (SecurityMiddleware, jobmock.auth)",
-     r"(connexion/middleware/security\.py|connexion/security\.py|jobmock/auth\.py)", r""),
-    ("security (SecurityMiddleware, jobmock.auth)", r"jobmock/app\.py", r"api_of"),
-    ("error boundary (jobmock.envelopes)", r"jobmock/(envelopes|errors)\.py", r""),
+     r"|jobmock/(engine|model|fixtures)/\w+\.py|jobmock/http/binding\.py", r""),
+    ("security (SecurityMiddleware, jobmock.http.auth)",
+     r"(connexion/middleware/security\.py|connexion/security\.py|jobmock/http/auth\.py)", r""),
+    ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/serving/app\.py", r"api_of"),
+    ("error boundary (jobmock.http.envelopes)", r"jobmock/(http/envelopes|errors)\.py", r""),
     ("connexion app layer (AsyncOperation, parameter + response decorators, jsonifier)",
      r"(connexion/apps/asynchronous\.py|connexion/decorators/|connexion/jsonifier\.py|connexion/uri_parsing\.py"
-     r"|jobmock/openapi31\.py|jobmock/operations\.py)", r""),
+     r"|jobmock/http/openapi31\.py|jobmock/http/invocation\.py)", r""),
     ("ContextMiddleware", r"connexion/middleware/context\.py", r""),
     ("LifespanMiddleware", r"connexion/middleware/lifespan\.py", r""),
     ("RoutingMiddleware (starlette Router over the API's routes)", r"connexion/middleware/routing\.py", r""),
     ("SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
      r"connexion/middleware/swagger_ui\.py", r""),
     ("SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
-     r"jobmock/stack\.py", r"DocsOnlySwaggerUI"),
+     r"jobmock/http/stack\.py", r"DocsOnlySwaggerUI"),
     ("ExceptionMiddleware (connexion + starlette)",
      r"(connexion/middleware/exceptions\.py|starlette/middleware/exceptions\.py|starlette/_exception_handler\.py)", r""),
     ("ServerErrorMiddleware (starlette)", r"starlette/middleware/errors\.py", r""),
@@ -105,7 +105,7 @@ OTHER = "event loop and other (asyncio/uvloop scheduling, outside any layer)"
 
 
 _FALLBACKS = [
-    (re.compile(r"(?:^|/)jobmock/(\w+)\.py$"), "jobmock.{} (jobmock's own layer)"),
+    (re.compile(r"(?:^|/)jobmock/((?:\w+/)*\w+)\.py$"), "jobmock.{} (jobmock's own layer)"),
     (re.compile(r"(?:^|/)starlette/middleware/(\w+)\.py$"), "starlette {} middleware"),
     (re.compile(r"(?:^|/)connexion/middleware/(\w+)\.py$"), "connexion {} middleware"),
 ]
@@ -118,7 +118,7 @@ def layer_of(f: Frame) -> str | None:
     for file_re, template in _FALLBACKS:
         match = file_re.search(f.file)
         if match:
-            return template.format(match.group(1))
+            return template.format(match.group(1).replace("/", "."))
     return None
 
 

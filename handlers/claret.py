@@ -19,7 +19,7 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
 
 Tokens and imports (apis.md §5 [DOC L2, L4]): tokens/create takes `email` and `password` as query
 parameters and answers `{"token": "<id>|<40 chars>"}`; the token is kept in the store
-(`jobmock.auth.IssuedCredentials`), so every worker accepts it until `POST /_mock/reset`. The
+(`jobmock.http.auth.IssuedCredentials`), so every worker accepts it until `POST /_mock/reset`. The
 import takes at most 1,000 records: a CSV upload answers 202 with `job_log_id`, JSON records 200.
 Inferred: a wrong email or password is 401 `{"message": "Invalid credentials."}`; validation
 failures are Laravel's 422 `{message, errors}` with its wording (`The payload.0.item name field is
@@ -40,9 +40,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from jobmock import uploads
-from jobmock.auth import IssuedCredentials, Principal
-from jobmock.engine import JobView
-from jobmock.envelopes import ErrorReply
+from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
     Forbidden,
@@ -55,15 +53,17 @@ from jobmock.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
-from jobmock.fixtures import Tenant
-from jobmock.lifecycle import Job, count
-from jobmock.timestamps import rfc3339
+from jobmock.fixtures.loading import Tenant
+from jobmock.http.auth import IssuedCredentials, Principal
+from jobmock.http.envelopes import ErrorReply
+from jobmock.model.lifecycle import Job, count
+from jobmock.model.timestamps import rfc3339
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from jobmock.binding import ApiContext
+    from jobmock.http.binding import ApiContext
 
 BASE_URL = "https://plan.claret.app"
 JOB_LOGS = "settings/application-maintenance/job-management/imports/logs"  # the UI's job page
@@ -255,7 +255,7 @@ def job_status_link(job: Job) -> str:
 
 
 # ------------------------------------------------------------------------------------- tokens
-ISSUES_CREDENTIALS = True  # tokens/create: jobmock.auth looks issued tokens up in the store
+ISSUES_CREDENTIALS = True  # tokens/create: jobmock.http.auth looks issued tokens up in the store
 FIRST_TOKEN_ID = 100  # issued tokens are `<100 + n>|<40 characters>`
 TOKEN_CHARACTERS = string.ascii_letters + string.digits
 

@@ -6,11 +6,12 @@ from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
-from jobmock import fault_control, faults
-from jobmock.engine import Mock
+from jobmock.engine.mock import Mock
 from jobmock.errors import Unprocessable
-from jobmock.lifecycle import Job
-from jobmock.timestamps import rfc3339
+from jobmock.frontend import fault_injection as fault_control
+from jobmock.frontend import faults
+from jobmock.model.lifecycle import Job
+from jobmock.model.timestamps import rfc3339
 
 # Operations also declare application/problem+json (errors), so connexion needs the type named.
 JSON = {"Content-Type": "application/json"}

@@ -42,18 +42,18 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jobmock.engine import JobView
-from jobmock.envelopes import ErrorReply, FastApiDetail
+from jobmock.engine.mock import JobView
 from jobmock.errors import ApiError, InvalidBody, InvalidParameter, NotFound, Unauthorized
-from jobmock.fixtures import Tenant
-from jobmock.lifecycle import Job, count
-from jobmock.timestamps import rfc3339
+from jobmock.fixtures.loading import Tenant
+from jobmock.http.envelopes import ErrorReply, FastApiDetail
+from jobmock.model.lifecycle import Job, count
+from jobmock.model.timestamps import rfc3339
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from jobmock.binding import ApiContext
+    from jobmock.http.binding import ApiContext
 
 JOB_NOT_FOUND = "Job not found"
 # What Starlette/FastAPI answer for errors raised outside Crosmos's own code.

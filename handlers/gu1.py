@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 from starlette.datastructures import UploadFile
 
 from jobmock import uploads
-from jobmock.engine import JobView
-from jobmock.envelopes import ErrorReply
+from jobmock.engine.mock import JobView
+from jobmock.engine.resources import load_handler_module
 from jobmock.errors import (
     ApiError,
     BadRequest,
@@ -49,15 +49,15 @@ from jobmock.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from jobmock.lifecycle import Job, count
-from jobmock.resources import load_handler_module
-from jobmock.timestamps import rfc3339
+from jobmock.http.envelopes import ErrorReply
+from jobmock.model.lifecycle import Job, count
+from jobmock.model.timestamps import rfc3339
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from jobmock.binding import ApiContext
+    from jobmock.http.binding import ApiContext
 
 BATCH_SCOPES = frozenset({"transactions:create", "entities:bulk_import", "events:create"})
 HEARTBEAT_SECONDS = 5.0  # invented; a job's `heartbeatSeconds` field overrides it

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jobmock import uploads
-from jobmock.engine import JobView
+from jobmock.engine.mock import JobView
 
 FAILURES_LIMIT = 500  # [DOC G3] `truncated` is true past 500 failures
 

@@ -37,8 +37,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from jobmock import uploads
-from jobmock.engine import JobView
-from jobmock.envelopes import ErrorReply
+from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
     BadRequest,
@@ -49,15 +48,16 @@ from jobmock.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
-from jobmock.fixtures import Tenant
-from jobmock.lifecycle import Job, count
-from jobmock.timestamps import rfc3339, uuid7
+from jobmock.fixtures.loading import Tenant
+from jobmock.http.envelopes import ErrorReply
+from jobmock.model.lifecycle import Job, count
+from jobmock.model.timestamps import rfc3339, uuid7
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from jobmock.binding import ApiContext
+    from jobmock.http.binding import ApiContext
 
 # Messages of the general errors, as Matcher's error list documents them (apis.md §1 [DOC S3]).
 MESSAGES = {

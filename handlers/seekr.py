@@ -39,18 +39,18 @@ import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jobmock.engine import JobView
-from jobmock.envelopes import ErrorReply, FastApiDetail
+from jobmock.engine.mock import JobView
 from jobmock.errors import ApiError, NotFound
-from jobmock.fixtures import Tenant
-from jobmock.lifecycle import Job, count
-from jobmock.timestamps import rfc3339
+from jobmock.fixtures.loading import Tenant
+from jobmock.http.envelopes import ErrorReply, FastApiDetail
+from jobmock.model.lifecycle import Job, count
+from jobmock.model.timestamps import rfc3339
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
 
-    from jobmock.binding import ApiContext
+    from jobmock.http.binding import ApiContext
 
 METHOD = "best"  # the create endpoint's default (apis.md §4 [DOC K2])
 JOB_NOT_FOUND = "Ingestion job not found"  # overlay example (inferred)

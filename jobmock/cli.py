@@ -12,9 +12,9 @@ from typing import Any
 
 import click
 
-from jobmock.clock import CLOCK_MODES
 from jobmock.config import STATE_DIR, Config
 from jobmock.errors import SourceError
+from jobmock.model.clock import CLOCK_MODES
 from jobmock.store import StoreError
 
 
@@ -55,7 +55,7 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
-    from jobmock.faults import FaultError, parse_option
+    from jobmock.frontend.faults import FaultError, parse_option
 
     try:
         return tuple(parse_option(value) for value in values)
@@ -163,10 +163,10 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 )
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
-    from jobmock.app import create_app
-    from jobmock.banner import banner
-    from jobmock.serving import prepare, run, shared
-    from jobmock.store_sqlite import state_store_url
+    from jobmock.serving.app import create_app
+    from jobmock.serving.banner import banner
+    from jobmock.serving.workers import prepare, run, shared
+    from jobmock.store.sqlite import state_store_url
 
     config = Config(
         host=options["host"],
@@ -193,7 +193,7 @@ def serve(**options: Any) -> None:
     headers = _headers(options["headers"])
     app = create_app(config)
     if options["get_path"]:
-        from jobmock.app import request_once
+        from jobmock.serving.app import request_once
 
         status, body = request_once(app, options["get_path"], headers)
         click.echo(body)

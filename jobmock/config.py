@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
-from jobmock import resources
+from jobmock.engine import resources
 
 STATE_DIR = Path(".jobmock")
 """Where `jobmock serve` keeps its state (a SQLite file) unless told otherwise: in the current
@@ -25,7 +25,7 @@ class Config:
     specs_dir: Path = field(default_factory=resources.specs_dir)
     fixtures_dir: Path = field(default_factory=resources.fixtures_dir)
     handlers_dir: Path = field(default_factory=resources.handlers_dir)
-    clock: str = "real"  # a key of jobmock.clock.CLOCK_MODES
+    clock: str = "real"  # a key of jobmock.model.clock.CLOCK_MODES
     speed: float = 1.0
     store: str = "memory://"  # a URL whose scheme is a key of jobmock.store.STORES
     workers: int = 1  # processes serving requests; more than one needs a shared store
@@ -35,7 +35,7 @@ class Config:
     strict_validation: bool = False
     cors_origins: tuple[str, ...] = ()  # origins a browser may call from; empty: any origin
     overrides: bool = True  # honour `Prefer: code=|status=|delay=` (off for contract runs)
-    faults: tuple[dict[str, Any], ...] = ()  # fault rules (jobmock.faults), before the fixtures'
+    faults: tuple[dict[str, Any], ...] = ()  # fault rules (jobmock.frontend.faults), before the fixtures'
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from jobmock.lifecycle import (
+from jobmock.model.lifecycle import (
     NEXT,
     Job,
     Phase,

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.cli import serve
 from jobmock.config import Config
+from jobmock.serving.app import create_app
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -94,7 +94,7 @@ def open_session(options: ContractOptions) -> Iterator[Session]:
     if options.url is None:
         from starlette.testclient import TestClient
 
-        from jobmock.app import create_app
+        from jobmock.serving.app import create_app
 
         token = token or "contract-run"
         app = create_app(options.app_config.replace(control_token=token))
@@ -123,7 +123,7 @@ def open_session(options: ContractOptions) -> Iterator[Session]:
 
 def fixture_identities(app: Any) -> dict[str, list[Identity]]:
     """In-process, every credential of every tenant (the control API lists one per tenant)."""
-    from jobmock.auth import tenant_headers
+    from jobmock.http.auth import tenant_headers
 
     found: dict[str, list[Identity]] = {}
     for name, runtime in app.mock.apis.items():
@@ -142,7 +142,7 @@ def fixture_identities(app: Any) -> dict[str, list[Identity]]:
 
 def bundled_documents(options: ContractOptions) -> dict[str, dict[str, Any]]:
     """jobmock's served specs, for servers that do not serve their own."""
-    from jobmock.specs import discover, load_spec
+    from jobmock.documents.specs import discover, load_spec
 
     specs_dir = options.app_config.specs_dir
     return {path.stem: load_spec(path).document for path in discover(specs_dir)}

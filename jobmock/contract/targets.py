@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from jobmock.contract.errors import ContractUsageError
-from jobmock.specs import CONTROL_API
+from jobmock.documents.specs import CONTROL_API
 
 CONTROL_PREFIX = "/_mock"
 

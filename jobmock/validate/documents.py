@@ -4,7 +4,7 @@ Each knows its file and how to turn a JSON Pointer into a position. A served spe
 documented file plus its overlay; a node the overlay added is located in the overlay, every other
 node in the documented file.
 
-The overlay is applied here rather than with `jobmock.specs.apply_overlay` for two reasons: a
+The overlay is applied here rather than with `jobmock.documents.specs.apply_overlay` for two reasons: a
 check wants every action tried (not a stop at the first target that matches nothing) and to know
 which action put which node where; and `apply_overlay` imports oas-patch, whose package pulls in
 its CLI, pydantic and deepdiff (half a second). The semantics are oas-patch's for Overlay 1.0
@@ -20,13 +20,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents.pointers import Pointer
+from jobmock.documents.specs import OVERLAY_SUFFIX
+from jobmock.documents.yamlfast import KeyedSourceMap
+from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import FixtureError, SpecError
-from jobmock.fixtures import Fixture
-from jobmock.pointers import Pointer
-from jobmock.specs import OVERLAY_SUFFIX
+from jobmock.fixtures.loading import Fixture
 from jobmock.validate.findings import Position
-from jobmock.yamlfast import KeyedSourceMap
-from jobmock.yamlsource import LoadedYaml, SourceMap
 
 
 class Kind(StrEnum):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from jobmock.pointers import Pointer
+from jobmock.documents.pointers import Pointer
 
 
 class Severity(StrEnum):

@@ -1,6 +1,6 @@
 """Walking an OpenAPI 3.0/3.1 document: operations, parameters, media types, schemas, `$ref`s.
 
-`$ref`s are followed by `jobmock.pointers.deref` (shared with the response checker and routes).
+`$ref`s are followed by `jobmock.documents.pointers.deref` (shared with the response checker and routes).
 
 Every walker tolerates a malformed document (a list where a mapping belongs, a missing key): the
 structure rule reports those; the other rules just see less.
@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 # Re-exported (`as`): the rules walk documents through this module alone
-from jobmock.pointers import Node as Node
-from jobmock.pointers import Pointer
-from jobmock.pointers import decode_pointer as decode_pointer
-from jobmock.pointers import deref as deref
-from jobmock.pointers import lookup as lookup
-from jobmock.specs import HTTP_METHODS
+from jobmock.documents.pointers import Node as Node
+from jobmock.documents.pointers import Pointer
+from jobmock.documents.pointers import decode_pointer as decode_pointer
+from jobmock.documents.pointers import deref as deref
+from jobmock.documents.pointers import lookup as lookup
+from jobmock.documents.specs import HTTP_METHODS
 
 TEMPLATE = re.compile(r"\{([^{}/]+)\}")
 

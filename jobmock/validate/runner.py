@@ -12,10 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jobmock import resources
+from jobmock.documents.pointers import encode_pointer
+from jobmock.documents.specs import CONTROL_API, discover, overlay_path_for
+from jobmock.documents.yamlfast import fast_load
+from jobmock.documents.yamlsource import LoadedYaml
+from jobmock.engine import resources
 from jobmock.errors import FixtureError, SourceError, SpecError
-from jobmock.pointers import encode_pointer
-from jobmock.specs import CONTROL_API, discover, overlay_path_for
 from jobmock.validate.documents import (
     FixtureDocument,
     Kind,
@@ -28,8 +30,6 @@ from jobmock.validate.documents import (
 )
 from jobmock.validate.findings import Finding, Problem, Report, Severity
 from jobmock.validate.rules import RULES, Rule
-from jobmock.yamlfast import fast_load
-from jobmock.yamlsource import LoadedYaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -113,7 +113,7 @@ class _Loader:
         return None
 
     def fixture(self, path: Path) -> FixtureDocument:
-        from jobmock.fixtures import load_fixture
+        from jobmock.fixtures.loading import load_fixture
 
         loaded = self.load(path)
         doc = FixtureDocument(path, loaded.data, loaded.source)

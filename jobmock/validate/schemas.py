@@ -22,7 +22,7 @@ from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from jobmock.pointers import Pointer, encode_pointer
+from jobmock.documents.pointers import Pointer, encode_pointer
 
 DOCUMENT_URI = "urn:jobmock:served-document"
 _REQUIRED = re.compile(r"'(.+)' is a required property")

@@ -22,15 +22,17 @@ ASGI = (
     "SecurityOperation.__call__ (connexion/middleware/security.py:111)"
 )
 RAW = f"""\
-{ROOT};{ASGI};verify (jobmock/auth.py:103);bearer_token (jobmock/auth.py:60) 3
+{ROOT};{ASGI};verify (jobmock/http/auth.py:103);bearer_token (jobmock/http/auth.py:60) 3
 {ROOT};{ASGI};RequestValidationOperation.__call__ (connexion/middleware/request_validation.py:142);\
-make_validator_map.<locals>.Parameters.validate_request (jobmock/openapi31.py:113);type (jsonschema/_keywords.py:285) 2
-{ROOT};{ASGI};get_ingestion_job (matcher.py:118);rfc3339 (jobmock/timestamps.py:11) 4
-{ROOT};{ASGI};get_ingestion_job (matcher.py:118);get (jobmock/store_sqlite.py:90) 1
+make_validator_map.<locals>.Parameters.validate_request (jobmock/http/openapi31.py:113);\
+type (jsonschema/_keywords.py:285) 2
+{ROOT};{ASGI};get_ingestion_job (matcher.py:118);rfc3339 (jobmock/model/timestamps.py:11) 4
+{ROOT};{ASGI};get_ingestion_job (matcher.py:118);get (jobmock/store/sqlite.py:90) 1
 {ROOT};SwaggerUIMiddleware.__call__ (connexion/middleware/swagger_ui.py:223);Mount.matches (starlette/routing.py:400) 2
 {ROOT};{ASGI};ResponseValidationMiddleware.__call__ (connexion/middleware/response_validation.py:90);\
 JSONResponseBodyValidator.send (connexion/validators/json.py:150);\
-make_validator_map.<locals>.JSONResponse._validate (jobmock/openapi31.py:170);first_error (jobmock/openapi31.py:65);\
+make_validator_map.<locals>.JSONResponse._validate (jobmock/http/openapi31.py:170);\
+first_error (jobmock/http/openapi31.py:65);\
 iter_errors (jsonschema/validators.py:350) 2
 {ROOT} 1
 this line is not a sample
@@ -40,7 +42,7 @@ this line is not a sample
 def test_frames_are_split_into_function_and_file() -> None:
     assert frame("Runner.run (asyncio/runners.py:118)") == Frame("Runner.run", "asyncio/runners.py")
     assert frame("_run_code (<frozen runpy>:88)") == Frame("_run_code", "<frozen runpy>")
-    assert frame("wrapper (jobmock/openapi31.py)") == Frame("wrapper", "jobmock/openapi31.py")
+    assert frame("wrapper (jobmock/http/openapi31.py)") == Frame("wrapper", "jobmock/http/openapi31.py")
 
 
 def test_samples_are_counted() -> None:
@@ -64,7 +66,7 @@ def test_each_sample_goes_to_its_deepest_layer() -> None:
 
 def test_function_shares_merge_lines() -> None:
     self_counts, inclusive = by_function(parse_collapsed(RAW))
-    assert self_counts["rfc3339 (jobmock/timestamps.py)"] == 4
+    assert self_counts["rfc3339 (jobmock/model/timestamps.py)"] == 4
     assert inclusive["get_ingestion_job (matcher.py)"] == 5
     assert inclusive["Runner.run (asyncio/runners.py)"] == 15
 
@@ -83,6 +85,6 @@ def test_children_split_a_function_by_what_it_calls() -> None:
 
     total, split = children(parse_collapsed(RAW), "get_ingestion_job")
     assert total == 5
-    assert split == {"rfc3339 (jobmock/timestamps.py)": 4, "get (jobmock/store_sqlite.py)": 1}
+    assert split == {"rfc3339 (jobmock/model/timestamps.py)": 4, "get (jobmock/store/sqlite.py)": 1}
     total, split = children(parse_collapsed(RAW), "Runner.run")
     assert split["(self)"] == 1

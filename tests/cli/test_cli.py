@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from jobmock import resources
 from jobmock.cli import main
+from jobmock.engine import resources
 
 MATCHER_JOB = (
     "/matcher/v1/imports/contexts/019c96a0-10a0-72d2-9fb0-2b7de8093182"
@@ -19,7 +19,7 @@ MATCHER_JOB = (
 
 
 def acme_token() -> str:
-    from jobmock.fixtures import load_fixture
+    from jobmock.fixtures.loading import load_fixture
 
     return (
         load_fixture(resources.fixtures_dir() / "matcher.yaml").tenants["acme"].credentials[0].value

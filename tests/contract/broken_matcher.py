@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from jobmock import resources
-from jobmock.specs import load_spec
+from jobmock.documents.specs import load_spec
+from jobmock.engine import resources
 
 MATCHER_JOB = "/v1/imports/contexts/{contextId}/jobs/{jobId}"
 

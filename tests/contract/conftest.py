@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from jobmock import resources
 from jobmock.config import Config
 from jobmock.contract import ContractOptions, RunResult, run
-from jobmock.specs import CONTROL_API, discover
+from jobmock.documents.specs import CONTROL_API, discover
+from jobmock.engine import resources
 
 SEED = 20_261_123
 VENDOR_APIS = tuple(path.stem for path in discover(resources.specs_dir()))

@@ -18,7 +18,7 @@ from tests.contract.conftest import ALL_APIS, CLOCKS, contract_run
 MATCHER_JOB = "GET /v1/imports/contexts/{contextId}/jobs/{jobId}"
 MATCHER_LIST = "GET /v1/imports/contexts/{contextId}/jobs"
 MATCHER_UPLOAD = "POST /v1/imports/contexts/{contextId}/sources/{sourceId}/upload"
-TOO_BIG = "needs a body over the upload limit, too big for a unit run (tests/api covers it)"
+TOO_BIG = "needs a body over the upload limit, too big for a unit run (tests/handlers covers it)"
 GU1_UPLOADS = (
     "POST /batch-import/import/transactions",
     "POST /batch-import/import/entities",
@@ -26,23 +26,23 @@ GU1_UPLOADS = (
     "POST /transactions/batch/upload",
 )
 GU1_SCOPES = "a key without the import scope; runs send as the tenant's full key and replay only "
-GU1_SCOPES += "reads as other keys (tests/api covers the 403)"
+GU1_SCOPES += "reads as other keys (tests/handlers covers the 403)"
 UNEXPECTED = "Matcher's 'unexpected error': jobmock has no failure of its own to report"
 EXCLUDED: dict[tuple[str, str, int], str] = {
     ("matcher", MATCHER_JOB, 500): UNEXPECTED,
     ("matcher", MATCHER_LIST, 500): UNEXPECTED,
     ("matcher", MATCHER_UPLOAD, 500): UNEXPECTED,
     ("matcher", MATCHER_UPLOAD, 202): "needs a parseable transaction file for a mapped source "
-    "of the context; generated multipart bodies never are one (tests/api covers the 202)",
+    "of the context; generated multipart bodies never are one (tests/handlers covers the 202)",
     ("matcher", MATCHER_UPLOAD, 413): "needs a body over 100 MB, too big for a unit run "
-    "(tests/api covers the 413)",
+    "(tests/handlers covers the 413)",
     ("matcher", MATCHER_UPLOAD, 409): "needs a second upload with the same idempotency key while "
-    "the first is still streaming; generated requests run one at a time (tests/api covers the 409)",
+    "the first is still streaming; generated requests run one at a time (tests/handlers covers the 409)",
     ("claret", "POST /{tenant}/api/v1/inventory/import/process", 413): TOO_BIG,
     **{("gu1", upload, 413): TOO_BIG for upload in GU1_UPLOADS},
     **{("gu1", upload, 403): GU1_SCOPES for upload in GU1_UPLOADS},
     ("control", "GET /apis/{api}/jobs", 404): "generation is fed the real API names, so an unknown "
-    "one comes only by chance (tests/api/test_control.py::test_unknown_api_job_and_scenario pins it)",
+    "one comes only by chance (tests/handlers/test_control.py::test_unknown_api_job_and_scenario pins it)",
     ("seekr", "GET /v1/flow/alignment/ingestion/{ingestion_job_id}", 422): "its one parameter "
     "is a free string path segment: FastAPI has nothing to refuse, so SeekrFlow never answers 422",
 }

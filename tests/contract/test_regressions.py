@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock import resources
-from jobmock.app import create_app
 from jobmock.config import Config
 from jobmock.contract.schemas import content_refusals, not_found_codes
-from jobmock.specs import load_spec
+from jobmock.documents.specs import load_spec
+from jobmock.engine import resources
+from jobmock.serving.app import create_app
 
 MATCHER_ROUTE = "/matcher/v1/imports/contexts/{context}/jobs/{job}"
 ACME_CONTEXT = "019c96a0-10a0-72d2-9fb0-2b7de8093182"

@@ -6,11 +6,11 @@ import pytest
 import schemathesis
 from schemathesis.checks import CHECKS
 
-from jobmock import resources
 from jobmock.contract import CheckFailure, ContractOptions
 from jobmock.contract.output import render_summary
 from jobmock.contract.schemas import content_refusals, schemathesis_config
-from jobmock.specs import load_spec
+from jobmock.documents.specs import load_spec
+from jobmock.engine import resources
 from tests.contract.conftest import ALL_APIS, CLOCKS, RUNS, contract_run
 from tests.contract.known import known
 

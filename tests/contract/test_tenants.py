@@ -11,9 +11,9 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.config import Config
 from jobmock.contract.runner import fixture_identities
+from jobmock.serving.app import create_app
 from tests.contract.conftest import VENDOR_APIS, contract_run
 
 

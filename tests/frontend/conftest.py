@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import uvicorn
 
-from jobmock.app import create_app
 from jobmock.config import Config
+from jobmock.serving.app import create_app
 
 CHROMIUM = os.environ.get("JOBMOCK_CHROMIUM", "/usr/bin/chromium")
 # Flags for a sandboxed, offline machine (root, no GPU, no network beyond loopback).

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.config import Config
-from jobmock.routes import RouteTable
+from jobmock.documents.routes import RouteTable
+from jobmock.serving.app import create_app
 
 ORIGIN = "http://localhost:5173"
 

@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.config import Config
+from jobmock.serving.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "dashboard.png"

@@ -15,21 +15,21 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock import resources
-from jobmock.app import create_app
 from jobmock.config import Config
-from jobmock.conformance import ResponseChecker
+from jobmock.documents.conformance import ResponseChecker
+from jobmock.documents.routes import RouteTable
+from jobmock.documents.specs import load_spec
+from jobmock.engine import resources
 from jobmock.errors import FixtureError, SourceError
-from jobmock.fault_control import FaultControl
-from jobmock.faults import (
+from jobmock.frontend.fault_injection import FaultControl
+from jobmock.frontend.faults import (
     Fault,
     FaultError,
     FaultSettings,
     parse_fault,
     parse_option,
 )
-from jobmock.routes import RouteTable
-from jobmock.specs import load_spec
+from jobmock.serving.app import create_app
 from jobmock.store import MemoryStore
 
 CONTROL = ResponseChecker(load_spec(resources.specs_dir() / "control.yaml").document)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.config import Config
-from jobmock.conformance import ResponseChecker
-from jobmock.routes import RouteTable
+from jobmock.documents.conformance import ResponseChecker
+from jobmock.documents.routes import RouteTable
+from jobmock.serving.app import create_app
 
 APIS = ["matcher", "crosmos", "gu1", "seekr", "claret"]
 

@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 from starlette.testclient import TestClient
 
-from jobmock.app import create_app
 from jobmock.config import Config
-from jobmock.faults import parse_fault, parse_option
+from jobmock.frontend.faults import parse_fault, parse_option
+from jobmock.serving.app import create_app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

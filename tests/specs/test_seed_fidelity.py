@@ -636,7 +636,7 @@ def test_served_spec_is_valid_openapi_31(name: str) -> None:
 @pytest.mark.parametrize("name", ALL_SPECS)
 def test_spec_loads_the_way_jobmock_serves_it(name: str) -> None:
     """jobmock's own loader (ruamel round-trip, overlay, validation) accepts the file."""
-    from jobmock.specs import load_spec
+    from jobmock.documents.specs import load_spec
 
     loaded = load_spec(SPECS / f"{name}.yaml")
     assert loaded.document == served(name)

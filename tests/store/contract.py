@@ -1,6 +1,6 @@
 """More of the Store contract: ``update_clock`` for every store, and sharing for the shared ones.
 
-``SharedStoreContract`` adds to :class:`tests.engine.test_store.StoreContract` what a store shared by
+``SharedStoreContract`` adds to :class:`tests.store.test_base.StoreContract` what a store shared by
 several workers must also do: two opens of the same URL see each other's writes, and concurrent
 read-modify-writes from several connections, in one process or in several, lose nothing.
 """
@@ -14,10 +14,10 @@ from typing import Any, cast
 
 import pytest
 
-from jobmock.clock import ClockError, ClockState, advance, start
-from jobmock.lifecycle import Job, Transition, TransitionRefused
+from jobmock.model.clock import ClockError, ClockState, advance, start
+from jobmock.model.lifecycle import Job, Transition, TransitionRefused
 from jobmock.store import Store, open_store
-from tests.engine.test_store import StoreContract, job
+from tests.store.test_base import StoreContract, job
 
 PROCESS_TIMEOUT = 60.0
 

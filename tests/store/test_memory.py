@@ -1,4 +1,4 @@
-"""MemoryStore keeps the clock contract too (the rest of its contract is in tests/engine)."""
+"""MemoryStore keeps the clock contract too (the rest of its contract is in tests/store/test_base.py)."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from jobmock.store import StoreError, open_store
-from jobmock.store_redis import RedisStore, parse_url
-from tests.engine.test_store import job
+from jobmock.store.redis import RedisStore, parse_url
 from tests.servers import LOOPBACK, RedisServer, free_port
 from tests.store.contract import SharedStoreContract
+from tests.store.test_base import job
 
 
 class TestRedisStore(SharedStoreContract):
@@ -125,11 +125,11 @@ def test_an_unreachable_server_is_a_store_error() -> None:
 def test_redis_is_imported_only_when_a_redis_url_is_opened() -> None:
     code = (
         "import sys, asyncio\n"
-        "import jobmock.app, jobmock.cli, jobmock.store\n"
+        "import jobmock.serving.app, jobmock.cli, jobmock.store\n"
         "from jobmock.store import open_store\n"
         "asyncio.run(open_store('memory://').close())\n"
-        "assert 'redis' not in sys.modules and 'jobmock.store_redis' not in sys.modules\n"
+        "assert 'redis' not in sys.modules and 'jobmock.store.redis' not in sys.modules\n"
         "open_store('redis://localhost:6379/0')\n"
-        "assert 'jobmock.store_redis' in sys.modules\n"
+        "assert 'jobmock.store.redis' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from jobmock import resources
-from jobmock.app import create_app, create_app_from_env, load_runtimes
 from jobmock.cli import main
 from jobmock.config import CONFIG_ENV, Config
-from jobmock.serving import prepare, shared
+from jobmock.engine import resources
+from jobmock.serving.app import create_app, create_app_from_env, load_runtimes
+from jobmock.serving.workers import prepare, shared
 from jobmock.store import MemoryStore, open_store
-from jobmock.store_sqlite import SQLiteStore
+from jobmock.store.sqlite import SQLiteStore
 
 MATCHER = Config(apis=("matcher",), clock="manual")
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from jobmock.lifecycle import Transition
+from jobmock.model.lifecycle import Transition
 from jobmock.store import StoreError, open_store
-from jobmock.store_sqlite import SCHEMA_VERSION, SQLiteStore, path_of, state_store_url
-from tests.engine.test_store import job
+from jobmock.store.sqlite import SCHEMA_VERSION, SQLiteStore, path_of, state_store_url
 from tests.store.contract import SharedStoreContract
+from tests.store.test_base import job
 
 
 class TestSQLiteStore(SharedStoreContract):

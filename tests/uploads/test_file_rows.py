@@ -1,4 +1,4 @@
-"""jobmock.file_rows: the data rows of CSV, JSON, XML, XLSX and XLS files, and their problems."""
+"""jobmock.uploads.file_rows: the data rows of CSV, JSON, XML, XLSX and XLS files, and their problems."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jobmock import file_rows
+from jobmock.uploads import file_rows
 
 
 def rows(content: bytes, fmt: str) -> list[dict[str, object]]:
@@ -81,7 +81,7 @@ def test_xlsx_rows_of_the_first_sheet_after_its_header() -> None:
 # Written with xlwt 1.3.0: sheet "transactions" with the header externalId, amount, date and rows
 # TX-00001..TX-00400 (amount n * 10, date "2025-01-15"), one blank row before TX-00200; a second
 # sheet "notes" of 50 rows.
-XLS = Path(__file__).parents[1] / "api" / "files" / "transactions.xls"
+XLS = Path(__file__).parents[1] / "handlers" / "files" / "transactions.xls"
 
 
 def test_xls_rows_of_the_first_sheet_after_its_header_with_their_values() -> None:

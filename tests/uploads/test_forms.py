@@ -1,4 +1,4 @@
-"""jobmock.forms: a body is read as a bounded stream."""
+"""jobmock.uploads.forms: a body is read as a bounded stream."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from jobmock import forms
+from jobmock.uploads import forms
 
 
 async def chunks(*parts: bytes) -> AsyncIterator[bytes]:

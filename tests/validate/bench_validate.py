@@ -64,15 +64,15 @@ def timed_checked(*args):
     t = time.process_time(); out = checked(*args); times["read"] += time.process_time() - t
     return out
 runner._run, runner._checked = timed_run, timed_checked
-import jobmock.fixtures, jobmock.resources
+import jobmock.fixtures.loading, jobmock.engine.resources
 def wrap(module, name, label):
     original = getattr(module, name)
     def timed(*args, **kwargs):
         t = time.process_time(); out = original(*args, **kwargs); times[label] += time.process_time() - t
         return out
     setattr(module, name, timed)
-wrap(jobmock.fixtures, "load_fixture", "  of which load_fixture")
-wrap(jobmock.resources, "load_handler_module", "  of which handler imports")
+wrap(jobmock.fixtures.loading, "load_fixture", "  of which load_fixture")
+wrap(jobmock.engine.resources, "load_handler_module", "  of which handler imports")
 t2 = time.process_time()
 runner.validate_paths((), runner.ValidateOptions(render={render}))
 times["total"] = time.process_time() - t2

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import yaml
 
+from jobmock.documents.yamlfast import KeyedSourceMap, fast_load
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
-from jobmock.yamlfast import KeyedSourceMap, fast_load
 from tests.validate.expectations import CORPUS, corpus_files, expectations
 
 TOOLS = ("jobmock validate", "openapi-spec-validator", "Redocly CLI", "Spectral")

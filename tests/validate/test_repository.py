@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from jobmock import resources
-from jobmock.specs import apply_overlay as served_overlay
-from jobmock.specs import overlay_path_for
+from jobmock.documents.specs import apply_overlay as served_overlay
+from jobmock.documents.specs import overlay_path_for
+from jobmock.documents.yamlfast import fast_parse
+from jobmock.documents.yamlsource import load_yaml, parse_yaml
+from jobmock.engine import resources
 from jobmock.validate import Severity, ValidateOptions, validate_paths
 from jobmock.validate.documents import apply_overlay, overlay_document
-from jobmock.yamlfast import fast_parse
-from jobmock.yamlsource import load_yaml, parse_yaml
 from tests.validate.expectations import CORPUS
 
 SPECS = sorted(resources.specs_dir().glob("*.yaml"))

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from jobmock.fixtures import Fixture, Tenant
-from jobmock.lifecycle import Job
-from jobmock.pointers import Pointer
+from jobmock.documents.pointers import Pointer
+from jobmock.fixtures.loading import Fixture, Tenant
+from jobmock.model.lifecycle import Job
 from jobmock.validate.documents import FixtureDocument, Kind, SpecDocument
 from jobmock.validate.findings import Position, Problem, Severity
 from jobmock.validate.openapi import Node, Operation, deref, mapping, operations, responses
@@ -169,8 +169,8 @@ def _jobs(fixture: Fixture, module: ModuleType) -> Iterator[tuple[Pointer, str, 
 
 
 def _render(module: ModuleType, fixture: Fixture, job: Job, tenant: Tenant, phase: int) -> Any:
-    from jobmock.engine import JobView
-    from jobmock.lifecycle import render
+    from jobmock.engine.mock import JobView
+    from jobmock.model.lifecycle import render
 
     scenario = fixture.scenarios[job.scenario]
     seconds = scenario.phases[phase].seconds
@@ -195,7 +195,7 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
     found = status_operation(spec, [*fixture.statuses.order, *fixture.statuses.terminal])
     if found is None:
         return
-    from jobmock.resources import load_handler_module
+    from jobmock.engine.resources import load_handler_module
 
     handler = f"handlers/{doc.handlers.name}"
     try:

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from jobmock.documents.yamlfast import fast_load
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, OverlayDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import hint, leaf_errors, package_file, unexpected_key
-from jobmock.yamlfast import fast_load
 
 
 @cache

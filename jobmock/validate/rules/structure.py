@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents.pointers import Pointer, encode_pointer
+from jobmock.documents.yamlfast import fast_load
 from jobmock.errors import SourceError
-from jobmock.pointers import Pointer, encode_pointer
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
@@ -25,7 +26,6 @@ from jobmock.validate.schemas import (
     meta_validator,
     unexpected_key,
 )
-from jobmock.yamlfast import fast_load
 
 
 @rule(

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from jobmock.pointers import Pointer
+from jobmock.documents.pointers import Pointer
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import Node, deref, mapping, media_owners, schemas

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobmock.lifecycle import count
-from jobmock.timestamps import rfc3339
+from jobmock.model.lifecycle import count
+from jobmock.model.timestamps import rfc3339
 
 
 def render(view: Any) -> dict[str, Any]:

@@ -1,0 +1,135 @@
+"""The served vendor operations as data: what each route declares, and which route a request hit.
+
+Per-request overrides (`jobmock.frontend.overrides`) and faults (`jobmock.frontend.faults`) only ever answer what the
+served spec declares for the operation at hand; a :class:`Route` carries exactly that (its
+documented response codes) and :class:`RouteTable` finds it from connexion's routing result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jobmock.documents.pointers import Node, deref
+
+ROUTING_CONTEXT = "connexion_routing"
+"""connexion.middleware.abstract.ROUTING_CONTEXT: where connexion's router leaves the operation in
+the ASGI scope's extensions (spelled out so that fixtures and `jobmock validate` need no connexion)."""
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of one served API."""
+
+    api: str
+    operation_id: str
+    method: str  # upper case
+    path: str  # the spec's path template, without the API's prefix
+    codes: tuple[str, ...]  # the response keys the spec declares: "200", "404", "5XX", "default"
+    parameters: tuple[tuple[str, str], ...] = ()  # (location, name) of declared parameters
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def declares(self, code: int) -> bool:
+        """True if the spec documents `code` for this operation (explicitly or as `4XX`/`5XX`)."""
+        return str(code) in self.codes or f"{code // 100}XX" in self.codes
+
+    def declared_codes(self) -> list[int]:
+        """The explicit codes, then one representative of each documented range, ascending."""
+        found = {int(code) for code in self.codes if code.isdigit()}
+        found |= {int(code[0]) * 100 for code in self.codes if code.endswith("XX")}
+        return sorted(found)
+
+    def matches(self, selector: str) -> bool:
+        """`*`, the operationId, or `METHOD /path/template` (case of the method ignored)."""
+        if selector in ("*", self.operation_id):
+            return True
+        method, _, path = selector.partition(" ")
+        return method.upper() == self.method and path.strip() == self.path
+
+
+def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(method, path, operation) for every operation of an OpenAPI document."""
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, Mapping):
+            continue
+        for method in METHODS:
+            operation = item.get(method)
+            if isinstance(operation, Mapping):
+                yield method, path, operation
+
+
+def _parameters(document: Mapping[str, Any], *lists: Any) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for parameters in lists:
+        for parameter in parameters or ():
+            parameter = _deref(document, parameter)
+            if "in" in parameter and "name" in parameter:
+                found.append((str(parameter["in"]), str(parameter["name"])))
+    return tuple(found)
+
+
+def _deref(document: Mapping[str, Any], node: Any) -> Mapping[str, Any]:
+    """The object `node`'s `$ref`s lead to; {} when they end at anything but an object."""
+    value = deref(document, Node((), node)).value
+    return value if isinstance(value, Mapping) else {}
+
+
+def routes_of(api: str, document: Mapping[str, Any]) -> list[Route]:
+    routes = []
+    for method, path, operation in operations(document):
+        item = document["paths"][path]
+        routes.append(
+            Route(
+                api=api,
+                operation_id=str(operation.get("operationId") or f"{method} {path}"),
+                method=method.upper(),
+                path=path,
+                codes=tuple(str(code) for code in (operation.get("responses") or {})),
+                parameters=_parameters(
+                    document, item.get("parameters"), operation.get("parameters")
+                ),
+            )
+        )
+    return routes
+
+
+def response_headers(document: Mapping[str, Any]) -> set[str]:
+    """Every response header the document declares (for CORS's Access-Control-Expose-Headers)."""
+    names: set[str] = set()
+    for _, _, operation in operations(document):
+        for response in (operation.get("responses") or {}).values():
+            names.update(_deref(document, response).get("headers") or {})
+    return names
+
+
+class RouteTable:
+    """Every served vendor route, and the one a request was routed to."""
+
+    def __init__(self, documents: Mapping[str, tuple[str, Mapping[str, Any]]]) -> None:
+        """`documents`: API name -> (mount prefix, served OpenAPI document)."""
+        self.prefixes = {prefix: api for api, (prefix, _) in documents.items()}
+        self.routes = {api: routes_of(api, document) for api, (_, document) in documents.items()}
+        self._by_operation = {
+            (route.api, route.operation_id): route
+            for routes in self.routes.values()
+            for route in routes
+        }
+
+    def for_scope(self, scope: Mapping[str, Any]) -> Route | None:
+        """The vendor route connexion routed this request to (None: unrouted, or not a vendor API)."""
+        routing = (scope.get("extensions") or {}).get(ROUTING_CONTEXT) or {}
+        api = self.prefixes.get(routing.get("api_base_path") or "")
+        if api is None or routing.get("operation_id") is None:
+            return None
+        return self._by_operation.get((api, str(routing["operation_id"])))
+
+    def select(self, api: str, selector: str) -> list[Route]:
+        """The routes of `api` (`*`: of every API) that `selector` names (see Route.matches)."""
+        names: Iterable[str] = self.routes if api == "*" else [api]
+        return [r for name in names for r in self.routes.get(name, ()) if r.matches(selector)]

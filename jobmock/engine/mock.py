@@ -1,0 +1,298 @@
+"""The running mock: every API's fixture and handler module, one store, one clock.
+
+Nothing here knows HTTP. A job's body at time t is `handlers.<api>.render(view)`, where the view is
+the job plus its pure `lifecycle.render` snapshot; the only state is in the store (job records,
+forced transitions, clock settings), so several workers sharing a store agree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from jobmock.documents.specs import ServedSpec
+from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
+from jobmock.fixtures.loading import Fixture, Tenant
+from jobmock.model import clock as clocks
+from jobmock.model.lifecycle import (
+    Job,
+    Scenario,
+    Snapshot,
+    TransitionRefused,
+    UnknownStatus,
+    render,
+    resolve_transition,
+)
+from jobmock.store import Store
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job as seen at one moment: the record, its scenario and its snapshot."""
+
+    job: Job
+    scenario: Scenario
+    snapshot: Snapshot
+    tenant: Tenant
+    now: float
+
+    @property
+    def status(self) -> str:
+        return self.snapshot.status
+
+    @property
+    def fields(self) -> Mapping[str, Any]:
+        return self.job.fields
+
+
+@dataclass
+class ApiRuntime:
+    """One served API: its document, fixture and handler module."""
+
+    name: str
+    spec: ServedSpec
+    fixture: Fixture
+    handlers: ModuleType
+    prefix: str
+
+    def scenario(self, name: str) -> Scenario:
+        return self.fixture.scenarios[name]
+
+    def render_body(self, view: JobView) -> Any:
+        return self.handlers.render(view)
+
+    def new_job(
+        self, seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
+    ) -> tuple[str, dict[str, Any]]:
+        """The id and fields of a new job: `handlers.<api>.new_job` decides (default: a UUID4)."""
+        maker: Callable[..., tuple[str, dict[str, Any]]] | None = getattr(
+            self.handlers, "new_job", None
+        )
+        if maker is None:
+            return str(uuid.UUID(int=rng.getrandbits(128), version=4)), fields
+        return maker(seq, rng, tenant, fields, now)
+
+    def client_headers(self, tenant: str) -> dict[str, str]:
+        """The headers a client of `tenant` sends (credential plus the API's `CLIENT_HEADERS`)."""
+        from jobmock.http.auth import tenant_headers
+
+        credential = self.fixture.tenants[tenant].credentials[0].value
+        return tenant_headers(
+            self.spec.document, credential, getattr(self.handlers, "CLIENT_HEADERS", None)
+        )
+
+    def status_path(self, job: Job) -> str:
+        path: str = self.handlers.status_path(job)
+        return self.prefix + path
+
+
+def seeds_digest(fixture: Fixture) -> str:
+    """Names the version of a fixture's seed jobs (what `Mock.seed_jobs` puts)."""
+    seeds = repr((fixture.jobs, fixture.scenario_fields, fixture.defaults.get("fields")))
+    return hashlib.sha256(seeds.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Mock:
+    """All served APIs over one store and clock."""
+
+    apis: dict[str, ApiRuntime]
+    store: Store
+    clock_mode: str = "real"
+    speed: float = 1.0
+    seed: int = 0
+    wall: Callable[[], float] = time.time
+    started_at: float = field(default=0.0, init=False)
+    _ready: bool = field(default=False, init=False)
+
+    # clock -----------------------------------------------------------------------------------
+    async def clock(self) -> clocks.ClockState:
+        """The clock in the store, read on every call: other workers may have changed it."""
+        state = await self.store.get_clock()
+        if state is None:  # the first worker to get here starts it; the others use that one
+            state = await self.store.update_clock(
+                lambda current: current or clocks.start(self.clock_mode, self.speed, self.wall())
+            )
+        return state
+
+    async def now(self) -> float:
+        return clocks.now(await self.clock(), self.wall())
+
+    async def change_clock(
+        self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None
+    ) -> clocks.ClockState:
+        def change(state: clocks.ClockState | None) -> clocks.ClockState:
+            wall = self.wall()
+            state = state or clocks.start(self.clock_mode, self.speed, wall)
+            if advance is not None:
+                state = clocks.advance(state, advance, wall)
+            if speed is not None:
+                state = clocks.with_speed(state, speed, wall)
+            if mode is not None:
+                state = clocks.with_mode(state, mode, wall)
+            return state
+
+        try:  # atomic in the store: concurrent changes from other workers are not lost
+            return await self.store.update_clock(change)
+        except clocks.ClockError as exc:
+            raise BadRequest(str(exc), slug="invalid_clock") from None
+
+    # lifecycle -------------------------------------------------------------------------------
+    async def start(self) -> int:
+        """Seed fixture jobs into a new store (a shared or persistent store keeps what it has).
+
+        Each API is seeded once per store and version of its seed jobs: a worker that starts, or
+        restarts, after another has seeded leaves the jobs as they are now; after the fixture's
+        seed jobs change, they are put again (fresh) beside the jobs the store has.
+        """
+        self._ready = True
+        await self.clock()
+        count = 0
+        for api in self.apis.values():
+            key = f"jobmock:seeded:{api.name}:{seeds_digest(api.fixture)}"
+            if await self.store.remember(key, b"1") is None:
+                count += await self.seed_jobs(api)
+        return count
+
+    async def seed_jobs(self, api: ApiRuntime) -> int:
+        t = await self.now()
+        for seed in api.fixture.jobs:
+            fields = {
+                **api.fixture.defaults.get("fields", {}),
+                **api.fixture.scenario_fields.get(seed.scenario, {}),
+                **seed.fields,
+            }
+            await self.store.put(
+                Job(api.name, seed.id, seed.tenant, seed.scenario, t - seed.age, fields)
+            )
+        return len(api.fixture.jobs)
+
+    async def reset(self) -> int:
+        self._ready = True
+        await self.store.clear()
+        self.started_at = self.wall()
+        await self.store.set_clock(clocks.start(self.clock_mode, self.speed, self.wall()))
+        return await self.start()
+
+    async def ready(self) -> None:
+        """Start on first use too, for ASGI servers and test clients that skip the lifespan."""
+        if not self._ready:
+            await self.start()
+
+    def runtime(self, api: str) -> ApiRuntime:
+        try:
+            return self.apis[api]
+        except KeyError:
+            raise NotFound(f"no API named {api!r}", slug="api_not_found") from None
+
+    async def natural(self) -> bool:
+        return clocks.CLOCK_MODES[(await self.clock()).mode].natural
+
+    def snapshot(self, api: ApiRuntime, job: Job, t: float, natural: bool) -> Snapshot:
+        return render(job, api.scenario(job.scenario), api.fixture.statuses, t, natural=natural)
+
+    async def get(self, api: str, job_id: str, tenant: str | None = None) -> Job:
+        await self.ready()
+        job = await self.store.get(api, job_id)
+        if job is None or (tenant is not None and job.tenant != tenant):
+            raise NotFound("job not found", slug="job_not_found")
+        return job
+
+    async def view(
+        self, api_name: str, job_id: str, tenant: str | None = None, *, poll: bool = False
+    ) -> JobView:
+        """The job as the API shows it now; in the `poll` clock mode a poll also moves it one phase."""
+        api = self.runtime(api_name)
+        job = await self.get(api_name, job_id, tenant)
+        state = await self.clock()
+        t = clocks.now(state, self.wall())
+        mode = clocks.CLOCK_MODES[state.mode]
+        snap = self.snapshot(api, job, t, mode.natural)
+        view = JobView(job, api.scenario(job.scenario), snap, api.fixture.tenants[job.tenant], t)
+        if poll and not mode.natural and not snap.terminal:
+            await self._advance(api, job_id, "next", t, natural=False)
+        return view
+
+    async def describe(self, api_name: str, job: Job) -> JobView:
+        api = self.runtime(api_name)
+        t = await self.now()
+        snap = self.snapshot(api, job, t, await self.natural())
+        return JobView(job, api.scenario(job.scenario), snap, api.fixture.tenants[job.tenant], t)
+
+    async def create(
+        self,
+        api_name: str,
+        *,
+        scenario: str | None = None,
+        tenant: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+    ) -> Job:
+        api = self.runtime(api_name)
+        await self.ready()
+        scenario = scenario or api.fixture.choose(fields or {}).scenario  # rules, else the default
+        if scenario not in api.fixture.scenarios:
+            raise Unprocessable(
+                f"unknown scenario {scenario!r}; known: {', '.join(api.fixture.scenarios)}",
+                slug="unknown_scenario",
+            )
+        if tenant is not None and tenant not in api.fixture.tenants:
+            raise Unprocessable(
+                f"unknown tenant {tenant!r}; known: {', '.join(api.fixture.tenants)}",
+                slug="unknown_tenant",
+            )
+        owner = api.fixture.tenant(tenant)
+        seq = await self.store.next_sequence(api_name)
+        rng = random.Random(f"{self.seed}:{api_name}:{seq}")
+        merged = {
+            **api.fixture.defaults.get("fields", {}),
+            **api.fixture.scenario_fields.get(scenario, {}),
+            **(fields or {}),
+        }
+        now = await self.now()
+        job_id, job_fields = api.new_job(seq, rng, owner, merged, now)
+        job = Job(api_name, str(job_id), owner.name, scenario, now, job_fields)
+        await self.store.put(job)
+        return job
+
+    async def transition(self, api_name: str, job_id: str, to: str) -> Job:
+        api = self.runtime(api_name)
+        await self.get(api_name, job_id)
+        return await self._advance(api, job_id, to, await self.now(), natural=await self.natural())
+
+    async def _advance(
+        self, api: ApiRuntime, job_id: str, to: str, t: float, *, natural: bool
+    ) -> Job:
+        def make(job: Job) -> Any:
+            return resolve_transition(
+                job, api.scenario(job.scenario), api.fixture.statuses, t, to, natural=natural
+            )
+
+        try:
+            return await self.store.add_transition(api.name, job_id, make)
+        except TransitionRefused as exc:
+            raise Conflict(str(exc), slug="transition_refused") from None
+        except UnknownStatus:
+            known = [*api.fixture.statuses.order, *api.fixture.statuses.terminal]
+            raise Unprocessable(
+                f"unknown status {to!r}; use 'next' or one of: {', '.join(known)}",
+                slug="unknown_status",
+            ) from None
+        except LookupError:
+            raise NotFound("job not found", slug="job_not_found") from None
+
+    async def delete(self, api_name: str, job_id: str) -> None:
+        self.runtime(api_name)
+        await self.ready()
+        if not await self.store.delete(api_name, job_id):
+            raise NotFound("job not found", slug="job_not_found")
+
+    async def jobs(self, api_name: str, tenant: str | None = None) -> list[Job]:
+        self.runtime(api_name)
+        await self.ready()
+        return await self.store.list(api_name, tenant)

@@ -1,0 +1,173 @@
+"""connexion, taught to serve OpenAPI 3.1 documents as they are written.
+
+connexion 3.3 checks documents against the 3.0 meta-schema and validates with JSON Schema draft 4
+(spec-first/connexion#1396). Here it gets, through its own extension points:
+- `OpenAPI31Specification`: the document is validated by openapi-spec-validator (done in
+  `jobmock.documents.specs`), not by connexion's 3.0 schema check;
+- a `validator_map` whose validators use JSON Schema 2020-12 (`jobmock.http.validators`);
+- parameters coerced by their 3.1 types (`type: [integer, "null"]`, `anyOf`); a value that cannot be
+  coerced is left to the validator, which reports it precisely;
+- multipart bodies left unread (`jobmock.http.validators`, `jobmock.http.invocation.StreamedRequest`): the
+  operation streams them through `jobmock.uploads`, bounded, and checks them in the vendor's
+  documented order. connexion would hold the whole body in memory to replay it, then parse it a
+  second time into arguments;
+- operations bound to their handlers once (`jobmock.http.invocation`).
+"""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+from connexion import AsyncApp
+from connexion.datastructures import MediaTypeDict
+from connexion.middleware.main import API, ConnexionMiddleware
+from connexion.operations import OpenAPIOperation
+from connexion.spec import OpenAPISpecification
+from connexion.uri_parsing import OpenAPIURIParser
+
+from jobmock.http.invocation import BoundASGIApp
+from jobmock.http.validators import ORIGINAL_SCHEMA
+
+
+def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A view of a 3.1 parameter schema with the single `type` connexion's coercion understands."""
+    declared = schema.get("type")
+    if isinstance(declared, str):
+        return schema
+    if isinstance(declared, list):
+        concrete = [x for x in declared if x != "null"]
+        return {**schema, "type": concrete[0] if concrete else "string"}
+    for keyword in ("anyOf", "oneOf", "allOf"):
+        for branch in schema.get(keyword, ()):
+            branch_type = coercion_schema(branch).get("type")
+            if branch_type and branch_type != "null":
+                return {**schema, "type": branch_type}
+    return {**schema, "type": "string"}
+
+
+class DefinitionsOnceURIParser(OpenAPIURIParser):
+    """connexion's OpenAPI URI parser, built once per operation: its map of parameter schemas is
+    made once (connexion rebuilds it on every lookup), and the path parameters of recent requests
+    are remembered resolved (clients poll the same ids)."""
+
+    RESOLVED_PATHS = 1024
+
+    def __init__(
+        self, *args: t.Any, body_media_types: t.Sequence[str] = (), **kwargs: t.Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._resolved_paths: dict[tuple[tuple[str, t.Any], ...], dict[str, t.Any]] = {}
+        self.body_media_types = tuple(body_media_types)  # those the operation's body comes in
+
+    @functools.cached_property
+    def param_schemas(self) -> dict[str, t.Any]:  # type: ignore[override]
+        schemas: dict[str, t.Any] = super().param_schemas
+        return schemas
+
+    def resolve_path(self, path_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        key = tuple(path_data.items())
+        resolved = self._resolved_paths.get(key)
+        if resolved is None:
+            if len(self._resolved_paths) >= self.RESOLVED_PATHS:
+                self._resolved_paths.clear()
+            resolved = self._resolved_paths[key] = super().resolve_path(path_data)
+        return dict(resolved)
+
+
+class OpenAPI31Operation(OpenAPIOperation):
+    """Routes every path parameter as a plain segment, so a malformed value reaches security and
+    then validation (which names it), instead of failing the route match as an unknown path."""
+
+    def __init__(self, *args: t.Any, uri_parser_class: t.Any = None, **kwargs: t.Any) -> None:
+        parser = uri_parser_class or DefinitionsOnceURIParser
+        super().__init__(*args, uri_parser_class=parser, **kwargs)
+        if parser is DefinitionsOnceURIParser and self.consumes and self.request_body:
+            # `Parameters.report` needs them; connexion builds parsers with two arguments
+            self._uri_parser_class = functools.partial(parser, body_media_types=self.consumes)
+
+    def get_path_parameter_types(self) -> dict[str, str | None]:
+        types: dict[str, str | None] = super().get_path_parameter_types()
+        return {name: ("path" if kind == "path" else None) for name, kind in types.items()}
+
+    def body_definition(self, content_type: str | None = None) -> dict[str, t.Any]:
+        """connexion's, minus its warning on every request to an operation that takes several
+        media types (each is validated by its own schema)."""
+        if not self.request_body:
+            return {}
+        content = MediaTypeDict(self.request_body.get("content", {}))
+        found: dict[str, t.Any] = self.with_definitions(
+            content.get(content_type or self.consumes[0], {})
+        )
+        return found
+
+
+class OpenAPI31Specification(OpenAPISpecification):
+    """A 3.0 or 3.1 document, already validated by openapi-spec-validator when it was loaded.
+
+    connexion reads `schema.type` of parameters as one string to coerce them; each parameter gets
+    that view, and keeps its schema as written under `x-jobmock-schema` for validation. The raw
+    document (what `/openapi.json` serves) is untouched.
+    """
+
+    operation_cls = OpenAPI31Operation
+
+    def __init__(self, raw_spec: t.Any, *, base_uri: str = "") -> None:
+        super().__init__(raw_spec, base_uri=base_uri)
+        for item in self._spec.get("paths", {}).values():
+            for parameter in item.get("parameters", ()):
+                _coercion_view(parameter)
+            for operation in item.values():
+                if isinstance(operation, dict):
+                    for parameter in operation.get("parameters", ()):
+                        _coercion_view(parameter)
+
+    @classmethod
+    def _validate_spec(cls, spec: t.Any) -> None:
+        return None
+
+    def with_base_path(self, base_path: str) -> ServedDocument:  # type: ignore[override]
+        """What `/openapi.json` serves: the document as written, mock server first in `servers`."""
+        return ServedDocument(self._raw_spec, base_path)
+
+
+class ServedDocument:
+    def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
+        servers = [{"url": base_path or "/", "description": "jobmock"}, *raw.get("servers", ())]
+        self.spec = {**raw, "servers": servers}
+
+
+def _coercion_view(parameter: dict[str, t.Any]) -> None:
+    if ORIGINAL_SCHEMA in parameter or "schema" not in parameter:
+        return
+    parameter[ORIGINAL_SCHEMA] = parameter["schema"]
+    parameter["schema"] = coercion_schema(parameter["schema"])
+
+
+class OpenAPI31Middleware(ConnexionMiddleware):
+    """connexion's middleware stack, taking specifications as already-loaded documents."""
+
+    def add_api(  # type: ignore[override]
+        self,
+        specification: dict[str, t.Any],
+        *,
+        base_path: str | None = None,
+        name: str | None = None,
+        **options: t.Any,
+    ) -> None:
+        if self.middleware_stack is not None:
+            raise RuntimeError("Cannot add api after an application has started")
+        spec = OpenAPI31Specification(specification)
+        merged = self.options.replace(**options)
+        self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
+
+
+class OpenAPI31App(AsyncApp):
+    """connexion's AsyncApp with the 3.1-capable middleware and operations bound once."""
+
+    def __init__(self, import_name: str, **options: t.Any) -> None:
+        super().__init__(import_name, **options)
+        self._middleware_app = BoundASGIApp()
+        self.middleware = OpenAPI31Middleware(
+            self._middleware_app, import_name=import_name, **options
+        )

@@ -1,0 +1,262 @@
+"""Request and response validators for connexion's `validator_map`: JSON Schema 2020-12.
+
+connexion validates with JSON Schema draft 4 and builds a validator per request. These validators
+compile each schema once (`ValidatorCache`), check parameters against their schemas as written
+(`x-jobmock-schema`, see `jobmock.http.openapi31`), and raise jobmock's typed `InvalidParameter` /
+`InvalidBody`, each carrying every problem of the request (FastAPI lists them all). Multipart
+bodies are left unread: the operation streams them (`jobmock.uploads.forms`).
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from collections.abc import Iterator
+
+import jsonschema
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.lifecycle import ConnexionRequest
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+)
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from jobmock.errors import InvalidBody, InvalidParameter, carrying
+from jobmock.http.request_problems import DEFERRED, body_problems
+
+ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
+
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+# Parameter schemas that any string satisfies: checking one needs no validator at all.
+_ANY_STRING: tuple[dict[str, t.Any], ...] = ({"type": "string"}, {})
+
+
+class ValidatorCache:
+    """Compiled 2020-12 validators, one per schema object (schemas live as long as the app)."""
+
+    # clients poll the same ids: remember that many (schema, string) verdicts
+    STRING_VERDICTS = 4096
+
+    def __init__(self) -> None:
+        self._compiled: dict[int, tuple[dict[str, t.Any], Draft202012Validator]] = {}
+        self._string_verdicts: dict[tuple[int, str], ValidationError | None] = {}
+
+    def parameter_error(self, schema: dict[str, t.Any], value: t.Any) -> ValidationError | None:
+        """Why a parameter value breaks its schema (None if it conforms)."""
+        if not isinstance(value, str):
+            return first_error(self.get(schema), value)
+        if schema in _ANY_STRING:
+            return None
+        validator = self.get(schema)  # compiled first: the schema now lives in _compiled, id stable
+        key = (id(schema), value)
+        try:
+            return self._string_verdicts[key]
+        except KeyError:
+            pass
+        if len(self._string_verdicts) >= self.STRING_VERDICTS:
+            self._string_verdicts.clear()
+        verdict = self._string_verdicts[key] = first_error(validator, value)
+        return verdict
+
+    def get(self, schema: dict[str, t.Any]) -> Draft202012Validator:
+        hit = self._compiled.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        self._compiled[id(schema)] = (schema, validator)
+        return validator
+
+
+def first_error(validator: Draft202012Validator, instance: t.Any) -> ValidationError | None:
+    """The most relevant error, or None when `instance` is valid."""
+    errors: Iterator[ValidationError] = validator.iter_errors(instance)
+    error = next(errors, None)
+    if error is None:
+        return None
+    return jsonschema.exceptions.best_match([error, *errors])
+
+
+PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")  # the order they are checked in
+PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
+    "path": lambda request, name: request.path_params.get(name.replace("-", "_")),
+    "query": lambda request, name: request.query_params.get(name),
+    "header": lambda request, name: request.headers.get(name),
+    "cookie": lambda request, name: request.cookies.get(name),
+}
+
+
+def original_schema(parameter: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A parameter's schema as written (see `OpenAPI31Specification`)."""
+    schema: dict[str, t.Any] = parameter.get(ORIGINAL_SCHEMA) or parameter.get("schema", {})
+    return schema
+
+
+JSON_NULL = object()  # a request body that is the JSON literal `null`
+# the bodies whose problems `make_validator_map`'s validators report (multipart: the operation's)
+VALIDATED_BODIES = MediaTypeDict({"*/*json": None, "application/x-www-form-urlencoded": None})
+
+
+def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
+    """connexion's `validator_map`, bound to one app's compiled-validator cache."""
+
+    class Parameters(ParameterValidator):
+        """Built once per operation (`jobmock.http.stack`): what to check is worked out here, not per call."""
+
+        def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().__init__(*args, **kwargs)
+            # by (location, name): connexion appends path-level parameters to the operation's
+            # list each time it builds the operation, so they can come more than once
+            checks = {
+                (location, param["name"]): (bool(param.get("required")), original_schema(param))
+                for location in PARAMETER_LOCATIONS
+                for param in self.parameters.get(location, ())
+            }
+            self.checks = [(*key, *check) for key, check in checks.items()]
+
+        def validate_request(self, request: ConnexionRequest) -> None:
+            problems: list[InvalidParameter | InvalidBody] | None = None  # made at the first one
+            if self.strict_validation:
+                extra = self.validate_query_parameter_list(
+                    request, security_params=self.security_query_params
+                )
+                if extra:
+                    problems = [
+                        InvalidParameter(
+                            "query",
+                            name,
+                            request.query_params.get(name),
+                            "unknown parameter",
+                            keyword="additionalProperties",
+                        )
+                        for name in sorted(extra)
+                    ]
+            for location, name, required, schema in self.checks:
+                value = PARAMETER_READERS[location](request, name)
+                if value is None:
+                    if required:
+                        problems = problems or []
+                        problems.append(
+                            InvalidParameter(
+                                location,
+                                name,
+                                None,
+                                f"missing {location} parameter {name!r}",
+                                keyword="required",
+                            )
+                        )
+                    continue
+                error = cache.parameter_error(schema, value)
+                if error is not None:
+                    problems = problems or []
+                    problems.append(
+                        InvalidParameter(
+                            location, name, value, error.message, keyword=str(error.validator)
+                        )
+                    )
+            if problems:
+                self.report(request, problems)
+
+        def report(
+            self, request: ConnexionRequest, problems: list[InvalidParameter | InvalidBody]
+        ) -> None:
+            """Raises the first problem carrying all, or leaves them to the body validator when
+            it will check this request's body (FastAPI lists body problems after these)."""
+            body_types: tuple[str, ...] = getattr(self.uri_parser, "body_media_types", ())
+            if body_types:
+                header = request.headers.get("content-type") or body_types[0]
+                mime = header.split(";")[0].strip().lower()
+                accepted = MediaTypeDict([(c.lower(), None) for c in body_types])
+                if mime in accepted and mime in VALIDATED_BODIES:
+                    request.scope[DEFERRED] = problems
+                    return
+            raise carrying(problems[0], problems)
+
+    class CheckedBody:
+        """What the JSON and form validators share: every problem of the body, after the
+        parameters' problems left to them (see `Parameters.report`)."""
+
+        _schema: dict[str, t.Any]
+
+        def check(self, body: t.Any) -> None:
+            validator = cache.get(self._schema)
+            errors: Iterator[ValidationError] = validator.iter_errors(body)
+            error = next(errors, None)
+            if error is not None:
+                raise body_problems(self._schema, [error, *errors])
+
+        async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
+            wrap = super().wrap_receive  # type: ignore[misc]
+            deferred: list[InvalidParameter | InvalidBody] | None = scope.pop(DEFERRED, None)
+            if deferred is None:
+                return t.cast(tuple[t.Any, t.Any], await wrap(receive, scope=scope))
+            try:
+                await wrap(receive, scope=scope)
+            except InvalidBody as problem:
+                raise carrying(deferred[0], [*deferred, *problem.problems]) from None
+            except BadRequestProblem:  # connexion's: no body, and one is required
+                missing = InvalidBody("request body is required", keyword="required")
+                raise carrying(deferred[0], [*deferred, missing]) from None
+            raise carrying(deferred[0], deferred)
+
+    class JSONBody(CheckedBody, JSONRequestBodyValidator):
+        async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+            raw = b"".join([message async for message in stream])
+            if not raw:
+                return None
+            try:
+                parsed = json.loads(raw.decode(self._encoding))
+            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                message = f"request body is not valid JSON: {exc}"
+                raise InvalidBody(message, keyword="json") from None
+            return JSON_NULL if parsed is None else parsed  # a `null` sent is not a body left out
+
+        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+            if body is JSON_NULL:
+                body = None
+            elif body is None:
+                if self._required and not self._nullable:
+                    raise InvalidBody("request body is required", keyword="required")
+                return None
+            self.check(body)
+            return None
+
+    class FormBody(CheckedBody, FormDataValidator):
+        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+            self.check(body)
+            return None
+
+    class StreamedMultipart(MultiPartFormDataValidator):
+        """Leaves the body to the operation (see the module docstring)."""
+
+        async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
+            return receive, scope
+
+    class JSONResponse(JSONResponseBodyValidator):
+        def _validate(self, body: t.Any) -> None:
+            error = first_error(cache.get(self._schema), body)
+            if error is not None:
+                where = "/".join(str(p) for p in error.absolute_path)
+                raise NonConformingResponseBody(
+                    detail=f"Response body does not conform to specification: {error.message}"
+                    + (f" (at /{where})" if where else "")
+                )
+
+    return {
+        "parameter": Parameters,
+        "body": MediaTypeDict(
+            {
+                "*/*json": JSONBody,
+                "application/x-www-form-urlencoded": FormBody,
+                "multipart/form-data": StreamedMultipart,
+            }
+        ),
+        "response": MediaTypeDict({"*/*json": JSONResponse}),
+    }

@@ -1,0 +1,173 @@
+"""`create_app(config)`: the one factory behind `jobmock serve`, the tests and `uvicorn --factory`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from connexion.exceptions import ProblemException
+from connexion.middleware.abstract import ROUTING_CONTEXT
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+
+from jobmock.config import CONFIG_ENV, Config
+from jobmock.documents.conformance import template_regex
+from jobmock.documents.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
+from jobmock.engine import resources
+from jobmock.engine.mock import ApiRuntime, Mock
+from jobmock.errors import ApiError, SpecError
+from jobmock.fixtures.loading import load_fixture
+from jobmock.frontend import wiring as frontend
+from jobmock.http import stack
+from jobmock.http.auth import (
+    Credentials,
+    IssuedCredentials,
+    Principal,
+    make_security_map,
+    without_security,
+)
+from jobmock.http.binding import ApiContext, resolver_for
+from jobmock.http.envelopes import ErrorBoundary, ProblemJson
+from jobmock.http.openapi31 import OpenAPI31App
+from jobmock.http.validators import ValidatorCache, make_validator_map
+from jobmock.store import open_store
+
+CONTROL_PREFIX = "/_mock"
+
+
+def api_names(config: Config) -> list[str]:
+    available = [p.stem for p in discover(config.specs_dir)]
+    if not config.apis:
+        return available
+    unknown = [name for name in config.apis if name not in available]
+    if unknown:
+        raise SpecError(
+            config.specs_dir, f"unknown API {unknown[0]!r}; available: {', '.join(available)}"
+        )
+    return list(config.apis)
+
+
+def load_runtime(name: str, config: Config) -> ApiRuntime:
+    spec = load_spec(config.specs_dir / f"{name}.yaml")
+    fixture = load_fixture(config.fixtures_dir / f"{name}.yaml", api=name)
+    handlers = resources.load_handler_module(name, config.handlers_dir)
+    return ApiRuntime(name=name, spec=spec, fixture=fixture, handlers=handlers, prefix=f"/{name}")
+
+
+def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
+    return {name: load_runtime(name, config) for name in api_names(config)}
+
+
+def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credentials:
+    credentials = Credentials()
+    for runtime in runtimes.values():
+        for tenant in runtime.fixture.tenants.values():
+            for credential in tenant.credentials:
+                principal = Principal(
+                    runtime.name, tenant.name, credential.scopes, credential.attributes
+                )
+                credentials.add(credential.value, principal)
+    if config.control_token:
+        credentials.add(config.control_token, Principal(CONTROL_API, "operator"))
+    else:
+        credentials.open_apis.add(CONTROL_API)
+    return credentials
+
+
+def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str | None]:
+    """path -> the methods the served spec declares for it (a 405's `Allow`)."""
+    index = [
+        (template_regex(prefix + template), ", ".join(m.upper() for m in item if m in HTTP_METHODS))
+        for prefix, document in documents.items()
+        for template, item in document.get("paths", {}).items()
+    ]
+
+    def allowed(path: str) -> str | None:
+        return next((methods for regex, methods in index if regex.fullmatch(path)), None)
+
+    return allowed
+
+
+def create_app(config: Config | None = None) -> OpenAPI31App:
+    config = config or Config()
+    runtimes = load_runtimes(config)
+    mock = Mock(runtimes, open_store(config.store), config.clock, config.speed, config.seed)
+    credentials = credentials_for(runtimes, config)
+    issuing = [n for n, r in runtimes.items() if getattr(r.handlers, "ISSUES_CREDENTIALS", False)]
+    credentials.issued = IssuedCredentials(mock.store, issuing)  # in the store: workers agree
+    prefixes = {runtime.prefix: runtime.name for runtime in runtimes.values()}
+    prefixes[CONTROL_PREFIX] = CONTROL_API
+
+    def api_of(request: Any) -> str:
+        """The API a routed request is for: connexion's routing names its base path."""
+        routing = request.scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
+        return prefixes.get(routing.get("api_base_path"), "")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        await mock.start()
+        yield
+        await mock.store.close()
+
+    cache = ValidatorCache()
+    app = OpenAPI31App(
+        "jobmock",
+        lifespan=lifespan,
+        middlewares=stack.middlewares(config, frontend.layers(config, mock)),
+        validator_map=make_validator_map(cache),
+        security_map=make_security_map(credentials, api_of),
+        validate_responses=config.validate_responses,
+        strict_validation=config.strict_validation,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+    )
+    for runtime in runtimes.values():
+        app.add_api(
+            runtime.spec.document,
+            base_path=runtime.prefix,
+            name=runtime.name,
+            resolver=resolver_for(runtime.handlers, ApiContext(mock, runtime), runtime.spec.path),
+        )
+    control_spec = load_spec(config.specs_dir / f"{CONTROL_API}.yaml")
+    control_document = control_spec.document
+    if CONTROL_API in credentials.open_apis:  # no --control-token: served as open as it is
+        control_document = without_security(control_document)
+    control_handlers = resources.load_handler_module(CONTROL_API, config.handlers_dir)
+    app.add_api(
+        control_document,
+        base_path=CONTROL_PREFIX,
+        name=CONTROL_API,
+        resolver=resolver_for(control_handlers, mock, control_spec.path),
+    )
+
+    envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
+    envelopes[CONTROL_PREFIX] = ProblemJson()
+    documents = {runtime.prefix: runtime.spec.document for runtime in runtimes.values()}
+    documents[CONTROL_PREFIX] = control_document
+    boundary = ErrorBoundary(envelopes, allowed=allowed_methods(documents))
+    # ProblemException too: connexion's own handler for it (e.g. 415) would answer problem+json
+    for exc_class in (ApiError, ProblemException, HTTPException, Exception):
+        app.add_error_handler(exc_class, boundary)
+    frontend.install(app)  # the /_mock/ dashboard
+    app.mock = mock  # type: ignore[attr-defined]  # tests and the CLI reach the engine through it
+    return app
+
+
+def create_app_from_env() -> OpenAPI31App:
+    """`create_app` with the Config that $JOBMOCK_CONFIG holds as JSON (`Config()` if unset).
+
+    `jobmock serve --workers N` sets it and has uvicorn call this in each worker process
+    (`uvicorn --factory jobmock.app:create_app_from_env` does the same).
+    """
+    text = os.environ.get(CONFIG_ENV)
+    return create_app(Config.from_json(text) if text else Config())
+
+
+def request_once(app: Any, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """Answer one GET in-process (lifespan included): `jobmock serve --get PATH`."""
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client:
+        response = client.get(path, headers=headers or {})
+        return response.status_code, response.text

@@ -1,0 +1,54 @@
+"""Where jobs, forced transitions, id sequences, idempotency keys and the clock are kept.
+
+    base      the Store interface, StoreError, JobNotFound
+    memory    MemoryStore: one process (memory://)
+    sqlite    SQLiteStore: one file every worker on a machine shares (sqlite:///path)
+    redis     RedisStore: several machines (redis://host:6379/0)
+    codec     how the shared stores write jobs and the clock
+
+:data:`STORES` maps URL schemes to factories; backends are imported when first opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from jobmock.store.base import JobNotFound, Store, StoreError
+from jobmock.store.memory import MemoryStore
+
+__all__ = ["STORES", "JobNotFound", "MemoryStore", "Store", "StoreError", "open_store"]
+
+
+def _sqlite(url: str) -> Store:
+    from jobmock.store.sqlite import SQLiteStore
+
+    return SQLiteStore.from_url(url)
+
+
+def _redis(url: str) -> Store:
+    try:
+        from jobmock.store.redis import RedisStore
+    except ImportError as exc:  # redis is a dependency; this is a broken install
+        raise StoreError(f"{url!r} needs the redis package (pip install 'redis>=5'): {exc}") from None
+    return RedisStore.from_url(url)
+
+
+STORES: dict[str, Callable[[str], Store]] = {
+    "memory": lambda url: MemoryStore(),
+    "sqlite": _sqlite,
+    "redis": _redis,
+    "rediss": _redis,
+}
+"""URL scheme -> factory taking the whole URL (backends are imported when first opened)."""
+
+
+def open_store(url: str) -> Store:
+    """Open the store at ``url``, e.g. ``memory://``."""
+    scheme = urlsplit(url).scheme if "://" in url else ""
+    try:
+        factory = STORES[scheme]
+    except KeyError:
+        known = ", ".join(f"{name}://" for name in STORES)
+        raise StoreError(f"unknown store URL {url!r} (known schemes: {known})") from None
+    return factory(url)

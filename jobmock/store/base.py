@@ -1,0 +1,72 @@
+"""What a store is: the async interface every backend satisfies, and the errors it raises.
+
+Backends: the in-process :class:`~jobmock.store.memory.MemoryStore`; :class:`~jobmock.store.sqlite.SQLiteStore` and
+:class:`~jobmock.store.redis.RedisStore`, shared by several workers, in their own modules, imported
+only when their URL is opened).  Stores keep immutable
+:class:`~jobmock.model.lifecycle.Job` values and know nothing of lifecycles: what a job looks like at a
+given time is computed by :func:`jobmock.model.lifecycle.render`.  Open one by URL with
+:func:`jobmock.store.open_store`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from jobmock.model.clock import ClockState
+from jobmock.model.lifecycle import Job, Transition
+
+
+class StoreError(ValueError):
+    """A store URL cannot be opened."""
+
+
+class JobNotFound(LookupError):
+    """No job with that API and id."""
+
+
+@runtime_checkable
+class Store(Protocol):
+    async def get(self, api: str, job_id: str) -> Job | None:
+        """The job, or None."""
+
+    async def put(self, job: Job) -> None:
+        """Insert, or replace the job with the same (api, id) keeping its place in `list`."""
+
+    async def delete(self, api: str, job_id: str) -> bool:
+        """Remove the job; False if there was none."""
+
+    async def list(self, api: str, tenant: str | None = None) -> builtins.list[Job]:
+        """An API's jobs (only ``tenant``'s if given), in the order they were first put."""
+
+    async def add_transition(self, api: str, job_id: str, make: Callable[[Job], Transition]) -> Job:
+        """Atomically append ``make(job)`` to the job's transitions and return the new job.
+
+        ``make`` may raise (e.g. ``TransitionRefused``): the error propagates, nothing changes.
+        Raises :class:`JobNotFound` if there is no such job.
+        """
+
+    async def next_sequence(self, api: str) -> int:
+        """1, 2, 3, ... per API (for APIs with integer ids)."""
+
+    async def get_clock(self) -> ClockState | None:
+        """The shared clock settings, or None if never set."""
+
+    async def set_clock(self, state: ClockState) -> None: ...
+
+    async def update_clock(self, change: Callable[[ClockState | None], ClockState]) -> ClockState:
+        """Atomically store and return ``change(current clock or None)``.
+
+        Workers sharing a store change the clock through this, so none loses another's change.
+        ``change`` may raise (e.g. ``ClockError``): the error propagates, nothing changes.
+        """
+
+    async def remember(self, key: str, value: bytes) -> bytes | None:
+        """Set-if-absent: the value already stored under ``key``, else store ``value``, None."""
+
+    async def clear(self) -> None:
+        """Forget everything: jobs, sequences, remembered keys and the clock."""
+
+    async def close(self) -> None:
+        """Release resources; calling it twice is harmless."""

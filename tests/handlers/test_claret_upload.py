@@ -1,0 +1,422 @@
+"""Claret from the client's side: log in for a token, import inventory, poll the job log.
+
+Facts: apis.md §5 (tokens/create with email and password as query parameters -> {"token":
+"<id>|<40 chars>"}; inventory/import/process: CSV multipart -> 202 with job_log_id, JSON -> 200,
+at most 1,000 records). Validation wording (Laravel's), the 202/200 bodies and the 10 MB limit are
+jobmock's inference (handlers/claret.py). Scenario rules: fixtures/claret.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from jobmock.http.auth import IssuedCredentials
+from tests.handlers.conftest import MockClient
+
+API = "claret"
+TOKENS = "/{tenant}/api/v1/tokens/create"
+IMPORT = "/{tenant}/api/v1/inventory/import/process"
+STATUS = "/{tenant}/api/v1/imports/status/{job_log_id}"
+XHR = {"X-Requested-With": "XMLHttpRequest"}
+PLANNER = {"email": "planner@demo.example", "password": "demo-planner-pass"}
+ARGUMENTS = {
+    "allow_record_creation": True,
+    "allow_record_update": True,
+    "should_continue_on_error": False,
+}
+RECORD = {
+    "item_name": "Widget",
+    "bin_name": "A-1",
+    "lot_name": "L42",
+    "date_filled": "2025-01-15",
+    "quantity": 12,
+    "uom": "EA",
+}
+
+
+def inventory_csv(rows: int) -> bytes:
+    lines = ["item_name,bin_name,lot_name,date_filled,quantity,uom"]
+    lines += [f"Item {n},B-{n % 9},L{n},2025-01-15,{n},EA" for n in range(1, rows + 1)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def validation(field: str, message: str) -> dict[str, Any]:
+    return {"message": message, "errors": {field: [message]}}
+
+
+def login(client: MockClient, tenant: str = "demo", **params: str) -> Any:
+    response = client.http.post(
+        f"/claret/{tenant}/api/v1/tokens/create", params=params or PLANNER, headers=XHR
+    )
+    client.assert_conforms(API, TOKENS, "post", response)
+    return response
+
+
+@pytest.fixture
+def planner(client: MockClient) -> dict[str, str]:
+    token = login(client).json()["token"]
+    return {**XHR, "Authorization": f"Bearer {token}"}
+
+
+def upload(
+    client: MockClient,
+    headers: dict[str, str],
+    content: bytes | None,
+    name: str = "inventory.csv",
+    tenant: str = "demo",
+    **fields: str,
+) -> Any:
+    parts: dict[str, Any] = {key: (None, value) for key, value in fields.items()}
+    if content is not None:
+        parts["file"] = (name, content, "text/csv")
+    if not parts:
+        parts["note"] = (None, "no file")
+    response = client.http.post(
+        f"/claret/{tenant}/api/v1/inventory/import/process", headers=headers, files=parts
+    )
+    client.assert_conforms(API, IMPORT, "post", response)
+    return response
+
+
+def post_json(client: MockClient, headers: dict[str, str], body: Any) -> Any:
+    response = client.http.post(
+        "/claret/demo/api/v1/inventory/import/process", headers=headers, json=body
+    )
+    client.assert_conforms(API, IMPORT, "post", response)
+    return response
+
+
+def poll(client: MockClient, headers: dict[str, str], job_log_id: int) -> dict[str, Any]:
+    response = client.get(f"/claret/demo/api/v1/imports/status/{job_log_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    client.assert_conforms(API, STATUS, "get", response)
+    content: dict[str, Any] = response.json()["content"]
+    return content
+
+
+# ------------------------------------------------------------------------------------- tokens
+def test_a_token_from_email_and_password_works_on_the_status_route(client: MockClient) -> None:
+    response = login(client)
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert re.fullmatch(r"\d+\|[A-Za-z0-9]{40}", token)
+    headers = {**XHR, "Authorization": f"Bearer {token}"}
+    seeded = client.get("/claret/demo/api/v1/imports/status/12345", headers=headers)
+    assert seeded.status_code == 200 and seeded.json()["content"]["user_id"] == 42
+    other = login(client).json()["token"]
+    assert other != token  # every login issues a new token
+
+
+def test_an_issued_token_is_kept_in_the_store(client: MockClient) -> None:
+    token = login(client).json()["token"]
+    issued = IssuedCredentials(client.app.mock.store, ["claret"])
+    found = client.http.portal.call(issued.find, "claret", token)
+    assert (found.tenant, found.attributes["user_id"]) == ("demo", 42)
+    assert "password" not in found.attributes
+    client.http.post("/_mock/reset")  # the store forgets it
+    response = client.get(
+        "/claret/demo/api/v1/imports/status/12345",
+        headers={**XHR, "Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 401 and response.json() == {"message": "Unauthenticated."}
+
+
+def test_a_token_of_one_tenant_does_not_open_another(client: MockClient) -> None:
+    token = login(client).json()["token"]
+    response = client.get(
+        "/claret/northwind/api/v1/imports/status/12348",
+        headers={**XHR, "Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("tenant", "params", "status", "body"),
+    [
+        (
+            "demo",
+            {"email": "planner@demo.example", "password": "wrong"},
+            401,
+            {"message": "Invalid credentials."},
+        ),
+        (
+            "northwind",
+            PLANNER,  # a demo user
+            401,
+            {"message": "Invalid credentials."},
+        ),
+        (
+            "demo",
+            {"email": "planner@demo.example"},
+            422,
+            validation("password", "The password field is required."),
+        ),
+        (
+            "demo",
+            {"password": "x"},
+            422,
+            validation("email", "The email field is required."),
+        ),
+        (
+            "acme",
+            PLANNER,
+            404,
+            {"message": "The route acme/api/v1/tokens/create could not be found."},
+        ),
+    ],
+)
+def test_a_refused_login_answers_its_exact_body(
+    client: MockClient, tenant: str, params: dict[str, str], status: int, body: dict[str, Any]
+) -> None:
+    response = login(client, tenant, **params)
+    assert response.status_code == status
+    assert response.json() == body
+
+
+# ------------------------------------------------------------------------------- CSV, then poll
+def test_a_csv_import_is_a_job_log_to_poll(client: MockClient, planner: dict[str, str]) -> None:
+    response = upload(client, planner, inventory_csv(250), name="march_counts.csv")
+    assert response.status_code == 202
+    accepted = response.json()
+    job_log_id = accepted["content"]["job_log_id"]
+    assert accepted == {
+        "message": "Inventory import queued successfully.",
+        "content": {
+            "job_log_id": job_log_id,
+            "job_status_link": "https://plan.claret.app/demo/settings/application-maintenance/"
+            f"job-management/imports/logs/{job_log_id}",
+        },
+    }
+    job = poll(client, planner, job_log_id)
+    assert (job["status"], job["type"], job["user_id"]) == ("pending", "inventory-import", 42)
+    assert job["files"]["input"][0].endswith("_untouched.csv")
+    assert "/march_counts_" in job["files"]["input"][0]  # the upload's own name
+    client.advance(5 + 20)
+    running = poll(client, planner, job_log_id)
+    assert running["status"] == "in_progress" and running["progress"]["current_step"]
+    client.advance(30)
+    done = poll(client, planner, job_log_id)
+    assert (done["status"], done["progress"]["completed_steps"]) == ("completed", 8)
+    assert set(done["files"]) == {"input", "staging", "output"}  # no failed records
+
+
+def test_a_csv_named_error_completes_with_an_errors_file(
+    client: MockClient, planner: dict[str, str]
+) -> None:
+    job_log_id = upload(client, planner, inventory_csv(30), name="with_errors.csv").json()[
+        "content"
+    ]["job_log_id"]
+    client.advance(60)
+    done = poll(client, planner, job_log_id)
+    assert done["status"] == "completed" and "errors" in done["files"]
+    job = client.http.get(f"/_mock/apis/claret/jobs/{job_log_id}").json()
+    assert job["scenario"] == "completes-with-errors"
+    stored = client.http.portal.call(client.app.mock.get, "claret", str(job_log_id))
+    assert (stored.fields["records"], stored.fields["failed_records"]) == (30, 12)
+
+
+def test_a_csv_named_fail_fails_validation(client: MockClient, planner: dict[str, str]) -> None:
+    job_log_id = upload(client, planner, inventory_csv(5), name="fail.csv").json()["content"][
+        "job_log_id"
+    ]
+    client.advance(60)
+    done = poll(client, planner, job_log_id)
+    assert done["status"] == "failed" and "errors" in done["files"]
+    stored = client.http.portal.call(client.app.mock.get, "claret", str(job_log_id))
+    assert stored.fields["failed_records"] == 5  # no more than the upload's records
+
+
+def test_a_fixture_token_works_too(client: MockClient) -> None:
+    headers = client.tenant_headers(API, "northwind")
+    response = upload(client, headers, inventory_csv(3), tenant="northwind")
+    assert response.status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fields", "field", "message"),
+    [
+        (None, "x.csv", {}, "file", "The file field is required."),
+        (b"x", "stock.xlsx", {}, "file", "The file field must be a file of type: csv, txt."),
+        (
+            inventory_csv(1001),
+            "big.csv",
+            {},
+            "file",
+            "The file may not contain more than 1000 records.",
+        ),
+        (
+            b"item_name,quantity\n",
+            "empty.csv",
+            {},
+            "file",
+            "The file must contain at least one record.",
+        ),
+        (
+            b"item_name\nCaf\xe9\n",
+            "latin1.csv",
+            {},
+            "file",
+            "The file must be a UTF-8 encoded CSV file.",
+        ),
+        (
+            inventory_csv(1),
+            "ok.csv",
+            {"allow_record_update": "sometimes"},
+            "allow_record_update",
+            "The allow record update field must be true or false.",
+        ),
+        (
+            inventory_csv(1),
+            "ok.csv",
+            {"mapping": "{not json"},
+            "mapping",
+            "The mapping field must be a valid JSON string.",
+        ),
+    ],
+)
+def test_a_refused_csv_answers_laravels_validation_body(
+    client: MockClient,
+    planner: dict[str, str],
+    content: bytes | None,
+    name: str,
+    fields: dict[str, str],
+    field: str,
+    message: str,
+) -> None:
+    response = upload(client, planner, content, name, **fields)
+    assert response.status_code == 422
+    assert response.json() == validation(field, message)
+
+
+def test_a_thousand_records_are_allowed(client: MockClient, planner: dict[str, str]) -> None:
+    assert upload(client, planner, inventory_csv(1000)).status_code == 202
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(
+    client: MockClient, planner: dict[str, str]
+) -> None:
+    headers = {
+        **planner,
+        "Content-Type": "multipart/form-data; boundary=b",
+        "Content-Length": str(11 * 1024 * 1024),
+    }
+    response = client.http.post(
+        "/claret/demo/api/v1/inventory/import/process", headers=headers, content=b"--b--\r\n"
+    )
+    assert response.status_code == 413 and response.json() == {"message": "Payload Too Large"}
+    client.assert_conforms(API, IMPORT, "post", response)
+
+
+def test_a_broken_multipart_body_has_no_file(client: MockClient, planner: dict[str, str]) -> None:
+    headers = {**planner, "Content-Type": "multipart/form-data; boundary=b"}
+    response = client.http.post(
+        "/claret/demo/api/v1/inventory/import/process", headers=headers, content=b"garbage"
+    )
+    assert response.status_code == 422
+    assert response.json() == validation("file", "The file field is required.")
+
+
+def test_another_tenant_in_the_path_is_refused(client: MockClient, planner: dict[str, str]) -> None:
+    response = upload(client, planner, inventory_csv(1), tenant="northwind")
+    assert response.status_code == 403
+    assert response.json() == {"message": "This action is unauthorized."}
+
+
+def test_without_a_token_it_is_401(client: MockClient) -> None:
+    response = upload(client, XHR, inventory_csv(1))
+    assert response.status_code == 401 and response.json() == {"message": "Unauthenticated."}
+
+
+# ------------------------------------------------------------------------------------------ JSON
+def test_json_records_answer_200_with_the_job_page(
+    client: MockClient, planner: dict[str, str]
+) -> None:
+    body = {
+        "source": "api",
+        "arguments": ARGUMENTS,
+        "payload": [RECORD, {**RECORD, "quantity": 2.5}],
+    }
+    response = post_json(client, planner, body)
+    assert response.status_code == 200
+    link = response.json()["content"]["job_status_link"]
+    assert response.json()["message"] == "Inventory import queued successfully."
+    job_log_id = int(link.rsplit("/", 1)[-1])
+    client.advance(60)
+    assert poll(client, planner, job_log_id)["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        (
+            {"payload": [{**RECORD, "quantity": 0}]},
+            {"payload.0.quantity": ["The payload.0.quantity field must be greater than 0."]},
+        ),
+        (
+            {"payload": [{k: v for k, v in RECORD.items() if k not in ("item_name", "uom")}]},
+            {
+                "payload.0.item_name": ["The payload.0.item name field is required."],
+                "payload.0.uom": ["The payload.0.uom field is required."],
+            },
+        ),
+        (
+            {"payload": [{**RECORD, "date_filled": "15/01/2025"}]},
+            {
+                "payload.0.date_filled": [
+                    "The payload.0.date filled field must match the format Y-m-d."
+                ]
+            },
+        ),
+        ({"payload": []}, {"payload": ["The payload field is required."]}),
+        (
+            {"payload": [RECORD] * 1001},
+            {"payload": ["The payload field must not have more than 1000 items."]},
+        ),
+        ({"source": "ui"}, {"source": ["The selected source is invalid."]}),
+        (
+            {"arguments": {**ARGUMENTS, "allow_record_update": "yes"}},
+            {
+                "arguments.allow_record_update": [
+                    "The arguments.allow record update field must be true or false."
+                ]
+            },
+        ),
+    ],
+)
+def test_refused_json_records_answer_laravels_validation_body(
+    client: MockClient,
+    planner: dict[str, str],
+    change: dict[str, Any],
+    errors: dict[str, list[str]],
+) -> None:
+    body = {"source": "api", "arguments": ARGUMENTS, "payload": [RECORD], **change}
+    response = post_json(client, planner, body)
+    assert response.status_code == 422
+    messages = [m for found in errors.values() for m in found]
+    more = f" (and {len(messages) - 1} more error)" if len(messages) == 2 else ""
+    assert response.json() == {"message": messages[0] + more, "errors": errors}
+
+
+def test_an_empty_object_misses_every_field(client: MockClient, planner: dict[str, str]) -> None:
+    response = post_json(client, planner, {})
+    assert response.status_code == 422
+    assert response.json() == {
+        "message": "The source field is required. (and 2 more errors)",
+        "errors": {
+            "source": ["The source field is required."],
+            "arguments": ["The arguments field is required."],
+            "payload": ["The payload field is required."],
+        },
+    }
+
+
+def test_workers_sharing_a_store_accept_each_others_tokens(client_for: Any, tmp_path: Any) -> None:
+    store = f"sqlite://{tmp_path}/shared.db"
+    first, second = client_for(API, store=store), client_for(API, store=store)
+    token = login(first).json()["token"]
+    headers = {**XHR, "Authorization": f"Bearer {token}"}
+    job_log_id = upload(second, headers, inventory_csv(4)).json()["content"]["job_log_id"]
+    assert poll(first, headers, job_log_id)["status"] == "pending"
