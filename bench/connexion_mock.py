@@ -15,8 +15,12 @@ from connexion.cli import create_app, parser
 
 def main() -> None:
     spec, port = sys.argv[1], int(sys.argv[2])
-    app = create_app(parser.parse_args(["run", spec, "--mock", "all", "-H", "127.0.0.1", "-p", str(port)]))
-    logging.getLogger().setLevel(logging.ERROR)  # connexion's CLI configures WARNING; mute per-request 4xx logs
+    app = create_app(
+        parser.parse_args(["run", spec, "--mock", "all", "-H", "127.0.0.1", "-p", str(port)])
+    )
+    logging.getLogger().setLevel(
+        logging.ERROR
+    )  # connexion's CLI configures WARNING; mute per-request 4xx logs
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 

@@ -30,9 +30,17 @@ REPEATS = 7
 
 def scope_for(path: str, headers: dict[str, str]) -> dict[str, Any]:
     return {
-        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-        "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "root_path": "", "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000),
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
         "headers": [(b"host", b"127.0.0.1:8000"), (b"accept", b"*/*")]
         + [(k.lower().encode(), v.encode()) for k, v in headers.items()],
     }
@@ -54,7 +62,11 @@ async def one(app: Any, scope: dict[str, Any]) -> tuple[int, bytes]:
 
 
 def jobmock_app(
-    api: str, *, validate_responses: bool = False, drop: tuple[str, ...] = (), store: str | None = None
+    api: str,
+    *,
+    validate_responses: bool = False,
+    drop: tuple[str, ...] = (),
+    store: str | None = None,
 ) -> Any:
     import jobmock.http.stack as stack_module
     import jobmock.serving.app as jobmock_app_module
@@ -128,7 +140,10 @@ VARIANTS: list[tuple[str, str]] = [
     ("-DocsOnlySwaggerUI", "without connexion's SwaggerUIMiddleware (jobmock's DocsOnlySwaggerUI)"),
     ("-OnceBuiltRequestValidation", "without request validation"),
     ("-ServerErrorMiddleware", "without connexion's ServerErrorMiddleware"),
-    ("-ExceptionMiddleware", "without connexion's ExceptionMiddleware (error envelopes would break)"),
+    (
+        "-ExceptionMiddleware",
+        "without connexion's ExceptionMiddleware (error envelopes would break)",
+    ),
     ("-LifespanMiddleware", "without connexion's LifespanMiddleware"),
     ("-all-optional", "without SwaggerUI, RequestValidation, ServerError and Lifespan middlewares"),
     ("engine-only", "Mock.view + render + json.dumps (memory store), no HTTP layer at all"),
@@ -136,10 +151,17 @@ VARIANTS: list[tuple[str, str]] = [
 ]
 
 
-OPTIONAL = ("DocsOnlySwaggerUI", "OnceBuiltRequestValidation", "ServerErrorMiddleware", "LifespanMiddleware")
+OPTIONAL = (
+    "DocsOnlySwaggerUI",
+    "OnceBuiltRequestValidation",
+    "ServerErrorMiddleware",
+    "LifespanMiddleware",
+)
 
 
-async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tuple[Call | None, dict[str, Any]]:
+async def build(
+    key: str, request: dict[str, Any], scope: dict[str, Any]
+) -> tuple[Call | None, dict[str, Any]]:
     api, path = request["api"], request["path"]
     if key == "engine-only":
         return await engine_call(api, path)
@@ -152,14 +174,18 @@ async def build(key: str, request: dict[str, Any], scope: dict[str, Any]) -> tup
             return None, {"skipped": "no SQLite store in this tree"}
         url = state_store_url(Path(tempfile.mkdtemp(prefix="jobmock-inprocess-")))
         return await http_call(jobmock_app(api, store=url), scope)
-    drop: tuple[str, ...] = OPTIONAL if key.startswith("-all") else (key[1:],) if key.startswith("-") else ()
+    drop: tuple[str, ...] = (
+        OPTIONAL if key.startswith("-all") else (key[1:],) if key.startswith("-") else ()
+    )
     import jobmock.http.stack as stack_module
     from jobmock.config import Config
 
     present = {layer_name(m) for m in stack_module.middlewares(Config(apis=(api,)))}
     if drop and not set(drop) & present:
         return None, {"skipped": "not in this tree's middleware stack"}
-    return await http_call(jobmock_app(api, validate_responses=key == "jobmock+rv", drop=drop), scope)
+    return await http_call(
+        jobmock_app(api, validate_responses=key == "jobmock+rv", drop=drop), scope
+    )
 
 
 async def main_async(request: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +206,7 @@ async def main_async(request: dict[str, Any]) -> dict[str, Any]:
     rounds: dict[str, list[float]] = {key: [] for key in calls}
     for round_no in range(REPEATS):
         order = list(calls)
-        order = order[round_no % len(order):] + order[: round_no % len(order)]
+        order = order[round_no % len(order) :] + order[: round_no % len(order)]
         for key in order:
             started = time.process_time()
             for _ in range(N):

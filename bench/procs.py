@@ -121,7 +121,9 @@ def reset_peak(pid: int) -> bool:
     return True
 
 
-def http_get(port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0) -> tuple[int, bytes]:
+def http_get(
+    port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0
+) -> tuple[int, bytes]:
     """One HTTP/1.1 GET on 127.0.0.1 with a fresh connection: (status, body)."""
     import http.client
 
@@ -164,7 +166,9 @@ class Server:
         deadline = self.launched_at + timeout
         while time.perf_counter() < deadline:
             if not self.alive():
-                raise ServerDied(f"{self.name} exited with {self.process.returncode}:\n{self.output()}")
+                raise ServerDied(
+                    f"{self.name} exited with {self.process.returncode}:\n{self.output()}"
+                )
             try:
                 status, body = http_get(self.port, path, headers, timeout=1.0)
             except OSError:
@@ -192,8 +196,13 @@ def launch(
     out = log.open("wb")
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=cwd, env=dict(env) if env is not None else None, stdout=out, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        command,
+        cwd=cwd,
+        env=dict(env) if env is not None else None,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     out.close()
     _LIVE.add(process.pid)

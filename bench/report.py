@@ -6,7 +6,15 @@ import re
 from typing import Any
 
 BASELINE = "jobmock"
-ORDER = ["jobmock", "jobmock+rv", "jobmock-mem", "prism", "connexion", "connexion-floor", "starlette"]
+ORDER = [
+    "jobmock",
+    "jobmock+rv",
+    "jobmock-mem",
+    "prism",
+    "connexion",
+    "connexion-floor",
+    "starlette",
+]
 LEVELS = ["1", "16", "64"]
 FINDINGS_START = "<!-- findings:start -->"
 FINDINGS_END = "<!-- findings:end -->"
@@ -35,35 +43,57 @@ def level(stack: dict[str, Any], conns: str) -> dict[str, Any]:
 
 
 def ordered(stacks: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(k, stacks[k]) for k in ORDER if k in stacks] + [(k, v) for k, v in stacks.items() if k not in ORDER]
+    return [(k, stacks[k]) for k in ORDER if k in stacks] + [
+        (k, v) for k, v in stacks.items() if k not in ORDER
+    ]
 
 
 def route_tables(route: dict[str, Any]) -> list[str]:
     stacks = route["stacks"]
     base = stacks.get(BASELINE, {})
-    lines = [f"Request: `GET {route['path']}` (peers: `{route['peer_path']}`, spec `{route['spec']}`); "
-             f"{route['note']}. jobmock serves `--api {' --api '.join(route['jobmock_apis'])}`.", ""]
-    lines += ["**Throughput**, requests/s (ratio to jobmock):", "",
-              "| stack | 1 connection | 16 connections | 64 connections |", "|---|---:|---:|---:|"]
+    lines = [
+        f"Request: `GET {route['path']}` (peers: `{route['peer_path']}`, spec `{route['spec']}`); "
+        f"{route['note']}. jobmock serves `--api {' --api '.join(route['jobmock_apis'])}`.",
+        "",
+    ]
+    lines += [
+        "**Throughput**, requests/s (ratio to jobmock):",
+        "",
+        "| stack | 1 connection | 16 connections | 64 connections |",
+        "|---|---:|---:|---:|",
+    ]
     for _key, stack in ordered(stacks):
         cells = []
         for conns in LEVELS:
             value = level(stack, conns).get("rps")
-            cells.append(fmt_num(value) + ratio(value, level(base, conns).get("rps")) if value else "–")
+            cells.append(
+                fmt_num(value) + ratio(value, level(base, conns).get("rps")) if value else "–"
+            )
         lines.append(f"| {stack['label']} | " + " | ".join(cells) + " |")
-    lines += ["", "**Latency**, ms (ratio to jobmock):", "",
-              "| stack | p50 @1 | p99 @1 | p50 @16 | p99 @16 | p50 @64 | p99 @64 |",
-              "|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "**Latency**, ms (ratio to jobmock):",
+        "",
+        "| stack | p50 @1 | p99 @1 | p50 @16 | p99 @16 | p50 @64 | p99 @64 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for _key, stack in ordered(stacks):
         cells = []
         for conns in LEVELS:
             for pct in ("p50_ms", "p99_ms"):
                 value = level(stack, conns).get(pct)
-                cells.append(fmt_ms(value) + ratio(value, level(base, conns).get(pct)) if value else "–")
+                cells.append(
+                    fmt_ms(value) + ratio(value, level(base, conns).get(pct)) if value else "–"
+                )
         lines.append(f"| {stack['label']} | " + " | ".join(cells) + " |")
-    lines += ["", "**Start and resources** (ratio to jobmock):", "",
-              "| stack | first answer, s | peak RSS, MB | idle RSS, MB | server CPU per request @64, µs | "
-              "errors | notes |", "|---|---:|---:|---:|---:|---:|---|"]
+    lines += [
+        "",
+        "**Start and resources** (ratio to jobmock):",
+        "",
+        "| stack | first answer, s | peak RSS, MB | idle RSS, MB | server CPU per request @64, µs | "
+        "errors | notes |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for _key, stack in ordered(stacks):
         cpu = level(stack, "64").get("server_cpu_us_per_request")
         errors = sum(level(stack, c).get("errors", 0) or 0 for c in LEVELS)
@@ -93,7 +123,11 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
         return out
     for route in data["routes"]:
         stacks = route["stacks"]
-        jm, prism, ceiling = stacks.get("jobmock", {}), stacks.get("prism", {}), stacks.get("starlette", {})
+        jm, prism, ceiling = (
+            stacks.get("jobmock", {}),
+            stacks.get("prism", {}),
+            stacks.get("starlette", {}),
+        )
         floor = stacks.get("connexion-floor", {})
         where = route["key"]
 
@@ -115,35 +149,63 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
             return [a / b for a, b in pairs]  # type: ignore[operator]
 
         def at_levels(values: list[float]) -> str:
-            return ", ".join(f"{v:.2f}× @{c}" for c, v in zip(LEVELS, values))
+            return ", ".join(f"{v:.2f}× @{c}" for c, v in zip(LEVELS, values, strict=False))
 
-        for peer, name, factor, label in ((prism, "Prism", 3.0, "≥ 3× Prism"),
-                                          (ceiling, "Starlette", 0.5, "≥ 0.5× bare Starlette")):
+        for peer, name, factor, label in (
+            (prism, "Prism", 3.0, "≥ 3× Prism"),
+            (ceiling, "Starlette", 0.5, "≥ 0.5× bare Starlette"),
+        ):
             mine = ratios(jm, peer)
             if mine is None:
                 continue
             floors = ratios(floor, peer)
             floor_text = f"; connexion floor vs {name}: {at_levels(floors)}" if floors else ""
-            out.append({"route": where, "target": f"throughput {label} (every connection count)",
-                        "measured": at_levels(mine) + cpu_note(peer, name) + floor_text,
-                        "met": min(mine) >= factor})
+            out.append(
+                {
+                    "route": where,
+                    "target": f"throughput {label} (every connection count)",
+                    "measured": at_levels(mine) + cpu_note(peer, name) + floor_text,
+                    "met": min(mine) >= factor,
+                }
+            )
         p99_jm, p99_prism = level(jm, "64").get("p99_ms"), level(prism, "64").get("p99_ms")
         if p99_jm and p99_prism:
-            out.append({"route": where, "target": "p99 @64 ≤ ⅓ of Prism's",
-                        "measured": f"{p99_jm:.2f} ms vs Prism {p99_prism:.2f} ms ({p99_jm / p99_prism:.2f}×)",
-                        "met": p99_jm <= p99_prism / 3})
+            out.append(
+                {
+                    "route": where,
+                    "target": "p99 @64 ≤ ⅓ of Prism's",
+                    "measured": f"{p99_jm:.2f} ms vs Prism {p99_prism:.2f} ms ({p99_jm / p99_prism:.2f}×)",
+                    "met": p99_jm <= p99_prism / 3,
+                }
+            )
         if where != data["routes"][0]["key"]:
             continue
         fa_jm, fa_prism, fa_ceiling = (s.get("first_answer_s") for s in (jm, prism, ceiling))
         if fa_jm and fa_prism:
-            out.append({"route": where, "target": "first answer sooner than Prism",
-                        "measured": f"{fa_jm:.2f} s vs Prism {fa_prism:.2f} s", "met": fa_jm < fa_prism})
+            out.append(
+                {
+                    "route": where,
+                    "target": "first answer sooner than Prism",
+                    "measured": f"{fa_jm:.2f} s vs Prism {fa_prism:.2f} s",
+                    "met": fa_jm < fa_prism,
+                }
+            )
         if fa_jm and fa_ceiling:
             fa_floor = floor.get("first_answer_s")
-            floor_start = f"; connexion floor {fa_floor:.2f} s ({fa_floor / fa_ceiling:.2f}×)" if fa_floor else ""
-            out.append({"route": where, "target": "first answer ≤ 2× bare Starlette's",
-                        "measured": f"{fa_jm:.2f} s vs {fa_ceiling:.2f} s ({fa_jm / fa_ceiling:.2f}×)" + floor_start,
-                        "met": fa_jm <= 2 * fa_ceiling})
+            floor_start = (
+                f"; connexion floor {fa_floor:.2f} s ({fa_floor / fa_ceiling:.2f}×)"
+                if fa_floor
+                else ""
+            )
+            out.append(
+                {
+                    "route": where,
+                    "target": "first answer ≤ 2× bare Starlette's",
+                    "measured": f"{fa_jm:.2f} s vs {fa_ceiling:.2f} s ({fa_jm / fa_ceiling:.2f}×)"
+                    + floor_start,
+                    "met": fa_jm <= 2 * fa_ceiling,
+                }
+            )
     for kind, store in (data.get("store") or {}).items():
         counts = sorted((int(k) for k in store), key=int)
         if len(counts) < 2 or not all("levels" in store[str(c)] for c in (counts[0], counts[-1])):
@@ -153,17 +215,31 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
         a, b = level(small, "16").get("rps"), level(large, "16").get("rps")
         if a and b:
             change = b / a - 1
-            note = "; faster with more jobs: that is this run's noise, not a cost" if change > 0.10 else ""
-            out.append({"route": where, "target": f"{counts[-1]:,} jobs cost ≤ 10% of req/s (@16)",
-                        "measured": f"{b:,.0f} vs {a:,.0f} req/s with {counts[0]} jobs ({change:+.1%}{note})",
-                        "met": change >= -0.10})
+            note = (
+                "; faster with more jobs: that is this run's noise, not a cost"
+                if change > 0.10
+                else ""
+            )
+            out.append(
+                {
+                    "route": where,
+                    "target": f"{counts[-1]:,} jobs cost ≤ 10% of req/s (@16)",
+                    "measured": f"{b:,.0f} vs {a:,.0f} req/s with {counts[0]} jobs ({change:+.1%}{note})",
+                    "met": change >= -0.10,
+                }
+            )
         peak = large.get("peak_rss_mb")
         if peak:
-            out.append({"route": where, "target": f"RSS < 200 MB with {counts[-1]:,} jobs",
-                        "measured": f"peak while serving {peak:.1f} MB (idle after seeding "
-                                    f"{large.get('idle_rss_mb', 0):.1f} MB; bench's seeding peak "
-                                    f"{large.get('seeding_peak_rss_mb') or 0:.1f} MB)",
-                        "met": peak < 200})
+            out.append(
+                {
+                    "route": where,
+                    "target": f"RSS < 200 MB with {counts[-1]:,} jobs",
+                    "measured": f"peak while serving {peak:.1f} MB (idle after seeding "
+                    f"{large.get('idle_rss_mb', 0):.1f} MB; bench's seeding peak "
+                    f"{large.get('seeding_peak_rss_mb') or 0:.1f} MB)",
+                    "met": peak < 200,
+                }
+            )
     return out
 
 
@@ -181,11 +257,15 @@ def quality_lines(data: dict[str, Any]) -> list[str]:
                 shares.append(f"{key} {run['server_cpu_share']:.0%}")
     lines = []
     if foreign:
-        lines.append(f"- CPU used by other processes on this machine during the kept runs: median "
-                     f"{sorted(foreign)[len(foreign) // 2]:.0%} of one core, max {max(foreign):.0%} "
-                     "(0% = the machine was ours; much more and the req/s figures are low and noisier).")
+        lines.append(
+            f"- CPU used by other processes on this machine during the kept runs: median "
+            f"{sorted(foreign)[len(foreign) // 2]:.0%} of one core, max {max(foreign):.0%} "
+            "(0% = the machine was ours; much more and the req/s figures are low and noisier)."
+        )
     if shares:
-        lines.append(f"- Server CPU use at 64 connections (100% = one core saturated): {', '.join(shares)}.")
+        lines.append(
+            f"- Server CPU use at 64 connections (100% = one core saturated): {', '.join(shares)}."
+        )
     return lines
 
 
@@ -201,8 +281,11 @@ def markdown(data: dict[str, Any]) -> str:
         "Load: wrk, one thread, HTTP/1.1 keep-alive, "
         f"{s['rounds']} interleaved round(s) of {s['duration']:g} s per figure after a {s['warmup']:g} s warm-up; "
         "the best round is kept (all rounds are in latest.json). "
-        + (f"Servers pinned to CPU {s['cpus_server']}, wrk to CPU {s['cpus_load']}." if s.get("cpus_server") else
-           "No CPU pinning."),
+        + (
+            f"Servers pinned to CPU {s['cpus_server']}, wrk to CPU {s['cpus_load']}."
+            if s.get("cpus_server")
+            else "No CPU pinning."
+        ),
         "",
         "## Machine",
         "",
@@ -223,35 +306,53 @@ def markdown(data: dict[str, Any]) -> str:
         f"| load average (start → end) | {' '.join(m['loadavg_at_start'])} → {' '.join(m.get('loadavg_at_end', []))} |",
         "",
     ]
-    foreign = [run["foreign_cpu_share"] for route in data.get("routes", []) for stack in route["stacks"].values()
-               for run in stack.get("levels", {}).values() if "foreign_cpu_share" in run]
+    foreign = [
+        run["foreign_cpu_share"]
+        for route in data.get("routes", [])
+        for stack in route["stacks"].values()
+        for run in stack.get("levels", {}).values()
+        if "foreign_cpu_share" in run
+    ]
     if foreign and sorted(foreign)[len(foreign) // 2] > 0.25:
-        lines += [f"> **This machine was busy with other work during the run** (median {sorted(foreign)[len(foreign) // 2]:.0%} "
-                  "of a core used by other processes while wrk ran): req/s and latencies are lower and noisier than on "
-                  "a quiet machine. Server CPU per request is the steadier figure; compare those.", ""]
+        lines += [
+            "> **This machine was busy with other work during the run** "
+            f"(median {sorted(foreign)[len(foreign) // 2]:.0%} "
+            "of a core used by other processes while wrk ran): req/s and latencies are lower and noisier than on "
+            "a quiet machine. Server CPU per request is the steadier figure; compare those.",
+            "",
+        ]
     lines += ["## Targets", "", "| where | target | measured | |", "|---|---|---|---|"]
     for t in targets(data):
-        lines.append(f"| {t['route']} | {t['target']} | {t['measured']} | {'met' if t['met'] else '**not met**'} |")
+        lines.append(
+            f"| {t['route']} | {t['target']} | {t['measured']} | {'met' if t['met'] else '**not met**'} |"
+        )
     lines += [""]
     if data.get("findings"):
         lines += ["## Findings", ""] + [f"- {f}" for f in data["findings"]] + [""]
     for number, route in enumerate(data.get("routes", []), start=1):
-        lines += [f"## Route {number}: {route['title']}", ""] + route_tables(route) + [""]
+        lines += [f"## Route {number}: {route['title']}", "", *route_tables(route), ""]
     if data.get("store"):
-        lines += ["## Cost against the number of jobs in the store", "",
-                  "jobmock (defaults otherwise) started by `bench/seeded_jobmock.py`, which creates the jobs "
-                  "through the engine (`Mock.create`) before serving with uvicorn as `jobmock serve` does; "
-                  "the measured request is route 1's, at 16 connections. Ratios are to the smallest store "
-                  "of the same kind.", "",
-                  "| store | jobs | seeding, s | req/s | p50, ms | p99, ms | CPU per request, µs | idle RSS, MB "
-                  "| peak RSS serving, MB | peak RSS seeding, MB |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "## Cost against the number of jobs in the store",
+            "",
+            "jobmock (defaults otherwise) started by `bench/seeded_jobmock.py`, which creates the jobs "
+            "through the engine (`Mock.create`) before serving with uvicorn as `jobmock serve` does; "
+            "the measured request is route 1's, at 16 connections. Ratios are to the smallest store "
+            "of the same kind.",
+            "",
+            "| store | jobs | seeding, s | req/s | p50, ms | p99, ms | CPU per request, µs | idle RSS, MB "
+            "| peak RSS serving, MB | peak RSS seeding, MB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for kind, store in data["store"].items():
             counts = sorted(store, key=int)
             base = level(store[counts[0]], "16")
             for count in counts:
                 entry = store[count]
                 if entry.get("error"):
-                    lines.append(f"| {kind} | {int(count):,} | **failed**: {one_line(entry['error'])} | | | | | | | |")
+                    lines.append(
+                        f"| {kind} | {int(count):,} | **failed**: {one_line(entry['error'])} | | | | | | | |"
+                    )
                     continue
                 run = level(entry, "16")
                 cpu = run.get("server_cpu_us_per_request")
@@ -261,21 +362,26 @@ def markdown(data: dict[str, Any]) -> str:
                     f"| {fmt_ms(run.get('p50_ms'))} | {fmt_ms(run.get('p99_ms'))} "
                     f"| {fmt_num(cpu)}{ratio(cpu, base.get('server_cpu_us_per_request'))} "
                     f"| {fmt_num(entry.get('idle_rss_mb'), 1)} | {fmt_num(entry.get('peak_rss_mb'), 1)} "
-                    f"| {fmt_num(entry.get('seeding_peak_rss_mb'), 1)} |")
+                    f"| {fmt_num(entry.get('seeding_peak_rss_mb'), 1)} |"
+                )
         lines.append("")
     lines += ["## Suites and commands", "", "| what | wall time | |", "|---|---:|---|"]
     contract = data.get("contract", {"skipped": "not run"})
     if "skipped" in contract:
         lines.append(f"| contract suite (tests/contract) | – | skipped: {contract['skipped']} |")
     else:
-        lines.append(f"| contract suite (tests/contract) | {contract['seconds']:.1f} s | exit {contract['exit_code']}: "
-                     f"{contract['summary']} |")
+        lines.append(
+            f"| contract suite (tests/contract) | {contract['seconds']:.1f} s | exit {contract['exit_code']}: "
+            f"{contract['summary']} |"
+        )
     validate = data.get("validate", {"skipped": "not run"})
     if "skipped" in validate:
         lines.append(f"| `jobmock validate` | – | skipped: {validate['skipped']} |")
     else:
-        lines.append(f"| `jobmock validate` (median of {len(validate['runs'])}) | {validate['seconds']:.2f} s "
-                     f"| exit {validate['exit_code']}: {one_line(validate['last_line'], 160)} |")
+        lines.append(
+            f"| `jobmock validate` (median of {len(validate['runs'])}) | {validate['seconds']:.2f} s "
+            f"| exit {validate['exit_code']}: {one_line(validate['last_line'], 160)} |"
+        )
     lines += ["", "## How to read this", ""]
     lines += quality_lines(data)
     lines += [
@@ -296,7 +402,9 @@ def markdown(data: dict[str, Any]) -> str:
 
 
 def preserved_findings(previous: str) -> str:
-    match = re.search(re.escape(FINDINGS_START) + r"(.*?)" + re.escape(FINDINGS_END), previous, re.S)
+    match = re.search(
+        re.escape(FINDINGS_START) + r"(.*?)" + re.escape(FINDINGS_END), previous, re.S
+    )
     if match:
         return match.group(1).strip("\n")
     return "_No findings written yet: read the tables below._"
@@ -335,8 +443,12 @@ def profile_markdown(data: dict[str, Any], previous: str) -> str:
         per_request = cpu_per_request.get(key)
         lines += [
             f"{entry['samples']} samples; {entry['rps_while_profiled']:,.0f} req/s while sampled. "
-            + (f"Without the profiler the server spent **{per_request:,.0f} µs of CPU per request** "
-               "(route 1, 16 connections); the µs column is that figure × the share." if per_request else ""),
+            + (
+                f"Without the profiler the server spent **{per_request:,.0f} µs of CPU per request** "
+                "(route 1, 16 connections); the µs column is that figure × the share."
+                if per_request
+                else ""
+            ),
             "",
             "**By layer** (each sample goes to the deepest layer on its stack, so a middleware's share is its "
             "own work, not the work of the layers inside it):",
@@ -345,24 +457,45 @@ def profile_markdown(data: dict[str, Any], previous: str) -> str:
             "|---|---:|---:|",
         ]
         for name, share in entry["layers"]:
-            lines.append(f"| {name} | {share:.1%} | {fmt_num(share * per_request) if per_request else '–'} |")
-        lines += ["", "**By package, inclusive** (samples with any frame of that package on the stack):", "",
-                  "| package | share |", "|---|---:|"]
+            lines.append(
+                f"| {name} | {share:.1%} | {fmt_num(share * per_request) if per_request else '–'} |"
+            )
+        lines += [
+            "",
+            "**By package, inclusive** (samples with any frame of that package on the stack):",
+            "",
+            "| package | share |",
+            "|---|---:|",
+        ]
         for name, share in entry["packages_inclusive"]:
             if share < 0.995:
                 lines.append(f"| {name} | {share:.1%} |")
-        lines += ["", "**Hottest functions, self time** (line numbers merged):", "",
-                  "| function | self |", "|---|---:|"]
+        lines += [
+            "",
+            "**Hottest functions, self time** (line numbers merged):",
+            "",
+            "| function | self |",
+            "|---|---:|",
+        ]
         for name, share in entry["functions_self"][:20]:
             lines.append(f"| `{name}` | {share:.1%} |")
         if entry.get("breakdowns"):
-            lines += ["", "**Inside the big items**: the samples under each function, split by the function it "
-                      "calls next (shares of all samples; `(self)` = in the function itself):", ""]
+            lines += [
+                "",
+                "**Inside the big items**: the samples under each function, split by the function it "
+                "calls next (shares of all samples; `(self)` = in the function itself):",
+                "",
+            ]
             for func, item in entry["breakdowns"].items():
                 parts = ", ".join(f"`{name}` {share:.1%}" for name, share in item["split"][:8])
                 lines.append(f"- `{func}` ({item['share']:.1%}): {parts}")
-        lines += ["", "**Inclusive time of the request path's functions** (below the always-present roots):",
-                  "", "| function | inclusive |", "|---|---:|"]
+        lines += [
+            "",
+            "**Inclusive time of the request path's functions** (below the always-present roots):",
+            "",
+            "| function | inclusive |",
+            "|---|---:|",
+        ]
         shown = 0
         for name, share in entry["functions_inclusive"]:
             if share >= 0.97 or shown >= 60:
@@ -393,13 +526,20 @@ def profile_markdown(data: dict[str, Any], previous: str) -> str:
                     lines.append(f"| {entry['label']} | n/a: {entry['skipped']} | |")
                     continue
                 why = entry.get("error") or f"HTTP {entry.get('status')}"
-                lines.append(f"| {entry['label']} | cannot run on this tree: {one_line(why, 160)} | |")
+                lines.append(
+                    f"| {entry['label']} | cannot run on this tree: {one_line(why, 160)} | |"
+                )
                 continue
             delta = "" if key == "jobmock" or full is None else f"{value - full:+,.0f}"
             lines.append(f"| {entry['label']} | {value:,.0f} | {delta} |")
         lines.append("")
     elif inproc:
-        lines += ["## In-process cost per request", "", f"failed: {one_line(inproc['error'], 400)}", ""]
+        lines += [
+            "## In-process cost per request",
+            "",
+            f"failed: {one_line(inproc['error'], 400)}",
+            "",
+        ]
     if prof.get("jobmock") and not prof["jobmock"].get("error"):
         lines += ["Flame graph of the defaults run: [profile.svg](profile.svg).", ""]
     return "\n".join(lines)

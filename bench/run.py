@@ -47,7 +47,9 @@ from bench import procs, report, stacks  # noqa: E402
 from bench.wrkparse import WrkParseError, parse  # noqa: E402
 
 BENCH = ROOT / "bench"
-SRC = ROOT  # the jobmock tree under test: an export of --ref (default HEAD), or the work tree itself
+SRC = (
+    ROOT  # the jobmock tree under test: an export of --ref (default HEAD), or the work tree itself
+)
 RESULTS = BENCH / "results"
 WORK = BENCH / ".work"  # logs, request files (gitignored)
 NODE = BENCH / ".node"
@@ -55,8 +57,12 @@ PYLIB = BENCH / ".pylib"
 PRISM_VERSION = "5.14.2"
 PY_SPY_VERSION = "0.4.3"
 PY = sys.executable
-SEED_JOB = "019c96a0-10ce-75fc-a273-dc799079a99c"  # fixtures/matcher.yaml: acme, `completes`, age 10 s
-SPEED = "0.01"  # real clock at 1/100: the seed job stays mid-lifecycle (PROCESSING) for the whole run
+SEED_JOB = (
+    "019c96a0-10ce-75fc-a273-dc799079a99c"  # fixtures/matcher.yaml: acme, `completes`, age 10 s
+)
+SPEED = (
+    "0.01"  # real clock at 1/100: the seed job stays mid-lifecycle (PROCESSING) for the whole run
+)
 BASELINE = "jobmock"
 
 
@@ -91,8 +97,18 @@ def prism_bin() -> Path:
 def ensure_prism() -> str:
     if not prism_bin().exists():
         log(f"installing @stoplight/prism-cli@{PRISM_VERSION} into bench/.node (npm)")
-        done = sh(["npm", "install", "--prefix", str(NODE), "--no-audit", "--no-fund",
-                   f"@stoplight/prism-cli@{PRISM_VERSION}"], timeout=900)
+        done = sh(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(NODE),
+                "--no-audit",
+                "--no-fund",
+                f"@stoplight/prism-cli@{PRISM_VERSION}",
+            ],
+            timeout=900,
+        )
         if done.returncode != 0:
             raise SystemExit(f"npm install of prism failed:\n{done.stderr[-2000:]}")
     package = NODE / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
@@ -106,7 +122,18 @@ def py_spy_bin() -> Path:
 def ensure_py_spy() -> str:
     if not py_spy_bin().exists():
         log(f"installing py-spy=={PY_SPY_VERSION} into bench/.pylib (pip --target)")
-        done = sh([PY, "-m", "pip", "install", "--quiet", "--target", str(PYLIB), f"py-spy=={PY_SPY_VERSION}"])
+        done = sh(
+            [
+                PY,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--target",
+                str(PYLIB),
+                f"py-spy=={PY_SPY_VERSION}",
+            ]
+        )
         if done.returncode != 0:
             raise SystemExit(f"pip install py-spy failed:\n{done.stderr[-2000:]}")
     return sh([str(py_spy_bin()), "--version"]).stdout.strip()
@@ -124,7 +151,20 @@ def machine_info(tools: dict[str, str]) -> dict[str, Any]:
     model = re.search(r"model name\s*:\s*(.*)", cpuinfo)
     mem = re.search(r"MemTotal:\s*(\d+)", Path("/proc/meminfo").read_text())
     commit = sh(["git", "-C", str(ROOT), "rev-parse", "--short", REF or "HEAD"]).stdout.strip()
-    dirty = sh(["git", "-C", str(ROOT), "status", "--porcelain", "--", "jobmock", "handlers", "specs", "fixtures"])
+    dirty = sh(
+        [
+            "git",
+            "-C",
+            str(ROOT),
+            "status",
+            "--porcelain",
+            "--",
+            "jobmock",
+            "handlers",
+            "specs",
+            "fixtures",
+        ]
+    )
     subject = sh(["git", "-C", str(ROOT), "log", "-1", "--format=%s", REF or "HEAD"]).stdout.strip()
     node = sh(["node", "--version"]).stdout.strip()
     return {
@@ -137,14 +177,26 @@ def machine_info(tools: dict[str, str]) -> dict[str, Any]:
         "load_generator": tools["wrk"],
         "prism": tools["prism"],
         "py_spy": tools["py_spy"],
-        "packages": {d: version(d) for d in ("connexion", "starlette", "uvicorn", "uvloop", "httptools",
-                                            "jsonschema", "werkzeug")},
+        "packages": {
+            d: version(d)
+            for d in (
+                "connexion",
+                "starlette",
+                "uvicorn",
+                "uvloop",
+                "httptools",
+                "jsonschema",
+                "werkzeug",
+            )
+        },
         "jobmock_commit": commit,
         "jobmock_subject": subject,
-        "jobmock_tree": f"`git archive {REF}` (committed code only)" if REF else
-        "the work tree, clean" if not dirty.stdout.strip() else
-        f"the work tree, with uncommitted changes in {len(dirty.stdout.splitlines())} files of jobmock/, handlers/, "
-        "specs/, fixtures/",
+        "jobmock_tree": f"`git archive {REF}` (committed code only)"
+        if REF
+        else "the work tree, clean"
+        if not dirty.stdout.strip()
+        else f"the work tree, with uncommitted changes in {len(dirty.stdout.splitlines())} files "
+        "of jobmock/, handlers/, specs/, fixtures/",
         "loadavg_at_start": Path("/proc/loadavg").read_text().split()[:3],
     }
 
@@ -169,7 +221,11 @@ class Route:
 
     @property
     def peer_path(self) -> str:
-        return self.path[len(self.prefix):] if self.prefix and self.path.startswith(self.prefix) else self.path
+        return (
+            self.path[len(self.prefix) :]
+            if self.prefix and self.path.startswith(self.prefix)
+            else self.path
+        )
 
 
 @dataclass
@@ -189,8 +245,12 @@ REF: str | None = "HEAD"  # None: the work tree as it is
 def export_tree(ref: str, target: Path) -> Path:
     """The committed files of `ref` in `target` (git archive | tar): the work tree is left alone."""
     target.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=subprocess.PIPE)
-    untar = subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, capture_output=True)
+    archive = subprocess.Popen(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=subprocess.PIPE
+    )
+    untar = subprocess.run(
+        ["tar", "-x", "-C", str(target)], stdin=archive.stdout, capture_output=True
+    )
     if archive.wait() != 0 or untar.returncode != 0:
         raise SystemExit(f"git archive {ref} failed: {untar.stderr.decode()[-500:]}")
     return target
@@ -210,8 +270,21 @@ def state_args() -> list[str]:
     return ["--state-dir", "<state>"] if "--state-dir" in SERVE_OPTIONS else []
 
 
-def jobmock_argv(route: Route, port: int, *, validate_responses: bool, store: str | None = None) -> list[str]:
-    argv = [PY, "-m", "jobmock", "serve", "--host", "127.0.0.1", "--port", str(port), "--speed", SPEED]
+def jobmock_argv(
+    route: Route, port: int, *, validate_responses: bool, store: str | None = None
+) -> list[str]:
+    argv = [
+        PY,
+        "-m",
+        "jobmock",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--speed",
+        SPEED,
+    ]
     for api in route.jobmock_apis:
         argv += ["--api", api]
     if route.control_token:
@@ -254,14 +327,17 @@ def discover(other: str | None, cpus: str | None) -> tuple[list[Route], list[str
         for api in apis:
             argv += ["--api", api]
         argv = [fresh_state(a) for a in argv]
-        with procs.running("probe", argv, port, WORK / "logs" / "probe.log", cwd=SRC, env=python_env(),
-                           cpus=cpus) as server:
+        with procs.running(
+            "probe", argv, port, WORK / "logs" / "probe.log", cwd=SRC, env=python_env(), cpus=cpus
+        ) as server:
             try:
                 server.wait_first_answer("/_mock/apis", {}, timeout=60)
             except procs.ServerDied as exc:
                 reason = str(exc).strip().splitlines()
-                notes.append(f"`jobmock serve --api {' --api '.join(apis)}` did not start: "
-                             f"{reason[-1] if reason else 'no output'}")
+                notes.append(
+                    f"`jobmock serve --api {' --api '.join(apis)}` did not start: "
+                    f"{reason[-1] if reason else 'no output'}"
+                )
                 continue
             routes = [route_for(server.port, "matcher", prefer=SEED_JOB)]
             if len(apis) == 2:
@@ -269,8 +345,10 @@ def discover(other: str | None, cpus: str | None) -> tuple[list[Route], list[str
             else:
                 routes.append(control_route(server.port))
                 if other:
-                    notes.append(f"`{other}` could not be served by this tree, so the second route is the "
-                                 "control API's `GET /_mock/apis/matcher/jobs/{id}` (spec: specs/control.yaml)")
+                    notes.append(
+                        f"`{other}` could not be served by this tree, so the second route is the "
+                        "control API's `GET /_mock/apis/matcher/jobs/{id}` (spec: specs/control.yaml)"
+                    )
             return routes, notes
     raise SystemExit("jobmock serve --api matcher does not start:\n" + "\n".join(notes))
 
@@ -281,15 +359,21 @@ def route_for(port: int, api: str, prefer: str | None = None) -> Route:
     job = next((j for j in live if j["id"] == prefer), None) or (live or jobs)[0]
     document = get_json(port, f"/{api}/openapi.json")
     prefix = f"/{api}"
-    template = match_template(list(document.get("paths", {})), job["status_path"][len(prefix):])
+    template = match_template(list(document.get("paths", {})), job["status_path"][len(prefix) :])
     status, body = procs.http_get(port, job["status_path"], job["headers"])
     if status != 200:
         raise RuntimeError(f"{api}: GET {job['status_path']} -> {status}: {body[:300]!r}")
     title = document.get("info", {}).get("title", api)
     return Route(
-        key=api, title=f"{title}: job status", jobmock_apis=["matcher"] if api == "matcher" else ["matcher", api],
-        spec_file=SRC / "specs" / f"{api}.yaml", template=prefix + (template or job["status_path"][len(prefix):]),
-        path=job["status_path"], prefix=prefix, headers=dict(job["headers"]), body=body,
+        key=api,
+        title=f"{title}: job status",
+        jobmock_apis=["matcher"] if api == "matcher" else ["matcher", api],
+        spec_file=SRC / "specs" / f"{api}.yaml",
+        template=prefix + (template or job["status_path"][len(prefix) :]),
+        path=job["status_path"],
+        prefix=prefix,
+        headers=dict(job["headers"]),
+        body=body,
         note=f"job {job['id']} (tenant {job['tenant']}, scenario `{job['scenario']}`, {job['status']} at start)",
     )
 
@@ -302,9 +386,16 @@ def control_route(port: int) -> Route:
     if status != 200:
         raise RuntimeError(f"control: GET {path} -> {status}")
     return Route(
-        key="control", title="jobmock control API: read a job (stand-in for a second vendor API)",
-        jobmock_apis=["matcher"], spec_file=SRC / "specs" / "control.yaml", template="/_mock/apis/{api}/jobs/{id}",
-        path=path, prefix="/_mock", headers={"Authorization": f"Bearer {token}"}, body=body, control_token=token,
+        key="control",
+        title="jobmock control API: read a job (stand-in for a second vendor API)",
+        jobmock_apis=["matcher"],
+        spec_file=SRC / "specs" / "control.yaml",
+        template="/_mock/apis/{api}/jobs/{id}",
+        path=path,
+        prefix="/_mock",
+        headers={"Authorization": f"Bearer {token}"},
+        body=body,
+        control_token=token,
         note=f"job {job['id']}; jobmock run with --control-token so that every stack checks a bearer token",
     )
 
@@ -312,26 +403,53 @@ def control_route(port: int) -> Route:
 def jobmock_stacks() -> list[Stack]:
     return [
         Stack("jobmock", "jobmock (auth + request validation)", "`jobmock serve` defaults"),
-        Stack("jobmock+rv", "jobmock + --validate-responses", "also checks every response against the spec"),
+        Stack(
+            "jobmock+rv",
+            "jobmock + --validate-responses",
+            "also checks every response against the spec",
+        ),
     ]
 
 
-def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *, memory: bool = False) -> list[Stack]:
+def stacks_for(
+    route: Route, tmp: Path, findings: list[str], cpus: str | None, *, memory: bool = False
+) -> list[Stack]:
     out = [
         *jobmock_stacks(),
-        Stack("prism", f"Prism {PRISM_VERSION}", "`prism mock` on the documented spec, static examples, "
-              "--verboseLevel error (its default `info` logs every request)"),
+        Stack(
+            "prism",
+            f"Prism {PRISM_VERSION}",
+            "`prism mock` on the documented spec, static examples, "
+            "--verboseLevel error (its default `info` logs every request)",
+        ),
         Stack("connexion", "connexion mock", ""),
-        Stack("starlette", "bare Starlette (ceiling)", "fixed body (jobmock's) on the same route template"),
-        Stack("connexion-floor", "connexion floor (routing + context)", "jobmock's served spec on connexion "
-              "with only its routing and context middlewares, every route answering jobmock's body: no auth, "
-              "no validation, no engine (bench/connexion_floor.py)"),
+        Stack(
+            "starlette",
+            "bare Starlette (ceiling)",
+            "fixed body (jobmock's) on the same route template",
+        ),
+        Stack(
+            "connexion-floor",
+            "connexion floor (routing + context)",
+            "jobmock's served spec on connexion "
+            "with only its routing and context middlewares, every route answering jobmock's body: no auth, "
+            "no validation, no engine (bench/connexion_floor.py)",
+        ),
     ]
     for stack in out:
         stack.path = route.path
         stack.env = python_env()
-    out[2].argv = [str(prism_bin()), "mock", "-h", "127.0.0.1", "-p", "<port>", "--verboseLevel", "error",
-                   str(route.spec_file)]
+    out[2].argv = [
+        str(prism_bin()),
+        "mock",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "<port>",
+        "--verboseLevel",
+        "error",
+        str(route.spec_file),
+    ]
     out[2].path = route.peer_path
     out[2].env = None
     # connexion: first exactly as documented; a 3.1 document is refused, then its mock is built on
@@ -340,13 +458,17 @@ def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *
     conn.path = route.peer_path
     refused = connexion_refusal(route, cpus)
     if refused:
-        findings.append(f"`connexion run {route.spec_file.relative_to(SRC)} --mock all` refuses the document: "
-                        f"{refused}")
+        findings.append(
+            f"`connexion run {route.spec_file.relative_to(SRC)} --mock all` refuses the document: "
+            f"{refused}"
+        )
         conn.label = "connexion mock (3.1 via jobmock)"
-        conn.note = ("connexion 3.3 refuses OpenAPI 3.1, so its mock (MockResolver, connexion's default "
-                     "middlewares) runs on jobmock's OpenAPI31App with the document as written "
-                     "(bench/connexion_mock31.py; an accept-any bearer/apiKey info function added, as its "
-                     "mock answers 401 to every request without one)")
+        conn.note = (
+            "connexion 3.3 refuses OpenAPI 3.1, so its mock (MockResolver, connexion's default "
+            "middlewares) runs on jobmock's OpenAPI31App with the document as written "
+            "(bench/connexion_mock31.py; an accept-any bearer/apiKey info function added, as its "
+            "mock answers 401 to every request without one)"
+        )
         conn.argv = [PY, str(BENCH / "connexion_mock31.py"), str(route.spec_file), "<port>"]
     else:
         conn.note = "`connexion run SPEC --mock all`"
@@ -358,8 +480,12 @@ def stacks_for(route: Route, tmp: Path, findings: list[str], cpus: str | None, *
     if route.key == "control":  # the floor serves vendor specs only
         del out[5]
     if memory and "--store" in SERVE_OPTIONS:
-        extra = Stack("jobmock-mem", "jobmock --store memory://", "the in-process store instead of the default "
-                      "(SQLite in --state-dir): what the store costs per request")
+        extra = Stack(
+            "jobmock-mem",
+            "jobmock --store memory://",
+            "the in-process store instead of the default "
+            "(SQLite in --state-dir): what the store costs per request",
+        )
         extra.path, extra.env = route.path, python_env()
         out.insert(2, extra)
     return out
@@ -369,9 +495,26 @@ def connexion_refusal(route: Route, cpus: str | None) -> str | None:
     """None if `connexion run SPEC --mock all` serves the spec, else the reason it gave."""
     port = procs.free_port()
     connexion = str(Path(PY).parent / "connexion")
-    argv = [connexion, "run", str(route.spec_file), "--mock", "all", "-H", "127.0.0.1", "-p", str(port)]
-    with procs.running("connexion-run", argv, port, WORK / "logs" / f"connexion-run-{route.key}.log", cwd=SRC,
-                       env=python_env(), cpus=cpus) as server:
+    argv = [
+        connexion,
+        "run",
+        str(route.spec_file),
+        "--mock",
+        "all",
+        "-H",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
+    with procs.running(
+        "connexion-run",
+        argv,
+        port,
+        WORK / "logs" / f"connexion-run-{route.key}.log",
+        cwd=SRC,
+        env=python_env(),
+        cpus=cpus,
+    ) as server:
         try:
             server.wait_first_answer(route.peer_path, route.headers, timeout=30)
             return None
@@ -382,7 +525,10 @@ def connexion_refusal(route: Route, cpus: str | None) -> str | None:
 def refusal_reason(output: str) -> str:
     """The line that says why connexion refused a document, plus the check that failed."""
     lines = [x.strip() for x in output.splitlines() if x.strip()]
-    error = next((x for x in reversed(lines) if re.match(r"^[\w.]*(Error|Exception|Specification)\b.*:", x)), "")
+    error = next(
+        (x for x in reversed(lines) if re.match(r"^[\w.]*(Error|Exception|Specification)\b.*:", x)),
+        "",
+    )
     failed = next((x.rstrip(":") for x in lines if x.startswith("Failed validating")), "")
     reason = " ".join(x for x in (error, f"({failed})" if failed else "") if x)
     return reason or (lines[-1] if lines else "exited with no output")
@@ -413,12 +559,16 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.3) -> dict[str, float]:
         waited = time.perf_counter() - started
         if busy < threshold or waited >= max_wait:
             if waited > 1.5:
-                log(f"  waited {waited:.0f} s for a quieter machine (other work: {busy:.0%} of a core)")
+                log(
+                    f"  waited {waited:.0f} s for a quieter machine (other work: {busy:.0%} of a core)"
+                )
             return {"waited_s": waited, "other_cpu_share": busy}
         time.sleep(2.0)
 
 
-def wrk(url: str, headers: dict[str, str], conns: int, seconds: float, cpus: str | None) -> dict[str, Any]:
+def wrk(
+    url: str, headers: dict[str, str], conns: int, seconds: float, cpus: str | None
+) -> dict[str, Any]:
     argv = ["wrk", "-t1", f"-c{conns}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
     for name, value in headers.items():
         argv += ["-H", f"{name}: {value}"]
@@ -436,8 +586,15 @@ def wrk(url: str, headers: dict[str, str], conns: int, seconds: float, cpus: str
     return result
 
 
-def measured_run(server: procs.Server, watch: procs.Watch, path: str, headers: dict[str, str], conns: int,
-                 seconds: float, cpus: str | None) -> dict[str, Any]:
+def measured_run(
+    server: procs.Server,
+    watch: procs.Watch,
+    path: str,
+    headers: dict[str, str],
+    conns: int,
+    seconds: float,
+    cpus: str | None,
+) -> dict[str, Any]:
     cpu0, busy0, t0 = watch.cpu(), busy_seconds(), time.perf_counter()
     result = wrk(f"http://127.0.0.1:{server.port}{path}", headers, conns, seconds, cpus)
     cpu1, busy1, t1 = watch.cpu(), busy_seconds(), time.perf_counter()
@@ -448,7 +605,9 @@ def measured_run(server: procs.Server, watch: procs.Watch, path: str, headers: d
         result["server_cpu_us_per_request"] = server_cpu / requests * 1e6
         result["server_cpu_share"] = server_cpu / wall
         # CPU used by anything but the server and wrk during the run (other work on this machine)
-        result["foreign_cpu_share"] = max(0.0, (busy1 - busy0 - server_cpu - result["wrk_cpu_s"]) / wall)
+        result["foreign_cpu_share"] = max(
+            0.0, (busy1 - busy0 - server_cpu - result["wrk_cpu_s"]) / wall
+        )
     return result
 
 
@@ -487,14 +646,25 @@ def fresh_state(arg: str) -> str:
 
 def launch_stack(stack: Stack, port: int, name: str) -> procs.Server:
     argv = [str(port) if a == "<port>" else fresh_state(a) for a in stack.argv]
-    return procs.launch(name, argv, port, WORK / "logs" / f"{name}.log", cwd=SRC, env=stack.env,
-                        cpus=SETTINGS.cpus_server)
+    return procs.launch(
+        name,
+        argv,
+        port,
+        WORK / "logs" / f"{name}.log",
+        cwd=SRC,
+        env=stack.env,
+        cpus=SETTINGS.cpus_server,
+    )
 
 
 def finalize_argv(route: Route, stack: Stack) -> None:
     if stack.key.startswith("jobmock"):
-        stack.argv = jobmock_argv(route, 0, validate_responses=stack.key == "jobmock+rv",
-                                  store="memory://" if stack.key == "jobmock-mem" else None)
+        stack.argv = jobmock_argv(
+            route,
+            0,
+            validate_responses=stack.key == "jobmock+rv",
+            store="memory://" if stack.key == "jobmock-mem" else None,
+        )
         stack.argv[stack.argv.index("--port") + 1] = "<port>"
 
 
@@ -505,8 +675,12 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
     try:
         for stack in stack_list:
             finalize_argv(route, stack)
-            entry: dict[str, Any] = {"label": stack.label, "note": stack.note, "path": stack.path,
-                                     "argv": [a for a in stack.argv]}
+            entry: dict[str, Any] = {
+                "label": stack.label,
+                "note": stack.note,
+                "path": stack.path,
+                "argv": [a for a in stack.argv],
+            }
             results[stack.key] = entry
             firsts = []
             for attempt in range(max(1, launch_repeats)):
@@ -514,7 +688,9 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
                 server = launch_stack(stack, port, f"{route.key}-{stack.key}-{attempt}")
                 keep = attempt == max(1, launch_repeats) - 1
                 try:
-                    first, status, body = server.wait_first_answer(stack.path, route.headers, timeout=90)
+                    first, status, body = server.wait_first_answer(
+                        stack.path, route.headers, timeout=90
+                    )
                 except procs.ServerDied as exc:
                     procs.stop(server)
                     entry["error"] = str(exc)[-1500:]
@@ -524,8 +700,13 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
                 if not keep:
                     procs.stop(server)
                     continue
-                entry.update(first_answer_s=statistics.median(firsts), first_answer_runs=firsts,
-                             status=status, body_bytes=len(body), body_sample=body[:400].decode(errors="replace"))
+                entry.update(
+                    first_answer_s=statistics.median(firsts),
+                    first_answer_runs=firsts,
+                    status=status,
+                    body_bytes=len(body),
+                    body_sample=body[:400].decode(errors="replace"),
+                )
                 if status != 200:
                     entry["error"] = f"first answer was HTTP {status}: {body[:300]!r}"
                     procs.stop(server)
@@ -534,25 +715,49 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
                 watch = procs.Watch(server.process.pid).start()
                 entry["idle_rss_mb"] = watch.rss_now_kb() / 1024
                 live[stack.key] = (server, watch)
-                log(f"  {stack.key}: first answer in {first:.2f} s (median of {len(firsts)}: "
-                    f"{statistics.median(firsts):.2f} s)")
+                log(
+                    f"  {stack.key}: first answer in {first:.2f} s (median of {len(firsts)}: "
+                    f"{statistics.median(firsts):.2f} s)"
+                )
         for key, (server, _watch) in live.items():
-            wrk(f"http://127.0.0.1:{server.port}{results[key]['path']}", route.headers, 16, s.warmup, s.cpus_load)
+            wrk(
+                f"http://127.0.0.1:{server.port}{results[key]['path']}",
+                route.headers,
+                16,
+                s.warmup,
+                s.cpus_load,
+            )
         for conns in s.levels:
             QUIET.append(wait_for_quiet(s.quiet_wait))
             runs: dict[str, list[dict[str, Any]]] = {k: [] for k in live}
             for round_no in range(s.rounds):
                 order = list(live)
-                order = order[round_no % len(order):] + order[: round_no % len(order)] if order else order
+                order = (
+                    order[round_no % len(order) :] + order[: round_no % len(order)]
+                    if order
+                    else order
+                )
                 for key in order:
                     server, watch = live[key]
-                    runs[key].append(measured_run(server, watch, results[key]["path"], route.headers, conns,
-                                                  s.duration, s.cpus_load))
+                    runs[key].append(
+                        measured_run(
+                            server,
+                            watch,
+                            results[key]["path"],
+                            route.headers,
+                            conns,
+                            s.duration,
+                            s.cpus_load,
+                        )
+                    )
             for key, key_runs in runs.items():
                 results[key].setdefault("levels", {})[str(conns)] = best(key_runs)
                 chosen = results[key]["levels"][str(conns)]
-                log(f"  {key:11s} c={conns:<3d} {chosen.get('rps', 0):9.1f} req/s  p50 {chosen.get('p50_ms') or 0:7.2f} ms"
-                    f"  p99 {chosen.get('p99_ms') or 0:7.2f} ms  errors {chosen.get('errors', '?')}")
+                log(
+                    f"  {key:11s} c={conns:<3d} {chosen.get('rps', 0):9.1f} req/s"
+                    f"  p50 {chosen.get('p50_ms') or 0:7.2f} ms"
+                    f"  p99 {chosen.get('p99_ms') or 0:7.2f} ms  errors {chosen.get('errors', '?')}"
+                )
     finally:
         for key, (server, watch) in live.items():
             watch.stop()
@@ -564,7 +769,10 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
 def store_kinds() -> list[tuple[str, list[str]]]:
     """(label, seeded_jobmock.py arguments): serve's default store, and the memory store if that differs."""
     if "--state-dir" in SERVE_OPTIONS:
-        return [("default (SQLite in --state-dir)", ["--state-dir", "<state>"]), ("memory://", ["--store", "memory://"])]
+        return [
+            ("default (SQLite in --state-dir)", ["--state-dir", "<state>"]),
+            ("memory://", ["--store", "memory://"]),
+        ]
     return [("default (memory://)", [])]
 
 
@@ -578,16 +786,34 @@ def store_scaling(route: Route) -> dict[str, Any]:
             out[kind] = {}
             for count in s.job_counts:
                 port = procs.free_port()
-                argv = [PY, str(BENCH / "seeded_jobmock.py"), "--jobs", str(count), "--port", str(port),
-                        "--speed", SPEED, *[fresh_state(a) for a in extra]]
+                argv = [
+                    PY,
+                    str(BENCH / "seeded_jobmock.py"),
+                    "--jobs",
+                    str(count),
+                    "--port",
+                    str(port),
+                    "--speed",
+                    SPEED,
+                    *[fresh_state(a) for a in extra],
+                ]
                 name = f"store-{len(out)}-{count}"
-                server = procs.launch(name, argv, port, WORK / "logs" / f"{name}.log", cwd=SRC, env=python_env(),
-                                      cpus=s.cpus_server)
+                server = procs.launch(
+                    name,
+                    argv,
+                    port,
+                    WORK / "logs" / f"{name}.log",
+                    cwd=SRC,
+                    env=python_env(),
+                    cpus=s.cpus_server,
+                )
                 watch = procs.Watch(server.process.pid).start()
                 entry: dict[str, Any] = {"jobs": count}
                 out[kind][str(count)] = entry
                 try:
-                    first, status, _ = server.wait_first_answer(route.path, route.headers, timeout=300)
+                    first, status, _ = server.wait_first_answer(
+                        route.path, route.headers, timeout=300
+                    )
                 except procs.ServerDied as exc:
                     entry["error"] = str(exc)[-1500:]
                     watch.stop()
@@ -598,28 +824,45 @@ def store_scaling(route: Route) -> dict[str, Any]:
                 entry["seeding_peak_rss_mb"] = watch.peak_mb
                 hwm = procs.reset_peak(server.process.pid)
                 watch = procs.Watch(server.process.pid, hwm=hwm).start()  # from here on: serving
-                entry.update(status=status, first_answer_s=first, idle_rss_mb=watch.rss_now_kb() / 1024,
-                             seed_seconds=float(seeded.group(2)) if seeded else None,
-                             jobs_in_store=int(seeded.group(1)) if seeded else None)
+                entry.update(
+                    status=status,
+                    first_answer_s=first,
+                    idle_rss_mb=watch.rss_now_kb() / 1024,
+                    seed_seconds=float(seeded.group(2)) if seeded else None,
+                    jobs_in_store=int(seeded.group(1)) if seeded else None,
+                )
                 live[(kind, count)] = (server, watch)
-                log(f"  {kind}, {count} jobs: seeded in {entry['seed_seconds']} s, "
-                    f"idle RSS {entry['idle_rss_mb']:.1f} MB")
+                log(
+                    f"  {kind}, {count} jobs: seeded in {entry['seed_seconds']} s, "
+                    f"idle RSS {entry['idle_rss_mb']:.1f} MB"
+                )
         for server, _ in live.values():
-            wrk(f"http://127.0.0.1:{server.port}{route.path}", route.headers, 16, s.warmup, s.cpus_load)
+            wrk(
+                f"http://127.0.0.1:{server.port}{route.path}",
+                route.headers,
+                16,
+                s.warmup,
+                s.cpus_load,
+            )
         conns = 16
         QUIET.append(wait_for_quiet(s.quiet_wait))
         runs: dict[tuple[str, int], list[dict[str, Any]]] = {k: [] for k in live}
         for round_no in range(s.rounds):
             order = list(live)
-            order = order[round_no % len(order):] + order[: round_no % len(order)]
+            order = order[round_no % len(order) :] + order[: round_no % len(order)]
             for key in order:
                 server, watch = live[key]
-                runs[key].append(measured_run(server, watch, route.path, route.headers, conns, s.duration,
-                                              s.cpus_load))
+                runs[key].append(
+                    measured_run(
+                        server, watch, route.path, route.headers, conns, s.duration, s.cpus_load
+                    )
+                )
         for (kind, count), key_runs in runs.items():
             out[kind][str(count)].setdefault("levels", {})[str(conns)] = chosen = best(key_runs)
-            log(f"  {kind}, {count:>7d} jobs c={conns}: {chosen.get('rps', 0):.1f} req/s, "
-                f"p99 {chosen.get('p99_ms') or 0:.2f} ms")
+            log(
+                f"  {kind}, {count:>7d} jobs c={conns}: {chosen.get('rps', 0):.1f} req/s, "
+                f"p99 {chosen.get('p99_ms') or 0:.2f} ms"
+            )
     finally:
         for (kind, count), (server, watch) in live.items():
             watch.stop()
@@ -633,10 +876,22 @@ def contract_suite() -> dict[str, Any]:
     if not folder.is_dir():
         return {"skipped": "tests/contract does not exist (yet)"}
     started = time.perf_counter()
-    done = sh([PY, "-m", "pytest", str(folder), "-p", "no:cacheprovider"], timeout=900, cwd=SRC, env=python_env())
-    lines = [x.strip(" =") for x in done.stdout.splitlines() if re.search(r"\d+ (passed|failed|error)", x)]
-    return {"seconds": time.perf_counter() - started, "exit_code": done.returncode,
-            "summary": lines[-1] if lines else "no summary line"}
+    done = sh(
+        [PY, "-m", "pytest", str(folder), "-p", "no:cacheprovider"],
+        timeout=900,
+        cwd=SRC,
+        env=python_env(),
+    )
+    lines = [
+        x.strip(" =")
+        for x in done.stdout.splitlines()
+        if re.search(r"\d+ (passed|failed|error)", x)
+    ]
+    return {
+        "seconds": time.perf_counter() - started,
+        "exit_code": done.returncode,
+        "summary": lines[-1] if lines else "no summary line",
+    }
 
 
 def validate_time(repeats: int = 3) -> dict[str, Any]:
@@ -651,7 +906,12 @@ def validate_time(repeats: int = 3) -> dict[str, Any]:
         code = done.returncode
         lines = [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
         last = lines[-1] if lines else ""
-    return {"seconds": statistics.median(times), "runs": times, "exit_code": code, "last_line": last[:300]}
+    return {
+        "seconds": statistics.median(times),
+        "runs": times,
+        "exit_code": code,
+        "last_line": last[:300],
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,12 +942,26 @@ def profile(route: Route, tmp: Path, out_dir: Path) -> dict[str, Any]:
             if s.cpus_load:
                 argv = ["taskset", "-c", s.cpus_load, *argv]
             QUIET.append(wait_for_quiet(s.quiet_wait))
-            load = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            load = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             try:
                 time.sleep(1.0)
                 for fmt, target in records:
-                    spy = [str(py_spy_bin()), "record", "--pid", str(server.process.pid), "--rate", "200",
-                           "--duration", f"{s.profile_seconds:g}", "--format", fmt, "--output", str(target)]
+                    spy = [
+                        str(py_spy_bin()),
+                        "record",
+                        "--pid",
+                        str(server.process.pid),
+                        "--rate",
+                        "200",
+                        "--duration",
+                        f"{s.profile_seconds:g}",
+                        "--format",
+                        fmt,
+                        "--output",
+                        str(target),
+                    ]
                     if s.cpus_load:
                         spy = ["taskset", "-c", s.cpus_load, *spy]
                     done = sh(spy, timeout=s.profile_seconds + 60)
@@ -747,8 +1021,17 @@ def analyse(raw: str) -> dict[str, Any]:
 def inprocess(route: Route, tmp: Path) -> dict[str, Any]:
     request = tmp / "inprocess-request.json"
     api = route.jobmock_apis[-1] if route.key != "control" else "matcher"
-    request.write_text(json.dumps({"api": api, "path": route.path, "headers": route.headers,
-                                   "template": route.template, "body": route.body.decode()}))
+    request.write_text(
+        json.dumps(
+            {
+                "api": api,
+                "path": route.path,
+                "headers": route.headers,
+                "template": route.template,
+                "body": route.body.decode(),
+            }
+        )
+    )
     argv = [PY, str(BENCH / "inprocess.py"), str(request)]
     if SETTINGS.cpus_server:
         argv = ["taskset", "-c", SETTINGS.cpus_server, *argv]
@@ -774,31 +1057,67 @@ def rewrite_reports(out_dir: Path) -> None:
     (out_dir / "latest.md").write_text(report.markdown(data))
     if "profile" in data:
         target = out_dir / "profile.md"
-        target.write_text(report.profile_markdown(data, target.read_text() if target.exists() else ""))
+        target.write_text(
+            report.profile_markdown(data, target.read_text() if target.exists() else "")
+        )
     log(f"rewrote {out_dir.relative_to(ROOT)}/latest.md and profile.md")
 
 
 def main() -> None:
     global SETTINGS, SERVE_OPTIONS, TMP, SRC, REF
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="1 round of 2 s per figure, smaller store sizes "
-                        "(a smoke run; results are written to bench/.work/, not bench/results/)")
-    parser.add_argument("--other", default="crosmos", help="the second API to measure, by name ('' for none)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1 round of 2 s per figure, smaller store sizes "
+        "(a smoke run; results are written to bench/.work/, not bench/results/)",
+    )
+    parser.add_argument(
+        "--other", default="crosmos", help="the second API to measure, by name ('' for none)"
+    )
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of load per wrk run")
-    parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds per figure (best kept)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="interleaved rounds per figure (best kept)"
+    )
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--launch-repeats", type=int, default=3, help="launches per stack for the first-answer "
-                        "time (first route; median)")
-    parser.add_argument("--ref", default="HEAD", help="the jobmock commit to measure, exported to a temporary "
-                        "folder (default HEAD: committed code only)")
-    parser.add_argument("--worktree", action="store_true", help="measure the work tree as it is instead of --ref")
-    parser.add_argument("--quiet-wait", type=float, default=20.0, help="before each load phase, wait at most "
-                        "this many seconds for other work on the machine to drop under 30%% of a core")
-    parser.add_argument("--no-pin", action="store_true", help="do not pin servers to CPU 0 and wrk to CPU 1")
-    parser.add_argument("--skip", action="append", default=[], choices=["second", "store", "profile", "inprocess",
-                        "validate", "contract"], help="leave a part out (repeatable)")
-    parser.add_argument("--report-only", action="store_true", help="rewrite latest.md and profile.md from "
-                        "latest.json (re-reading the kept py-spy stacks in bench/.work/); measure nothing")
+    parser.add_argument(
+        "--launch-repeats",
+        type=int,
+        default=3,
+        help="launches per stack for the first-answer time (first route; median)",
+    )
+    parser.add_argument(
+        "--ref",
+        default="HEAD",
+        help="the jobmock commit to measure, exported to a temporary "
+        "folder (default HEAD: committed code only)",
+    )
+    parser.add_argument(
+        "--worktree", action="store_true", help="measure the work tree as it is instead of --ref"
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=20.0,
+        help="before each load phase, wait at most "
+        "this many seconds for other work on the machine to drop under 30%% of a core",
+    )
+    parser.add_argument(
+        "--no-pin", action="store_true", help="do not pin servers to CPU 0 and wrk to CPU 1"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["second", "store", "profile", "inprocess", "validate", "contract"],
+        help="leave a part out (repeatable)",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite latest.md and profile.md from "
+        "latest.json (re-reading the kept py-spy stacks in bench/.work/); measure nothing",
+    )
     args = parser.parse_args()
     if args.report_only:
         rewrite_reports(WORK / "quick" if args.quick else RESULTS)
@@ -806,17 +1125,22 @@ def main() -> None:
     REF = None if args.worktree else args.ref
     pin = not args.no_pin and (os.cpu_count() or 1) >= 2
     SETTINGS = Settings(
-        duration=2.0 if args.quick else args.duration, warmup=1.0 if args.quick else args.warmup,
-        rounds=1 if args.quick else args.rounds, levels=[1, 16, 64],
+        duration=2.0 if args.quick else args.duration,
+        warmup=1.0 if args.quick else args.warmup,
+        rounds=1 if args.quick else args.rounds,
+        levels=[1, 16, 64],
         launch_repeats=1 if args.quick else args.launch_repeats,
         job_counts=[10, 1000, 10000] if args.quick else [10, 10_000, 100_000],
-        profile_seconds=3.0 if args.quick else 8.0, cpus_server="0" if pin else None, cpus_load="1" if pin else None,
+        profile_seconds=3.0 if args.quick else 8.0,
+        cpus_server="0" if pin else None,
+        cpus_load="1" if pin else None,
         quiet_wait=0.0 if args.quick else args.quiet_wait,
     )
     out_dir = WORK / "quick" if args.quick else RESULTS
     out_dir.mkdir(parents=True, exist_ok=True)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
     atexit.register(procs.stop_all)
+
     def interrupted(*_: Any) -> None:
         procs.stop_all()
         sys.exit(130)
@@ -828,14 +1152,21 @@ def main() -> None:
     log("checking tools")
     tools = {"wrk": ensure_wrk(), "prism": ensure_prism(), "py_spy": ensure_py_spy()}
     machine = machine_info(tools)
-    log(f"{machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, {tools['wrk']}, "
-        f"Prism {tools['prism']}, load average {' '.join(machine['loadavg_at_start'])}")
+    log(
+        f"{machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, {tools['wrk']}, "
+        f"Prism {tools['prism']}, load average {' '.join(machine['loadavg_at_start'])}"
+    )
     tmp = TMP = Path(tempfile.mkdtemp(prefix="jobmock-bench-"))
     SRC = ROOT if REF is None else export_tree(REF, tmp / "src")
     SERVE_OPTIONS = serve_options()
     findings: list[str] = []
-    data: dict[str, Any] = {"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                            "machine": machine, "settings": SETTINGS.__dict__, "routes": [], "findings": findings}
+    data: dict[str, Any] = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine,
+        "settings": SETTINGS.__dict__,
+        "routes": [],
+        "findings": findings,
+    }
     try:
         log("finding the routes")
         routes, notes = discover(args.other or None, SETTINGS.cpus_server)
@@ -845,12 +1176,22 @@ def main() -> None:
         for number, route in enumerate(routes):
             log(f"route {route.key}: GET {route.path}")
             stack_list = stacks_for(route, tmp, findings, SETTINGS.cpus_server, memory=number == 0)
-            results = measure_route(route, stack_list, SETTINGS.launch_repeats if number == 0 else 1)
-            data["routes"].append({
-                "key": route.key, "title": route.title, "template": route.template, "path": route.path,
-                "peer_path": route.peer_path, "spec": str(route.spec_file.relative_to(SRC)), "note": route.note,
-                "jobmock_apis": route.jobmock_apis, "stacks": results,
-            })
+            results = measure_route(
+                route, stack_list, SETTINGS.launch_repeats if number == 0 else 1
+            )
+            data["routes"].append(
+                {
+                    "key": route.key,
+                    "title": route.title,
+                    "template": route.template,
+                    "path": route.path,
+                    "peer_path": route.peer_path,
+                    "spec": str(route.spec_file.relative_to(SRC)),
+                    "note": route.note,
+                    "jobmock_apis": route.jobmock_apis,
+                    "stacks": results,
+                }
+            )
         primary = routes[0]
         if "store" not in args.skip:
             log("store size: jobmock with " + ", ".join(map(str, SETTINGS.job_counts)) + " jobs")
@@ -877,8 +1218,13 @@ def main() -> None:
     (out_dir / "latest.md").write_text(report.markdown(data))
     if "profile" in data:
         target = out_dir / "profile.md"
-        previous = target.read_text() if target.exists() else (RESULTS / "profile.md").read_text() \
-            if (RESULTS / "profile.md").exists() else ""
+        previous = (
+            target.read_text()
+            if target.exists()
+            else (RESULTS / "profile.md").read_text()
+            if (RESULTS / "profile.md").exists()
+            else ""
+        )
         target.write_text(report.profile_markdown(data, previous))
     log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
 

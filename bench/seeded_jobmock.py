@@ -7,7 +7,8 @@ Builds the app with `create_app(Config(...))` as the CLI does, starts the engine
 first), then creates jobs through `Mock.create` (the engine's own path: id generation, field
 merging, store put) until the store holds N jobs for that API, then serves with uvicorn as
 `jobmock serve` does (one worker). The store: `--store URL`, or `--state-dir DIR` for the default
-store of `jobmock serve` in that folder (its SQLite file), or Config's default. Prints one line `seeded N jobs in S s` before serving.
+store of `jobmock serve` in that folder (its SQLite file), or Config's default. Prints one line
+`seeded N jobs in S s` before serving.
 """
 
 from __future__ import annotations

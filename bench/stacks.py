@@ -61,43 +61,93 @@ LAYERS: list[tuple[str, str, str]] = [
     # layer name, file regex, function regex
     # not layers: schema checking is charged to the request or response validation that called it
     (SKIP, r"(^|/)(jsonschema|referencing|rpds|jsonschema_specifications)/", r""),
-    (SKIP, r"jobmock/http/(openapi31|validators)\.py", r"^(first_error|ValidatorCache\.(get|compiled|validator))$"),
-    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
-     r"connexion/middleware/response_validation\.py", r""),
-    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
-     r"connexion/validators/", r"Response"),
-    ("response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
-     r"jobmock/http/(openapi31|validators)\.py", r"(JSONResponse|response_error)"),
-    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
-     r"(connexion/middleware/request_validation\.py|connexion/validators/)", r""),
-    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
-     r"jobmock/http/stack\.py", r"Validation"),
-    ("request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
-     r"jobmock/http/(openapi31|validators)\.py", r"(Parameters|JSONBody|FormBody|body_error|parameter_error)"),
-    ("store (jobmock.store*, SQLite calls, record decoding)",
-     r"jobmock/store/\w+\.py|sqlite3/", r""),
-    ("handler + engine (handlers/<api>.py, jobmock engine, lifecycle, clock)",
-     r"(^|/)(handlers/)?(matcher|crosmos|gu1|seekr|claret|control)\.py$"
-     r"|jobmock/(engine|model|fixtures)/\w+\.py|jobmock/http/binding\.py", r""),
-    ("security (SecurityMiddleware, jobmock.http.auth)",
-     r"(connexion/middleware/security\.py|connexion/security\.py|jobmock/http/auth\.py)", r""),
+    (
+        SKIP,
+        r"jobmock/http/(openapi31|validators)\.py",
+        r"^(first_error|ValidatorCache\.(get|compiled|validator))$",
+    ),
+    (
+        "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+        r"connexion/middleware/response_validation\.py",
+        r"",
+    ),
+    (
+        "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+        r"connexion/validators/",
+        r"Response",
+    ),
+    (
+        "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+        r"jobmock/http/(openapi31|validators)\.py",
+        r"(JSONResponse|response_error)",
+    ),
+    (
+        "request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
+        r"(connexion/middleware/request_validation\.py|connexion/validators/)",
+        r"",
+    ),
+    (
+        "request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
+        r"jobmock/http/stack\.py",
+        r"Validation",
+    ),
+    (
+        "request validation (RequestValidationMiddleware, jobmock.http.openapi31 validators, jsonschema)",
+        r"jobmock/http/(openapi31|validators)\.py",
+        r"(Parameters|JSONBody|FormBody|body_error|parameter_error)",
+    ),
+    (
+        "store (jobmock.store*, SQLite calls, record decoding)",
+        r"jobmock/store/\w+\.py|sqlite3/",
+        r"",
+    ),
+    (
+        "handler + engine (handlers/<api>.py, jobmock engine, lifecycle, clock)",
+        r"(^|/)(handlers/)?(matcher|crosmos|gu1|seekr|claret|control)\.py$"
+        r"|jobmock/(engine|model|fixtures)/\w+\.py|jobmock/http/binding\.py",
+        r"",
+    ),
+    (
+        "security (SecurityMiddleware, jobmock.http.auth)",
+        r"(connexion/middleware/security\.py|connexion/security\.py|jobmock/http/auth\.py)",
+        r"",
+    ),
     ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/serving/app\.py", r"api_of"),
     ("error boundary (jobmock.http.envelopes)", r"jobmock/(http/envelopes|errors)\.py", r""),
-    ("connexion app layer (AsyncOperation, parameter + response decorators, jsonifier)",
-     r"(connexion/apps/asynchronous\.py|connexion/decorators/|connexion/jsonifier\.py|connexion/uri_parsing\.py"
-     r"|jobmock/http/openapi31\.py|jobmock/http/invocation\.py)", r""),
+    (
+        "connexion app layer (AsyncOperation, parameter + response decorators, jsonifier)",
+        r"(connexion/apps/asynchronous\.py|connexion/decorators/|connexion/jsonifier\.py|connexion/uri_parsing\.py"
+        r"|jobmock/http/openapi31\.py|jobmock/http/invocation\.py)",
+        r"",
+    ),
     ("ContextMiddleware", r"connexion/middleware/context\.py", r""),
     ("LifespanMiddleware", r"connexion/middleware/lifespan\.py", r""),
-    ("RoutingMiddleware (starlette Router over the API's routes)", r"connexion/middleware/routing\.py", r""),
-    ("SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
-     r"connexion/middleware/swagger_ui\.py", r""),
-    ("SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
-     r"jobmock/http/stack\.py", r"DocsOnlySwaggerUI"),
-    ("ExceptionMiddleware (connexion + starlette)",
-     r"(connexion/middleware/exceptions\.py|starlette/middleware/exceptions\.py|starlette/_exception_handler\.py)", r""),
+    (
+        "RoutingMiddleware (starlette Router over the API's routes)",
+        r"connexion/middleware/routing\.py",
+        r"",
+    ),
+    (
+        "SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
+        r"connexion/middleware/swagger_ui\.py",
+        r"",
+    ),
+    (
+        "SwaggerUIMiddleware (a starlette Router + Mount in front of every request)",
+        r"jobmock/http/stack\.py",
+        r"DocsOnlySwaggerUI",
+    ),
+    (
+        "ExceptionMiddleware (connexion + starlette)",
+        r"(connexion/middleware/exceptions\.py|starlette/middleware/exceptions\.py|starlette/_exception_handler\.py)",
+        r"",
+    ),
     ("ServerErrorMiddleware (starlette)", r"starlette/middleware/errors\.py", r""),
-    ("ConnexionMiddleware entry (connexion/middleware/main.py, apps/abstract.py)",
-     r"(connexion/middleware/main\.py|connexion/apps/abstract\.py)", r""),
+    (
+        "ConnexionMiddleware entry (connexion/middleware/main.py, apps/abstract.py)",
+        r"(connexion/middleware/main\.py|connexion/apps/abstract\.py)",
+        r"",
+    ),
     ("uvicorn (HTTP parsing, ASGI cycle, socket writes)", r"uvicorn/", r""),
 ]
 _LAYER_TESTS = [(name, re.compile(f), re.compile(fn)) for name, f, fn in LAYERS]
@@ -125,7 +175,9 @@ def layer_of(f: Frame) -> str | None:
 def below_loop(stack: tuple[Frame, ...]) -> tuple[Frame, ...]:
     """The frames under the event loop's run call (what the loop runs), or the whole stack."""
     for index in range(len(stack) - 1, -1, -1):
-        if stack[index].file.endswith("asyncio/runners.py") or stack[index].file.endswith("asyncio/base_events.py"):
+        if stack[index].file.endswith("asyncio/runners.py") or stack[index].file.endswith(
+            "asyncio/base_events.py"
+        ):
             return stack[index + 1 :]
     return stack
 

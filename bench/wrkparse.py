@@ -69,8 +69,12 @@ class WrkResult:
         return self.non_2xx + sum(self.socket_errors.values())
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "p50_ms": self.percentiles_ms.get("50"), "p99_ms": self.percentiles_ms.get("99"),
-                "errors": self.errors}
+        return {
+            **asdict(self),
+            "p50_ms": self.percentiles_ms.get("50"),
+            "p99_ms": self.percentiles_ms.get("99"),
+            "errors": self.errors,
+        }
 
 
 def parse(output: str) -> WrkResult:
@@ -81,7 +85,9 @@ def parse(output: str) -> WrkResult:
     if not (total and rps):
         raise WrkParseError("no 'N requests in T' / 'Requests/sec:' lines in wrk output")
     percentiles: dict[str, float] = {}
-    block = re.search(r"Latency Distribution[^\n]*\n((?:[ \t]+[0-9.]+%[ \t]+\S+[ \t]*(?:\n|$))+)", output)
+    block = re.search(
+        r"Latency Distribution[^\n]*\n((?:[ \t]+[0-9.]+%[ \t]+\S+[ \t]*(?:\n|$))+)", output
+    )
     if block:
         for pct, value in re.findall(r"([0-9.]+)%\s+(\S+)", block.group(1)):
             key = pct[:-3] if pct.endswith(".00") else pct
@@ -92,7 +98,9 @@ def parse(output: str) -> WrkResult:
     )
     errors = {}
     if socket:
-        errors = dict(zip(("connect", "read", "write", "timeout"), map(int, socket.groups()), strict=True))
+        errors = dict(
+            zip(("connect", "read", "write", "timeout"), map(int, socket.groups()), strict=True)
+        )
     requests = int(total.group(1))
     return WrkResult(
         requests=requests,

@@ -213,7 +213,9 @@ def serve(**options: Any) -> None:
         if prepared.continued:
             kept = f"continued from the last run, clock {prepared.clock} (--reset starts over)"
         if prepared.dropped:
-            kept += f"; dropped {prepared.dropped} job(s) whose scenario or tenant left the fixtures"
+            kept += (
+                f"; dropped {prepared.dropped} job(s) whose scenario or tenant left the fixtures"
+            )
         click.echo(f"  state    {config.store}: {kept}; {config.workers} worker(s)\n")
     run(config, app)
 
@@ -287,7 +289,8 @@ def contract(**options: Any) -> None:
         from jobmock.contract.output import JUnitReport, Progress, Summary
     except ImportError as exc:  # schemathesis is an optional dependency
         click.echo(
-            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'", err=True
+            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'",
+            err=True,
         )
         sys.exit(2)
     settings = ContractOptions(

@@ -35,7 +35,9 @@ class Config:
     strict_validation: bool = False
     cors_origins: tuple[str, ...] = ()  # origins a browser may call from; empty: any origin
     overrides: bool = True  # honour `Prefer: code=|status=|delay=` (off for contract runs)
-    faults: tuple[dict[str, Any], ...] = ()  # fault rules (jobmock.frontend.faults), before the fixtures'
+    faults: tuple[
+        dict[str, Any], ...
+    ] = ()  # fault rules (jobmock.frontend.faults), before the fixtures'
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)

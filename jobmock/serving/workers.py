@@ -101,4 +101,6 @@ def run(config: Config, app: Any = None) -> None:
         uvicorn.run(app, **options)
         return
     os.environ[CONFIG_ENV] = config.to_json()
-    uvicorn.run("jobmock.serving.app:create_app_from_env", factory=True, workers=config.workers, **options)
+    uvicorn.run(
+        "jobmock.serving.app:create_app_from_env", factory=True, workers=config.workers, **options
+    )

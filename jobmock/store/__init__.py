@@ -30,7 +30,9 @@ def _redis(url: str) -> Store:
     try:
         from jobmock.store.redis import RedisStore
     except ImportError as exc:  # redis is a dependency; this is a broken install
-        raise StoreError(f"{url!r} needs the redis package (pip install 'redis>=5'): {exc}") from None
+        raise StoreError(
+            f"{url!r} needs the redis package (pip install 'redis>=5'): {exc}"
+        ) from None
     return RedisStore.from_url(url)
 
 

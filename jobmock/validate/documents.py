@@ -109,7 +109,7 @@ class SpecDocument:
 
     @property
     def version(self) -> str:
-        """"3.0", "3.1", or the version as written when it is neither."""
+        """ "3.0", "3.1", or the version as written when it is neither."""
         raw = str(self.document.get("openapi", self.document.get("swagger", "")))
         return raw[:3] if raw.startswith(("3.0", "3.1")) else raw
 
@@ -160,7 +160,7 @@ def _overlay_position(overlay: OverlayDocument, pointer: Pointer, key: bool) -> 
                 continue
             value: Any = action["update"]
             where: Pointer = ("actions", outcome.index, "update")
-            for part in pointer[len(target):]:
+            for part in pointer[len(target) :]:
                 inside_dict = isinstance(value, dict) and part in value
                 in_list = isinstance(value, list) and isinstance(part, int) and part < len(value)
                 if not (inside_dict or in_list):

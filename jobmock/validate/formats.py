@@ -34,8 +34,10 @@ def text(report: Report) -> str:
     lines = [f"{f.location}: {f.severity.value} [{f.rule}] {f.message}" for f in report.findings]
     checked = _plural(len(report.files), "file")
     if report.findings:
-        lines.append(f"{_plural(len(report.errors), 'error')}, "
-                     f"{_plural(len(report.warnings), 'warning')} in {checked}")
+        lines.append(
+            f"{_plural(len(report.errors), 'error')}, "
+            f"{_plural(len(report.warnings), 'warning')} in {checked}"
+        )
     else:
         lines.append(f"{checked} checked, no problems")
     return "\n".join(lines) + "\n"
@@ -139,10 +141,12 @@ def sarif(report: Report) -> str:
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": driver},
-            "artifacts": [{"location": {"uri": PurePath(p).as_posix()}} for p in report.files],
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {"driver": driver},
+                "artifacts": [{"location": {"uri": PurePath(p).as_posix()}} for p in report.files],
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2) + "\n"

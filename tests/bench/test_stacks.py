@@ -42,7 +42,9 @@ this line is not a sample
 def test_frames_are_split_into_function_and_file() -> None:
     assert frame("Runner.run (asyncio/runners.py:118)") == Frame("Runner.run", "asyncio/runners.py")
     assert frame("_run_code (<frozen runpy>:88)") == Frame("_run_code", "<frozen runpy>")
-    assert frame("wrapper (jobmock/http/openapi31.py)") == Frame("wrapper", "jobmock/http/openapi31.py")
+    assert frame("wrapper (jobmock/http/openapi31.py)") == Frame(
+        "wrapper", "jobmock/http/openapi31.py"
+    )
 
 
 def test_samples_are_counted() -> None:
@@ -56,7 +58,9 @@ def test_each_sample_goes_to_its_deepest_layer() -> None:
     named = {name.split(" (")[0]: n for name, n in layers.items()}
     assert named["security"] == 3
     assert named["request validation"] == 2
-    assert named["response validation"] == 2  # jsonschema is charged to the validation that called it
+    assert (
+        named["response validation"] == 2
+    )  # jsonschema is charged to the validation that called it
     assert named["handler + engine"] == 4
     assert named["store"] == 1
     assert named["SwaggerUIMiddleware"] == 2  # starlette routing under it is its own work

@@ -48,7 +48,9 @@ def test_a_run_with_latency_distribution() -> None:
     assert result.rps == pytest.approx(1206.24)
     assert result.latency_avg_ms == pytest.approx(14.73)
     assert result.latency_max_ms == pytest.approx(91.90)
-    assert result.percentiles_ms == pytest.approx({"50": 10.46, "75": 15.90, "90": 25.64, "99": 60.25})
+    assert result.percentiles_ms == pytest.approx(
+        {"50": 10.46, "75": 15.90, "90": 25.64, "99": 60.25}
+    )
     assert (result.p50_ms, result.p99_ms) == pytest.approx((10.46, 60.25))
     assert result.bytes_read == pytest.approx(2.54 * 1024**2)
     assert result.errors == 0
@@ -56,7 +58,9 @@ def test_a_run_with_latency_distribution() -> None:
 
 def test_units_and_errors_are_read() -> None:
     result = parse(ERRORS_RUN)
-    assert result.percentiles_ms == pytest.approx({"50": 0.851, "75": 1020.0, "90": 1500.0, "99": 120_000.0})
+    assert result.percentiles_ms == pytest.approx(
+        {"50": 0.851, "75": 1020.0, "90": 1500.0, "99": 120_000.0}
+    )
     assert result.non_2xx == 450
     assert result.socket_errors == {"connect": 0, "read": 3, "write": 0, "timeout": 7}
     assert result.errors == 460
@@ -64,7 +68,9 @@ def test_units_and_errors_are_read() -> None:
 
 
 def test_a_run_without_latency_flag_has_no_percentiles() -> None:
-    text = "\n".join(line for line in LATENCY_RUN.splitlines() if "%" not in line or "Latency " in line)
+    text = "\n".join(
+        line for line in LATENCY_RUN.splitlines() if "%" not in line or "Latency " in line
+    )
     result = parse(text)
     assert result.percentiles_ms == {}
     assert result.as_dict()["p50_ms"] is None
@@ -77,7 +83,8 @@ def test_output_of_a_failed_run_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "ms"), [("10.46ms", 10.46), ("851.00us", 0.851), ("1.02s", 1020.0), ("2.00m", 120_000.0)]
+    ("text", "ms"),
+    [("10.46ms", 10.46), ("851.00us", 0.851), ("1.02s", 1020.0), ("2.00m", 120_000.0)],
 )
 def test_durations(text: str, ms: float) -> None:
     assert duration_ms(text) == pytest.approx(ms)

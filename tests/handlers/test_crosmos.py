@@ -24,8 +24,13 @@ PYDANTIC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$")
 UNKNOWN_JOB = "6b1d2f3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f"
 JOB_NOT_FOUND = {"detail": "Job not found"}
 NOT_AUTHENTICATED = {"detail": "Not authenticated"}
-SOURCES = {"source_ids": [101, 102, 103, 104], "memory_count": 20, "entity_count": 12,
-           "edge_count": 24, "tokens_used": 6910}
+SOURCES = {
+    "source_ids": [101, 102, 103, 104],
+    "memory_count": 20,
+    "entity_count": 12,
+    "edge_count": 24,
+    "tokens_used": 6910,
+}
 
 
 @pytest.fixture
@@ -54,13 +59,17 @@ def fields_of_the_schema(client: MockClient) -> list[str]:
 
 def uuid_error(value: str, error: str) -> dict[str, Any]:
     """FastAPI's 422 body for a path job_id pydantic cannot read as a UUID."""
-    return {"detail": [{
-        "type": "uuid_parsing",
-        "loc": ["path", "job_id"],
-        "msg": f"Input should be a valid UUID, {error}",
-        "input": value,
-        "ctx": {"error": error},
-    }]}
+    return {
+        "detail": [
+            {
+                "type": "uuid_parsing",
+                "loc": ["path", "job_id"],
+                "msg": f"Input should be a valid UUID, {error}",
+                "input": value,
+                "ctx": {"error": error},
+            }
+        ]
+    }
 
 
 def test_a_job_walks_pending_processing_completed_with_every_field_present(
@@ -250,18 +259,27 @@ def test_unknown_job_is_not_found(mock_client: MockClient) -> None:
 @pytest.mark.parametrize(
     ("value", "error"),
     [
-        ("not-a-uuid", "invalid character: expected an optional prefix of `urn:uuid:` followed by "
-                       "[0-9a-fA-F-], found `n` at 1"),
+        (
+            "not-a-uuid",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by "
+            "[0-9a-fA-F-], found `n` at 1",
+        ),
         ("abc", "invalid length: expected length 32 for simple format, found 3"),
         ("12345678-1234-1234-1234", "invalid group count: expected 5, found 4"),
-        ("3f2b8c1e-9a4d-4e6f-b1c2-7d8e9f0a1b2",
-         "invalid group length in group 4: expected 12, found 11"),
-        ("3f2b8c1e9a4d-4e6f-b1c2-7d8e9f0a1b2c-",
-         "invalid group length in group 0: expected 8, found 12"),
+        (
+            "3f2b8c1e-9a4d-4e6f-b1c2-7d8e9f0a1b2",
+            "invalid group length in group 4: expected 12, found 11",
+        ),
+        (
+            "3f2b8c1e9a4d-4e6f-b1c2-7d8e9f0a1b2c-",
+            "invalid group length in group 0: expected 8, found 12",
+        ),
         # Python's UUID() reads `_` between hex digits, so the spec's format lets this through
-        ("3f2b8c1e-9a4d-4e6f-b1c2-7d8e9f0a_b2c",
-         "invalid character: expected an optional prefix of `urn:uuid:` followed by "
-         "[0-9a-fA-F-], found `_` at 33"),
+        (
+            "3f2b8c1e-9a4d-4e6f-b1c2-7d8e9f0a_b2c",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by "
+            "[0-9a-fA-F-], found `_` at 33",
+        ),
     ],
     ids=["word", "short", "four-groups", "short-last-group", "long-first-group", "underscore"],
 )

@@ -693,7 +693,9 @@ def test_overlay_only_adds_and_marks_what_it_adds(name: str) -> None:
                     assert response.get("x-jobmock-inferred") is True, (path, method, status)
                     assert response.get("description"), (path, method, status)
     for schema_name, schema in merged["components"]["schemas"].items():
-        if schema_name not in documented["components"]["schemas"]:  # inferred, or documented elsewhere
+        if (
+            schema_name not in documented["components"]["schemas"]
+        ):  # inferred, or documented elsewhere
             sourced = str(schema.get("x-jobmock-source", "")).startswith("https://")
             assert schema.get("x-jobmock-inferred") is True or sourced, schema_name
 

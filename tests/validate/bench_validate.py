@@ -30,14 +30,18 @@ def best(runs: int, measure: Callable[[], float]) -> float:
 
 def command(*args: str) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "jobmock", "validate", *args], capture_output=True, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "jobmock", "validate", *args], capture_output=True, check=False
+    )
     return time.perf_counter() - start
 
 
 def command_cpu(*args: str) -> float:
     """CPU seconds (user + system) of the whole command: steadier than wall time on a busy machine."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-m", "jobmock", "validate", *args], capture_output=True, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "jobmock", "validate", *args], capture_output=True, check=False
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
@@ -93,8 +97,10 @@ def main() -> None:
     print(f"minimum of {runs} runs, seconds")
     print(f"python -c pass                          {best(runs, lambda: _python()):.3f}")
     print(f"imports (cli + validate)                {best(runs, imports):.3f}")
-    print(f"jobmock validate (whole command)        {best(runs, command):.3f} wall, "
-          f"{best(runs, command_cpu):.3f} CPU")
+    print(
+        f"jobmock validate (whole command)        {best(runs, command):.3f} wall, "
+        f"{best(runs, command_cpu):.3f} CPU"
+    )
     for render in (False, True):
         merged: dict[str, list[float]] = defaultdict(list)
         for _ in range(runs):
@@ -102,9 +108,16 @@ def main() -> None:
                 merged[name].append(value)
         mins = {name: min(values) for name, values in merged.items()}
         label = "with" if render else "without"
-        print(f"in-process run {label} rendering: total {mins.pop('total'):.3f} "
-              f"(import of jobmock.validate {mins.pop('import'):.3f})")
-        order = ["read", "  of which load_fixture", "fixture-render-invalid", "  of which handler imports"]
+        print(
+            f"in-process run {label} rendering: total {mins.pop('total'):.3f} "
+            f"(import of jobmock.validate {mins.pop('import'):.3f})"
+        )
+        order = [
+            "read",
+            "  of which load_fixture",
+            "fixture-render-invalid",
+            "  of which handler imports",
+        ]
         rest = sorted((n for n in mins if n not in order), key=lambda n: -mins[n])
         for name in [n for n in order if n in mins] + rest:
             if mins[name] >= 0.005:
@@ -115,8 +128,6 @@ def _python() -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     return time.perf_counter() - start
-
-
 
 
 if __name__ == "__main__":

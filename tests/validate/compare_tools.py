@@ -45,8 +45,11 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "oas-structure": {"struct", "spec", "no-schema-type-mismatch"},
         "ref-unresolved": {"no-unresolved-refs"},
         "operation-id-unique": {"operation-operationId-unique"},
-        "example-invalid": {"no-invalid-media-type-examples", "no-invalid-parameter-examples",
-                            "no-invalid-schema-examples"},
+        "example-invalid": {
+            "no-invalid-media-type-examples",
+            "no-invalid-parameter-examples",
+            "no-invalid-schema-examples",
+        },
         "security-no-401": {"operation-4xx-response"},
         "path-param-no-404": {"operation-4xx-response"},
         "enum-duplicate": {"no-duplicated-enum-values"},
@@ -91,7 +94,10 @@ def jobmock(path: Path) -> Reported:
 def redocly(path: Path, bin_dir: Path) -> Reported:
     out = subprocess.run(
         [str(bin_dir / "redocly"), "lint", "--format=json", str(path)],
-        capture_output=True, text=True, check=False, cwd=path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=path.parent,
     )
     try:
         problems = json.loads(out.stdout)["problems"]
@@ -100,16 +106,26 @@ def redocly(path: Path, bin_dir: Path) -> Reported:
         if refused:  # it stops on the document's version: that is the defect
             return Reported(kinds=["oas-structure"], note=refused.group(0))
         return Reported(note=f"no JSON output (exit {out.returncode})")
-    return Reported([
-        (p["location"][0]["start"]["line"], p["ruleId"], _parts(p["location"][0].get("pointer", "#")))
-        for p in problems if p["location"]
-    ])
+    return Reported(
+        [
+            (
+                p["location"][0]["start"]["line"],
+                p["ruleId"],
+                _parts(p["location"][0].get("pointer", "#")),
+            )
+            for p in problems
+            if p["location"]
+        ]
+    )
 
 
 def spectral(path: Path, bin_dir: Path, ruleset: Path) -> Reported:
     out = subprocess.run(
         [str(bin_dir / "spectral"), "lint", "-r", str(ruleset), "-f", "json", str(path)],
-        capture_output=True, text=True, check=False, cwd=path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=path.parent,
     )
     try:
         problems = json.loads(out.stdout or "[]")
@@ -120,9 +136,9 @@ def spectral(path: Path, bin_dir: Path, ruleset: Path) -> Reported:
         text = path.read_text(encoding="utf-8")
         kinds = ["oas-structure"] if re.search(r"^openapi:", text, re.MULTILINE) else []
         return Reported(kinds=kinds, note="not a format it knows")
-    return Reported([
-        (p["range"]["start"]["line"] + 1, p["code"], tuple(map(str, p["path"]))) for p in problems
-    ])
+    return Reported(
+        [(p["range"]["start"]["line"] + 1, p["code"], tuple(map(str, p["path"]))) for p in problems]
+    )
 
 
 def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None, Path_]:
@@ -147,8 +163,15 @@ def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None
 
 def openapi_spec_validator(path: Path) -> Reported:
     cli = subprocess.run(
-        [str(Path(sys.executable).parent / "openapi-spec-validator"), "--validation-errors", "all", str(path)],
-        capture_output=True, text=True, check=False,
+        [
+            str(Path(sys.executable).parent / "openapi-spec-validator"),
+            "--validation-errors",
+            "all",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     note = "OK" if cli.returncode == 0 else "fails"
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
@@ -158,7 +181,11 @@ def openapi_spec_validator(path: Path) -> Reported:
         return Reported(note="not an OpenAPI document to it" if "overlay" in document else note)
     source = fast_load(path).source
     assert isinstance(source, KeyedSourceMap)
-    cls = OpenAPIV31SpecValidator if str(document["openapi"]).startswith("3.1") else OpenAPIV30SpecValidator
+    cls = (
+        OpenAPIV31SpecValidator
+        if str(document["openapi"]).startswith("3.1")
+        else OpenAPIV30SpecValidator
+    )
     reported = Reported(note=note)
     try:
         for error in cls(document).iter_errors():
@@ -169,7 +196,9 @@ def openapi_spec_validator(path: Path) -> Reported:
                 reported.kinds.append(kind)
     except Exception as exc:  # unresolvable $ref: the library raises instead of reporting
         message = str(exc)
-        reported.kinds.append("ref-unresolved" if re.search(r"does not exist|Unresolvable", message) else "other")
+        reported.kinds.append(
+            "ref-unresolved" if re.search(r"does not exist|Unresolvable", message) else "other"
+        )
     if cli.returncode != 0 and not reported.items and not reported.kinds:
         reported.kinds.append("oas-structure")  # the CLI refused the document before checking it
     return reported
@@ -178,16 +207,24 @@ def openapi_spec_validator(path: Path) -> Reported:
 def _inside(a: Path_, b: Path_) -> bool:
     """One path inside the other, or siblings deep enough to be the same node (Redocly reports a
     duplicate operationId at `.../post/<the id>`, not at `.../post/operationId`)."""
-    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    common = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
     return common == min(len(a), len(b)) or (common >= 3 and common >= min(len(a), len(b)) - 1)
 
 
-def match(tool: str, expected: set[tuple[str, int]], reported: Reported,
-          pointers: dict[tuple[str, int], Path_]) -> tuple[dict[tuple[str, int], str], int]:
+def match(
+    tool: str,
+    expected: set[tuple[str, int]],
+    reported: Reported,
+    pointers: dict[tuple[str, int], Path_],
+) -> tuple[dict[tuple[str, int], str], int]:
     """(defect -> the tool's rule that caught it, how many other problems the tool reported)."""
     if tool == "jobmock validate":
         found = {(line, rule) for line, rule, _ in reported.items}
-        return {e: e[0] for e in expected if (e[1], e[0]) in found}, len(found - {(e[1], e[0]) for e in expected})
+        return {e: e[0] for e in expected if (e[1], e[0]) in found}, len(
+            found - {(e[1], e[0]) for e in expected}
+        )
     kinds = SAME_KIND.get(tool, {})
     unused = list(reported.items)
     budget = list(reported.kinds)
@@ -195,7 +232,9 @@ def match(tool: str, expected: set[tuple[str, int]], reported: Reported,
     for defect in sorted(expected, key=lambda e: e[1]):
         rule, where = defect[0], pointers.get(defect, ())
         same = kinds.get(rule, {rule})
-        candidates = [r for r in unused if r[1] in same and r[2] is not None and _inside(r[2], where)]
+        candidates = [
+            r for r in unused if r[1] in same and r[2] is not None and _inside(r[2], where)
+        ]
         if candidates:
             best = max(candidates, key=lambda r: len(r[2] or ()))
             unused.remove(best)
@@ -207,7 +246,9 @@ def match(tool: str, expected: set[tuple[str, int]], reported: Reported,
 
 
 def _version(program: Path) -> str:
-    return subprocess.run([str(program), "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return subprocess.run(
+        [str(program), "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
 
 
 def main() -> None:
@@ -231,7 +272,11 @@ def main() -> None:
         expected = expectations(path)
         fixture = path.parent.name == "fixtures"
         results = {"jobmock validate": jobmock(path)}
-        pointers = {(rule, line): where for line, rule, where in results["jobmock validate"].items if where is not None}
+        pointers = {
+            (rule, line): where
+            for line, rule, where in results["jobmock validate"].items
+            if where is not None
+        }
         if not fixture:
             results["openapi-spec-validator"] = openapi_spec_validator(path)
             results["Redocly CLI"] = redocly(path, bin_dir)
@@ -272,9 +317,16 @@ def main() -> None:
             cells.append(cell)
         total = len(per_rule[rule_id]["jobmock validate"])
         print(f"| `{rule_id}` ({total}) | " + " | ".join(cells) + " |")
-    print("| **defects caught, of those given to the tool** | " + " | ".join(
-        f"**{hit}/{of}**" for hit, of in totals.values()) + " |")
-    print("| other problems reported on the corpus | " + " | ".join(str(noise[t]) for t in TOOLS) + " |")
+    print(
+        "| **defects caught, of those given to the tool** | "
+        + " | ".join(f"**{hit}/{of}**" for hit, of in totals.values())
+        + " |"
+    )
+    print(
+        "| other problems reported on the corpus | "
+        + " | ".join(str(noise[t]) for t in TOOLS)
+        + " |"
+    )
     print()
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
 

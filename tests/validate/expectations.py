@@ -20,7 +20,9 @@ def expectations(path: Path) -> set[tuple[str, int]]:
     first = path.read_text(encoding="utf-8").splitlines()[0]
     match = _EXPECT.fullmatch(first.strip())
     if match is None:
-        raise AssertionError(f"{path}: the first line must be `# expect: rule@line, ...` or `# expect: none`")
+        raise AssertionError(
+            f"{path}: the first line must be `# expect: rule@line, ...` or `# expect: none`"
+        )
     text = match.group(1).strip()
     if text == "none":
         return set()

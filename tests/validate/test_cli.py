@@ -46,7 +46,9 @@ def test_warnings_exit_0_unless_strict() -> None:
 
 def test_yaml_syntax_error_is_one_line_and_exit_2(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
-    broken.write_text("openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: '1'\n", encoding="utf-8")
+    broken.write_text(
+        "openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: '1'\n", encoding="utf-8"
+    )
     code, out, err = invoke(broken)
     assert code == 2
     assert out == ""

@@ -13,17 +13,33 @@ from jobmock.validate.findings import Finding, Report, Severity
 from jobmock.validate.formats import FORMATS
 from jobmock.validate.rules import RULES
 
-SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SARIF_SCHEMA = json.loads(
+    (Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
 ANNOTATION = re.compile(
     r"::(error|warning) file=[^,:]+(,line=\d+(,col=\d+)?)?,title=[a-z0-9-]+::[^\r\n]+"
 )
 
 REPORT = Report(
     findings=[
-        Finding("example-invalid", Severity.ERROR, "`example` does not match: 50% off, a:b\nsecond line",
-                Path("specs/a.yaml"), 12, 7, "/paths/~1jobs/get"),
-        Finding("path-param-no-404", Severity.WARNING, "GET /jobs/{id} declares no 404",
-                Path("specs/a.yaml"), 20, None, "/paths/~1jobs~1{id}/get/responses"),
+        Finding(
+            "example-invalid",
+            Severity.ERROR,
+            "`example` does not match: 50% off, a:b\nsecond line",
+            Path("specs/a.yaml"),
+            12,
+            7,
+            "/paths/~1jobs/get",
+        ),
+        Finding(
+            "path-param-no-404",
+            Severity.WARNING,
+            "GET /jobs/{id} declares no 404",
+            Path("specs/a.yaml"),
+            20,
+            None,
+            "/paths/~1jobs~1{id}/get/responses",
+        ),
         Finding("fixture-spec-missing", Severity.WARNING, "no spec", Path("fixtures/b.yaml")),
     ],
     files=[Path("specs/a.yaml"), Path("fixtures/b.yaml")],
@@ -42,8 +58,13 @@ def test_json_round_trips() -> None:
     assert body["summary"] == {"errors": 1, "warnings": 2}
     first = body["findings"][0]
     assert first == {
-        "rule": "example-invalid", "severity": "error", "message": REPORT.findings[0].message,
-        "file": "specs/a.yaml", "line": 12, "column": 7, "pointer": "/paths/~1jobs/get",
+        "rule": "example-invalid",
+        "severity": "error",
+        "message": REPORT.findings[0].message,
+        "file": "specs/a.yaml",
+        "line": 12,
+        "column": 7,
+        "pointer": "/paths/~1jobs/get",
     }
 
 
@@ -67,7 +88,10 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema() -> None:
     result = run["results"][0]
     assert result["ruleId"] == "example-invalid"
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "example-invalid"
-    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": 12, "startColumn": 7}
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 12,
+        "startColumn": 7,
+    }
     assert "region" not in run["results"][2]["locations"][0]["physicalLocation"]
 
 

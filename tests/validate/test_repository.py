@@ -27,7 +27,11 @@ def test_served_specs_and_fixtures_have_no_errors() -> None:
     if not SPECS and not FIXTURES:
         pytest.skip("no specs or fixtures in the repository yet")
     report = validate_paths((), ValidateOptions())
-    errors = [f"{f.location}: [{f.rule}] {f.message}" for f in report.findings if f.severity is Severity.ERROR]
+    errors = [
+        f"{f.location}: [{f.rule}] {f.message}"
+        for f in report.findings
+        if f.severity is Severity.ERROR
+    ]
     assert errors == []
     assert {Path(p).name for p in report.files} >= {p.name for p in REPOSITORY_YAML}
 
@@ -60,7 +64,7 @@ def test_fast_yaml_reads_what_serve_reads(path: Path) -> None:
     [
         "a: 1\nb: 'x'\nc: yes\nd: on\ne: 1.5\nf: -3\ng: .inf\nh: 1e3\ni: +2\nj: ~\nk: True\n",
         "'200': ok\n404: gone\nnull: 1\n1.5: x\n",
-        "a: |\n  literal\n  text\nb: >-\n  folded\n  text\nc: \"quoted\"\n",
+        'a: |\n  literal\n  text\nb: >-\n  folded\n  text\nc: "quoted"\n',
         "a: [1, {b: c}, [d]]\nlist:\n- x\n- y: 1\n  z: 2\n",
         "date: 2024-01-15\nhex: 0x1F\noctal: 0o17\nunderscore: 1_000\nlead: 017\n",
         "tagged: !!str 12\nempty:\nnext: 1\n",
@@ -70,8 +74,17 @@ def test_fast_yaml_reads_what_serve_reads(path: Path) -> None:
         "deep:\n  <<: *c\n",
         "id: 019c96a0-10a0-72d2-9fb0-2b7de8093182\nversion: 3.1.0\nnan: .nan\n",
     ],
-    ids=["scalars", "keys", "block-strings", "collections", "yaml-1.2-numbers", "tags-and-empty",
-         "anchors-and-merge", "merge-keys", "uuid-version-nan"],
+    ids=[
+        "scalars",
+        "keys",
+        "block-strings",
+        "collections",
+        "yaml-1.2-numbers",
+        "tags-and-empty",
+        "anchors-and-merge",
+        "merge-keys",
+        "uuid-version-nan",
+    ],
 )
 def test_fast_yaml_edge_cases(text: str) -> None:
     reference, fast = parse_yaml(text, "x.yaml"), fast_parse(text, "x.yaml")
@@ -90,7 +103,9 @@ def test_fast_yaml_reports_syntax_errors_as_serve_does() -> None:
     assert str(fast.value) == str(reference.value)
 
 
-OVERLAID = [p for p in SPECS if overlay_path_for(p).exists()] + [CORPUS / "specs" / "overlay-provenance.yaml"]
+OVERLAID = [p for p in SPECS if overlay_path_for(p).exists()] + [
+    CORPUS / "specs" / "overlay-provenance.yaml"
+]
 
 
 @pytest.mark.parametrize("spec", OVERLAID, ids=lambda p: p.name)

@@ -21,7 +21,9 @@ def test_a_crashing_rule_becomes_a_finding_not_a_traceback(monkeypatch: pytest.M
         yield from ()
         raise KeyError("surprise")
 
-    monkeypatch.setitem(RULES, "test-broken", Rule("test-broken", Severity.WARNING, Kind.OPENAPI, "", "", broken))
+    monkeypatch.setitem(
+        RULES, "test-broken", Rule("test-broken", Severity.WARNING, Kind.OPENAPI, "", "", broken)
+    )
     report = validate_paths([SHELF], ValidateOptions())
     [finding] = report.findings
     assert (finding.rule, finding.severity) == ("test-broken", Severity.ERROR)
@@ -30,8 +32,13 @@ def test_a_crashing_rule_becomes_a_finding_not_a_traceback(monkeypatch: pytest.M
 
 
 def test_an_overlay_alone_is_checked_with_its_document() -> None:
-    report = validate_paths([CORPUS / "specs" / "overlay-provenance.overlay.yaml"], ValidateOptions())
-    assert {Path(p).name for p in report.files} == {"overlay-provenance.yaml", "overlay-provenance.overlay.yaml"}
+    report = validate_paths(
+        [CORPUS / "specs" / "overlay-provenance.overlay.yaml"], ValidateOptions()
+    )
+    assert {Path(p).name for p in report.files} == {
+        "overlay-provenance.yaml",
+        "overlay-provenance.overlay.yaml",
+    }
     assert [(f.rule, Path(f.file).name, f.line) for f in report.findings] == [
         ("example-invalid", "overlay-provenance.overlay.yaml", 17)
     ]
@@ -47,7 +54,12 @@ def test_a_fixture_without_rendering_skips_only_the_render_rule() -> None:
 
 @pytest.mark.parametrize(
     ("severities", "strict", "code"),
-    [((), False, 0), ((Severity.WARNING,), False, 0), ((Severity.WARNING,), True, 1), ((Severity.ERROR,), False, 1)],
+    [
+        ((), False, 0),
+        ((Severity.WARNING,), False, 0),
+        ((Severity.WARNING,), True, 1),
+        ((Severity.ERROR,), False, 1),
+    ],
 )
 def test_exit_codes(severities: tuple[Severity, ...], strict: bool, code: int) -> None:
     report = Report([Finding("r", s, "m", Path("f.yaml")) for s in severities])

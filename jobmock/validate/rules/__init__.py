@@ -4,6 +4,13 @@ from jobmock.validate.rules import fixtures, operations, overlays, structure, va
 from jobmock.validate.rules.registry import RULES, Rule, rule, rules_for
 
 __all__ = [
-    "RULES", "Rule", "fixtures", "operations", "overlays", "rule", "rules_for", "structure",
+    "RULES",
+    "Rule",
+    "fixtures",
+    "operations",
+    "overlays",
+    "rule",
+    "rules_for",
+    "structure",
     "values",
 ]

@@ -159,9 +159,13 @@ def _jobs(fixture: Fixture, module: ModuleType) -> Iterator[tuple[Pointer, str, 
             job_id, fields = new_job(index + 1, rng, tenant, dict(fields), EPOCH)
         else:
             job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
-        yield ("scenarios", index), f"scenario {name!r}", Job(
-            fixture.api, str(job_id), tenant.name, name, EPOCH, fields
-        ), tenant, True
+        yield (
+            ("scenarios", index),
+            f"scenario {name!r}",
+            Job(fixture.api, str(job_id), tenant.name, name, EPOCH, fields),
+            tenant,
+            True,
+        )
     for index, seed in enumerate(fixture.jobs):
         fields = {**fixture.scenario_fields.get(seed.scenario, {}), **seed.fields}
         job = Job(fixture.api, seed.id, seed.tenant, seed.scenario, EPOCH, fields)
@@ -199,7 +203,9 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
 
     handler = f"handlers/{doc.handlers.name}"
     try:
-        with warnings.catch_warnings():  # what the handler's imports warn about is not the fixture's
+        with (
+            warnings.catch_warnings()
+        ):  # what the handler's imports warn about is not the fixture's
             warnings.simplefilter("ignore")
             module = load_handler_module(fixture.api, doc.handlers.parent)
     except Exception as exc:
@@ -220,13 +226,18 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
             try:
                 body = _render(module, fixture, job, tenant, phase)
             except Exception as exc:
-                failures.append((phase, f"{step.status}: {handler} render() raised "
-                                        f"{type(exc).__name__}: {exc}"))
+                failures.append(
+                    (phase, f"{step.status}: {handler} render() raised {type(exc).__name__}: {exc}")
+                )
                 continue
             errors = checker.errors(found.schema_pointer, body)
             if errors:
-                failures.append((phase, f"{step.status}: the body does not match {target}, "
-                                        f"{describe(errors[0])}"))
+                failures.append(
+                    (
+                        phase,
+                        f"{step.status}: the body does not match {target}, {describe(errors[0])}",
+                    )
+                )
         if failures:
             phase, first = failures[0]
             also = ", ".join(str(p) for p, _ in failures[1:])

@@ -70,7 +70,8 @@ def path_parameters(doc: SpecDocument) -> Iterator[Problem]:
                     key=True,
                 )
         declared = {
-            name: node for (name, where), node in all_parameters(doc.document, operation).items()
+            name: node
+            for (name, where), node in all_parameters(doc.document, operation).items()
             if where == "path"
         }
         for name in dict.fromkeys(names):

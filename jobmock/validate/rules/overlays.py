@@ -62,8 +62,10 @@ def overlay_schema(doc: OverlayDocument) -> Iterator[Problem]:
 def missing_targets(doc: OverlayDocument) -> Iterator[Problem]:
     if doc.spec_path is None:
         expected = doc.path.name.removesuffix(".overlay.yaml") + ".yaml"
-        yield Problem(f"no OpenAPI document beside this overlay (expected {expected}), so its "
-                      "targets cannot be checked; put the overlay next to its document")
+        yield Problem(
+            f"no OpenAPI document beside this overlay (expected {expected}), so its "
+            "targets cannot be checked; put the overlay next to its document"
+        )
         return
     actions = dict(doc.actions())
     for outcome in doc.outcomes:
