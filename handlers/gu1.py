@@ -33,14 +33,12 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
 from jobmock import uploads
 from jobmock.engine.mock import JobView
-from jobmock.engine.resources import load_handler_module
 from jobmock.errors import (
     ApiError,
     BadRequest,
@@ -53,6 +51,8 @@ from jobmock.http.envelopes import ErrorReply
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
 
+from . import gu1_failures as failures  # the `?include=failures` body
+
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
     from connexion.lifecycle import ConnexionRequest
@@ -64,8 +64,6 @@ HEARTBEAT_SECONDS = 5.0  # invented; a job's `heartbeatSeconds` field overrides 
 LEASE_SECONDS = 30.0  # invented; a job's `leaseSeconds` field overrides it
 # The messages of specs/gu1.yaml's (inferred) error examples.
 MESSAGES = {401: "Unauthorized", 403: "Forbidden", 404: "Job not found"}
-# The `?include=failures` body: a sibling handler module, loaded by path as this one is
-failures = load_handler_module("gu1_failures", Path(__file__).parent)
 
 
 class Gu1Envelope:

@@ -127,7 +127,7 @@ def fixture_identities(app: Any) -> dict[str, list[Identity]]:
 
     found: dict[str, list[Identity]] = {}
     for name, runtime in app.mock.apis.items():
-        extra = getattr(runtime.handlers, "CLIENT_HEADERS", None)
+        extra = runtime.handlers.client_headers
         found[name] = [
             Identity(
                 tenant.name if i == 0 else f"{tenant.name}#{i + 1}",

@@ -1,6 +1,6 @@
 """The running mock: every API's fixture and handler module, one store, one clock.
 
-Nothing here knows HTTP. A job's body at time t is `handlers.<api>.render(view)`, where the view is
+Nothing here knows HTTP. A job's body at time t is its handler module's `render(view)`, where the view is
 the job plus its pure `lifecycle.render` snapshot; the only state is in the store (job records,
 forced transitions, clock settings), so several workers sharing a store agree.
 """
@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
 from jobmock.documents.specs import ServedSpec
+from jobmock.engine.handlers import Handlers
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures.loading import Fixture, Tenant
 from jobmock.model import clock as clocks
@@ -53,12 +52,12 @@ class JobView:
 
 @dataclass
 class ApiRuntime:
-    """One served API: its document, fixture and handler module."""
+    """One served API: its document, fixture and handler hooks."""
 
     name: str
     spec: ServedSpec
     fixture: Fixture
-    handlers: ModuleType
+    handlers: Handlers
     prefix: str
 
     def scenario(self, name: str) -> Scenario:
@@ -70,26 +69,18 @@ class ApiRuntime:
     def new_job(
         self, seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
     ) -> tuple[str, dict[str, Any]]:
-        """The id and fields of a new job: `handlers.<api>.new_job` decides (default: a UUID4)."""
-        maker: Callable[..., tuple[str, dict[str, Any]]] | None = getattr(
-            self.handlers, "new_job", None
-        )
-        if maker is None:
-            return str(uuid.UUID(int=rng.getrandbits(128), version=4)), fields
-        return maker(seq, rng, tenant, fields, now)
+        """The id and fields of a new job: the handlers' `new_job` decides (default: a UUID4)."""
+        return self.handlers.new_job(seq, rng, tenant, fields, now)
 
     def client_headers(self, tenant: str) -> dict[str, str]:
         """The headers a client of `tenant` sends (credential plus the API's `CLIENT_HEADERS`)."""
         from jobmock.http.auth import tenant_headers
 
         credential = self.fixture.tenants[tenant].credentials[0].value
-        return tenant_headers(
-            self.spec.document, credential, getattr(self.handlers, "CLIENT_HEADERS", None)
-        )
+        return tenant_headers(self.spec.document, credential, self.handlers.client_headers)
 
     def status_path(self, job: Job) -> str:
-        path: str = self.handlers.status_path(job)
-        return self.prefix + path
+        return self.prefix + self.handlers.status_path(job)
 
 
 def seeds_digest(fixture: Fixture) -> str:

@@ -221,7 +221,7 @@ class OverridesMiddleware:
     ) -> None:
         """Raise the error `preferences.code` asks for (see the module docstring)."""
         code = preferences.code or 500
-        envelope = self.apis[route.api].handlers.ENVELOPE
+        envelope = self.apis[route.api].handlers.envelope
         request = ConnexionRequest(scope, receive)
 
         def answers(error: ApiError) -> bool:

@@ -1,13 +1,14 @@
 """How handler modules meet connexion: operationIds resolved to functions bound to their API.
 
-A handler module (`handlers/<api>.py`) exposes `OPERATIONS = {operationId: async function}`; each
-function takes an `ApiContext` first, then the operation's parameters as connexion passes them.
+A handler module (`handlers/<api>.py`, see `jobmock.engine.handlers`) exposes
+`OPERATIONS = {operationId: async function}`; each function takes an `ApiContext` first, then the
+operation's parameters as connexion passes them.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,9 +53,11 @@ class ApiContext:
         return await self.mock.view(self.api.name, job_id, tenant, poll=poll)
 
 
-def resolver_for(module: Any, bound: Any, spec_path: Any) -> Resolver:
-    """connexion resolver: operationId -> `module.OPERATIONS[operationId]` with `bound` as first argument."""
-    operations: dict[str, Callable[..., Any]] = getattr(module, "OPERATIONS", {})
+def resolver_for(
+    operations: Mapping[str, Callable[..., Any]], bound: Any, spec_path: Any, module: Any
+) -> Resolver:
+    """connexion resolver: operationId -> `operations[operationId]`, `bound` first (`module`
+    names where the operations come from)."""
 
     def resolve(operation_id: str) -> Callable[..., Any]:
         try:
@@ -62,7 +65,7 @@ def resolver_for(module: Any, bound: Any, spec_path: Any) -> Resolver:
         except KeyError:
             raise SpecError(
                 spec_path,
-                f"operation {operation_id!r} has no handler in {module.__file__} (OPERATIONS)",
+                f"operation {operation_id!r} has no handler in {module} (OPERATIONS)",
             ) from None
         bound_function = functools.partial(function, bound)
         functools.update_wrapper(bound_function, function)

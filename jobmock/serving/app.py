@@ -16,6 +16,7 @@ from jobmock.config import CONFIG_ENV, Config
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
 from jobmock.engine import resources
+from jobmock.engine.handlers import control_operations, load_handlers
 from jobmock.engine.mock import ApiRuntime, Mock
 from jobmock.errors import ApiError, SpecError
 from jobmock.fixtures.loading import load_fixture
@@ -52,7 +53,7 @@ def api_names(config: Config) -> list[str]:
 def load_runtime(name: str, config: Config) -> ApiRuntime:
     spec = load_spec(config.specs_dir / f"{name}.yaml")
     fixture = load_fixture(config.fixtures_dir / f"{name}.yaml", api=name)
-    handlers = resources.load_handler_module(name, config.handlers_dir)
+    handlers = load_handlers(name, config.handlers_dir)
     return ApiRuntime(name=name, spec=spec, fixture=fixture, handlers=handlers, prefix=f"/{name}")
 
 
@@ -95,7 +96,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     runtimes = load_runtimes(config)
     mock = Mock(runtimes, open_store(config.store), config.clock, config.speed, config.seed)
     credentials = credentials_for(runtimes, config)
-    issuing = [n for n, r in runtimes.items() if getattr(r.handlers, "ISSUES_CREDENTIALS", False)]
+    issuing = [n for n, r in runtimes.items() if r.handlers.issues_credentials]
     credentials.issued = IssuedCredentials(mock.store, issuing)  # in the store: workers agree
     prefixes = {runtime.prefix: runtime.name for runtime in runtimes.values()}
     prefixes[CONTROL_PREFIX] = CONTROL_API
@@ -127,21 +128,28 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
             runtime.spec.document,
             base_path=runtime.prefix,
             name=runtime.name,
-            resolver=resolver_for(runtime.handlers, ApiContext(mock, runtime), runtime.spec.path),
+            resolver=resolver_for(
+                runtime.handlers.operations,
+                ApiContext(mock, runtime),
+                runtime.spec.path,
+                runtime.handlers.path,
+            ),
         )
-    control_spec = load_spec(config.specs_dir / f"{CONTROL_API}.yaml")
+    control_spec = load_spec(resources.specs_dir() / f"{CONTROL_API}.yaml")  # always jobmock's own
     control_document = control_spec.document
     if CONTROL_API in credentials.open_apis:  # no --control-token: served as open as it is
         control_document = without_security(control_document)
-    control_handlers = resources.load_handler_module(CONTROL_API, config.handlers_dir)
+    control_handlers = control_operations()
     app.add_api(
         control_document,
         base_path=CONTROL_PREFIX,
         name=CONTROL_API,
-        resolver=resolver_for(control_handlers, mock, control_spec.path),
+        resolver=resolver_for(
+            control_handlers.OPERATIONS, mock, control_spec.path, "handlers/control.py"
+        ),
     )
 
-    envelopes = {runtime.prefix: runtime.handlers.ENVELOPE for runtime in runtimes.values()}
+    envelopes = {runtime.prefix: runtime.handlers.envelope for runtime in runtimes.values()}
     envelopes[CONTROL_PREFIX] = ProblemJson()
     documents = {runtime.prefix: runtime.spec.document for runtime in runtimes.values()}
     documents[CONTROL_PREFIX] = control_document

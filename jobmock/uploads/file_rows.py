@@ -185,11 +185,14 @@ def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
     non-empty one), keyed by the header's cells."""
     import xlrd  # only when an .xls arrives
 
+    contents = file.read()
+    if not contents:  # xlrd takes empty contents for "no contents" and looks for a file name
+        raise ValueError("empty file")
     try:
-        book = xlrd.open_workbook(file_contents=file.read(), on_demand=True)
+        book = xlrd.open_workbook(file_contents=contents, on_demand=True)
         sheet = book.sheet_by_index(0)
-    except xlrd.XLRDError as exc:  # not a BIFF workbook, or a broken one
-        raise ValueError(str(exc)) from None
+    except Exception as exc:  # xlrd meets a broken workbook with many unrelated exception types
+        raise ValueError(f"not an Excel 97-2003 workbook ({exc})") from None
     header: list[str] | None = None
     for index in range(sheet.nrows):
         values = [_cell(value) for value in sheet.row_values(index)]

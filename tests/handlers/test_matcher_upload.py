@@ -252,8 +252,8 @@ def test_a_declared_length_over_100mb_is_refused_before_reading(
 def test_a_streamed_body_over_the_limit_stops_at_the_limit(
     client: MockClient, acme: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client.app.mock.apis[API].handlers, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(client.app.mock.apis[API].handlers, "FORM_OVERHEAD", 100)
+    monkeypatch.setattr(client.app.mock.apis[API].handlers.module, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(client.app.mock.apis[API].handlers.module, "FORM_OVERHEAD", 100)
     head = (
         b'--b\r\nContent-Disposition: form-data; name="format"\r\n\r\ncsv\r\n'
         b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
@@ -275,7 +275,7 @@ def test_a_streamed_body_over_the_limit_stops_at_the_limit(
 def test_a_file_over_the_limit_within_the_body_allowance_is_413(
     client: MockClient, acme: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(client.app.mock.apis[API].handlers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(client.app.mock.apis[API].handlers.module, "MAX_FILE_BYTES", 1000)
     response = upload(client, acme, b"id\n" + b"1\n" * 600)
     assert response.status_code == 413
     assert response.json() == error(413, "request_entity_too_large", "file exceeds 100MB limit")

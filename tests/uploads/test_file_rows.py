@@ -93,6 +93,17 @@ def test_xls_rows_of_the_first_sheet_after_its_header_with_their_values() -> Non
         rows(b"\xd0\xcf\x11\xe0 not a workbook", "xls")
 
 
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n", b"\x8d\xf2\x99", XLS.read_bytes()[:600]],
+    ids=["empty", "newline", "garbage", "truncated"],
+)
+def test_a_broken_xls_is_unreadable_not_a_crash(content: bytes) -> None:
+    # found by a random contract run: an empty .xls upload answered gu1's 500
+    with pytest.raises(file_rows.UnreadableFile):
+        rows(content, "xls")
+
+
 def test_first_finds_a_column_by_any_spelling() -> None:
     record = {"External_ID": "tx-1", "tax-id": "", "taxId": "20"}
     assert file_rows.first(record, "externalId", "external_id") == "tx-1"

@@ -68,7 +68,7 @@ def timed_checked(*args):
     t = time.process_time(); out = checked(*args); times["read"] += time.process_time() - t
     return out
 runner._run, runner._checked = timed_run, timed_checked
-import jobmock.fixtures.loading, jobmock.engine.resources
+import jobmock.fixtures.loading, jobmock.engine.handlers
 def wrap(module, name, label):
     original = getattr(module, name)
     def timed(*args, **kwargs):
@@ -76,7 +76,7 @@ def wrap(module, name, label):
         return out
     setattr(module, name, timed)
 wrap(jobmock.fixtures.loading, "load_fixture", "  of which load_fixture")
-wrap(jobmock.engine.resources, "load_handler_module", "  of which handler imports")
+wrap(jobmock.engine.handlers, "load_handlers", "  of which handler imports")
 t2 = time.process_time()
 runner.validate_paths((), runner.ValidateOptions(render={render}))
 times["total"] = time.process_time() - t2

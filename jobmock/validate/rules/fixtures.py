@@ -10,12 +10,10 @@ status operation. Rendering runs `handlers/<api>.py`'s `render(view)` on a job o
 from __future__ import annotations
 
 import random
-import uuid
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jobmock.documents.pointers import Pointer
 from jobmock.fixtures.loading import Fixture, Tenant
@@ -25,6 +23,9 @@ from jobmock.validate.findings import Position, Problem, Severity
 from jobmock.validate.openapi import Node, Operation, deref, mapping, operations, responses
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe
+
+if TYPE_CHECKING:
+    from jobmock.engine.handlers import Handlers
 
 EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: the mock time rendered jobs are created at
 
@@ -147,18 +148,14 @@ def undeclared_statuses(doc: FixtureDocument) -> Iterator[Problem]:
                 )
 
 
-def _jobs(fixture: Fixture, module: ModuleType) -> Iterator[tuple[Pointer, str, Job, Tenant, bool]]:
+def _jobs(fixture: Fixture, handlers: Handlers) -> Iterator[tuple[Pointer, str, Job, Tenant, bool]]:
     """(where, label, job, tenant, per_phase): a new job of every scenario, then the seed jobs."""
-    new_job = getattr(module, "new_job", None)
     defaults = mapping(fixture.defaults.get("fields"))
     for index, name in enumerate(fixture.scenarios):
         tenant = fixture.tenant(None)
         fields: Mapping[str, Any] = {**defaults, **fixture.scenario_fields.get(name, {})}
         rng = random.Random(f"jobmock-validate:{fixture.api}:{name}")
-        if new_job is not None:
-            job_id, fields = new_job(index + 1, rng, tenant, dict(fields), EPOCH)
-        else:
-            job_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        job_id, fields = handlers.new_job(index + 1, rng, tenant, dict(fields), EPOCH)
         yield (
             ("scenarios", index),
             f"scenario {name!r}",
@@ -172,7 +169,7 @@ def _jobs(fixture: Fixture, module: ModuleType) -> Iterator[tuple[Pointer, str, 
         yield ("jobs", index), f"job {seed.id!r}", job, fixture.tenants[seed.tenant], False
 
 
-def _render(module: ModuleType, fixture: Fixture, job: Job, tenant: Tenant, phase: int) -> Any:
+def _render(handlers: Handlers, fixture: Fixture, job: Job, tenant: Tenant, phase: int) -> Any:
     from jobmock.engine.mock import JobView
     from jobmock.model.lifecycle import render
 
@@ -180,7 +177,7 @@ def _render(module: ModuleType, fixture: Fixture, job: Job, tenant: Tenant, phas
     seconds = scenario.phases[phase].seconds
     t = job.created_at + scenario.offsets[phase] + (seconds / 2 if seconds else 1.0)
     view = JobView(job, scenario, render(job, scenario, fixture.statuses, t), tenant, t)
-    return module.render(view)
+    return handlers.render(view)
 
 
 @rule(
@@ -199,7 +196,7 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
     found = status_operation(spec, [*fixture.statuses.order, *fixture.statuses.terminal])
     if found is None:
         return
-    from jobmock.engine.resources import load_handler_module
+    from jobmock.engine.handlers import load_handlers
 
     handler = f"handlers/{doc.handlers.name}"
     try:
@@ -207,16 +204,14 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
             warnings.catch_warnings()
         ):  # what the handler's imports warn about is not the fixture's
             warnings.simplefilter("ignore")
-            module = load_handler_module(fixture.api, doc.handlers.parent)
+            handlers = load_handlers(fixture.api, doc.handlers.parent, need=("render",))
     except Exception as exc:
         yield Problem(f"cannot import {handler}: {type(exc).__name__}: {exc}", ("api",))
-        return
-    if not callable(getattr(module, "render", None)):
         return
     checker = SchemaSet(spec.document, spec.version)
     target = f"{found.operation.label} 200"
     try:
-        cases = list(_jobs(fixture, module))
+        cases = list(_jobs(fixture, handlers))
     except Exception as exc:
         yield Problem(f"{handler} new_job() raised {type(exc).__name__}: {exc}", ("api",))
         return
@@ -224,7 +219,7 @@ def render_invalid(doc: FixtureDocument) -> Iterator[Problem]:
         failures: list[tuple[int, str]] = []
         for phase, step in enumerate(fixture.scenarios[job.scenario].phases):
             try:
-                body = _render(module, fixture, job, tenant, phase)
+                body = _render(handlers, fixture, job, tenant, phase)
             except Exception as exc:
                 failures.append(
                     (phase, f"{step.status}: {handler} render() raised {type(exc).__name__}: {exc}")
