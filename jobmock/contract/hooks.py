@@ -19,12 +19,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import schemathesis
-from schemathesis.core.failures import Failure, Severity
+from schemathesis.core.failures import Severity
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
-from schemathesis.specs.openapi._auth_retry import send_probe
 
 from jobmock.contract.targets import Identity, LiveJob, Target, path_parameters
+from jobmock.internals.schemathesis import KeyedFailure, send_probe
 
 FEEDABLE_PHASES = frozenset({TestPhase.EXAMPLES, TestPhase.COVERAGE, TestPhase.FUZZING})
 
@@ -107,7 +107,7 @@ class LiveIds:
         return case
 
 
-class TenantLeak(Failure):
+class TenantLeak(KeyedFailure):
     """Another tenant's credentials read a job."""
 
     code = "JM401"
@@ -120,7 +120,7 @@ class TenantLeak(Failure):
         )
 
     @property
-    def _unique_key(self) -> str:
+    def unique_key(self) -> str:
         return self.message
 
 

@@ -6,8 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import schemathesis
-from schemathesis.config import SchemathesisConfig
-from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
 
 from jobmock.contract.options import ContractOptions
 from jobmock.contract.targets import Target
@@ -39,7 +38,8 @@ def schemathesis_config(
     `refusals`: (path, METHOD) -> codes of that operation's responses marked
     `x-jobmock-content-refusal` (`content_refusals`).
     """
-    accepted = [*POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES, *map(str, sorted(set(not_found)))]
+    default = PositiveDataAcceptanceConfig().expected_statuses  # schemathesis' own default
+    accepted = [*default, *map(str, sorted(set(not_found)))]
     data: dict[str, Any] = {
         "seed": seed,
         # Hypothesis' own health checks judge data generation, not the API: a lone string path

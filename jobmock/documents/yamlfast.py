@@ -70,16 +70,14 @@ class _Unusual(Exception):
 
 def _loader() -> type[Any] | None:
     try:
-        from yaml._yaml import CParser
+        from yaml import CBaseLoader
         from yaml.nodes import ScalarNode
         from yaml.resolver import BaseResolver
     except ImportError:  # PyYAML without libyaml
         return None
 
-    class Loader(CParser, BaseResolver):  # type: ignore[misc]
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            BaseResolver.__init__(self)
+    class Loader(CBaseLoader):
+        """libyaml's parser with this module's resolver; only composed, never constructed."""
 
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connexion.context import _context, _scope
 from connexion.resolver import Resolver
 from starlette.datastructures import Headers
 
@@ -20,6 +19,7 @@ from jobmock.engine.mock import ApiRuntime, JobView, Mock
 from jobmock.errors import SpecError
 from jobmock.frontend import overrides
 from jobmock.http.auth import Principal
+from jobmock.internals.connexion import current_context, current_scope
 
 
 @dataclass(frozen=True)
@@ -34,11 +34,11 @@ class ApiContext:
         return self.api.name
 
     def principal(self) -> Principal:
-        principal: Principal = _context.get()["token_info"]["principal"]
+        principal: Principal = current_context()["token_info"]["principal"]
         return principal
 
     def header(self, name: str) -> str | None:
-        value: str | None = Headers(scope=_scope.get()).get(name)
+        value: str | None = Headers(scope=current_scope()).get(name)
         return value
 
     async def view(self, job_id: str, *, poll: bool = True) -> JobView:

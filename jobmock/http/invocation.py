@@ -7,7 +7,7 @@ once, when the app is built:
 
 - an operation without a request body gets its arguments straight from the route's path
   parameters and the query string, through connexion's own URI parser and argument rules
-  (`_get_path_arguments`, `_get_query_arguments`), built once per operation;
+  (`jobmock.internals.connexion.path_arguments`, `query_arguments`), built once per operation;
 - a handler's `(body, status, headers)` answer becomes a JSON response directly when the operation
   produces one JSON media type; anything else goes through connexion's response decorator;
 - an operation with a request body, or a handler that is a plain function, keeps connexion's
@@ -22,13 +22,9 @@ import inspect
 import typing as t
 
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
-from connexion.context import _context, _receive, _scope
-from connexion.decorators.main import StarletteDecorator
 from connexion.decorators.parameter import (
     CONTEXT_NAME,
     AsyncParameterDecorator,
-    _get_path_arguments,
-    _get_query_arguments,
     pythonic,
     sanitized,
     unwrap_decorators,
@@ -43,17 +39,31 @@ from starlette.datastructures import QueryParams
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from jobmock.internals.connexion import (
+    StarletteDecoratorBase,
+    current_context,
+    current_receive,
+    current_scope,
+    path_arguments,
+    query_arguments,
+)
+
 
 class StreamedRequest(ConnexionRequest):
     """A request whose multipart body connexion does not parse into arguments: the operation reads
     it as a stream (`jobmock.uploads.read_form`)."""
 
-    async def _split_form_files(self) -> None:
+    async def form(self) -> dict[str, t.Any]:
         if self.mimetype == "multipart/form-data":
-            empty: dict[str, t.Any] = {}
-            self._files, self._form = empty, dict(empty)
-            return
-        await super()._split_form_files()
+            return {}
+        form: dict[str, t.Any] = await super().form()
+        return form
+
+    async def files(self) -> dict[str, t.Any]:
+        if self.mimetype == "multipart/form-data":
+            return {}
+        files: dict[str, t.Any] = await super().files()
+        return files
 
 
 class MemoizedNamesParameters(AsyncParameterDecorator):
@@ -65,8 +75,10 @@ class MemoizedNamesParameters(AsyncParameterDecorator):
         self.sanitize_fn = functools.lru_cache(maxsize=4096)(sanitize)
 
 
-class DecorateOnce(StarletteDecorator):
+class DecorateOnce(StarletteDecoratorBase):
     """connexion's Starlette decorator, but wrapping the handler once instead of on every call."""
+
+    parameter_decorator_cls = MemoizedNamesParameters
 
     def __init__(self, operation: AbstractOperation, **kwargs: t.Any) -> None:
         super().__init__(**kwargs)
@@ -74,16 +86,14 @@ class DecorateOnce(StarletteDecorator):
             operation.parameters, operation.body_definition()
         )
 
-    @property
-    def _parameter_decorator_cls(self) -> type[AsyncParameterDecorator]:
-        return MemoizedNamesParameters
-
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         decorated = self.decorate(function)  # connexion redoes this per request
 
         @functools.wraps(function)
         async def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            request = StreamedRequest(_scope.get(), _receive.get(), uri_parser=self._uri_parser)
+            request = StreamedRequest(
+                current_scope(), current_receive(), uri_parser=self._uri_parser
+            )
             return await decorated(request)
 
         return wrapper
@@ -103,12 +113,12 @@ class Arguments:
 
     def __call__(self, scope: Scope) -> dict[str, t.Any]:
         path = self.uri_parser.resolve_path(scope.get("path_params", {}))
-        kwargs = _get_path_arguments(path, operation=self.operation, sanitize=self.sanitize)
+        kwargs = path_arguments(path, operation=self.operation, sanitize=self.sanitize)
         if self.takes_query:
             raw = QueryParams(scope["query_string"])
             query = self.uri_parser.resolve_query({k: raw.getlist(k) for k in raw})
             kwargs.update(
-                _get_query_arguments(
+                query_arguments(
                     query,
                     operation=self.operation,
                     arguments=self.arguments,
@@ -117,7 +127,7 @@ class Arguments:
                 )
             )
         kwargs = {self.sanitize(k): v for k, v in kwargs.items()}
-        context: dict[str, t.Any] = _context.get()
+        context = current_context()
         for key, value in context.items():  # e.g. token_info, as connexion's prep_kwargs does
             if self.has_kwargs or key in self.arguments:
                 kwargs[key] = value
@@ -155,16 +165,22 @@ class JSONAnswers(AsyncResponseDecorator):
 class BoundOperation(AsyncOperation):
     """A connexion operation with its handler, arguments and response building prepared once."""
 
-    def __init__(self, *args: t.Any, operation: AbstractOperation, **kwargs: t.Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        fn: t.Callable[..., t.Any],
+        *args: t.Any,
+        operation: AbstractOperation,
+        **kwargs: t.Any,
+    ) -> None:
+        super().__init__(fn, *args, **kwargs)
+        handler = fn  # the handler as resolved (connexion's public `fn` is it decorated anew)
         # bodies, and plain functions (connexion runs them in a thread), keep connexion's decorators
-        if operation.request_body or not inspect.iscoroutinefunction(unwrap_decorators(self._fn)):
+        if operation.request_body or not inspect.iscoroutinefunction(unwrap_decorators(handler)):
             self.respond = DecorateOnce(
                 operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
-            )(self._fn)
+            )(handler)
             return
-        arguments = Arguments(operation, self._fn, pythonic_params=self.pythonic_params)
-        handler = self._fn
+        arguments = Arguments(operation, handler, pythonic_params=self.pythonic_params)
 
         async def call(scope: Scope) -> t.Any:
             return await handler(**arguments(scope))

@@ -23,11 +23,11 @@ from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
-from connexion.spec import OpenAPISpecification
 from connexion.uri_parsing import OpenAPIURIParser
 
 from jobmock.http.invocation import BoundASGIApp
 from jobmock.http.validators import ORIGINAL_SCHEMA
+from jobmock.internals.connexion import OpenAPISpecificationBase, set_middleware_app
 
 
 def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -80,11 +80,18 @@ class OpenAPI31Operation(OpenAPIOperation):
     then validation (which names it), instead of failing the route match as an unknown path."""
 
     def __init__(self, *args: t.Any, uri_parser_class: t.Any = None, **kwargs: t.Any) -> None:
-        parser = uri_parser_class or DefinitionsOnceURIParser
-        super().__init__(*args, uri_parser_class=parser, **kwargs)
-        if parser is DefinitionsOnceURIParser and self.consumes and self.request_body:
-            # `Parameters.report` needs them; connexion builds parsers with two arguments
-            self._uri_parser_class = functools.partial(parser, body_media_types=self.consumes)
+        if uri_parser_class in (None, DefinitionsOnceURIParser):
+            uri_parser_class = self.make_uri_parser
+        super().__init__(*args, uri_parser_class=uri_parser_class, **kwargs)
+
+    def make_uri_parser(self, *args: t.Any, **kwargs: t.Any) -> DefinitionsOnceURIParser:
+        """This operation's `uri_parser_class`: connexion builds parsers with two arguments, and
+        `Parameters.report` also needs the media types the body comes in."""
+        return DefinitionsOnceURIParser(*args, body_media_types=self.body_media_types, **kwargs)
+
+    @functools.cached_property
+    def body_media_types(self) -> tuple[str, ...]:
+        return tuple(self.consumes) if self.request_body else ()
 
     def get_path_parameter_types(self) -> dict[str, str | None]:
         types: dict[str, str | None] = super().get_path_parameter_types()
@@ -102,7 +109,7 @@ class OpenAPI31Operation(OpenAPIOperation):
         return found
 
 
-class OpenAPI31Specification(OpenAPISpecification):
+class OpenAPI31Specification(OpenAPISpecificationBase):
     """A 3.0 or 3.1 document, already validated by openapi-spec-validator when it was loaded.
 
     connexion reads `schema.type` of parameters as one string to coerce them; each parameter gets
@@ -114,7 +121,7 @@ class OpenAPI31Specification(OpenAPISpecification):
 
     def __init__(self, raw_spec: t.Any, *, base_uri: str = "") -> None:
         super().__init__(raw_spec, base_uri=base_uri)
-        for item in self._spec.get("paths", {}).values():
+        for item in self.spec.get("paths", {}).values():
             for parameter in item.get("parameters", ()):
                 _coercion_view(parameter)
             for operation in item.values():
@@ -123,12 +130,12 @@ class OpenAPI31Specification(OpenAPISpecification):
                         _coercion_view(parameter)
 
     @classmethod
-    def _validate_spec(cls, spec: t.Any) -> None:
+    def validate_spec(cls, spec: t.Any) -> None:
         return None
 
     def with_base_path(self, base_path: str) -> ServedDocument:  # type: ignore[override]
         """What `/openapi.json` serves: the document as written, mock server first in `servers`."""
-        return ServedDocument(self._raw_spec, base_path)
+        return ServedDocument(self.raw, base_path)
 
 
 class ServedDocument:
@@ -167,7 +174,6 @@ class OpenAPI31App(AsyncApp):
 
     def __init__(self, import_name: str, **options: t.Any) -> None:
         super().__init__(import_name, **options)
-        self._middleware_app = BoundASGIApp()
-        self.middleware = OpenAPI31Middleware(
-            self._middleware_app, import_name=import_name, **options
-        )
+        bound = BoundASGIApp()
+        set_middleware_app(self, bound)
+        self.middleware = OpenAPI31Middleware(bound, import_name=import_name, **options)

@@ -38,6 +38,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
+from connexion.validators import VALIDATOR_MAP
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobmock.config import Config
@@ -75,16 +76,28 @@ class OnceBuiltValidationOperation(RequestValidationOperation):
     request body checks its parameters and goes on.
     """
 
-    def __init__(self, next_app: ASGIApp, *, operation: AbstractOperation, **kwargs: t.Any) -> None:
-        super().__init__(next_app, operation=operation, **kwargs)
+    parameters: t.Any  # the parameter validator, built once
+
+    def __init__(
+        self,
+        next_app: ASGIApp,
+        *,
+        operation: AbstractOperation,
+        validator_map: dict[str, t.Any] | None = None,
+        **kwargs: t.Any,
+    ) -> None:
+        validators = {**VALIDATOR_MAP, **(validator_map or {})}  # as connexion merges them
+        parameter_validator = validators["parameter"]
+        # connexion asks for a parameter validator on each request: it gets the one built here
+        validators["parameter"] = lambda *args, **kwargs: self.parameters
+        super().__init__(next_app, operation=operation, validator_map=validators, **kwargs)
         uri_parser = operation.uri_parser_class(operation.parameters, operation.body_definition())
-        self.parameters = self._validator_map["parameter"](
+        self.parameters = parameter_validator(
             operation.parameters,
             uri_parser=uri_parser,
             strict_validation=self.strict_validation,
             security_query_params=self.security_query_params,
         )
-        self._validator_map["parameter"] = lambda *args, **kwargs: self.parameters
         self.takes_body = bool(operation.consumes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

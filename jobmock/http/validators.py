@@ -17,18 +17,17 @@ import jsonschema
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
-from connexion.validators import (
-    FormDataValidator,
-    JSONRequestBodyValidator,
-    JSONResponseBodyValidator,
-    MultiPartFormDataValidator,
-    ParameterValidator,
-)
+from connexion.validators import MultiPartFormDataValidator, ParameterValidator
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http.request_problems import DEFERRED, body_problems
+from jobmock.internals.connexion import (
+    FormDataValidatorBase,
+    JSONRequestBodyValidatorBase,
+    JSONResponseBodyValidatorBase,
+)
 
 ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
 
@@ -183,14 +182,14 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
         """What the JSON and form validators share: every problem of the body, after the
         parameters' problems left to them (see `Parameters.report`)."""
 
-        _schema: dict[str, t.Any]
+        body_schema: dict[str, t.Any]
 
         def check(self, body: t.Any) -> None:
-            validator = cache.get(self._schema)
+            validator = cache.get(self.body_schema)
             errors: Iterator[ValidationError] = validator.iter_errors(body)
             error = next(errors, None)
             if error is not None:
-                raise body_problems(self._schema, [error, *errors])
+                raise body_problems(self.body_schema, [error, *errors])
 
         async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
             wrap = super().wrap_receive  # type: ignore[misc]
@@ -206,30 +205,30 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
                 raise carrying(deferred[0], [*deferred, missing]) from None
             raise carrying(deferred[0], deferred)
 
-    class JSONBody(CheckedBody, JSONRequestBodyValidator):
-        async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+    class JSONBody(CheckedBody, JSONRequestBodyValidatorBase):
+        async def parse_body(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
             raw = b"".join([message async for message in stream])
             if not raw:
                 return None
             try:
-                parsed = json.loads(raw.decode(self._encoding))
+                parsed = json.loads(raw.decode(self.body_encoding))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 message = f"request body is not valid JSON: {exc}"
                 raise InvalidBody(message, keyword="json") from None
             return JSON_NULL if parsed is None else parsed  # a `null` sent is not a body left out
 
-        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+        def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
             if body is JSON_NULL:
                 body = None
             elif body is None:
-                if self._required and not self._nullable:
+                if self.body_required and not self.body_nullable:
                     raise InvalidBody("request body is required", keyword="required")
                 return None
             self.check(body)
             return None
 
-    class FormBody(CheckedBody, FormDataValidator):
-        def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+    class FormBody(CheckedBody, FormDataValidatorBase):
+        def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
             self.check(body)
             return None
 
@@ -239,9 +238,9 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
         async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
             return receive, scope
 
-    class JSONResponse(JSONResponseBodyValidator):
-        def _validate(self, body: t.Any) -> None:
-            error = first_error(cache.get(self._schema), body)
+    class JSONResponse(JSONResponseBodyValidatorBase):
+        def validate_body(self, body: t.Any) -> None:
+            error = first_error(cache.get(self.body_schema), body)
             if error is not None:
                 where = "/".join(str(p) for p in error.absolute_path)
                 raise NonConformingResponseBody(

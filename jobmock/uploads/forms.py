@@ -34,9 +34,10 @@ class MalformedBody(UploadProblem):
 
 def current_request() -> Request:
     """The request being handled, its body not yet read (see `openapi31.StreamedMultipart`)."""
-    from connexion.context import receive, scope  # imported late: `jobmock validate` never needs it
+    # imported late: `jobmock validate` never needs connexion
+    from jobmock.internals.connexion import current_receive, current_scope
 
-    return Request(scope._get_current_object(), receive._get_current_object())
+    return Request(current_scope(), current_receive())
 
 
 def declared_length(request: Request) -> int | None:

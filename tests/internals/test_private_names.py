@@ -1,0 +1,492 @@
+"""Every private name of a third-party library jobmock relies on, and what it relies on.
+
+`PRIVATE_NAMES` is the table (library, dotted name, what jobmock relies on, where jobmock reaches
+it); each row's check fails naming the symbol when an upgrade removes it or changes what jobmock
+relies on: that it exists, is callable with the arguments jobmock passes, and that connexion or
+schemathesis still calls or sets it as jobmock expects. `test_no_private_name_outside_internals`
+fails when one of them (or any private module or name imported from these libraries) is named in
+`jobmock/` or `handlers/` outside `jobmock/internals/`.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import importlib
+import inspect
+import typing as t
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LIBRARIES = ("connexion", "starlette", "werkzeug", "schemathesis", "yaml")
+
+
+@dataclass(frozen=True)
+class Private:
+    library: str
+    name: str  # dotted, as the library spells it
+    relied_on: str
+    where: str  # what reaches it, in jobmock.internals
+    check: Callable[[], None]
+
+    @property
+    def attribute(self) -> str:
+        """The private segment: what must not be named outside jobmock/internals/."""
+        return next(part for part in reversed(self.name.split(".")) if part.startswith("_"))
+
+
+def resolve(dotted: str) -> t.Any:
+    """The object at `dotted` (module path, then attributes), failing with the name if gone."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target: t.Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            target = getattr(target, attribute)
+        return target
+    raise ImportError(dotted)
+
+
+def accepts(function: t.Any, *args: t.Any, **kwargs: t.Any) -> None:
+    """`function` can be called the way jobmock calls it (argument count and keyword names)."""
+    assert callable(function), "not callable"
+    inspect.signature(function).bind(*args, **kwargs)
+
+
+# -- connexion: the request context -----------------------------------------------------------------
+
+
+def context_variable(
+    private: str, public: str, value: t.Any, read: Callable[[t.Any], t.Any]
+) -> Callable[[], None]:
+    """The context variable connexion's public proxy `public` reads (ContextMiddleware sets it)."""
+
+    def check() -> None:
+        import connexion.context
+
+        variable = getattr(connexion.context, private)
+        assert isinstance(variable, ContextVar), f"not a ContextVar: {variable!r}"
+        token = variable.set(value)
+        try:
+            assert read(getattr(connexion.context, public)) == read(value), (
+                f"connexion.context.{public} no longer reads it"
+            )
+        finally:
+            variable.reset(token)
+
+    return check
+
+
+# -- connexion: argument rules --------------------------------------------------------------------
+
+OPERATION = SimpleNamespace(
+    parameters=[
+        {"name": "id", "in": "path", "schema": {"type": "integer"}},
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": 20}},
+    ]
+)
+
+
+def check_path_arguments() -> None:
+    function = resolve("connexion.decorators.parameter._get_path_arguments")
+    accepts(function, {}, operation=OPERATION, sanitize=str)
+    assert function({"id": "3"}, operation=OPERATION, sanitize=str) == {"id": 3}
+
+
+def check_query_arguments() -> None:
+    function = resolve("connexion.decorators.parameter._get_query_arguments")
+    kwargs = {"operation": OPERATION, "arguments": ["limit"], "has_kwargs": False, "sanitize": str}
+    accepts(function, {}, **kwargs)
+    assert function({}, **kwargs) == {"limit": 20}
+    assert function({"limit": "5"}, **kwargs) == {"limit": 5}
+
+
+# -- connexion: hooks -------------------------------------------------------------------------------
+
+
+def check_parameter_decorator_cls() -> None:
+    from connexion.decorators.main import StarletteDecorator
+    from connexion.decorators.parameter import AsyncParameterDecorator
+
+    from jobmock.internals.connexion import StarletteDecoratorBase
+
+    hook = inspect.getattr_static(StarletteDecorator, "_parameter_decorator_cls")
+    assert isinstance(hook, property), f"no longer a property: {hook!r}"
+    made: list[dict[str, t.Any]] = []
+
+    class Recording(AsyncParameterDecorator):  # type: ignore[misc]
+        def __init__(self, **kwargs: t.Any) -> None:
+            made.append(kwargs)
+            super().__init__(**kwargs)
+
+    class Decorator(StarletteDecoratorBase):
+        parameter_decorator_cls = Recording
+
+    async def handler() -> None:
+        return None
+
+    Decorator().decorate(handler)
+    assert made, "StarletteDecorator.decorate no longer builds its parameter decorator from it"
+
+
+def check_validate_spec() -> None:
+    from connexion.exceptions import InvalidSpecification
+    from connexion.spec import Specification
+
+    from jobmock.internals.connexion import OpenAPISpecificationBase
+
+    hook = inspect.getattr_static(Specification, "_validate_spec")
+    assert isinstance(hook, classmethod), f"no longer a classmethod: {hook!r}"
+    seen: list[t.Any] = []
+
+    class Unchecked(OpenAPISpecificationBase):
+        @classmethod
+        def validate_spec(cls, spec: t.Any) -> None:
+            seen.append(spec)
+
+    document = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    Unchecked(document)
+    assert seen == [document], "Specification.__init__ no longer checks the document through it"
+    with pytest.raises(InvalidSpecification):  # and connexion's check is what it does
+        OpenAPISpecificationBase({"openapi": "3.0.0"})
+
+
+def check_middleware_app() -> None:
+    from connexion import AsyncApp
+    from connexion.apps.asynchronous import AsyncASGIApp
+
+    from jobmock.internals.connexion import set_middleware_app
+
+    app = AsyncApp(__name__)
+    inner = app._middleware_app
+    assert isinstance(inner, AsyncASGIApp), f"not an AsyncASGIApp: {inner!r}"
+    assert app.middleware.app is inner, "AsyncApp's middleware no longer wraps it"
+    rules: list[str] = []
+    set_middleware_app(app, SimpleNamespace(add_url_rule=lambda rule, **kw: rules.append(rule)))
+    app.add_url_rule("/x", "x", lambda: None)
+    assert rules == ["/x"], "AsyncApp.add_url_rule no longer adds rules to it"
+
+
+SCHEMA: dict[str, t.Any] = {"type": "object"}
+
+
+def check_request_body_settings() -> None:
+    from jobmock.internals.connexion import FormDataValidatorBase, JSONRequestBodyValidatorBase
+
+    for cls in (JSONRequestBodyValidatorBase, FormDataValidatorBase):
+        validator = cls(
+            schema=SCHEMA, required=True, nullable=True, encoding="latin-1", strict_validation=False
+        )
+        settings = (validator._schema, validator._required, validator._nullable)
+        assert settings == (SCHEMA, True, True), f"{cls.__name__}: {settings}"
+        assert validator._encoding == "latin-1"
+
+
+def run_request_body(body: bytes) -> list[tuple[str, t.Any]]:
+    """What connexion's `wrap_receive` hands the hooks for one request body."""
+    from jobmock.internals.connexion import JSONRequestBodyValidatorBase
+
+    calls: list[tuple[str, t.Any]] = []
+
+    class Recording(JSONRequestBodyValidatorBase):
+        async def parse_body(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+            calls.append(("parse", scope["type"]))
+            return await super().parse_body(stream, scope)
+
+        def validate_body(self, body: t.Any) -> t.Any:
+            calls.append(("validate", body))
+            return super().validate_body(body)
+
+    async def receive() -> dict[str, t.Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    headers = [(b"content-length", str(len(body)).encode())]
+    validator = Recording(schema=SCHEMA, encoding="utf-8", strict_validation=False)
+    asyncio.run(validator.wrap_receive(receive, scope={"type": "http", "headers": headers}))
+    return calls
+
+
+def check_request_parse() -> None:
+    hook = resolve("connexion.validators.AbstractRequestBodyValidator._parse")
+    assert inspect.iscoroutinefunction(hook), "no longer a coroutine function"
+    accepts(hook, None, None, scope=None)
+    assert run_request_body(b'{"a": 1}')[0] == ("parse", "http"), "wrap_receive no longer calls it"
+
+
+def check_request_validate() -> None:
+    accepts(resolve("connexion.validators.AbstractRequestBodyValidator._validate"), None, None)
+    calls = run_request_body(b'{"a": 1}')
+    assert ("validate", {"a": 1}) in calls, "wrap_receive no longer calls it with the parsed body"
+
+
+def check_response_validate() -> None:
+    from jobmock.internals.connexion import JSONResponseBodyValidatorBase
+
+    accepts(resolve("connexion.validators.AbstractResponseBodyValidator._validate"), None, None)
+    seen: list[t.Any] = []
+
+    class Recording(JSONResponseBodyValidatorBase):
+        def validate_body(self, body: t.Any) -> t.Any:
+            seen.append(body)
+            return super().validate_body(body)
+
+    validator = Recording({"type": "http"}, schema=SCHEMA, encoding="utf-8")
+    assert validator._schema is SCHEMA, "no longer kept as `_schema`"
+    sent: list[t.Any] = []
+
+    async def send(message: t.Any) -> None:
+        sent.append(message)
+
+    async def respond() -> None:
+        wrapped = validator.wrap_send(send)
+        await wrapped({"type": "http.response.start", "status": 200, "headers": []})
+        await wrapped({"type": "http.response.body", "body": b'{"a": 1}', "more_body": False})
+
+    asyncio.run(respond())
+    assert seen == [{"a": 1}], "wrap_send no longer calls it with the parsed body"
+    assert len(sent) == 2
+
+
+# -- schemathesis -----------------------------------------------------------------------------------
+
+
+def check_send_probe() -> None:
+    accepts(resolve("schemathesis.specs.openapi._auth_retry.send_probe"), None, None, None)
+
+
+def check_unique_key() -> None:
+    from schemathesis.core.failures import Failure
+
+    from jobmock.internals.schemathesis import KeyedFailure
+
+    hook = inspect.getattr_static(Failure, "_unique_key")
+    assert isinstance(hook, property), f"no longer a property: {hook!r}"
+
+    class Keyed(KeyedFailure):
+        @property
+        def unique_key(self) -> str:
+            return self.message
+
+    one, same, other = (Keyed(operation="GET /x", message=m) for m in ("a", "a", "b"))
+    assert one == same, "Failure.__eq__ no longer compares it"
+    assert one != other, "Failure.__eq__ no longer compares it"
+
+
+CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
+PRIVATE_NAMES: list[Private] = [
+    Private(
+        "connexion",
+        "connexion.context._context",
+        "the handler's context dict (token_info), which connexion.context.context proxies",
+        "jobmock.internals.connexion.current_context",
+        context_variable("_context", "context", {"token_info": {}}, lambda c: c["token_info"]),
+    ),
+    Private(
+        "connexion",
+        "connexion.context._scope",
+        "the ASGI scope of the request being handled, which connexion.context.scope proxies",
+        "jobmock.internals.connexion.current_scope",
+        context_variable("_scope", "scope", {"type": "http"}, lambda s: s["type"]),
+    ),
+    Private(
+        "connexion",
+        "connexion.context._receive",
+        "the ASGI receive channel of that request, which connexion.context.receive proxies",
+        "jobmock.internals.connexion.current_receive",
+        context_variable("_receive", "receive", SimpleNamespace(sent=1), lambda r: r.sent),
+    ),
+    Private(
+        "connexion",
+        "connexion.decorators.parameter._get_path_arguments",
+        "(path_params, *, operation, sanitize) -> handler kwargs cast by the path schemas",
+        "jobmock.internals.connexion.path_arguments",
+        check_path_arguments,
+    ),
+    Private(
+        "connexion",
+        "connexion.decorators.parameter._get_query_arguments",
+        "(query, *, operation, arguments, has_kwargs, sanitize) -> kwargs with the defaults",
+        "jobmock.internals.connexion.query_arguments",
+        check_query_arguments,
+    ),
+    Private(
+        "connexion",
+        "connexion.decorators.main.StarletteDecorator._parameter_decorator_cls",
+        "a property `decorate` builds the parameter decorator from (framework=, pythonic_params=)",
+        "jobmock.internals.connexion.StarletteDecoratorBase",
+        check_parameter_decorator_cls,
+    ),
+    Private(
+        "connexion",
+        "connexion.spec.Specification._validate_spec",
+        "a classmethod __init__ calls with the raw document; overriding it skips the 3.0 check",
+        "jobmock.internals.connexion.OpenAPISpecificationBase",
+        check_validate_spec,
+    ),
+    Private(
+        "connexion",
+        "connexion.AsyncApp._middleware_app",
+        "the framework app AsyncApp's middleware wraps and add_url_rule adds rules to",
+        "jobmock.internals.connexion.set_middleware_app",
+        check_middleware_app,
+    ),
+    Private(
+        "connexion",
+        f"{CONNEXION_VALIDATOR}._parse",
+        "async (stream, scope) -> body: how wrap_receive parses a request body",
+        "jobmock.internals.connexion.JSONRequestBodyValidatorBase.parse_body",
+        check_request_parse,
+    ),
+    Private(
+        "connexion",
+        f"{CONNEXION_VALIDATOR}._validate",
+        "(body): how wrap_receive validates the parsed request body",
+        "jobmock.internals.connexion.JSONRequestBodyValidatorBase.validate_body",
+        check_request_validate,
+    ),
+    Private(
+        "connexion",
+        "connexion.validators.AbstractResponseBodyValidator._validate",
+        "(body): how wrap_send validates a parsed response body",
+        "jobmock.internals.connexion.JSONResponseBodyValidatorBase.validate_body",
+        check_response_validate,
+    ),
+    *(
+        Private(
+            "connexion",
+            f"{CONNEXION_VALIDATOR}.{attribute}",
+            f"a body validator's `{argument}=`, kept by __init__",
+            f"jobmock.internals.connexion.JSONRequestBodyValidatorBase.{public}",
+            check_request_body_settings,
+        )
+        for attribute, argument, public in (
+            ("_schema", "schema", "body_schema"),
+            ("_required", "required", "body_required"),
+            ("_nullable", "nullable", "body_nullable"),
+            ("_encoding", "encoding", "body_encoding"),
+        )
+    ),
+    Private(
+        "schemathesis",
+        "schemathesis.specs.openapi._auth_retry.send_probe",
+        "(ctx, parent, probe) sends a check's extra request as a child of the case",
+        "jobmock.internals.schemathesis.send_probe",
+        check_send_probe,
+    ),
+    Private(
+        "schemathesis",
+        "schemathesis.core.failures.Failure._unique_key",
+        "a property Failure.__eq__ compares: failures with different keys are reported apart",
+        "jobmock.internals.schemathesis.KeyedFailure.unique_key",
+        check_unique_key,
+    ),
+]
+
+# Private names jobmock once used and now reaches by public API: they must not come back.
+RETIRED = {
+    "_spec": "connexion's Specification.spec",
+    "_raw_spec": "connexion's Specification.raw",
+    "_fn": "AsyncOperation's `fn` argument, kept by BoundOperation",
+    "_validator_map": "RequestValidationOperation's `validator_map` argument",
+    "_uri_parser_class": "OpenAPIOperation's `uri_parser_class` argument",
+    "_split_form_files": "ConnexionRequest.form() / files()",
+    "_files": "ConnexionRequest.files()",
+    "_form": "ConnexionRequest.form()",
+    "_get_current_object": "jobmock.internals.connexion.current_scope / current_receive",
+    "_yaml": "yaml.CBaseLoader",
+    "_checks": "schemathesis.config.PositiveDataAcceptanceConfig",
+}
+
+
+@pytest.mark.parametrize("private", PRIVATE_NAMES, ids=lambda private: private.name)
+def test_private_name_still_does_what_jobmock_relies_on(private: Private) -> None:
+    try:
+        private.check()
+    except Exception as exc:  # any failure, named: AttributeError, TypeError, AssertionError...
+        pytest.fail(
+            f"{private.library}: {private.name} changed; jobmock relies on: {private.relied_on} "
+            f"(reached through {private.where}): {type(exc).__name__}: {exc}",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("private", PRIVATE_NAMES, ids=lambda private: private.name)
+def test_each_private_name_is_reached_through_jobmock_internals(private: Private) -> None:
+    assert private.where.startswith("jobmock.internals.")
+    resolve(private.where)
+
+
+def forbidden_names() -> dict[str, str]:
+    """Each private name -> what to use instead."""
+    names: dict[str, set[str]] = {}
+    for private in PRIVATE_NAMES:
+        names.setdefault(private.attribute, set()).add(private.where)
+    return {
+        **{name: "use " + " or ".join(sorted(wheres)) for name, wheres in names.items()},
+        **{name: f"use {public}" for name, public in RETIRED.items()},
+    }
+
+
+def private_uses(source: str, names: dict[str, str]) -> Iterator[tuple[int, str]]:
+    """(line, what) for each private name of LIBRARIES in `source` (docstrings aside): listed
+    names read or set as attributes or overridden as methods, and any private module or name
+    imported from those libraries."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in names:
+            yield node.lineno, f".{node.attr} ({names[node.attr]})"
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in names:
+                    yield item.lineno, f"def {item.name} ({names[item.name]})"
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            parts = [*node.module.split("."), *(alias.name for alias in node.names)]
+            if parts[0] in LIBRARIES and any(part.startswith("_") for part in parts):
+                yield node.lineno, f"from {node.module} import ..."
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] in LIBRARIES and any(part.startswith("_") for part in parts):
+                    yield node.lineno, f"import {alias.name}"
+
+
+def sources() -> Iterator[Path]:
+    internals = ROOT / "jobmock" / "internals"
+    for folder in ("jobmock", "handlers"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if internals not in path.parents:
+                yield path
+
+
+def test_no_private_name_outside_internals() -> None:
+    names = forbidden_names()
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {what}"
+        for path in sources()
+        for line, what in private_uses(path.read_text(encoding="utf-8"), names)
+    ]
+    assert not found, "private names outside jobmock/internals/:\n" + "\n".join(found)
+
+
+def test_the_scan_finds_each_kind_of_use() -> None:
+    source = '''
+"""Docstrings may name _scope and _validate."""
+from connexion.context import _scope
+from schemathesis.specs.openapi._auth_retry import send_probe
+import yaml._yaml
+
+class Validator(Base):
+    def _validate(self, body):
+        return self._schema
+
+def _validate(): ...  # a module's own helper is not an override
+'''
+    found = sorted(what.split(" ")[0] for _, what in private_uses(source, forbidden_names()))
+    assert found == sorted(["from", "from", "import", "def", "._schema"])
