@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 import textwrap
 
 import pytest
@@ -252,3 +253,25 @@ def test_the_plugin_loads_without_importing_the_app(pytester: pytest.Pytester) -
     pytester.makepyfile(textwrap.dedent(source))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:anyio")
     result.assert_outcomes(passed=1)
+
+
+def test_the_jobmock_fixture_can_be_overridden_for_a_session(pytester: pytest.Pytester) -> None:
+    text = README.read_text()
+    section = text[text.index(SECTION) :]
+    override = re.findall(r"^```python\n(.*?)^```", section, re.M | re.S)[2]
+    assert "def jobmock():" in override
+    pytester.makeconftest("import pytest\n" + override)
+    jobs = len(fixture("matcher").jobs) + 1  # the seed jobs, and test_first's
+    source = f"""
+        SEEN = []
+
+        def test_first(jobmock):
+            SEEN.append(jobmock)
+            jobmock.create_job("matcher")
+
+        def test_second(jobmock):
+            assert SEEN == [jobmock]
+            assert jobmock.settings.seed == 7
+            assert len(jobmock.control("GET", "/apis/matcher/jobs")) == {jobs}
+    """
+    run(pytester, textwrap.dedent(source)).assert_outcomes(passed=2)
