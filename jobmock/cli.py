@@ -95,6 +95,12 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     help="Fixtures folder (tenants, credentials, scenarios, jobs).",
 )
 @click.option(
+    "--handlers",
+    "handlers_dir",
+    type=click.Path(file_okay=False, exists=True),
+    help="Handler modules folder (<api>.py for each API; the bundled ones fill the gaps).",
+)
+@click.option(
     "--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock."
 )
 @click.option(
@@ -188,7 +194,8 @@ def serve(**options: Any) -> None:
             f"--workers {config.workers} needs a store the workers share"
             f" (sqlite://FILE or redis://HOST), not {config.store}"
         )
-    overrides = {k: _dir(options[k]) for k in ("specs_dir", "fixtures_dir") if options[k]}
+    folders = ("specs_dir", "fixtures_dir", "handlers_dir")
+    overrides = {k: _dir(options[k]) for k in folders if options[k]}
     config = config.replace(**overrides)
     headers = _headers(options["headers"])
     app = create_app(config)

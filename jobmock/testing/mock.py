@@ -86,7 +86,7 @@ class MockJob:
         )
 
 
-PROJECT_FOLDERS = {"specs": "control.yaml", "fixtures": None, "handlers": "control.py"}
+PROJECT_FOLDERS = ("specs", "fixtures", "handlers")
 
 
 def project_config(project: str | Path) -> dict[str, Any]:
@@ -100,16 +100,10 @@ def project_config(project: str | Path) -> dict[str, Any]:
     if not root.is_dir():
         raise FileNotFoundError(f"jobmock project folder {str(root)!r} does not exist")
     config: dict[str, Any] = {}
-    for name, control in PROJECT_FOLDERS.items():
+    for name in PROJECT_FOLDERS:
         folder = root / name
-        if not folder.is_dir():
-            continue
-        if control and not (folder / control).is_file():
-            bundled = getattr(resources, f"{name}_dir")() / control
-            raise FileNotFoundError(
-                f"jobmock project folder {name}/ needs the control API's {control} (copy {bundled})"
-            )
-        config[f"{name}_dir"] = folder
+        if folder.is_dir():
+            config[f"{name}_dir"] = folder
     if not config:
         raise FileNotFoundError(
             f"jobmock project folder {str(root)!r} has none of specs/, fixtures/, handlers/"
@@ -117,15 +111,17 @@ def project_config(project: str | Path) -> dict[str, Any]:
     specs = config.get("specs_dir", resources.specs_dir())
     fixtures = config.get("fixtures_dir", resources.fixtures_dir())
     handlers = config.get("handlers_dir", resources.handlers_dir())
+    bundled_handlers = resources.handlers_dir()  # a handler the project lacks is looked up there
     covered = [
         spec.stem
         for spec in discover(specs)
-        if (fixtures / spec.name).is_file() and (handlers / f"{spec.stem}.py").is_file()
+        if (fixtures / spec.name).is_file()
+        and any((folder / f"{spec.stem}.py").is_file() for folder in (handlers, bundled_handlers))
     ]
     if not covered:
         raise FileNotFoundError(
             f"jobmock project folder {str(root)!r} covers no API: each needs specs/<api>.yaml,"
-            " fixtures/<api>.yaml and handlers/<api>.py (the project's, else the bundled ones)"
+            " and fixtures/<api>.yaml, and a handlers/<api>.py (the project's, else a bundled one)"
         )
     return {**config, "apis": tuple(covered)}
 

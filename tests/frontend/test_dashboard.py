@@ -37,7 +37,13 @@ def test_the_dashboard_and_its_files_are_served() -> None:
 
 
 def new_job_id(http: httpx.Client, api: str, known: set[str]) -> str:
-    ids = {job["id"] for job in http.get(f"/_mock/apis/{api}/jobs").json()} - known
+    """The one job the page created; the page's POST may still be on its way (a loaded machine)."""
+    deadline = time.monotonic() + 10
+    while True:
+        ids = {job["id"] for job in http.get(f"/_mock/apis/{api}/jobs").json()} - known
+        if ids or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert len(ids) == 1, ids
     job_id: str = ids.pop()
     return job_id

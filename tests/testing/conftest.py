@@ -31,6 +31,9 @@ def readme_example() -> str:
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    """Write `source` as a test file of a fresh project and run pytest on it, strictly."""
+    """Write `source` as a test file of a fresh project and run pytest on it, strictly.
+
+    In a subprocess: an in-process run drops the modules it imported when it ends, and classes
+    imported again later (httpcore's errors) no longer match what httpx already holds."""
     pytester.makepyfile(source)
-    return pytester.runpytest(*STRICT, *args)
+    return pytester.runpytest_subprocess(*STRICT, *args)
