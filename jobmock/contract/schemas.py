@@ -9,7 +9,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
 
-from jobmock.contract.options import ContractOptions
+from jobmock.config import ContractOptions
 from jobmock.contract.targets import Target
 
 NOT_FOUND_MARK = "x-jobmock-not-found"  # a 4xx response that is this API's "no such job"
