@@ -4,8 +4,9 @@
     ValidateOptions   `jobmock validate` and `jobmock.validate.validate_paths`
     ContractOptions   `jobmock contract` and `jobmock.contract.run`
 
-The CLI's defaults are these fields' (`default(Config, "port")`); the one place the CLI starts
-from something else is named here: `serve_store`, a SQLite file where the library keeps memory.
+The CLI's defaults are these fields' (`default(Config, "port")`). The one default `jobmock serve`
+does not share with the library is named here: `serve_store`, a SQLite file where `Config()` keeps
+jobs in memory.
 """
 
 from __future__ import annotations

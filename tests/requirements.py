@@ -23,6 +23,7 @@ def in_ci() -> bool:
 
 def require(available: object, reason: str) -> None:
     """Go on if `available` is true; else skip the test for `reason`, or, under CI, fail it."""
+    __tracebackhide__ = True  # a skip is reported at the caller's line, not this one
     if available:
         return
     if in_ci():
