@@ -1,7 +1,9 @@
 """`jobmock serve | validate | contract`: parse options into a Config, call the library, print.
 
-Errors in input files (SourceError) and bad usage exit 2 with one line naming the file, the line
-and the problem; a failed check exits 1. No traceback reaches the user.
+Every option's default is its config field's (`jobmock.config`). Every error of jobmock's that
+reaches the command line is rendered by one boundary, `JobmockGroup`: one line on stderr naming the
+problem, and the error's exit code (2 bad input: a file, an option, a store, a port; 1 a check
+failed). Bad command-line syntax is click's, also exit 2. No traceback reaches the user.
 """
 
 from __future__ import annotations
@@ -12,26 +14,23 @@ from typing import Any
 
 import click
 
-from jobmock.config import STATE_DIR, Config
-from jobmock.errors import SourceError
+from jobmock.config import STATE_DIR, Config, ContractOptions, ValidateOptions, default, serve_store
+from jobmock.errors import ChecksFailed, JobmockError, SetupError
 from jobmock.model.clock import CLOCK_MODES
-from jobmock.store import StoreError
 
 
 class JobmockGroup(click.Group):
-    """Turns jobmock's own errors into one-line messages with exit code 2."""
+    """The boundary: any JobmockError a command raises leaves as `jobmock: <message>`, one line on
+    stderr, with its `exit_code` (see jobmock.errors), as click's own usage errors leave."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except SourceError as exc:
+        except JobmockError as exc:
             click.echo(f"jobmock: {exc}", err=True)
-            for note in exc.notes:
+            for note in getattr(exc, "notes", ()):  # SourceError's hints, if any
                 click.echo(f"  {note}", err=True)
-            sys.exit(2)
-        except StoreError as exc:
-            click.echo(f"jobmock: {exc}", err=True)
-            sys.exit(2)
+            ctx.exit(exc.exit_code)
 
 
 @click.group(cls=JobmockGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,13 +63,17 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--host", default=default(Config, "host"), show_default=True, help="Interface to bind."
+)
+@click.option(
+    "--port", default=default(Config, "port"), show_default=True, type=click.IntRange(0, 65535)
+)
 @click.option(
     "--clock",
     "clock_mode",
     type=click.Choice(sorted(CLOCK_MODES)),
-    default="real",
+    default=default(Config, "clock"),
     show_default=True,
     help="real: time flows; manual: moves only through /_mock/clock; "
     "poll: each status poll moves a job one phase.",
@@ -78,7 +81,7 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @click.option(
     "--speed",
     type=click.FloatRange(min=0, min_open=True),
-    default=1.0,
+    default=default(Config, "speed"),
     show_default=True,
     help="Run lifecycles N times faster (real and poll clocks).",
 )
@@ -104,10 +107,17 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     "--control-token", envvar="JOBMOCK_CONTROL_TOKEN", help="Require this bearer token on /_mock."
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed for generated ids and values."
+    "--seed",
+    type=int,
+    default=default(Config, "seed"),
+    show_default=True,
+    help="Seed for generated ids and values.",
 )
 @click.option(
-    "--validate-responses", is_flag=True, help="Check every response against the spec (slower)."
+    "--validate-responses",
+    is_flag=True,
+    default=default(Config, "validate_responses"),
+    help="Check every response against the spec (slower).",
 )
 @click.option(
     "--get",
@@ -127,9 +137,11 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     "  [default: any origin]",
 )
 @click.option(
-    "--no-overrides",
-    is_flag=True,
-    help="Ignore `Prefer: code=|status=|delay=` request headers (real behaviour only).",
+    "--overrides/--no-overrides",
+    default=default(Config, "overrides"),
+    show_default=True,
+    help="Honour `Prefer: code=|status=|delay=` request headers (--no-overrides: real behaviour"
+    " only).",
 )
 @click.option(
     "--fault",
@@ -143,7 +155,7 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=1,
+    default=default(Config, "workers"),
     show_default=True,
     help="Worker processes; more than one needs a shared store (SQLite or Redis).",
 )
@@ -169,10 +181,9 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 )
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
-    from jobmock.serving.app import create_app
+    from jobmock.serving.app import create_app, request_once
     from jobmock.serving.banner import banner
-    from jobmock.serving.workers import prepare, run, shared
-    from jobmock.store.sqlite import state_store_url
+    from jobmock.serving.workers import check_address, prepare, run, shared
 
     config = Config(
         host=options["host"],
@@ -184,9 +195,9 @@ def serve(**options: Any) -> None:
         seed=options["seed"],
         validate_responses=options["validate_responses"],
         cors_origins=tuple(options["cors_origins"]),
-        overrides=not options["no_overrides"],
+        overrides=options["overrides"],
         faults=options["faults"],
-        store=options["store_url"] or state_store_url(options["state_dir"]),
+        store=options["store_url"] or serve_store(options["state_dir"]),
         workers=options["workers"],
     )
     if config.workers > 1 and not shared(config.store):
@@ -200,12 +211,13 @@ def serve(**options: Any) -> None:
     headers = _headers(options["headers"])
     app = create_app(config)
     if options["get_path"]:
-        from jobmock.serving.app import request_once
-
         status, body = request_once(app, options["get_path"], headers)
         click.echo(body)
-        sys.exit(0 if 200 <= status < 300 else 1)
-    click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
+        if not 200 <= status < 300:
+            raise ChecksFailed(f"GET {options['get_path']} answered {status}")
+        return
+    check_address(config.host, config.port)  # a port in use is said now, not after the banner
+    state = ""
     if shared(config.store):
         given = click.get_current_context().get_parameter_source
         explicit = {click.core.ParameterSource.COMMANDLINE, click.core.ParameterSource.ENVIRONMENT}
@@ -223,7 +235,10 @@ def serve(**options: Any) -> None:
             kept += (
                 f"; dropped {prepared.dropped} job(s) whose scenario or tenant left the fixtures"
             )
-        click.echo(f"  state    {config.store}: {kept}; {config.workers} worker(s)\n")
+        state = f"  state    {config.store}: {kept}; {config.workers} worker(s)\n"
+    click.echo(banner(app.mock, config))  # type: ignore[attr-defined]
+    if state:
+        click.echo(state)
     run(config, app)
 
 
@@ -233,7 +248,7 @@ def serve(**options: Any) -> None:
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "github", "sarif"]),
-    default="text",
+    default=default(ValidateOptions, "output_format"),
     show_default=True,
     help="Report format.",
 )
@@ -243,15 +258,24 @@ def serve(**options: Any) -> None:
     metavar="FILE",
     help="Write the report to FILE instead of stdout.",
 )
-@click.option("--strict", is_flag=True, help="Warnings fail the run too.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=default(ValidateOptions, "strict"),
+    help="Warnings fail the run too.",
+)
 def validate(paths: tuple[Path, ...], **options: Any) -> None:
     """Check specs, overlays and fixtures (default: everything jobmock serves).
 
     Exit 0 when clean, 1 on errors (or warnings with --strict), 2 on unreadable files.
     """
-    from jobmock.validate import ValidateOptions, run
+    from jobmock.validate import run
 
-    sys.exit(run(ValidateOptions(paths=paths, **options)))
+    settings = ValidateOptions(paths=paths, **options)
+    report = run(settings)
+    if report.exit_code(strict=settings.strict):
+        found = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+        raise ChecksFailed(f"validate found {found}" + (" (--strict)" if settings.strict else ""))
 
 
 @main.command()
@@ -270,7 +294,7 @@ def validate(paths: tuple[Path, ...], **options: Any) -> None:
 @click.option(
     "--max-examples",
     type=click.IntRange(min=1),
-    default=25,
+    default=default(ContractOptions, "max_examples"),
     show_default=True,
     help="Generated cases per operation and phase.",
 )
@@ -292,14 +316,12 @@ def contract(**options: Any) -> None:
     Exit 0 when nothing failed, 1 on failures, 2 on bad usage.
     """
     try:
-        from jobmock.contract import ContractOptions, ContractUsageError, run
+        from jobmock.contract import run
         from jobmock.contract.output import JUnitReport, Progress, Summary
     except ImportError as exc:  # schemathesis is an optional dependency
-        click.echo(
-            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'",
-            err=True,
-        )
-        sys.exit(2)
+        raise SetupError(
+            f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'"
+        ) from None
     settings = ContractOptions(
         url=options["url"],
         apis=tuple(options["apis"]),
@@ -312,12 +334,14 @@ def contract(**options: Any) -> None:
     handlers: list[Any] = [Progress(sys.stdout), Summary(sys.stdout)]
     if settings.report:
         handlers.append(JUnitReport(settings.report))
-    try:
-        result = run(settings, handlers)
-    except ContractUsageError as exc:
-        click.echo(f"jobmock contract: {exc}", err=True)
-        sys.exit(2)
-    sys.exit(0 if result.ok else 1)
+    result = run(settings, handlers)  # ContractUsageError (exit 2) if it cannot start
+    if not result.ok:
+        failed = sum(not op.passed for op in result.operations)
+        errors = f", {len(result.errors)} error(s)" if result.errors else ""
+        raise ChecksFailed(
+            f"contract: {failed} of {len(result.operations)} operation(s) failed{errors}"
+            f" (--seed {result.seed} replays the run)"
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

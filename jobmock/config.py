@@ -1,9 +1,18 @@
-"""Every option jobmock has, with its default, in one place; the CLI only fills this in."""
+"""Every option jobmock has, with its default, in one place; the CLI only fills these in.
+
+    Config            `jobmock serve` and `create_app(config)`
+    ValidateOptions   `jobmock validate` and `jobmock.validate.validate_paths`
+    ContractOptions   `jobmock contract` and `jobmock.contract.run`
+
+The CLI's defaults are these fields' (`default(Config, "port")`). The one default `jobmock serve`
+does not share with the library is named here: `serve_store`, a SQLite file where `Config()` keeps
+jobs in memory.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
@@ -57,3 +66,68 @@ class Config:
             elif get_origin(hints[name]) is tuple:
                 values[name] = tuple(value)
         return cls(**values)
+
+
+def serve_store(state_dir: Path = STATE_DIR) -> str:
+    """The store `jobmock serve` uses when given none: `state.db` in `state_dir` (created), so a
+    restarted server continues its jobs and clock.  `Config.store`, the library's default, stays
+    memory://: an app built by a test or a program writes nothing to disk unless told to."""
+    from jobmock.store.sqlite import state_store_url
+
+    return state_store_url(state_dir)
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    """Everything `jobmock validate` can be told, with its defaults; the CLI only fills it in."""
+
+    paths: tuple[Path, ...] = ()  # files or folders; empty: everything jobmock serves
+    output_format: str = "text"  # a key of jobmock.validate.formats.FORMATS
+    output: Path | None = None  # write the report there instead of stdout
+    strict: bool = False  # warnings fail the run too
+    specs_dir: Path | None = None  # where a fixture's spec is looked up first (default: beside it)
+    fixtures_dir: Path | None = None  # the default targets' fixtures (default: the bundled ones)
+    handlers_dir: Path | None = None  # where `handlers/<api>.py` is looked up first
+    render: bool = True  # run each fixture's scenarios through its handler (fixture-render-invalid)
+
+
+# Clock of the in-process mock of a contract run: each status poll moves a job one phase, so a run
+# serves every phase of every scenario without waiting.
+IN_PROCESS_CLOCK = "poll"
+
+
+@dataclass(frozen=True)
+class ContractOptions:
+    """Everything `jobmock contract` can be told, with its defaults; the CLI only fills it in."""
+
+    url: str | None = None  # None: test jobmock itself, started in-process
+    apis: tuple[str, ...] = ()  # empty: every API the target serves, then the control API
+    headers: dict[str, str] = field(default_factory=dict)  # sent on every request, over tenants'
+    # Per operation and phase (schemathesis `max-examples`); under the poll clock a vendor API gets
+    # at least as many as it takes to poll each of its jobs through every phase.
+    max_examples: int = 25
+    seed: int | None = None  # None: a random seed, reported so that the run can be replayed
+    report: Path | None = None  # write JUnit XML here
+    control_token: str | None = None  # the control API's token (`jobmock serve --control-token`)
+    app_config: Config = field(default_factory=lambda: Config(clock=IN_PROCESS_CLOCK))
+    stateful_max_steps: int = 12  # steps per stateful scenario (create -> get -> transition ...)
+    stateful_examples: int | None = None  # stateful scenarios per API (None: max_examples)
+    shrink: bool = True  # minimize failing cases (slower on failures; curl lines get shorter)
+    request_timeout: float = 10.0  # seconds, for --url runs
+    feed_ratio: int = 4  # of every N positive cases, N-1 use a live job's ids; 1 keeps random ids
+
+    def replace(self, **changes: Any) -> ContractOptions:
+        return replace(self, **changes)
+
+
+def default(options: type[Any], name: str) -> Any:
+    """The default of field `name` of the options dataclass `options` (a factory's, made now): the
+    CLI shows and uses these, so no default is written twice."""
+    for option in fields(options):
+        if option.name == name:
+            if option.default is not MISSING:
+                return option.default
+            if option.default_factory is not MISSING:
+                return option.default_factory()
+            raise TypeError(f"{options.__name__}.{name} has no default")
+    raise AttributeError(f"{options.__name__} has no option {name!r}")

@@ -1,6 +1,6 @@
 """jobmock's exceptions: raised where a problem is found, rendered once at a boundary.
 
-    JobmockError
+    JobmockError                    exit code 2 (bad input) unless a subclass says otherwise
     ├── ApiError                    an HTTP client or server error; each API's envelope renders it
     │   ├── BadRequest (400)
     │   │   ├── InvalidParameter    a parameter broke its schema (location, name, value)
@@ -15,11 +15,17 @@
     │   ├── UnsupportedMediaType (415)
     │   ├── Unprocessable (422)
     │   └── InternalError (500)
-    └── SourceError                 a broken input file (spec, overlay, fixture): file, line, column
-        ├── SpecError
-        └── FixtureError
+    ├── SourceError                 a broken input file (spec, overlay, fixture): file, line, column
+    │   ├── SpecError
+    │   └── FixtureError
+    ├── StoreError                  (jobmock.store) a store that cannot be opened or reached
+    ├── ContractError               (jobmock.contract) a contract run that cannot start
+    ├── SetupError                  what the machine cannot do: a port in use, a missing extra
+    └── ChecksFailed (exit code 1)  a run that worked and found problems (validate, contract)
 
-`UsageError` (bad command-line input) is click's; the CLI maps SourceError to exit code 2.
+Two boundaries render them: each API's error envelope (`jobmock.http.envelopes`) renders ApiError
+as an HTTP answer; the CLI (`jobmock.cli`) renders every other one as `jobmock: <message>`, one line
+on stderr, and exits with its `exit_code`. Bad command-line syntax is click's `UsageError` (exit 2).
 """
 
 from __future__ import annotations
@@ -30,7 +36,12 @@ from typing import Any, ClassVar
 
 
 class JobmockError(Exception):
-    """Base of every error jobmock raises on purpose."""
+    """Base of every error jobmock raises on purpose.
+
+    `exit_code` is what `jobmock` exits with when one reaches the command line: 2, bad input (a
+    file, an option, a store, a port), unless a subclass says otherwise."""
+
+    exit_code: ClassVar[int] = 2
 
 
 class ApiError(JobmockError):
@@ -204,3 +215,15 @@ class SpecError(SourceError):
 
 class FixtureError(SourceError):
     """A fixture file that does not describe valid tenants, scenarios or jobs."""
+
+
+class SetupError(JobmockError):
+    """What was asked cannot be done on this machine: a port already in use, an optional
+    dependency that is not installed."""
+
+
+class ChecksFailed(JobmockError):
+    """A run that worked and found problems (`jobmock validate`, `jobmock contract`, a non-2xx
+    `jobmock serve --get`); its message says how many, its report has already been written."""
+
+    exit_code = 1

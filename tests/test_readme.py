@@ -24,6 +24,9 @@ def test_readme_opens_with_install_and_run_then_install_and_test() -> None:
     first, second = shell_blocks(README.read_text())[:2]
     assert "pip install ." in first and "jobmock serve" in first
     assert "pip install" in second and "pytest" in second
+    # CI runs that block (.ci/run): it checks lint, format and types as well as the tests
+    for check in ("ruff check .", "ruff format --check .", "mypy jobmock handlers tests"):
+        assert check in second, f"the README's test block does not run {check!r}"
 
 
 def curl_commands(text: str) -> list[list[str]]:

@@ -1,7 +1,6 @@
 """The contract suite: schemathesis, every check on, against jobmock or any server that claims
 to implement the APIs it mocks.
 
-    options.py   ContractOptions: every option and its default
     targets.py   which APIs a server offers, who to call them as, which jobs it has
     schemas.py   schemathesis' configuration and spec loading
     hooks.py     live job ids fed to generated cases; the tenant_isolation check
@@ -10,15 +9,16 @@ to implement the APIs it mocks.
     output.py    handlers: progress, summary with curl lines, JUnit XML
     coverage.py  (operation, status code, job status) observations and what was never reached
 
-`jobmock contract` is a thin shell over `run`.
+`jobmock contract` is a thin shell over `run`. Its options, `ContractOptions`, are in
+`jobmock.config` with every other option's default.
 """
 
 from __future__ import annotations
 
+from jobmock.config import ContractOptions
 from jobmock.contract.coverage import Gap, Observation, Observations, gaps
 from jobmock.contract.errors import ContractError, ContractUsageError
 from jobmock.contract.events import CheckFailure, OperationReport, RunResult
-from jobmock.contract.options import ContractOptions
 from jobmock.contract.output import JUnitReport, Progress, Summary
 from jobmock.contract.runner import run
 

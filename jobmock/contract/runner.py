@@ -24,6 +24,7 @@ from schemathesis.engine import events as st_events
 from schemathesis.engine import from_schema
 from schemathesis.engine.run import PhaseName
 
+from jobmock.config import ContractOptions
 from jobmock.contract.coverage import Observation
 from jobmock.contract.errors import ContractUsageError
 from jobmock.contract.events import (
@@ -39,7 +40,6 @@ from jobmock.contract.events import (
     dispatch,
 )
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
-from jobmock.contract.options import ContractOptions
 from jobmock.contract.schemas import (
     content_refusals,
     load_schema,

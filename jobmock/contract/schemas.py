@@ -8,7 +8,7 @@ from typing import Any
 import schemathesis
 from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
 
-from jobmock.contract.options import ContractOptions
+from jobmock.config import ContractOptions
 from jobmock.contract.targets import Target
 
 NOT_FOUND_MARK = "x-jobmock-not-found"  # a 4xx response that is this API's "no such job"

@@ -82,7 +82,8 @@ def _loader() -> type[Any] | None:
         def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
             if kind is ScalarNode:
                 return _PLAIN if implicit[0] else _QUOTED
-            return BaseResolver.resolve(self, kind, value, implicit)
+            # types-PyYAML leaves BaseResolver.resolve unannotated
+            return BaseResolver.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call]
 
     return Loader
 

@@ -15,12 +15,15 @@ Workers cache nothing: every request reads the jobs and the clock from the store
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import socket
 from dataclasses import dataclass
 from typing import Any
 
 from jobmock.config import CONFIG_ENV, Config
 from jobmock.engine.mock import ApiRuntime, Mock
+from jobmock.errors import SetupError
 from jobmock.store import open_store
 
 NOT_SHARED = ("memory",)
@@ -83,6 +86,34 @@ async def drop_stale_jobs(mock: Mock) -> int:
             if job.scenario not in fixture.scenarios or job.tenant not in fixture.tenants:
                 dropped += await mock.store.delete(runtime.name, job.id)
     return dropped
+
+
+BIND_PROBLEMS = {
+    errno.EADDRINUSE: "the port is already in use (another --port, or stop what listens there)",
+    errno.EACCES: "permission denied (ports below 1024 need privileges; another --port)",
+    errno.EADDRNOTAVAIL: "this machine has no such address (another --host)",
+}
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise SetupError unless `host`:`port` can be listened on now, bound as uvicorn (asyncio)
+    binds it: every address `host` resolves to, SO_REUSEADDR on.  `jobmock serve` checks this
+    before it prints anything, so a port in use is the one line it prints, not the last."""
+    where = f"{host}:{port}"
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise SetupError(f"cannot listen on {where}: {exc.strerror}") from None
+    for family, kind, protocol, _, address in addresses:
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                problem = BIND_PROBLEMS.get(exc.errno or 0, exc.strerror or str(exc))
+                raise SetupError(f"cannot listen on {where}: {problem}") from None
 
 
 def run(config: Config, app: Any = None) -> None:

@@ -14,12 +14,13 @@ import builtins
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
+from jobmock.errors import JobmockError
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
 
 
-class StoreError(ValueError):
-    """A store URL cannot be opened."""
+class StoreError(JobmockError, ValueError):
+    """A store URL cannot be opened, or its store reached (the CLI exits 2 naming it)."""
 
 
 class JobNotFound(LookupError):

@@ -111,6 +111,9 @@ class SQLiteStore:
             self._setup(self._db)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {exc}") from None
+        except OSError as exc:  # its folder cannot be made
+            reason = f"{exc.filename} is a file" if isinstance(exc, FileExistsError) else exc
+            raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {reason}") from None
 
     @classmethod
     def from_url(cls, url: str) -> SQLiteStore:

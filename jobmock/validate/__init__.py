@@ -1,7 +1,7 @@
 """`jobmock validate`: check OpenAPI documents, their overlays and jobmock's fixtures.
 
     validate_paths(paths, options) -> Report     the library: read, run every rule, collect findings
-    run(options) -> int                          the command: validate, write the report, exit code
+    run(options) -> Report                       the command: validate, write the report
 
 Rules live in `jobmock.validate.rules` (registry `RULES`, keyed by stable rule id); output formats
 in `jobmock.validate.formats` (registry `FORMATS`). A file that cannot be read or parsed raises
@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import sys
 
+from jobmock.config import ValidateOptions
 from jobmock.validate.findings import Finding, Report, Severity
-from jobmock.validate.runner import ValidateOptions, validate_paths
+from jobmock.validate.runner import validate_paths
 
 __all__ = ["Finding", "Report", "Severity", "ValidateOptions", "run", "validate_paths"]
 
 
-def run(options: ValidateOptions) -> int:
-    """Validate `options.paths`, write the report in `options.output_format`; the exit code."""
+def run(options: ValidateOptions) -> Report:
+    """Validate `options.paths`, write the report in `options.output_format`; the report (its
+    `exit_code(strict=options.strict)` is the command's)."""
     from jobmock.validate.formats import FORMATS
 
     formatter = FORMATS[options.output_format]
@@ -30,4 +32,4 @@ def run(options: ValidateOptions) -> int:
         options.output.write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
-    return report.exit_code(strict=options.strict)
+    return report

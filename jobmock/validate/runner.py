@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+from jobmock.config import ValidateOptions
 from jobmock.documents.pointers import encode_pointer
 from jobmock.documents.specs import CONTROL_API, discover, overlay_path_for
 from jobmock.documents.yamlfast import fast_load
@@ -32,20 +32,6 @@ from jobmock.validate.findings import Finding, Problem, Report, Severity
 from jobmock.validate.rules import RULES, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True)
-class ValidateOptions:
-    """Everything `jobmock validate` can be told, with its defaults; the CLI only fills it in."""
-
-    paths: tuple[Path, ...] = ()  # files or folders; empty: everything jobmock serves
-    output_format: str = "text"  # a key of jobmock.validate.formats.FORMATS
-    output: Path | None = None  # write the report there instead of stdout
-    strict: bool = False  # warnings fail the run too
-    specs_dir: Path | None = None  # where a fixture's spec is looked up first (default: beside it)
-    fixtures_dir: Path | None = None  # the default targets' fixtures (default: the bundled ones)
-    handlers_dir: Path | None = None  # where `handlers/<api>.py` is looked up first
-    render: bool = True  # run each fixture's scenarios through its handler (fixture-render-invalid)
 
 
 def default_targets(options: ValidateOptions) -> list[Path]:

@@ -56,7 +56,8 @@ def test_get_answers_one_request_in_process() -> None:
 def test_get_of_an_error_exits_1_with_the_api_error_body() -> None:
     result = CliRunner().invoke(main, ["serve", "--api", "matcher", "--get", MATCHER_JOB])
     assert result.exit_code == 1
-    assert json.loads(result.output)["code"] == "401"
+    assert json.loads(result.stdout)["code"] == "401"
+    assert result.stderr == f"jobmock: GET {MATCHER_JOB} answered 401\n"
 
 
 def test_unknown_api_is_a_usage_error() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def test_a_broken_server_fails_and_every_break_is_named(tmp_path: Path) -> None:
             str(report),
         )
     assert code == 1, output
+    last = output.splitlines()[-1]  # the boundary's one line on stderr, after the report
+    assert re.fullmatch(
+        r"jobmock: contract: \d+ of \d+ operation\(s\) failed \(--seed 7 replays the run\)", last
+    ), last
     for check in ("response_schema_conformance", "status_code_conformance", "ignored_auth"):
         assert check in output, f"{check} not named:\n{output}"
     assert "totalRows" in output  # the wrong field

@@ -3,7 +3,8 @@
 `serve(config)` starts jobmock on 127.0.0.1 on a free port in a thread (uvicorn, lifespan on) and
 stops it at the end of the test; `page_server(html)` serves a page from another port (another
 origin); `browser` is Debian's /usr/bin/chromium driven by Playwright's Python package with no
-browser download: the browser tests skip, saying why, where either is missing.
+browser download: the browser tests skip, saying why, where either is missing (and fail under CI:
+tests/requirements.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import uvicorn
 
 from jobmock.config import Config
 from jobmock.serving.app import create_app
+from tests.requirements import require
 
 CHROMIUM = os.environ.get("JOBMOCK_CHROMIUM", "/usr/bin/chromium")
 # Flags for a sandboxed, offline machine (root, no GPU, no network beyond loopback).
@@ -123,8 +125,7 @@ def browser() -> Iterator[Any]:
     Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is
     open, which `asyncio.run` in later tests would trip over."""
     reason = chromium_missing()
-    if reason:
-        pytest.skip(reason)
+    require(reason is None, reason or "")
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     from playwright.sync_api import sync_playwright
 

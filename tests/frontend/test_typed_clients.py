@@ -2,7 +2,8 @@
 polling client type-checks against them (`tsc --strict`) and polls a job of each API until it ends.
 
 Needs Node.js and npm (the packages are installed by the test into a temporary folder); skipped,
-saying why, where they are missing or the npm registry cannot be reached.
+saying why, where they are missing or the npm registry cannot be reached, and failed under CI
+(tests/requirements.py; .ci/run installs Debian's nodejs and npm).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.requirements import require
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 PACKAGES = ["openapi-typescript@7", "typescript@5"]
@@ -86,16 +89,16 @@ def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.Complete
 def npm_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder with openapi-typescript and typescript installed (from the npm registry)."""
     node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("Node.js and npm are not installed (apt-get install nodejs npm)")
+    require(node and npm, "Node.js and npm are not installed (apt-get install nodejs npm)")
+    assert npm is not None
     folder = tmp_path_factory.mktemp("typed-client")
     (folder / "package.json").write_text('{"name": "client", "private": true, "type": "module"}')
     installed = run(
         [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES], folder, 300
     )
     if installed.returncode != 0:
-        if OFFLINE.search(installed.stderr):
-            pytest.skip(f"the npm registry cannot be reached: {installed.stderr.strip()[-300:]}")
+        offline = OFFLINE.search(installed.stderr)
+        require(not offline, f"the npm registry cannot be reached: {installed.stderr[-300:]}")
         pytest.fail(f"npm install failed:\n{installed.stderr}")
     (folder / "src").mkdir()
     (folder / "tsconfig.json").write_text(json.dumps(TSCONFIG))

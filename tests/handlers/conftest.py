@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,6 +13,8 @@ from jobmock.documents.conformance import ResponseChecker
 from jobmock.documents.specs import load_spec
 from jobmock.engine import resources
 from jobmock.serving.app import create_app
+
+T = TypeVar("T")
 
 
 class MockClient:
@@ -25,6 +27,12 @@ class MockClient:
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.http.get(url, **kwargs)
+
+    def call(self, function: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """`await function(*args)` on the app's event loop (the started client's portal)."""
+        portal = self.http.portal
+        assert portal is not None, "the client is not started"
+        return portal.call(function, *args)
 
     def create(self, api: str, **body: Any) -> dict[str, Any]:
         response = self.http.post(f"/_mock/apis/{api}/jobs", json=body)

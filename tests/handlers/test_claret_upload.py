@@ -113,7 +113,8 @@ def test_a_token_from_email_and_password_works_on_the_status_route(client: MockC
 def test_an_issued_token_is_kept_in_the_store(client: MockClient) -> None:
     token = login(client).json()["token"]
     issued = IssuedCredentials(client.app.mock.store, ["claret"])
-    found = client.http.portal.call(issued.find, "claret", token)
+    found = client.call(issued.find, "claret", token)
+    assert found is not None
     assert (found.tenant, found.attributes["user_id"]) == ("demo", 42)
     assert "password" not in found.attributes
     client.http.post("/_mock/reset")  # the store forgets it
@@ -214,7 +215,7 @@ def test_a_csv_named_error_completes_with_an_errors_file(
     assert done["status"] == "completed" and "errors" in done["files"]
     job = client.http.get(f"/_mock/apis/claret/jobs/{job_log_id}").json()
     assert job["scenario"] == "completes-with-errors"
-    stored = client.http.portal.call(client.app.mock.get, "claret", str(job_log_id))
+    stored = client.call(client.app.mock.get, "claret", str(job_log_id))
     assert (stored.fields["records"], stored.fields["failed_records"]) == (30, 12)
 
 
@@ -225,7 +226,7 @@ def test_a_csv_named_fail_fails_validation(client: MockClient, planner: dict[str
     client.advance(60)
     done = poll(client, planner, job_log_id)
     assert done["status"] == "failed" and "errors" in done["files"]
-    stored = client.http.portal.call(client.app.mock.get, "claret", str(job_log_id))
+    stored = client.call(client.app.mock.get, "claret", str(job_log_id))
     assert stored.fields["failed_records"] == 5  # no more than the upload's records
 
 

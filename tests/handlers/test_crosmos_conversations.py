@@ -26,7 +26,7 @@ def ingest(client: MockClient, headers: dict[str, str], body: Any) -> Any:
 
 
 def stored_fields(client: MockClient, job_id: str) -> dict[str, Any]:
-    job = client.http.portal.call(client.app.mock.get, API, job_id)
+    job = client.call(client.app.mock.get, API, job_id)
     return dict(job.fields)
 
 

@@ -293,7 +293,7 @@ def test_each_refused_upload_answers_its_exact_body(
     message: str,
 ) -> None:
     before = len(client.http.get("/_mock/apis/gu1/jobs").json())
-    response = post(client, route, acme, files, **fields)
+    response = post(client, route, acme, files, None, **fields)
     assert response.status_code == 400
     assert response.json() == refused(message)
     assert len(client.http.get("/_mock/apis/gu1/jobs").json()) == before

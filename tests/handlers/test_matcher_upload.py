@@ -355,7 +355,10 @@ IN_PROGRESS = (
 def test_a_key_whose_first_upload_is_still_being_processed_is_409(
     client: MockClient, acme: dict[str, str]
 ) -> None:
-    parts = {"format": (None, "csv"), "file": ("slow.csv", csv_file(3), "text/csv")}
+    parts: dict[str, tuple[str | None, bytes | str, str | None]] = {
+        "format": (None, "csv", None),  # no file name: a plain field
+        "file": ("slow.csv", csv_file(3), "text/csv"),
+    }
     sent = httpx.Request("POST", "http://mock/", files=parts)
     body, content_type = sent.read(), sent.headers["Content-Type"]
     keyed = {**acme, "X-Idempotency-Key": "busy", "Content-Type": content_type}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -26,7 +28,9 @@ changes = st.lists(
 
 
 @given(modes, speeds, walls, changes)
-def test_mock_time_is_continuous_and_never_runs_back(mode, speed, wall, steps):
+def test_mock_time_is_continuous_and_never_runs_back(
+    mode: str, speed: float, wall: float, steps: list[tuple[str, Any, float]]
+) -> None:
     state = clock.start(mode, speed, wall)
     seen = clock.now(state, wall)
     for kind, arg, elapsed in steps:
@@ -51,14 +55,14 @@ def test_mock_time_is_continuous_and_never_runs_back(mode, speed, wall, steps):
 
 
 @given(walls, st.floats(-1e4, 0), speeds)
-def test_a_wall_clock_stepping_back_stands_still(wall, back, speed):
+def test_a_wall_clock_stepping_back_stands_still(wall: float, back: float, speed: float) -> None:
     state = clock.start("real", speed, wall, mock=100.0)
     assert clock.now(state, wall + back) == 100.0
     moved = clock.advance(state, 5, wall + back)  # a worker whose wall clock lags
     assert clock.now(moved, wall) == 105.0 and moved.anchor_wall == wall
 
 
-def test_real_time_flows_at_speed():
+def test_real_time_flows_at_speed() -> None:
     state = clock.start("real", 2.0, 1_000.0)
     assert state == ClockState(mode="real", speed=2.0, anchor_wall=1_000.0, anchor_mock=1_000.0)
     assert clock.now(state, 1_000.0) == 1_000.0
@@ -67,7 +71,7 @@ def test_real_time_flows_at_speed():
     assert clock.now(state, 1_030.0) == 1_030.0  # 1020 + 20 * 0.5
 
 
-def test_manual_time_is_frozen_until_advanced():
+def test_manual_time_is_frozen_until_advanced() -> None:
     state = clock.start("manual", 3.0, 1_000.0, mock=50.0)
     assert clock.now(state, 1_000.0) == clock.now(state, 9_999.0) == 50.0
     state = clock.advance(state, 30, 2_000.0)
@@ -77,14 +81,14 @@ def test_manual_time_is_frozen_until_advanced():
     assert not CLOCK_MODES["manual"].flows and CLOCK_MODES["manual"].natural
 
 
-def test_poll_mode_flows_but_is_not_natural():
+def test_poll_mode_flows_but_is_not_natural() -> None:
     state = clock.start("poll", 1.0, 1_000.0)
     assert clock.now(state, 1_005.0) == 1_005.0
     assert not state.natural and clock.start("real", 1.0, 0.0).natural
     assert CLOCK_MODES["poll"].flows and not CLOCK_MODES["poll"].natural
 
 
-def test_advance_works_in_every_mode():
+def test_advance_works_in_every_mode() -> None:
     for mode in CLOCK_MODES:
         state = clock.advance(clock.start(mode, 1.0, 1_000.0), 60, 1_000.0)
         assert clock.now(state, 1_000.0) == 1_060.0
@@ -107,13 +111,13 @@ def test_advance_works_in_every_mode():
         (lambda: clock.start("real", 1.0, math.inf), "finite"),
     ],
 )
-def test_errors(make, message):
+def test_errors(make: Callable[[], object], message: str) -> None:
     with pytest.raises(ClockError, match=message):
         make()
     assert issubclass(ClockError, ValueError)
 
 
-def test_states_are_values():
+def test_states_are_values() -> None:
     a = clock.start("manual", 1.0, 10.0)
     assert a == clock.start("manual", 1.0, 10.0) and hash(a) == hash(
         clock.start("manual", 1.0, 10.0)

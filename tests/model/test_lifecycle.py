@@ -28,7 +28,9 @@ any_world = st.one_of(worlds(), worlds(junk=True))
 
 
 @st.composite
-def world_and_times(draw: st.DrawFn, world_strategy: st.SearchStrategy[World] = any_world):
+def world_and_times(
+    draw: st.DrawFn, world_strategy: st.SearchStrategy[World] = any_world
+) -> tuple[World, list[float]]:
     world = draw(world_strategy)
     return world, sorted([draw(times(world)), draw(times(world))])
 
@@ -55,7 +57,7 @@ def natural_start(world: World, k: int) -> float:
 
 
 @given(world_and_times())
-def test_time_only_moves_a_job_forward(arg: tuple[World, list[float]]):
+def test_time_only_moves_a_job_forward(arg: tuple[World, list[float]]) -> None:
     """Status rank, path, entry times and counters only grow with t; terminal is absorbing."""
     world, (t1, t2) = arg
     s1, s2 = world.render(t1), world.render(t2)
@@ -70,7 +72,7 @@ def test_time_only_moves_a_job_forward(arg: tuple[World, list[float]]):
 
 
 @given(world_and_time)
-def test_a_snapshot_is_well_formed_and_deterministic(arg: tuple[World, float]):
+def test_a_snapshot_is_well_formed_and_deterministic(arg: tuple[World, float]) -> None:
     world, t = arg
     job, model = world.job, world.model
     snap = world.render(t)
@@ -105,7 +107,7 @@ def test_a_snapshot_is_well_formed_and_deterministic(arg: tuple[World, float]):
 
 
 @given(world_and_time)
-def test_statuses_are_entered_exactly_when_reached(arg: tuple[World, float]):
+def test_statuses_are_entered_exactly_when_reached(arg: tuple[World, float]) -> None:
     world, t = arg
     for status, at in world.render(t).entered.items():
         assert world.render(at).entered.get(status) == at
@@ -114,7 +116,7 @@ def test_statuses_are_entered_exactly_when_reached(arg: tuple[World, float]):
 
 
 @given(world_and_times(st.one_of(worlds(natural=False), worlds(natural=False, junk=True))))
-def test_without_natural_time_only_transitions_move_the_job(arg: tuple[World, list[float]]):
+def test_without_natural_time_only_transitions_move_the_job(arg: tuple[World, list[float]]) -> None:
     world, (_, t) = arg
     created, first = world.job.created_at, world.scenario.phases[0]
     t = max(t, created)  # before creation renders as at creation
@@ -140,7 +142,7 @@ _ROUNDING_JOB = Job("matcher", "j", "acme", "matcher", 1858976425.336585, {})
 
 @given(worlds(forced=False, natural=True))
 @example(World(_ROUNDING_MODEL, _ROUNDING, _ROUNDING_JOB, True))
-def test_untouched_job_follows_its_phases_by_duration(world: World):
+def test_untouched_job_follows_its_phases_by_duration(world: World) -> None:
     scenario, last = world.scenario, len(world.scenario.phases) - 1
     check_scenario(scenario, world.model)  # the strategy makes valid scenarios
     end = natural_start(world, last)
@@ -159,7 +161,7 @@ def test_untouched_job_follows_its_phases_by_duration(world: World):
 
 
 @given(worlds(forced=False, natural=True, min_phases=2), st.data())
-def test_progress_is_linear_inside_a_phase(world: World, data: st.DataObject):
+def test_progress_is_linear_inside_a_phase(world: World, data: st.DataObject) -> None:
     scenario = world.scenario
     k = data.draw(st.integers(0, len(scenario.phases) - 2))
     x = data.draw(st.floats(0, 0.999))
@@ -177,7 +179,7 @@ def test_progress_is_linear_inside_a_phase(world: World, data: st.DataObject):
 
 
 @given(worlds(), st.data())
-def test_a_resolved_transition_lands_on_its_status(world: World, data: st.DataObject):
+def test_a_resolved_transition_lands_on_its_status(world: World, data: st.DataObject) -> None:
     job, scenario, model = world.job, world.scenario, world.model
     t = data.draw(times(world))
     to = data.draw(st.sampled_from((NEXT, *world.statuses())))
@@ -209,7 +211,7 @@ def test_a_resolved_transition_lands_on_its_status(world: World, data: st.DataOb
 
 
 @given(worlds(forced=False, natural=False))
-def test_next_walks_every_phase_in_order(world: World):
+def test_next_walks_every_phase_in_order(world: World) -> None:
     job, scenario, model = world.job, world.scenario, world.model
     t = job.created_at
     for phase in scenario.phases[1:]:
@@ -236,7 +238,7 @@ totals_and_counts = st.integers(0, 10**12).flatmap(
 @example(
     (10_000_000, 6_058_522)
 )  # 6058522 / 1e7 * 1e7 = 6058521.999999999: round(x, 9) floors wrong
-def test_count_of_exact_fractions_is_exact(arg: tuple[int, int]):
+def test_count_of_exact_fractions_is_exact(arg: tuple[int, int]) -> None:
     total, k = arg
     if total:
         assert count(total, k / total) == k
@@ -245,7 +247,7 @@ def test_count_of_exact_fractions_is_exact(arg: tuple[int, int]):
 
 
 @given(st.integers(0, 10**9), st.floats(-1, 2), st.floats(-1, 2))
-def test_count_is_monotone_and_bounded(total: int, f1: float, f2: float):
+def test_count_is_monotone_and_bounded(total: int, f1: float, f2: float) -> None:
     lo, hi = sorted([f1, f2])
     assert 0 <= count(total, lo) <= count(total, hi) <= total
 
@@ -274,7 +276,7 @@ def forced(job: Job, t: float, to: str, *, natural: bool = True) -> Job:
     return job.with_transition(resolve_transition(job, MATCHER, MODEL, t, to, natural=natural))
 
 
-def test_matcher_example_timeline():
+def test_matcher_example_timeline() -> None:
     check_scenario(MATCHER, MODEL)
     s = snap(JOB, T0)
     assert (s.status, s.fraction, s.ends_at, s.phase) == ("QUEUED", 0.0, T0 + 5, 0)
@@ -304,7 +306,7 @@ def test_matcher_example_timeline():
     assert count(1000, 0.005) == 5
 
 
-def test_realistic_epoch_boundaries_are_exact():
+def test_realistic_epoch_boundaries_are_exact() -> None:
     created = 1_700_000_000.123
     job = Job("matcher", "j1", "acme", "matcher", created, {})
     assert snap(job, created + 5).status == "PROCESSING"
@@ -312,7 +314,7 @@ def test_realistic_epoch_boundaries_are_exact():
     assert snap(job, created + 35).status == "COMPLETED"
 
 
-def test_forced_failure_mid_processing_freezes_counters():
+def test_forced_failure_mid_processing_freezes_counters() -> None:
     job = forced(JOB, T0 + 20, "FAILED")
     assert job.transitions == (Transition(T0 + 20, "FAILED"),)
     for t in (T0 + 20, T0 + 35, T0 + 10_000):
@@ -324,7 +326,7 @@ def test_forced_failure_mid_processing_freezes_counters():
     assert snap(job, T0 + 19).status == "PROCESSING"
 
 
-def test_forced_completion_from_queued_enters_skipped_phases_at_the_same_time():
+def test_forced_completion_from_queued_enters_skipped_phases_at_the_same_time() -> None:
     job = forced(JOB, T0 + 2, "COMPLETED")
     s = snap(job, T0 + 3)
     assert s.status == "COMPLETED" and s.path == ("QUEUED", "PROCESSING", "COMPLETED")
@@ -332,7 +334,7 @@ def test_forced_completion_from_queued_enters_skipped_phases_at_the_same_time():
     assert s.counters == {"processed": 1.0, "failed": 0.005}  # the skipped phase's full progress
 
 
-def test_forced_move_restarts_natural_time():
+def test_forced_move_restarts_natural_time() -> None:
     job = forced(JOB, T0 + 2, "PROCESSING")
     assert snap(job, T0 + 2).phase_started_at == T0 + 2
     assert snap(job, T0 + 17).fraction == 0.5  # 15 of 30 seconds, counted from the move
@@ -341,7 +343,7 @@ def test_forced_move_restarts_natural_time():
     assert snap(job, T0 + 32).status == "COMPLETED"
 
 
-def test_off_scenario_pause_then_rejoin():
+def test_off_scenario_pause_then_rejoin() -> None:
     job = forced(JOB, T0 + 2, "PAUSED")  # ranks above QUEUED, not in the scenario
     s = snap(job, T0 + 500)
     assert (s.status, s.terminal, s.phase, s.fraction, s.ends_at) == (
@@ -361,7 +363,7 @@ def test_off_scenario_pause_then_rejoin():
         forced(forced(JOB, T0 + 2, "PAUSED"), T0 + 3, "QUEUED")
 
 
-def test_poll_mode_moves_one_phase_per_transition():
+def test_poll_mode_moves_one_phase_per_transition() -> None:
     s = snap(JOB, T0 + 1_000, natural=False)
     assert (s.status, s.fraction, s.ends_at) == ("QUEUED", 0.0, None)
     job = forced(JOB, T0 + 1_000, NEXT, natural=False)
@@ -373,7 +375,7 @@ def test_poll_mode_moves_one_phase_per_transition():
     assert s.status == "COMPLETED" and s.counters == {"processed": 1.0, "failed": 0.005}
 
 
-def test_repeated_status_phases_show_once_in_the_path():
+def test_repeated_status_phases_show_once_in_the_path() -> None:
     scenario = Scenario.build(
         "two-speed",
         [
@@ -394,7 +396,7 @@ def test_repeated_status_phases_show_once_in_the_path():
     assert (s.phase, s.counters, s.entered["PROCESSING"]) == (2, {"processed": 0.2}, T0 + 5)
 
 
-def test_refusals():
+def test_refusals() -> None:
     done = snap(JOB, T0 + 40)
     assert done.status == "COMPLETED"
     for to in ("FAILED", NEXT, "COMPLETED"):
@@ -410,13 +412,13 @@ def test_refusals():
         forced(forced(JOB, T0 + 10, "FAILED"), T0 + 11, "COMPLETED")
 
 
-def test_transitions_are_dated_after_the_latest_one():
+def test_transitions_are_dated_after_the_latest_one() -> None:
     job = forced(JOB, T0 + 3, "PAUSED")
     tr = resolve_transition(job, MATCHER, MODEL, T0 + 1, NEXT)  # a clock that lags behind
     assert tr == Transition(T0 + 3, "PROCESSING")
 
 
-def test_render_ignores_recorded_transitions_that_do_not_move_forward():
+def test_render_ignores_recorded_transitions_that_do_not_move_forward() -> None:
     job = Job(
         "matcher",
         "j1",
@@ -429,7 +431,7 @@ def test_render_ignores_recorded_transitions_that_do_not_move_forward():
     assert snap(job, T0 + 20) == snap(JOB, T0 + 20)
 
 
-def test_count_rounding():
+def test_count_rounding() -> None:
     assert 100 * 0.29 < 29  # float error a plain floor would turn into 28
     assert count(100, 0.29) == 29
     assert count(30, 0.1) == 3

@@ -27,7 +27,7 @@ MODEL = StatusModel(("QUEUED", "PAUSED", "PROCESSING"), ("COMPLETED", "FAILED", 
         ([Phase("QUEUED", 5, {"n": 0.5}), Phase("DONE", None, {"n": 0.4})], "goes back"),
     ],
 )
-def test_invalid_scenarios(phases: list[Phase], message: str):
+def test_invalid_scenarios(phases: list[Phase], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         Scenario("bad", tuple(phases))
 
@@ -43,12 +43,12 @@ def test_invalid_scenarios(phases: list[Phase], message: str):
         ({"status": "QUEUED", "seconds": 1, "progress": {"n": math.nan}}, "fraction in"),
     ],
 )
-def test_invalid_phases(kwargs: dict[str, object], message: str):
+def test_invalid_phases(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         Phase(**kwargs)  # type: ignore[arg-type]
 
 
-def test_build_rejects_unknown_keys():
+def test_build_rejects_unknown_keys() -> None:
     with pytest.raises(ScenarioError, match="needs 'status'"):
         Scenario.build("bad", [{"status": "QUEUED", "duration": 5}, {"status": "COMPLETED"}])
 
@@ -62,12 +62,12 @@ def test_build_rejects_unknown_keys():
         ([Phase("QUEUED", 1), Phase("PROCESSING", None)], "used as a terminal"),
     ],
 )
-def test_check_scenario_against_the_model(phases: list[Phase], message: str):
+def test_check_scenario_against_the_model(phases: list[Phase], message: str) -> None:
     with pytest.raises(ScenarioError, match=message):
         check_scenario(Scenario("bad", tuple(phases)), MODEL)
 
 
-def test_status_model():
+def test_status_model() -> None:
     assert [MODEL.rank(s) for s in ("QUEUED", "PAUSED", "PROCESSING")] == [0, 1, 2]
     assert MODEL.rank("COMPLETED") == MODEL.rank("CANCELLED") == 3
     assert MODEL.is_terminal("FAILED") and not MODEL.is_terminal("QUEUED")

@@ -13,6 +13,7 @@ import pytest
 
 from jobmock.engine import resources
 from jobmock.fixtures.loading import load_fixture
+from tests.requirements import require
 from tests.servers import jobmock_serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,14 +60,14 @@ def test_the_installed_package_serves_from_any_directory(tmp_path: Path) -> None
         text=True,
         check=False,
     )
-    if probe.returncode != 0:
-        pytest.skip(
-            "jobmock is not installed in this environment (the README's `pip install .` installs it)"
-        )
-    if Path(probe.stdout.strip()).resolve().is_relative_to(ROOT / "jobmock"):
-        pytest.skip(
-            "jobmock is installed in editable mode; the wheel's bundled files are not what runs"
-        )
+    require(
+        probe.returncode == 0,
+        "jobmock is not installed in this environment (the README's `pip install` installs it)",
+    )
+    require(
+        not Path(probe.stdout.strip()).resolve().is_relative_to(ROOT / "jobmock"),
+        "jobmock is installed in editable mode; the wheel's bundled files are not what runs",
+    )
     result = subprocess.run(
         [
             sys.executable,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonpath_ng.ext import parse as jsonpath
+from jsonpath_ng.ext.parser import parse as jsonpath
 from jsonschema import Draft202012Validator
 from oas_patch.overlay import apply_overlay
 from oas_patch.validator import validate as validate_overlay_document

@@ -1,7 +1,8 @@
-"""Fixtures for the shared stores: a real ``redis-server`` (skipped where it is not installed).
+"""Fixtures for the shared stores: a real ``redis-server`` (skipped where it is not installed, a
+failure under CI: see tests/requirements.py).
 
-Tests that start real processes are marked ``servers`` (a few seconds each); deselect them with
-``pytest -m "not servers"`` for a quick run.
+Tests that start real processes are marked ``servers`` (a few seconds each; the marker is declared
+in pyproject.toml); deselect them with ``pytest -m "not servers"`` for a quick run.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.requirements import require
 from tests.servers import RedisServer
 
 NO_REDIS = (
@@ -19,17 +21,10 @@ NO_REDIS = (
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "servers: starts real processes (jobmock serve, redis-server) on loopback ports"
-    )
-
-
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """One redis-server for the session; tests keep apart by key prefix (``redis_url``)."""
-    if not RedisServer.available():
-        pytest.skip(NO_REDIS)
+    require(RedisServer.available(), NO_REDIS)
     server = RedisServer(tmp_path_factory.mktemp("redis"))
     try:
         server.start()

@@ -133,11 +133,14 @@ class StoreContract:
 
     def test_add_transition_to_a_missing_job(self) -> None:
         async def body(store: Store) -> None:
-            called = []
+            called: list[Job] = []
+
+            def decide(current: Job) -> Transition:
+                called.append(current)
+                return Transition(0, "X")
+
             with pytest.raises(JobNotFound):
-                await store.add_transition(
-                    "matcher", "nope", lambda j: called.append(j) or Transition(0, "X")
-                )
+                await store.add_transition("matcher", "nope", decide)
             assert called == []
             assert issubclass(JobNotFound, LookupError)
 
@@ -247,7 +250,7 @@ class TestMemoryStore(StoreContract):
         return open_store("memory://")
 
 
-def test_open_store_registry():
+def test_open_store_registry() -> None:
     first, second = open_store("memory://"), open_store("MEMORY://")
     assert isinstance(first, MemoryStore) and isinstance(second, MemoryStore)
     assert first is not second  # every open is a fresh store
@@ -255,7 +258,7 @@ def test_open_store_registry():
 
 
 @pytest.mark.parametrize("url", ["postgres://localhost/jobs", "memory", "", "/tmp/jobs.db"])
-def test_open_store_rejects_unknown_urls(url: str):
+def test_open_store_rejects_unknown_urls(url: str) -> None:
     with pytest.raises(StoreError, match=r"known schemes: memory://"):
         open_store(url)
     assert issubclass(StoreError, ValueError)

@@ -283,9 +283,9 @@ def main() -> None:
             results["Spectral"] = spectral(path, bin_dir, ruleset)
         if args.details:
             print(f"## {path.relative_to(CORPUS)} expects {sorted(expected, key=lambda e: e[1])}")
-            for tool, reported in results.items():
-                said = sorted((line, rule) for line, rule, _ in reported.items)
-                print(f"   {tool}: {said} {reported.kinds or ''} {reported.note}")
+            for tool, said_by in results.items():
+                said = sorted((line, rule) for line, rule, _ in said_by.items)
+                print(f"   {tool}: {said} {said_by.kinds or ''} {said_by.note}")
         for tool in TOOLS:
             reported = results.get(tool)
             if reported is None:

@@ -24,8 +24,7 @@ CORPUS_YAML = sorted(CORPUS.rglob("*.yaml"))
 
 
 def test_served_specs_and_fixtures_have_no_errors() -> None:
-    if not SPECS and not FIXTURES:
-        pytest.skip("no specs or fixtures in the repository yet")
+    assert SPECS and FIXTURES
     report = validate_paths((), ValidateOptions())
     errors = [
         f"{f.location}: [{f.rule}] {f.message}"
@@ -47,7 +46,7 @@ def _same(a: Any, b: Any) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, str | int | float | bool) or a is None:
-        return a == b
+        return bool(a == b)
     return repr(a) == repr(b)  # objects ruamel builds for the odd cases (explicit tags)
 
 
