@@ -12,11 +12,12 @@ jobs in memory.
 from __future__ import annotations
 
 import json
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import MISSING, asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, get_origin, get_type_hints
 
 from jobmock.engine import resources
+from jobmock.limits import Limits
 
 STATE_DIR = Path(".jobmock")
 """Where `jobmock serve` keeps its state (a SQLite file) unless told otherwise: in the current
@@ -47,6 +48,7 @@ class Config:
     faults: tuple[
         dict[str, Any], ...
     ] = ()  # fault rules (jobmock.frontend.faults), before the fixtures'
+    limits: Limits = field(default_factory=Limits)  # every bound on client input (jobmock.limits)
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)
@@ -54,6 +56,7 @@ class Config:
     def to_json(self) -> str:
         """This config as JSON, for :meth:`from_json` in another process."""
         plain = {f.name: getattr(self, f.name) for f in fields(self)}
+        plain["limits"] = asdict(self.limits)
         return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in plain.items()})
 
     @classmethod
@@ -63,6 +66,8 @@ class Config:
         for name, value in values.items():
             if hints[name] is Path:
                 values[name] = Path(value)
+            elif hints[name] is Limits:
+                values[name] = Limits(**value)
             elif get_origin(hints[name]) is tuple:
                 values[name] = tuple(value)
         return cls(**values)

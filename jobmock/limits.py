@@ -1,0 +1,37 @@
+"""Every bound jobmock puts on what it is sent, with its default, in one place.
+
+A server never answers 500, nor grows without bound, for a client's input: each limit here is
+enforced where the input is read, answered with the API's own 4xx (in its envelope), and listed in
+the README's "Limits and safety" section. `Config.limits` carries them; `jobmock serve` options set
+the ones a user may need to raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+KIB = 1024
+MIB = 1024 * KIB
+
+
+@dataclass(frozen=True)
+class Limits:
+    # HTTP (uvicorn, set by jobmock.serving): what one connection may send before it is refused
+    max_header_bytes: int = 64 * KIB  # all of a request's header lines together: 431 past it
+    max_headers: int = 100  # header lines per request: 431 past it
+    header_timeout_s: float = 10.0  # a request's head must arrive within this: the connection ends
+    body_timeout_s: float = 60.0  # between two chunks of a body
+    max_connections: int = 1000  # open at once per worker; more are answered 503
+
+    # JSON bodies (jobmock.http): nesting past this is the API's 400/422, never a RecursionError
+    json_max_depth: int = 64
+
+    # Uploaded files (jobmock.uploads): checked while the file streams, never after reading it all
+    upload_max_rows: int = 1_000_000  # data rows in one file
+    upload_max_columns: int = 1_000  # cells in one row (XLSX, XLS, CSV)
+    xlsx_max_part_bytes: int = 256 * MIB  # decompressed size of one part of an XLSX zip
+    xml_max_depth: int = 64  # element nesting of an XML upload (entities are never expanded)
+
+    # State (jobmock.store)
+    store_busy_timeout_s: float = 1.0  # a busy SQLite file: give up (503) after this
+    idempotency_lease_s: float = 300.0  # a claimed upload key is free again after this (a crash)
