@@ -24,6 +24,7 @@ from typing import Any
 from jobmock.config import CONFIG_ENV, Config
 from jobmock.engine.mock import ApiRuntime, Mock
 from jobmock.errors import SetupError
+from jobmock.limits import Limits
 from jobmock.store import open_store
 
 NOT_SHARED = ("memory",)
@@ -116,6 +117,14 @@ def check_address(host: str, port: int) -> None:
                 raise SetupError(f"cannot listen on {where}: {problem}") from None
 
 
+def http_options(limits: Limits) -> dict[str, Any]:
+    """uvicorn's options for jobmock's bounds on connections and request heads (jobmock.limits)."""
+    from jobmock.serving.protocol import GuardedHttpToolsProtocol
+
+    GuardedHttpToolsProtocol.limits = limits  # workers read theirs from $JOBMOCK_CONFIG
+    return {"http": GuardedHttpToolsProtocol, "limit_concurrency": limits.max_connections}
+
+
 def run(config: Config, app: Any = None) -> None:
     """Serve until stopped: ``app`` in this process, or ``config.workers`` worker processes."""
     import uvicorn
@@ -127,6 +136,7 @@ def run(config: Config, app: Any = None) -> None:
         "port": config.port,
         "log_level": "warning",
         "access_log": False,
+        **http_options(config.limits),
     }
     if config.workers == 1 and app is not None:
         uvicorn.run(app, **options)
