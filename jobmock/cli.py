@@ -62,6 +62,15 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
         raise click.BadParameter(str(exc), ctx, param) from None
 
 
+def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
+    from jobmock.limits import LimitError, Limits, with_overrides
+
+    try:
+        return with_overrides(Limits(), values)
+    except LimitError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 @main.command()
 @click.option(
     "--host", default=default(Config, "host"), show_default=True, help="Interface to bind."
@@ -179,6 +188,15 @@ def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 @click.option(
     "--reset", is_flag=True, help="Start over: forget the stored jobs and clock, reseed fixtures."
 )
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_limits,
+    help="Raise or lower one bound on client input (repeatable), e.g. json_max_depth=200;"
+    " README 'Limits and safety' lists them.",
+)
 def serve(**options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs."""
     from jobmock.serving.app import create_app, request_once
@@ -199,6 +217,7 @@ def serve(**options: Any) -> None:
         faults=options["faults"],
         store=options["store_url"] or serve_store(options["state_dir"]),
         workers=options["workers"],
+        limits=options["limits"],
     )
     if config.workers > 1 and not shared(config.store):
         raise click.UsageError(

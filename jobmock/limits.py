@@ -8,7 +8,9 @@ the ones a user may need to raise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 KIB = 1024
 MIB = 1024 * KIB
@@ -35,3 +37,28 @@ class Limits:
     # State (jobmock.store)
     store_busy_timeout_s: float = 1.0  # a busy SQLite file: give up (503) after this
     idempotency_lease_s: float = 300.0  # a claimed upload key is free again after this (a crash)
+
+
+class LimitError(ValueError):
+    """A `--limit NAME=VALUE` that names no limit or gives it no usable value."""
+
+
+def with_overrides(limits: Limits, values: Iterable[str]) -> Limits:
+    """`limits` with `NAME=VALUE` pairs applied (`--limit json_max_depth=200`)."""
+    kinds = {f.name: f.type for f in fields(Limits)}
+    changes: dict[str, Any] = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in kinds:
+            known = ", ".join(kinds)
+            raise LimitError(f"{value!r}: expected NAME=VALUE, NAME one of {known}")
+        convert = float if kinds[name] in ("float", float) else int
+        try:
+            number = convert(text.strip().replace("_", ""))
+        except ValueError:
+            raise LimitError(f"{value!r}: {name} takes a number") from None
+        if not number > 0:
+            raise LimitError(f"{value!r}: {name} must be more than 0")
+        changes[name] = number
+    return replace(limits, **changes)
