@@ -14,7 +14,15 @@ from typing import Any
 
 import click
 
-from jobmock.config import STATE_DIR, Config, ContractOptions, ValidateOptions, default, serve_store
+from jobmock.config import (
+    SERVE_ALLOWED_HOSTS,
+    STATE_DIR,
+    Config,
+    ContractOptions,
+    ValidateOptions,
+    default,
+    serve_store,
+)
 from jobmock.errors import ChecksFailed, JobmockError, SetupError
 from jobmock.model.clock import CLOCK_MODES
 
@@ -142,8 +150,16 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     "cors_origins",
     multiple=True,
     metavar="ORIGIN",
-    help="Allow browsers on this origin only, e.g. http://localhost:5173 (repeatable)."
-    "  [default: any origin]",
+    help="Let pages on this origin call the mock too, e.g. https://app.example (repeatable; '*':"
+    " any origin).  [default: local origins only]",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Answer requests naming this host too (repeatable; *.example.test for a domain; '*': any)."
+    "  [default: IP addresses and localhost]",
 )
 @click.option(
     "--overrides/--no-overrides",
@@ -213,6 +229,7 @@ def serve(**options: Any) -> None:
         seed=options["seed"],
         validate_responses=options["validate_responses"],
         cors_origins=tuple(options["cors_origins"]),
+        allowed_hosts=tuple(options["allowed_hosts"]) or SERVE_ALLOWED_HOSTS,
         overrides=options["overrides"],
         faults=options["faults"],
         store=options["store_url"] or serve_store(options["state_dir"]),

@@ -4,9 +4,10 @@
     ValidateOptions   `jobmock validate` and `jobmock.validate.validate_paths`
     ContractOptions   `jobmock contract` and `jobmock.contract.run`
 
-The CLI's defaults are these fields' (`default(Config, "port")`). The one default `jobmock serve`
-does not share with the library is named here: `serve_store`, a SQLite file where `Config()` keeps
-jobs in memory.
+The CLI's defaults are these fields' (`default(Config, "port")`). The two defaults `jobmock serve`
+does not share with the library are named here: `serve_store`, a SQLite file where `Config()` keeps
+jobs in memory, and `SERVE_ALLOWED_HOSTS`, local names only where `Config()` (in-process clients
+call it `testserver`) answers any.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from jobmock.limits import Limits
 STATE_DIR = Path(".jobmock")
 """Where `jobmock serve` keeps its state (a SQLite file) unless told otherwise: in the current
 directory, like .pytest_cache, so each project has its own jobs and clock."""
+
+SERVE_ALLOWED_HOSTS: tuple[str, ...] = ()
+"""The `Host` names `jobmock serve` answers besides IP addresses and `localhost`: none, so a page
+elsewhere that rebinds its name to this machine is refused (jobmock.frontend.guards)."""
 
 CONFIG_ENV = "JOBMOCK_CONFIG"
 """Environment variable holding a Config as JSON for worker processes (`create_app_from_env`)."""
@@ -43,7 +48,12 @@ class Config:
     control_token: str | None = None  # when set, /_mock requires `Authorization: Bearer <token>`
     validate_responses: bool = False  # connexion checks every response against the spec (slower)
     strict_validation: bool = False
-    cors_origins: tuple[str, ...] = ()  # origins a browser may call from; empty: any origin
+    cors_origins: tuple[
+        str, ...
+    ] = ()  # origins a browser may call from besides local ones; "*": any
+    allowed_hosts: tuple[str, ...] = (
+        "*",
+    )  # `Host` names answered (jobmock.frontend.guards); IPs always
     overrides: bool = True  # honour `Prefer: code=|status=|delay=` (off for contract runs)
     faults: tuple[
         dict[str, Any], ...

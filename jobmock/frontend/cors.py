@@ -2,14 +2,15 @@
 
 Starlette's CORSMiddleware sits first in connexion's stack (before the exception layer), so it
 answers every preflight itself, before security could refuse the credential-less OPTIONS request,
-and adds its headers to error answers too. Any origin is allowed unless `--cors-origin` lists some;
-any request header the browser asks to send is allowed (the preflight echoes them), so each API's
-auth headers work as they are; the response headers a client reads are exposed.
+and adds its headers to error answers too. Local origins (`localhost`, `127.0.0.1`, `[::1]`, any
+port) are allowed, and those `--cors-origin` lists (`*`: any origin, said explicitly); any request
+header the browser asks to send is allowed (the preflight echoes them), so each API's auth headers
+work as they are; the response headers a client reads are exposed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -39,19 +40,24 @@ EXPOSED_HEADERS = (
 
 MAX_AGE = 600  # seconds a browser may cache a preflight answer
 
+LOCAL_ORIGINS = r"https?://(localhost|[a-z0-9-]+\.localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+"""A page served from this machine: the frontend under development (a page elsewhere may not call
+a mock on the developer's laptop unless `--cors-origin` names it)."""
 
-def cors_options(origins: Iterable[str], declared_headers: Iterable[str] = ()) -> dict[str, Any]:
+
+def cors_options(origins: Sequence[str], declared_headers: Iterable[str] = ()) -> dict[str, Any]:
     """Keyword arguments for Starlette's CORSMiddleware.
 
-    `origins`: the allowed origins (empty: any). Credentials are allowed; with any origin, Starlette
-    then echoes the caller's origin instead of `*` when a request carries cookies.
+    `origins`: the allowed origins besides local ones (`*`: any). Credentials are allowed; with any
+    origin, Starlette then echoes the caller's origin instead of `*` when a request carries cookies.
     """
-    allowed = list(origins) or ["*"]
+    allowed = ["*"] if "*" in origins else list(origins)
     exposed: dict[str, str] = {}  # lower-case name -> name, first spelling kept
     for name in [*EXPOSED_HEADERS, *sorted(declared_headers)]:
         exposed.setdefault(name.lower(), name)
     return {
         "allow_origins": allowed,
+        "allow_origin_regex": None if allowed == ["*"] else LOCAL_ORIGINS,
         "allow_methods": list(METHODS),
         "allow_headers": ["*"],
         "allow_credentials": True,

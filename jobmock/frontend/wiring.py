@@ -2,6 +2,8 @@
 
 The layers, outermost first:
 
+    guards      a `Host` that names another server (421), a cross-site write to /_mock (403)
+                                                                                (jobmock.frontend.guards)
     CORS        before the exception layer: answers preflights before security could refuse them,
                 and decorates error answers too                                   (jobmock.frontend.cors)
     ...         connexion's routing and security: the route and the caller are known from here on
@@ -23,7 +25,7 @@ from jobmock.config import Config
 from jobmock.documents.routes import RouteTable
 from jobmock.engine.mock import Mock
 from jobmock.errors import FixtureError, SourceError
-from jobmock.frontend import dashboard, faults, overrides
+from jobmock.frontend import dashboard, faults, guards, overrides
 from jobmock.frontend import fault_injection as fault_control
 from jobmock.frontend.cors import cors_options, declared_response_headers
 from jobmock.http.stack import Layers
@@ -78,7 +80,12 @@ def layers(config: Config, mock: Mock) -> Layers:
             skip=lambda: overrides.current() is not None,
         )
     )
-    return Layers(outer=[cors], routed=routed)
+    outer: list[Any] = [
+        partial(guards.HostGuard, allowed=config.allowed_hosts),
+        partial(guards.CrossSiteWrites, origins=config.cors_origins),
+        cors,
+    ]
+    return Layers(outer=outer, routed=routed)
 
 
 def install(app: Any) -> None:

@@ -176,6 +176,6 @@ def request_once(app: Any, path: str, headers: dict[str, str] | None = None) -> 
     """Answer one GET in-process (lifespan included): `jobmock serve --get PATH`."""
     from starlette.testclient import TestClient
 
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:  # a local name: HostGuard
         response = client.get(path, headers=headers or {})
         return response.status_code, response.text

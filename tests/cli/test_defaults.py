@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from jobmock.cli import contract, main, serve, validate
 from jobmock.config import (
+    SERVE_ALLOWED_HOSTS,
     STATE_DIR,
     Config,
     ContractOptions,
@@ -56,6 +57,9 @@ def test_every_option_left_out_takes_its_config_fields_default(
             continue
         if name == "store":  # serve's own default: serve_store(--state-dir), below
             assert value is None
+            continue
+        if name == "allowed_hosts":  # serve's own default: local names only
+            assert tuple(value) == SERVE_ALLOWED_HOSTS == ()
             continue
         if name in LEFT_OUT and value is None:  # not passed on: the field's default applies
             continue

@@ -71,17 +71,37 @@ def test_answers_expose_the_headers_a_client_reads(client: TestClient) -> None:
         assert name in exposed
 
 
-def test_cors_origin_restricts_the_origins() -> None:
+ELSEWHERE = "https://evil.example"
+
+
+def test_local_origins_are_allowed_and_others_refused_by_default() -> None:
+    with TestClient(create_app(Config(clock="manual"))) as client:
+        for origin in ("http://localhost:5173", "http://127.0.0.1:3000", "http://[::1]:4173"):
+            ok = preflight(client, "/_mock/apis", "GET", "authorization", origin=origin)
+            assert ok.headers["access-control-allow-origin"] == origin
+        refused = preflight(client, "/_mock/apis", "GET", "authorization", origin=ELSEWHERE)
+        assert refused.status_code == 400
+        assert "access-control-allow-origin" not in refused.headers
+        for lookalike in ("http://localhost.evil.example", "http://127.0.0.1.evil.example"):
+            fooled = preflight(client, "/_mock/apis", "GET", "authorization", origin=lookalike)
+            assert "access-control-allow-origin" not in fooled.headers, lookalike
+
+
+def test_cors_origin_adds_an_origin_and_star_allows_any() -> None:
     config = Config(clock="manual", cors_origins=("http://app.test:3000",))
     with TestClient(create_app(config)) as client:
         ok = preflight(client, "/_mock/apis", "GET", "authorization", origin="http://app.test:3000")
         assert ok.status_code == 200
         assert ok.headers["access-control-allow-origin"] == "http://app.test:3000"
-        refused = preflight(client, "/_mock/apis", "GET", "authorization", origin=ORIGIN)
+        assert preflight(client, "/_mock/apis", "GET", "authorization").status_code == 200
+        refused = preflight(client, "/_mock/apis", "GET", "authorization", origin=ELSEWHERE)
         assert refused.status_code == 400
-        assert "access-control-allow-origin" not in refused.headers
-        simple = client.get("/_mock/apis", headers={"Origin": ORIGIN})
+        simple = client.get("/_mock/apis", headers={"Origin": ELSEWHERE})
         assert "access-control-allow-origin" not in simple.headers
+    with TestClient(create_app(Config(clock="manual", cors_origins=("*",)))) as client:
+        anywhere = preflight(client, "/_mock/apis", "GET", "authorization", origin=ELSEWHERE)
+        # credentials are allowed, so the preflight names the origin rather than `*`
+        assert anywhere.headers["access-control-allow-origin"] == ELSEWHERE
 
 
 POLL_EVERY_API = """

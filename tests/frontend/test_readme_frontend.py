@@ -66,10 +66,11 @@ def test_every_override_and_fault_curl_answers_as_written() -> None:
 
 def test_the_cors_curl_is_a_preflight_that_passes() -> None:
     [(words, _)] = curls(section("#### CORS", "#### Every state"))
-    with TestClient(create_app(Config(clock="manual"))) as client:
+    origin = "https://preview.example.dev"  # what the README's serve line allows
+    with TestClient(create_app(Config(clock="manual", cors_origins=(origin,)))) as client:
         response = run(client, words)
         assert response.status_code == 200
-        assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+        assert response.headers["access-control-allow-origin"] == origin
 
 
 def test_the_fault_options_and_fixture_example_parse() -> None:
