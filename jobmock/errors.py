@@ -17,7 +17,8 @@
     │   └── InternalError (500)
     ├── SourceError                 a broken input file (spec, overlay, fixture): file, line, column
     │   ├── SpecError
-    │   └── FixtureError
+    │   ├── FixtureError
+    │   └── HandlerError            (jobmock.engine.handlers) a handler module missing a hook
     ├── StoreError                  (jobmock.store) a store that cannot be opened or reached
     ├── ContractError               (jobmock.contract) a contract run that cannot start
     ├── SetupError                  what the machine cannot do: a port in use, a missing extra

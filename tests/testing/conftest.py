@@ -15,12 +15,6 @@ SECTION = "## Test your Python client with pytest"
 STRICT = ("-p", "no:cacheprovider", "--strict-markers", "-W", "error")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "servers: starts real processes (jobmock serve, redis-server) on loopback ports"
-    )
-
-
 def readme_example() -> str:
     """The README's pytest example, as written: the first Python block of its section."""
     text = README.read_text()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.requirements import require
 from tests.testing.conftest import STRICT, readme_example
 
 pytestmark = pytest.mark.servers  # builds a wheel and a virtual environment: about 30 s
@@ -41,8 +42,10 @@ def test_the_readme_example_passes_with_only_the_wheel_installed(tmp_path: Path)
     assert made.returncode == 0, made.stderr
     python = tmp_path / "venv" / "bin" / "python"
     installed = call(python, "-m", "pip", "install", "-q", wheel, "pytest", cwd=tmp_path)
-    if installed.returncode != 0 and any(sign in installed.stderr for sign in OFFLINE):
-        pytest.skip(f"no package index reachable for jobmock's dependencies: {installed.stderr}")
+    offline = installed.returncode != 0 and any(sign in installed.stderr for sign in OFFLINE)
+    require(
+        not offline, f"no package index reachable for jobmock's dependencies: {installed.stderr}"
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     project = tmp_path / "project"
