@@ -59,6 +59,7 @@ class ApiRuntime:
     fixture: Fixture
     handlers: Handlers
     prefix: str
+    stateless: Any = None  # a jobmock.stateless.runtime.StatelessApi: a document without jobs
 
     def scenario(self, name: str) -> Scenario:
         return self.fixture.scenarios[name]
