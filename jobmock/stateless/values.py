@@ -167,6 +167,7 @@ def generate(schema: Any, rng: random.Random) -> Any:
         phases=[Phase.generate],
         max_examples=200,
         deadline=None,
+        derandomize=False,  # `rng` decides (a loaded profile may derandomize)
         suppress_health_check=list(HealthCheck),
     )
     for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
