@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 from starlette.testclient import TestClient
 
+from jobmock.config import Config
+from jobmock.serving.app import create_app
 from jobmock.stateless.documents import load_document
 from tests.stateless.conftest import DOCUMENTS
 
@@ -198,3 +201,45 @@ def test_the_seed_decides_the_generated_values() -> None:
 
     with served("=petstore-3.0.yaml", seed=1) as one, served("=petstore-3.0.yaml", seed=1) as again:
         assert one.get("/pets/1").json() == again.get("/pets/1").json()
+
+
+UNANSWERABLE = """\
+openapi: 3.1.0
+info: {title: Odd, version: '1'}
+paths:
+  /odd:
+    get:
+      operationId: getOdd
+      responses:
+        '200':
+          description: no integer is both
+          content:
+            application/json:
+              schema: {type: integer, minimum: 5, maximum: 1}
+  /fine:
+    get:
+      responses:
+        '204': {description: nothing}
+"""
+
+
+def test_an_operation_that_cannot_be_answered_warns_at_start_and_answers_501(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = tmp_path / "odd.yaml"
+    document.write_text(UNANSWERABLE)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert caplog.messages == [
+        f"jobmock: {document}:6:7: getOdd cannot be answered: its 200 response cannot be"
+        " generated: no value satisfies the schema (it answers 501)"
+    ]
+    with TestClient(app) as client:
+        response = client.get("/odd")
+        assert response.status_code == 501
+        assert response.json() == {
+            "type": "https://jobmock.dev/problems/internal-error",
+            "title": "Not Implemented",
+            "status": 501,
+            "detail": "getOdd: its 200 response cannot be generated: no value satisfies the schema",
+        }
+        assert client.get("/fine").status_code == 204
