@@ -237,7 +237,7 @@ def test_an_operation_that_cannot_be_answered_warns_at_start_and_answers_501(
         response = client.get("/odd")
         assert response.status_code == 501
         assert response.json() == {
-            "type": "https://jobmock.dev/problems/internal-error",
+            "type": "https://jobmock.dev/problems/internal-server-error",
             "title": "Not Implemented",
             "status": 501,
             "detail": "getOdd: its 200 response cannot be generated: no value satisfies the schema",
