@@ -9,6 +9,7 @@ bodies are left unread: the operation streams them (`jobmock.uploads.forms`).
 
 from __future__ import annotations
 
+import copy
 import json
 import typing as t
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.validators import MultiPartFormDataValidator, ParameterValidator
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
@@ -31,7 +32,21 @@ from jobmock.internals.connexion import (
 
 ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
 
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+def openapi_format_checker() -> FormatChecker:
+    """JSON Schema's format checker plus OpenAPI's integer formats (int32, int64: their ranges)."""
+    checker = copy.deepcopy(Draft202012Validator.FORMAT_CHECKER)
+    for name, bits in (("int32", 32), ("int64", 64)):
+        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+        def in_range(value: object, low: int = low, high: int = high) -> bool:
+            return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
+
+        checker.checks(name)(in_range)
+    return checker
+
+
+FORMAT_CHECKER = openapi_format_checker()
 
 
 # Parameter schemas that any string satisfies: checking one needs no validator at all.

@@ -87,9 +87,9 @@ class StatelessResolver(Resolver):
 
 
 class DocumentedErrors:
-    """Errors as the operation documents them: its response for the code (a validation error:
-    its 400, else its 422), when that has a body; else RFC 9457 problem+json (a validation error
-    as 422)."""
+    """Errors as the operation documents them: its response for the code, or its `default` (a
+    validation error: its 400, else 422), when that has a body; else RFC 9457 problem+json (a
+    validation error as 422)."""
 
     def __init__(self, answers: Answers, prefix: str) -> None:
         self.answers = answers
@@ -103,7 +103,7 @@ class DocumentedErrors:
         code = error.status
         if operation is not None and invalid:
             code = next((c for c in (400, 422) if self.answers.declares(operation, c)), 422)
-        if operation is not None and self.answers.declares(operation, code):
+        if operation is not None and self.answers.response_key(operation, code) is not None:
             try:
                 found = self.answers.answer(
                     operation, code=code, accept=request.headers.get("accept")

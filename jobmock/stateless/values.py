@@ -17,6 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import schemas
 
 NOT_GIVEN = object()
@@ -161,7 +162,7 @@ def generate(schema: Any, rng: random.Random) -> Any:
     if schema is True or schema == {}:
         return {}
     built = strategy(schema)
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     options = settings(
         database=None,
         phases=[Phase.generate],

@@ -23,7 +23,7 @@ def valid(body: Any, name: str, component: str) -> bool:
     document = load_document(DOCUMENTS / name, "check").document
     schema = {"$ref": f"#/components/schemas/{component}", "components": document["components"]}
     checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return checker.is_valid(body)
+    return bool(checker.is_valid(body))
 
 
 @pytest.mark.parametrize(
@@ -159,16 +159,42 @@ def test_an_invalid_parameter_without_a_declared_error_is_422_problem_json(
     }
 
 
-def test_an_invalid_body_without_a_declared_error_is_422_problem_json(
-    petstore31: TestClient,
-) -> None:
+def test_an_invalid_body_answers_422_with_the_default_response(petstore31: TestClient) -> None:
     response = petstore31.post("/pets", json={"id": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/json"
+    assert valid(response.json(), "petstore-3.1.yaml", "Error")
+
+
+BARE = """\
+openapi: 3.1.0
+info: {title: Bare, version: '1'}
+paths:
+  /notes:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {text: {type: string}}
+      responses:
+        '201': {description: noted}
+"""
+
+
+def test_an_invalid_body_without_a_declared_error_is_422_problem_json(tmp_path: Path) -> None:
+    document = tmp_path / "bare.yaml"
+    document.write_text(BARE)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        response = client.post("/notes", json={"text": 3})
     assert response.status_code == 422
     assert response.json() == {
         "type": "https://jobmock.dev/problems/invalid-body",
         "title": "Unprocessable Entity",
         "status": 422,
-        "detail": "'name' is a required property",
+        "detail": "3 is not of type 'string' (at /text)",
     }
 
 
