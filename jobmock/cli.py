@@ -8,6 +8,7 @@ failed). Bad command-line syntax is click's, also exit 2. No traceback reaches t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,15 +56,16 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 
 def _documents(paths: tuple[Path, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
     """Config.documents (`PREFIX=PATH`) from `serve`'s arguments and `--prefix NAME=PATH`s."""
-    from jobmock.stateless.documents import documents_in
+    from jobmock.stateless.documents import api_name, documents_in
 
     named: dict[Path, str] = {}
     for value in prefixes:
         name, sep, file = value.partition("=")
         name = name.strip().strip("/")
-        if not sep or not name or "/" in name or not Path(file).is_file():
+        if not sep or not re.fullmatch(r"[a-z0-9_-]+", name) or not Path(file).is_file():
             raise click.BadParameter(
-                f"{value!r} is not NAME=PATH of a document", param_hint="--prefix"
+                f"{value!r} is not NAME=PATH of a document (NAME: a-z, 0-9, _ and -)",
+                param_hint="--prefix",
             )
         named[Path(file).resolve()] = name
     found = [p.resolve() for given in paths for p in documents_in(given)]
@@ -72,7 +74,7 @@ def _documents(paths: tuple[Path, ...], prefixes: tuple[str, ...]) -> tuple[str,
         return (f"={found[0]}",)  # one document is served at /, as Prism serves it
     entries = {}
     for path in found:
-        name = named.get(path, path.stem)
+        name = named.get(path, api_name(path))
         if name in entries or name in ("_mock", "control"):
             raise click.BadParameter(
                 f"two documents would be served under /{name} (or it is jobmock's own);"

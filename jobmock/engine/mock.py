@@ -227,6 +227,10 @@ class Mock:
     ) -> Job:
         api = self.runtime(api_name)
         await self.ready()
+        if api.stateless is not None:
+            raise Unprocessable(
+                f"{api_name} is a stateless API: it has no jobs", slug="stateless_api"
+            )
         scenario = scenario or api.fixture.choose(fields or {}).scenario  # rules, else the default
         if scenario not in api.fixture.scenarios:
             raise Unprocessable(

@@ -10,6 +10,7 @@ and name; any other target is inlined), then converts a 3.0 document's schemas t
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -218,6 +219,11 @@ def load_document(path: Path, name: str) -> ServedSpec:
 
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def api_name(path: Path) -> str:
+    """The API name (and prefix) of a document: its file name, as the control API spells names."""
+    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "api"
 
 
 def documents_in(path: Path) -> list[Path]:

@@ -169,11 +169,11 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
 def load_stateless(documents: tuple[str, ...], seed: int) -> dict[str, ApiRuntime]:
     """`PREFIX=PATH` entries (Config.documents) as runtimes; the name is the prefix's, or the
     file's stem for the document served at `/`."""
-    from jobmock.stateless.documents import load_document
+    from jobmock.stateless.documents import api_name, load_document
 
     runtimes = {}
     for entry in documents:
         prefix, _, path = entry.partition("=")
-        name = prefix.strip("/") or Path(path).stem
+        name = prefix.strip("/") or api_name(Path(path))
         runtimes[name] = stateless_runtime(name, load_document(Path(path), name), prefix, seed)
     return runtimes

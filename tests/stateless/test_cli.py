@@ -31,7 +31,7 @@ def test_the_control_api_lists_it() -> None:
     assert code == 0
     assert json.loads(output) == [
         {
-            "name": "petstore-3.0",
+            "name": "petstore-3-0",
             "title": "Swagger Petstore",
             "prefix": "",
             "openapi": "/openapi.json",
@@ -43,7 +43,7 @@ def test_the_control_api_lists_it() -> None:
 def test_two_documents_are_served_under_their_file_names() -> None:
     code, output = serve(PETSTORE, FEATURES, "--get", "/features/shapes/2", "-H", "X-API-Key: k")
     assert (code, json.loads(output)) == (0, {"kind": "circle", "radius": 2.5, "label": None})
-    code, output = serve(PETSTORE, FEATURES, "--get", "/petstore-3.0/pets/1")
+    code, output = serve(PETSTORE, FEATURES, "--get", "/petstore-3-0/pets/1")
     assert code == 0 and "id" in json.loads(output)
 
 
