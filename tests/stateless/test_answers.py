@@ -269,3 +269,11 @@ def test_an_operation_that_cannot_be_answered_warns_at_start_and_answers_501(
             "detail": "getOdd: its 200 response cannot be generated: no value satisfies the schema",
         }
         assert client.get("/fine").status_code == 204
+
+
+def test_a_read_only_property_is_not_required_of_a_request(features: TestClient) -> None:
+    account = {"email": "a@b.example", "password": "12345678", "created": "2026-01-02T03:04:05Z"}
+    assert features.put("/account", json=account).status_code == 204
+    response = features.put("/account", json={"email": "a@b.example"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "'password' is a required property"
