@@ -8,6 +8,7 @@ failed). Bad command-line syntax is click's, also exit 2. No traceback reaches t
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,37 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     return headers
 
 
+def _documents(paths: tuple[Path, ...], prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """Config.documents (`PREFIX=PATH`) from `serve`'s arguments and `--prefix NAME=PATH`s."""
+    from jobmock.stateless.documents import api_name, documents_in
+
+    named: dict[Path, str] = {}
+    for value in prefixes:
+        name, sep, file = value.partition("=")
+        name = name.strip().strip("/")
+        if not sep or not re.fullmatch(r"[a-z0-9_-]+", name) or not Path(file).is_file():
+            raise click.BadParameter(
+                f"{value!r} is not NAME=PATH of a document (NAME: a-z, 0-9, _ and -)",
+                param_hint="--prefix",
+            )
+        named[Path(file).resolve()] = name
+    found = [p.resolve() for given in paths for p in documents_in(given)]
+    found += [known for known in named if known not in found]
+    if len(found) == 1 and not prefixes:
+        return (f"={found[0]}",)  # one document is served at /, as Prism serves it
+    entries = {}
+    for path in found:
+        name = named.get(path, api_name(path))
+        if name in entries or name in ("_mock", "control"):
+            raise click.BadParameter(
+                f"two documents would be served under /{name} (or it is jobmock's own);"
+                " name one with --prefix NAME=PATH",
+                param_hint="--prefix",
+            )
+        entries[name] = f"/{name}={path}"
+    return tuple(entries.values())
+
+
 def _faults(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> Any:
     from jobmock.frontend.faults import FaultError, parse_option
 
@@ -80,6 +112,20 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 
 
 @main.command()
+@click.argument(
+    "documents",
+    nargs=-1,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="[SPEC_OR_FOLDER]...",
+)
+@click.option(
+    "--prefix",
+    "prefixes",
+    multiple=True,
+    metavar="NAME=PATH",
+    help="Serve the document at PATH under /NAME (repeatable; default: its file name, or / for"
+    " one document).",
+)
 @click.option(
     "--host", default=default(Config, "host"), show_default=True, help="Interface to bind."
 )
@@ -213,8 +259,12 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     help="Raise or lower one bound on client input (repeatable), e.g. json_max_depth=200;"
     " README 'Limits and safety' lists them.",
 )
-def serve(**options: Any) -> None:
-    """Serve every API's mock, the control API (/_mock) and the docs."""
+def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any) -> None:
+    """Serve every API's mock, the control API (/_mock) and the docs.
+
+    With SPEC_OR_FOLDER (OpenAPI 3.0 or 3.1 documents, YAML or JSON), serve those instead,
+    answered from the document alone: one at /, several under a prefix each.
+    """
     from jobmock.serving.app import create_app, request_once
     from jobmock.serving.banner import banner
     from jobmock.serving.workers import check_address, prepare, run, shared
@@ -235,6 +285,7 @@ def serve(**options: Any) -> None:
         store=options["store_url"] or serve_store(options["state_dir"]),
         workers=options["workers"],
         limits=options["limits"],
+        documents=_documents(documents, prefixes),
     )
     if config.workers > 1 and not shared(config.store):
         raise click.UsageError(

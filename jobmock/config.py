@@ -37,6 +37,9 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     apis: tuple[str, ...] = ()  # empty: every API in specs_dir
+    # the user's own OpenAPI documents, `PREFIX=PATH` each (PREFIX empty: served at `/`), served
+    # instead of the bundled APIs, stateless (jobmock.stateless)
+    documents: tuple[str, ...] = ()
     specs_dir: Path = field(default_factory=resources.specs_dir)
     fixtures_dir: Path = field(default_factory=resources.fixtures_dir)
     handlers_dir: Path = field(default_factory=resources.handlers_dir)

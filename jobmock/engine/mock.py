@@ -59,6 +59,7 @@ class ApiRuntime:
     fixture: Fixture
     handlers: Handlers
     prefix: str
+    stateless: Any = None  # a jobmock.stateless.runtime.StatelessApi: a document without jobs
 
     def scenario(self, name: str) -> Scenario:
         return self.fixture.scenarios[name]
@@ -226,6 +227,10 @@ class Mock:
     ) -> Job:
         api = self.runtime(api_name)
         await self.ready()
+        if api.stateless is not None:
+            raise Unprocessable(
+                f"{api_name} is a stateless API: it has no jobs", slug="stateless_api"
+            )
         scenario = scenario or api.fixture.choose(fields or {}).scenario  # rules, else the default
         if scenario not in api.fixture.scenarios:
             raise Unprocessable(

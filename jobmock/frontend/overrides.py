@@ -4,6 +4,8 @@
     Prefer: status=FAILED     the job as it would look in that status (a pure render: nothing stored)
     Prefer: delay=1500        the answer 1.5 s late
     Prefer: code=503, delay=2000
+    Prefer: example=NAME      that named example (an API served from its document alone)
+    Prefer: dynamic=true      a body generated afresh (an API served from its document alone)
 
 Only what the served spec declares is accepted: codes among the operation's documented responses;
 statuses of the API's status model (its fixture's `statuses`, which `jobmock validate` checks against
@@ -67,6 +69,8 @@ class Preferences:
     code: int | None = None
     status: str | None = None
     delay_ms: int | None = None
+    example: str | None = None  # a named example (stateless APIs)
+    dynamic: bool = False  # a freshly generated body (stateless APIs)
     applied: dict[str, str] = field(default_factory=dict)  # for Preference-Applied
     missing: bool = False  # look the job up as missing (an error code is being answered)
 
@@ -111,12 +115,15 @@ Check = Callable[[str, Route, ApiRuntime], Any]
 
 def _code(value: str, route: Route, api: ApiRuntime) -> int:
     documented = ", ".join(route.codes)
-    if not value.isdigit() or not route.declares(int(value)):
+    by_default = api.stateless is not None and "default" in route.codes  # answered by `default`
+    if not value.isdigit() or not (route.declares(int(value)) or by_default):
         raise invalid(f"code={value} is not documented for {route.label}; documented: {documented}")
     return int(value)
 
 
 def _status(value: str, route: Route, api: ApiRuntime) -> str:
+    if api.stateless is not None:
+        raise invalid(f"status={value}: {api.name} is a stateless API, it has no jobs")
     model = api.fixture.statuses
     if value not in model:
         known = ", ".join(model.order + model.terminal)
@@ -130,11 +137,28 @@ def _delay(value: str, route: Route, api: ApiRuntime) -> int:
     return int(value)
 
 
+def _example(value: str, route: Route, api: ApiRuntime) -> str:
+    names = api.stateless.answers.example_names(route.operation_id)
+    if value not in names:
+        known = ", ".join(names) or "none"
+        raise invalid(f"example={value} is not an example of {route.label}; examples: {known}")
+    return value
+
+
+def _dynamic(value: str, route: Route, api: ApiRuntime) -> bool:
+    if value.lower() not in ("true", "false"):
+        raise invalid(f"dynamic={value} is not true or false")
+    return value.lower() == "true"
+
+
 PREFERENCES: dict[str, tuple[str, Check]] = {
     "code": ("code", _code),
     "status": ("status", _status),
     "delay": ("delay_ms", _delay),
+    "example": ("example", _example),
+    "dynamic": ("dynamic", _dynamic),
 }
+STATELESS_ONLY = ("example", "dynamic")  # a vendor API ignores them, as any unknown preference
 """Preference name -> (Preferences attribute, check turning the value into it)."""
 
 
@@ -145,7 +169,7 @@ def parse(values: list[str], route: Route, api: ApiRuntime) -> Preferences:
         for item in value.split(","):
             name, _, rest = item.split(";")[0].partition("=")
             name = name.strip().lower()
-            if name not in PREFERENCES:
+            if name not in PREFERENCES or (name in STATELESS_ONLY and api.stateless is None):
                 continue
             attribute, check = PREFERENCES[name]
             raw = rest.strip().strip('"')
@@ -203,7 +227,8 @@ class OverridesMiddleware:
         try:
             if preferences.delay_ms:
                 await asyncio.sleep(preferences.delay_ms / 1000)
-            if preferences.code is not None and preferences.code >= 400:
+            stateless = self.apis[route.api].stateless is not None  # its handler answers any code
+            if preferences.code is not None and preferences.code >= 400 and not stateless:
                 await self.answer_error(scope, receive, route, preferences)
                 return
 

@@ -81,6 +81,7 @@ class Credentials:
 
     by_api: dict[str, dict[str, Principal]] = field(default_factory=dict)
     open_apis: set[str] = field(default_factory=set)  # APIs that accept any caller
+    any_credential: set[str] = field(default_factory=set)  # APIs that accept any credential sent
     issued: IssuedCredentials | None = None
 
     def add(self, credential: str, principal: Principal) -> None:
@@ -91,6 +92,8 @@ class Credentials:
             return Principal(api=api, tenant="anonymous")
         if not credential:
             raise Unauthorized("missing credentials")
+        if api in self.any_credential:  # presence checked only, as Prism does
+            return Principal(api=api, tenant="anonymous")
         principal = self.by_api.get(api, {}).get(credential)
         if principal is None:
             raise Unauthorized("invalid credentials")
@@ -118,14 +121,22 @@ def scope_header(request: ConnexionRequest, name: bytes) -> str | None:
     return None
 
 
-def bearer_token(request: ConnexionRequest) -> str | None:
-    header = scope_header(request, b"authorization")
-    if not header:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return ""  # present but not a bearer token: invalid, not missing
-    return token.strip()
+def authorization(kind: str) -> Extractor:
+    """The credential of an `Authorization: <kind> <credential>` header."""
+
+    def extract(request: ConnexionRequest) -> str | None:
+        header = scope_header(request, b"authorization")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != kind or not token.strip():
+            return ""  # present but not of this scheme: invalid, not missing
+        return token.strip()
+
+    return extract
+
+
+bearer_token = authorization("bearer")
 
 
 def api_key(location: str, name: str) -> Extractor:
@@ -148,7 +159,9 @@ def api_key(location: str, name: str) -> Extractor:
 def extractor_for(scheme: Mapping[str, Any]) -> Extractor:
     if scheme.get("type") == "apiKey":
         return api_key(scheme["in"], scheme["name"])
-    return bearer_token
+    if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+        return authorization("basic")
+    return bearer_token  # http bearer; oauth2 and openIdConnect send their access token so
 
 
 def make_security_map(
@@ -170,7 +183,10 @@ def make_security_map(
 
             return verify
 
-    return {"bearer": FixtureCredentials, "apiKey": FixtureCredentials}
+    return {
+        name: FixtureCredentials
+        for name in ("bearer", "apiKey", "basic", "oauth2", "openIdConnect")
+    }
 
 
 def without_security(document: Mapping[str, Any]) -> dict[str, Any]:

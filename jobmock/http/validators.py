@@ -9,6 +9,7 @@ bodies are left unread: the operation streams them (`jobmock.uploads.forms`).
 
 from __future__ import annotations
 
+import copy
 import json
 import typing as t
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
 from connexion.lifecycle import ConnexionRequest
 from connexion.validators import MultiPartFormDataValidator, ParameterValidator
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
@@ -31,7 +32,21 @@ from jobmock.internals.connexion import (
 
 ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
 
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+def openapi_format_checker() -> FormatChecker:
+    """JSON Schema's format checker plus OpenAPI's integer formats (int32, int64: their ranges)."""
+    checker = copy.deepcopy(Draft202012Validator.FORMAT_CHECKER)
+    for name, bits in (("int32", 32), ("int64", 64)):
+        low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
+
+        def in_range(value: object, low: int = low, high: int = high) -> bool:
+            return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
+
+        checker.checks(name)(in_range)
+    return checker
+
+
+FORMAT_CHECKER = openapi_format_checker()
 
 
 # Parameter schemas that any string satisfies: checking one needs no validator at all.
@@ -47,6 +62,7 @@ class ValidatorCache:
     def __init__(self) -> None:
         self._compiled: dict[int, tuple[dict[str, t.Any], Draft202012Validator]] = {}
         self._string_verdicts: dict[tuple[int, str], ValidationError | None] = {}
+        self._request_views: dict[int, tuple[dict[str, t.Any], dict[str, t.Any]]] = {}
 
     def parameter_error(self, schema: dict[str, t.Any], value: t.Any) -> ValidationError | None:
         """Why a parameter value breaks its schema (None if it conforms)."""
@@ -65,6 +81,16 @@ class ValidatorCache:
         verdict = self._string_verdicts[key] = first_error(validator, value)
         return verdict
 
+    def request_view(self, schema: dict[str, t.Any]) -> dict[str, t.Any]:
+        """`schema` as a request must meet it: a readOnly property is the server's to send, so
+        never required of a client (OpenAPI 3.1, Schema Object); `schema` itself if it has none."""
+        hit = self._request_views.get(id(schema))
+        if hit is not None and hit[0] is schema:
+            return hit[1]
+        view = _without_read_only(schema, {}) if _has_read_only(schema, set()) else schema
+        self._request_views[id(schema)] = (schema, view)
+        return view
+
     def get(self, schema: dict[str, t.Any]) -> Draft202012Validator:
         hit = self._compiled.get(id(schema))
         if hit is not None and hit[0] is schema:
@@ -72,6 +98,39 @@ class ValidatorCache:
         validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
         self._compiled[id(schema)] = (schema, validator)
         return validator
+
+
+def _has_read_only(node: t.Any, seen: set[int]) -> bool:
+    if id(node) in seen or not isinstance(node, dict | list):
+        return False
+    seen.add(id(node))
+    if isinstance(node, dict) and node.get("readOnly") is True:
+        return True
+    children = node.values() if isinstance(node, dict) else node
+    return any(_has_read_only(child, seen) for child in children)
+
+
+def _without_read_only(node: t.Any, done: dict[int, t.Any]) -> t.Any:
+    """A copy of `node` whose `required` lists leave readOnly properties out (cycles kept)."""
+    if id(node) in done:
+        return done[id(node)]
+    if isinstance(node, list):
+        copied: list[t.Any] = []
+        done[id(node)] = copied
+        copied.extend(_without_read_only(item, done) for item in node)
+        return copied
+    if not isinstance(node, dict):
+        return node
+    view: dict[str, t.Any] = {}
+    done[id(node)] = view
+    view.update({key: _without_read_only(value, done) for key, value in node.items()})
+    properties = node.get("properties")
+    if isinstance(properties, dict) and isinstance(node.get("required"), list):
+        server_only = {
+            n for n, p in properties.items() if isinstance(p, dict) and p.get("readOnly")
+        }
+        view["required"] = [name for name in node["required"] if name not in server_only]
+    return view
 
 
 def first_error(validator: Draft202012Validator, instance: t.Any) -> ValidationError | None:
@@ -185,7 +244,7 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
         body_schema: dict[str, t.Any]
 
         def check(self, body: t.Any) -> None:
-            validator = cache.get(self.body_schema)
+            validator = cache.get(cache.request_view(self.body_schema))
             errors: Iterator[ValidationError] = validator.iter_errors(body)
             error = next(errors, None)
             if error is not None:

@@ -32,3 +32,26 @@ class KeyedFailure(Failure):
         """What makes this failure distinct. Default: schemathesis' (one per class and operation)."""
         key: str = super()._unique_key
         return key
+
+
+def schema_strategy(schema: t.Any) -> t.Any:
+    """A Hypothesis strategy of values valid against a JSON Schema 2020-12 `schema`, by schemathesis'
+    generator (`generation.jsonschema.builder.build`, with its OpenAPI formats); None when the
+    schema admits no value."""
+    import jsonschema_rs
+    from schemathesis.generation.jsonschema.builder import EMPTY_STRATEGY, build
+
+    built = build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+    return None if built is EMPTY_STRATEGY else built
+
+
+_FORMATS: dict[str, t.Any] = {}
+
+
+def _formats() -> dict[str, t.Any]:
+    """One format map for every build: schemathesis caches strategies by its identity."""
+    from schemathesis.specs.openapi.formats import get_default_format_strategies
+
+    if not _FORMATS:
+        _FORMATS.update(get_default_format_strategies())
+    return _FORMATS

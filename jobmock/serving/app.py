@@ -58,11 +58,29 @@ def load_runtime(name: str, config: Config) -> ApiRuntime:
 
 
 def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
+    if config.documents:  # the user's own documents, answered from the document alone
+        from jobmock.stateless.runtime import load_stateless
+
+        return load_stateless(config.documents, config.seed)
     return {name: load_runtime(name, config) for name in api_names(config)}
+
+
+def resolver_of(runtime: ApiRuntime, mock: Mock) -> Any:
+    if runtime.stateless is not None:
+        from jobmock.stateless.runtime import StatelessResolver
+
+        return StatelessResolver(runtime.stateless)
+    return resolver_for(
+        runtime.handlers.operations,
+        ApiContext(mock, runtime),
+        runtime.spec.path,
+        runtime.handlers.path,
+    )
 
 
 def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credentials:
     credentials = Credentials()
+    credentials.any_credential.update(n for n, r in runtimes.items() if r.stateless is not None)
     for runtime in runtimes.values():
         for tenant in runtime.fixture.tenants.values():
             for credential in tenant.credentials:
@@ -124,16 +142,13 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
     )
     for runtime in runtimes.values():
+        if not runtime.prefix:  # after the control API: a base path `/` would match /_mock too
+            continue
         app.add_api(
             runtime.spec.document,
             base_path=runtime.prefix,
             name=runtime.name,
-            resolver=resolver_for(
-                runtime.handlers.operations,
-                ApiContext(mock, runtime),
-                runtime.spec.path,
-                runtime.handlers.path,
-            ),
+            resolver=resolver_of(runtime, mock),
         )
     control_spec = load_spec(resources.specs_dir() / f"{CONTROL_API}.yaml")  # always jobmock's own
     control_document = control_spec.document
@@ -148,6 +163,14 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
             control_handlers.OPERATIONS, mock, control_spec.path, "handlers/control.py"
         ),
     )
+    for runtime in runtimes.values():
+        if not runtime.prefix:
+            app.add_api(
+                runtime.spec.document,
+                base_path="",
+                name=runtime.name,
+                resolver=resolver_of(runtime, mock),
+            )
 
     envelopes = {runtime.prefix: runtime.handlers.envelope for runtime in runtimes.values()}
     envelopes[CONTROL_PREFIX] = ProblemJson()

@@ -5,20 +5,24 @@ from __future__ import annotations
 import shlex
 
 from jobmock.config import Config
-from jobmock.engine.mock import Mock
+from jobmock.engine.mock import ApiRuntime, Mock
 from jobmock.model.lifecycle import Job
 
 
 def banner(mock: Mock, config: Config) -> str:
     base = f"http://{config.host}:{config.port}"
+    apis = f"{len(mock.apis)} API{'' if len(mock.apis) == 1 else 's'}"
     lines = [
-        f"jobmock serving {len(mock.apis)} APIs on {base} (clock: {config.clock}, speed {config.speed:g})",
+        f"jobmock serving {apis} on {base} (clock: {config.clock}, speed {config.speed:g})",
         "",
     ]
     for runtime in mock.apis.values():
         lines.append(
-            f"  {runtime.name:<8} {base}{runtime.prefix}   docs {base}{runtime.prefix}/ui/"
+            f"  {runtime.name:<8} {base}{runtime.prefix or '/'}   docs {base}{runtime.prefix}/ui/"
         )
+        if runtime.stateless is not None:
+            lines += _stateless_lines(runtime, base)
+            continue
         seeds = runtime.fixture.jobs
         if seeds:
             seed = seeds[0]
@@ -34,3 +38,21 @@ def banner(mock: Mock, config: Config) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _stateless_lines(runtime: ApiRuntime, base: str) -> list[str]:
+    from jobmock.stateless.answers import example_request
+
+    broken = runtime.stateless.broken
+    lines = (
+        [f"           {len(broken)} operation(s) answer 501 (see the warnings above)"]
+        if broken
+        else []
+    )
+    found = example_request(runtime.spec.document)
+    if found is not None:
+        path, headers = found
+        parts = ["curl", "-s"] + [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
+        parts.append(f"{base}{runtime.prefix}{path}")
+        lines.append("           " + " ".join(shlex.quote(p) for p in parts))
+    return lines

@@ -1,0 +1,291 @@
+"""The documented answer of an operation: which status, which media type, which body and headers.
+
+status    the lowest declared 2xx (`2XX` and `default` answer 200), or `Prefer: code=N` if
+          declared (exactly, or by its `NXX` range, or by `default`)
+media     the first of the response's media types the request's `Accept` takes (JSON first
+          when it takes anything); none it takes: 406
+body      `Prefer: example=NAME`'s named example, else the documented example
+          (`jobmock.stateless.values.documented`), else a value generated from the schema,
+          kept per (operation, status, media type); `Prefer: dynamic=true` draws a fresh one
+headers   every declared response header, valued the same way
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jobmock.documents.conformance import template_regex
+from jobmock.documents.pointers import Node, deref
+from jobmock.documents.routes import operations
+from jobmock.errors import error_for_status
+from jobmock.stateless.values import (
+    NOT_GIVEN,
+    CannotGenerate,
+    Generator,
+    documented,
+    response_view,
+    standalone,
+    strategy,
+)
+
+HEADER_TEXT = {"pattern": "^[!-~]*$"}
+"""Generated header strings are visible ASCII: a field value is bytes, with no edge spaces."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any = NOT_GIVEN  # NOT_GIVEN: the response declares no content
+    media_type: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def content(self) -> bytes:
+        if self.body is NOT_GIVEN:
+            return b""
+        if isinstance(self.body, str) and not is_json(self.media_type or ""):
+            return self.body.encode()
+        return json.dumps(self.body).encode()
+
+
+def is_json(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
+
+
+def accepted(accept: str | None) -> list[tuple[float, str]]:
+    """The media ranges of an `Accept` header, most wanted first (q=0 left out)."""
+    ranges: list[tuple[float, str]] = []
+    for part in (accept or "*/*").split(","):
+        kind, *params = (p.strip() for p in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if kind and quality > 0:
+            ranges.append((quality, kind.lower()))
+    return sorted(ranges, key=lambda item: -item[0])
+
+
+def takes(media_range: str, media_type: str) -> bool:
+    wanted, offered = media_range.split("/", 1), media_type.split(";")[0].lower().split("/", 1)
+    if len(wanted) != 2 or len(offered) != 2:
+        return False
+    return wanted[0] in ("*", offered[0]) and wanted[1] in ("*", offered[1])
+
+
+def negotiate(offered: list[str], accept: str | None) -> str | None:
+    """The media type to answer in; None when `accept` takes none of `offered`."""
+    ordered = sorted(offered, key=lambda media: not is_json(media))  # JSON first, else as written
+    for _, media_range in accepted(accept):
+        for media in ordered:
+            if takes(media_range, media):
+                return media
+    return None
+
+
+def header_text(value: Any) -> str:
+    """A header value in OpenAPI's `simple` style."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(header_text(v) for v in value)
+    if isinstance(value, Mapping):
+        return ",".join(f"{k},{header_text(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Operation:
+    key: str  # operationId, else `method path`
+    method: str
+    path: str
+    spec: Mapping[str, Any]
+
+
+class Answers:
+    """Every operation of one stateless API, answered from its document."""
+
+    def __init__(self, document: Mapping[str, Any], seed: int) -> None:
+        self.document = document
+        self.view = response_view(document)
+        self.generator = Generator(seed)
+        self.operations: dict[str, Operation] = {}
+        self.templates: list[tuple[re.Pattern[str], str, str]] = []
+        for method, path, spec in operations(document):
+            key = str(spec.get("operationId") or f"{method} {path}")
+            self.operations[key] = Operation(key, method, path, spec)
+            self.templates.append((template_regex(path), method, key))
+
+    def at(self, path: str, method: str) -> Operation | None:
+        """The operation a concrete path (under the API's prefix) and method are for."""
+        method = method.lower()
+        for regex, declared, key in self.templates:
+            if declared == method and regex.fullmatch(path):
+                return self.operations[key]
+        return None
+
+    def example_names(self, key: str) -> list[str]:
+        """The named examples of every response of operation `key`."""
+        names: list[str] = []
+        for status in self.responses(self.operations[key]):
+            response = self.response(self.operations[key], status, self.document)
+            for media in (response.get("content") or {}).values():
+                media = deref(self.document, Node((), media)).value
+                names += [n for n in (media.get("examples") or {}) if n not in names]
+        return names
+
+    def responses(self, operation: Operation) -> dict[str, Any]:
+        return dict(operation.spec.get("responses") or {})
+
+    def response_key(self, operation: Operation, code: int | None) -> tuple[int, str] | None:
+        """(status, key of `responses`) answered for `code` (None: the success answer)."""
+        keys = list(self.responses(operation))
+        if code is not None:
+            for key in (str(code), f"{code // 100}XX", "default"):
+                if key in keys:
+                    return code, key
+            return None
+        explicit = sorted(int(k) for k in keys if k.isdigit())
+        success = [c for c in explicit if 200 <= c < 300]
+        if success:
+            return success[0], str(success[0])
+        for key in ("2XX", "default"):
+            if key in keys:
+                return 200, key
+        return (explicit[0], str(explicit[0])) if explicit else None
+
+    def declares(self, operation: Operation, code: int) -> bool:
+        keys = self.responses(operation)
+        return str(code) in keys or f"{code // 100}XX" in keys
+
+    def response(
+        self, operation: Operation, key: str, document: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        path = ("paths", operation.path, operation.method, "responses", key)
+        found = deref(document, Node(path, self.responses_in(document, operation)[key])).value
+        return dict(found) if isinstance(found, Mapping) else {}
+
+    @staticmethod
+    def responses_in(document: Mapping[str, Any], operation: Operation) -> Mapping[str, Any]:
+        responses: Mapping[str, Any] = document["paths"][operation.path][operation.method][
+            "responses"
+        ]
+        return responses
+
+    def answer(
+        self,
+        operation: Operation,
+        *,
+        code: int | None = None,
+        accept: str | None = None,
+        example: str | None = None,
+        dynamic: bool = False,
+    ) -> Answer:
+        chosen = self.response_key(operation, code)
+        if chosen is None:
+            raise error_for_status(
+                501, f"{operation.method.upper()} {operation.path} declares no response"
+            )
+        status, key = chosen
+        response = self.response(operation, key, self.view)
+        headers = {
+            name: header_text(
+                self.value(f"{operation.key} {key} header {name}", header, dynamic, HEADER_TEXT)
+            )
+            for name, header in self.headers(response).items()
+        }
+        content = response.get("content") or {}
+        if not content:
+            return Answer(status, headers=headers)
+        media = negotiate(list(content), accept)
+        if media is None:
+            raise error_for_status(406, f"answers only {', '.join(content)}")
+        spec = deref(self.view, Node((), content[media])).value
+        named = documented(spec, example) if example and not dynamic else NOT_GIVEN
+        if named is NOT_GIVEN:
+            named = self.value(f"{operation.key} {key} {media}", spec, dynamic)
+        return Answer(status, named, media, headers)
+
+    def headers(self, response: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+        found = {}
+        for name, header in (response.get("headers") or {}).items():
+            if name.lower() == "content-type":
+                continue  # OpenAPI ignores it; the media type says it
+            value = deref(self.view, Node((), header)).value
+            if isinstance(value, Mapping):
+                found[name] = value
+        return found
+
+    def value(self, key: str, holder: Mapping[str, Any], dynamic: bool, also: Any = None) -> Any:
+        """`holder`'s (a media type's or header's) documented value, else one generated (valid
+        against `also` too)."""
+        if not dynamic:
+            given = documented(holder)
+            if given is not NOT_GIVEN:
+                return given
+        schema = holder.get("schema")
+        if schema is None:
+            return ""
+        if also is not None:
+            schema = {"allOf": [schema, also]}
+        try:
+            return self.generator.value(key, standalone(schema, self.view), fresh=dynamic)
+        except CannotGenerate as exc:
+            raise error_for_status(501, f"cannot answer: {exc}") from None
+
+    def unanswerable(self, operation: Operation) -> str | None:
+        """Why the operation's success answer cannot be generated (checked at start), or None."""
+        chosen = self.response_key(operation, None)
+        if chosen is None:
+            return "it declares no response"
+        response = self.response(operation, chosen[1], self.view)
+        for media in (response.get("content") or {}).values():
+            spec = deref(self.view, Node((), media)).value
+            if not isinstance(spec, Mapping) or documented(spec) is not NOT_GIVEN:
+                continue
+            if "schema" in spec:
+                try:
+                    strategy(standalone(spec["schema"], self.view))
+                except CannotGenerate as exc:
+                    return f"its {chosen[0]} response cannot be generated: {exc}"
+        return None
+
+
+def example_request(document: Mapping[str, Any]) -> tuple[str, dict[str, str]] | None:
+    """A GET that answers 2xx without inputs (the startup banner's curl line): its path and the
+    header of its first security scheme, any value (only presence is checked)."""
+    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    for method, path, spec in operations(document):
+        item = document["paths"][path]
+        required = [
+            p
+            for p in [*(item.get("parameters") or ()), *(spec.get("parameters") or ())]
+            if isinstance(p, Mapping) and p.get("required")
+        ]
+        if method != "get" or "{" in path or required or spec.get("requestBody"):
+            continue
+        headers: dict[str, str] = {}
+        for requirement in spec.get("security", document.get("security")) or ():
+            for name in requirement:
+                scheme = deref(document, Node((), schemes.get(name, {}))).value
+                headers = credential_header(scheme) if isinstance(scheme, Mapping) else {}
+                break
+            break
+        return path, headers
+    return None
+
+
+def credential_header(scheme: Mapping[str, Any]) -> dict[str, str]:
+    if scheme.get("type") == "apiKey":
+        return {str(scheme["name"]): "any"} if scheme.get("in") == "header" else {}
+    if str(scheme.get("scheme", "")).lower() == "basic":
+        return {"Authorization": "Basic YW55OmFueQ=="}
+    return {"Authorization": "Bearer any"}

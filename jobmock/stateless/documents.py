@@ -1,0 +1,243 @@
+"""A user's OpenAPI document as jobmock serves it: `$ref`s across files bundled, checked, 3.1.
+
+`load_document(path)` reads YAML or JSON with line numbers, refuses what cannot be served with one
+`file:line: reason` (Swagger 2.0, a `$ref` to nothing, an invalid document), copies what other
+files' `$ref`s point at into this document (a `#/components/<kind>/<name>` target keeps its kind
+and name; any other target is inlined), then converts a 3.0 document's schemas to 3.1 (see
+`upgrade`), so one JSON Schema 2020-12 machinery validates and generates for both versions.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
+from jobmock.documents.specs import ServedSpec, validate_document
+from jobmock.documents.yamlfast import fast_load
+from jobmock.documents.yamlsource import LoadedYaml
+from jobmock.errors import SpecError
+
+SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
+
+
+def refs(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """(path, the object holding it) for every `$ref` under `node`."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield path, node
+        for key, value in node.items():
+            yield from refs(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from refs(value, (*path, index))
+
+
+class Bundler:
+    """Brings every external `$ref` target into the root document (its `components`)."""
+
+    def __init__(self, root: LoadedYaml, path: Path) -> None:
+        self.root = root
+        self.document: dict[str, Any] = copy.deepcopy(root.data)
+        self.files: dict[Path, LoadedYaml] = {path.resolve(): root}
+        self.placed: dict[tuple[Path, str], str] = {}  # (file, pointer) -> local `#/...` ref
+        self.inlining: set[tuple[Path, str]] = set()
+
+    def load(self, path: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> LoadedYaml:
+        path = path.resolve()
+        if path not in self.files:
+            if not path.is_file():
+                raise loaded.source.error(at, f"$ref to a missing file {path}", SpecError)
+            self.files[path] = fast_load(path, SpecError)
+        return self.files[path]
+
+    def bundle(self, path: Path) -> dict[str, Any]:
+        self.rewrite(self.document, path.resolve(), self.root, ())
+        return self.document
+
+    def rewrite(self, node: Any, file: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> None:
+        """Point every `$ref` under `node` (of `file`) into the root document."""
+        for where, holder in list(refs(node)):
+            ref = holder["$ref"]
+            target_file, _, fragment = ref.partition("#")
+            if not target_file and file == next(iter(self.files)):
+                continue  # a local ref of the root document: checked later, as it is
+            source = (file.parent / target_file) if target_file else file
+            local = self.place(source, fragment, loaded, (*at, *where, "$ref"), holder)
+            if local is not None:
+                holder["$ref"] = local
+
+    def place(
+        self, file: Path, fragment: str, by: LoadedYaml, at: tuple[Any, ...], holder: dict[str, Any]
+    ) -> str | None:
+        """The local ref now naming the target, or None: the target was inlined into `holder`."""
+        loaded = self.load(file, by, at)
+        file = file.resolve()
+        pointer = decode_pointer(fragment) if fragment else ()
+        found, value = lookup(loaded.data, pointer) if pointer is not None else (False, None)
+        if not found:
+            raise by.source.error(at, f"$ref to nothing: {file.name}#{fragment}", SpecError)
+        key = (file, fragment)
+        if key in self.placed:
+            return self.placed[key]
+        components = self.document.setdefault("components", {})
+        if pointer and len(pointer) == 3 and pointer[0] == "components":
+            kind = components.setdefault(str(pointer[1]), {})
+            name, n = str(pointer[2]), 2
+            while name in kind:  # a root component of that name already: keep both
+                name, n = f"{pointer[2]}_{n}", n + 1
+            local = "#" + encode_pointer(("components", str(pointer[1]), name))
+            self.placed[key] = local
+            kind[name] = copy.deepcopy(value)
+            self.rewrite(kind[name], file, loaded, pointer)
+            return local
+        if key in self.inlining:  # a cycle through whole-file refs has no name to point to
+            raise by.source.error(
+                at, "recursive $ref outside components/ cannot be bundled", SpecError
+            )
+        self.inlining.add(key)
+        inlined = copy.deepcopy(value)
+        self.rewrite(inlined, file, loaded, pointer or ())
+        self.inlining.discard(key)
+        holder.clear()
+        holder.update(inlined if isinstance(inlined, dict) else {"const": inlined})
+        return None
+
+
+def check_local_refs(document: dict[str, Any], loaded: LoadedYaml) -> None:
+    for where, holder in refs(document):
+        ref = holder["$ref"]
+        if not ref.startswith("#"):
+            continue
+        pointer = decode_pointer(ref[1:])
+        if pointer is None or not lookup(document, pointer)[0]:
+            raise loaded.source.error((*where, "$ref"), f"$ref to nothing: {ref}", SpecError)
+
+
+def upgrade(document: dict[str, Any]) -> dict[str, Any]:
+    """A 3.0 document as the 3.1 document that means the same: `nullable` as a `null` type (or
+    branch), boolean `exclusiveMinimum`/`exclusiveMaximum` as numbers. Converting, rather than
+    validating 3.0 with draft 4, keeps one validator and one generator for both versions, and
+    loses nothing a client relies on (`/openapi.json` then says 3.1.0)."""
+    document = copy.deepcopy(document)
+    for schema in schemas(document):
+        _upgrade_schema(schema)
+    document["openapi"] = "3.1.0"
+    return document
+
+
+def _upgrade_schema(schema: dict[str, Any]) -> None:
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if schema.get(bound) is True and limit in schema:
+            schema[bound] = schema.pop(limit)
+        elif isinstance(schema.get(bound), bool):
+            del schema[bound]
+    if schema.pop("nullable", False) is True:
+        declared = schema.get("type")
+        if isinstance(declared, str):
+            schema["type"] = [declared, "null"]
+            if "enum" in schema and None not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], None]
+        elif declared is None:  # $ref, allOf... : null is one more branch
+            inner = {k: schema.pop(k) for k in list(schema) if k not in ("description", "title")}
+            schema["anyOf"] = [inner, {"type": "null"}]
+
+
+def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema object of an OpenAPI document, nested ones included."""
+    roots: list[Any] = list((document.get("components") or {}).get("schemas", {}).values())
+
+    def in_content(content: Any) -> None:
+        for media in (content or {}).values():
+            if isinstance(media, dict) and "schema" in media:
+                roots.append(media["schema"])
+
+    def in_parameters(parameters: Any) -> None:
+        for parameter in parameters or ():
+            if isinstance(parameter, dict):
+                roots.append(parameter.get("schema"))
+                in_content(parameter.get("content"))
+
+    components = document.get("components") or {}
+    in_parameters(components.get("parameters", {}).values())
+    for header in components.get("headers", {}).values():
+        roots.append(header.get("schema") if isinstance(header, dict) else None)
+    responses = list(components.get("responses", {}).values())
+    bodies = list(components.get("requestBodies", {}).values())
+    for item in (document.get("paths") or {}).values():
+        in_parameters(item.get("parameters"))
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                in_parameters(operation.get("parameters"))
+                bodies.append(operation.get("requestBody"))
+                responses += list((operation.get("responses") or {}).values())
+    for body in bodies:
+        in_content((body or {}).get("content"))
+    for response in responses:
+        if isinstance(response, dict):
+            in_content(response.get("content"))
+            for header in (response.get("headers") or {}).values():
+                roots.append(header.get("schema") if isinstance(header, dict) else None)
+    seen: set[int] = set()
+    stack = [r for r in roots if isinstance(r, dict)]
+    while stack:
+        schema = stack.pop()
+        if id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        yield schema
+        children = [schema.get(k) for k in SCHEMA_ONE]
+        children += [v for k in SCHEMA_LISTS for v in schema.get(k) or ()]
+        children += [v for k in SCHEMA_MAPS for v in (schema.get(k) or {}).values()]
+        stack += [c for c in children if isinstance(c, dict)]
+
+
+def load_document(path: Path, name: str) -> ServedSpec:
+    """The document at `path`, bundled, checked and in 3.1; SpecError (file:line) if it cannot be served."""
+    loaded = fast_load(path, SpecError)
+    if not isinstance(loaded.data, dict):
+        raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
+    if "swagger" in loaded.data:
+        raise loaded.source.error(
+            ("swagger",),
+            "Swagger 2.0 is not served; convert it to OpenAPI 3 (e.g. swagger2openapi)",
+            SpecError,
+        )
+    if "openapi" not in loaded.data:
+        raise loaded.source.error((), "not an OpenAPI document (no `openapi` field)", SpecError)
+    document = Bundler(loaded, path).bundle(path)
+    check_local_refs(document, loaded)
+    validate_document(document, loaded.source)
+    if str(document["openapi"]).startswith("3.0"):
+        document = upgrade(document)
+    return ServedSpec(name=name, path=path, document=document, source=loaded.source)
+
+
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def api_name(path: Path) -> str:
+    """The API name (and prefix) of a document: its file name, as the control API spells names."""
+    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "api"
+
+
+def documents_in(path: Path) -> list[Path]:
+    """`path` itself, or the OpenAPI documents of folder `path` (files with a top-level `openapi`
+    or `swagger` field: the files they `$ref` are not served on their own)."""
+    if not path.is_dir():
+        return [path]
+    found = []
+    for candidate in sorted(path.iterdir()):
+        if candidate.suffix.lower() not in DOCUMENT_SUFFIXES or not candidate.is_file():
+            continue
+        data = fast_load(candidate, SpecError).data
+        if isinstance(data, dict) and ("openapi" in data or "swagger" in data):
+            found.append(candidate)
+    if not found:
+        raise SpecError(path, "no OpenAPI document in this folder (.yaml, .yml or .json)")
+    return found

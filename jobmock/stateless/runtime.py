@@ -1,0 +1,179 @@
+"""A stateless API: a document served without fixture or handler module.
+
+`stateless_runtime` builds the `ApiRuntime` the rest of jobmock serves (control API, dashboard,
+faults, CORS, the store): an empty fixture (no tenants, scenarios or jobs), a resolver that binds
+every operation to its documented answer (`jobmock.stateless.answers`), and an envelope that
+answers errors with the operation's declared response for that code when it has a body.
+
+connexion's own `MockResolver` answers only an operation's first `example` (no media type
+negotiation, generation, headers or `Prefer`), so the resolver here is a `Resolver` of its own, in
+the same place; connexion's validators and security middleware are used as they are.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from connexion.resolver import Resolution, Resolver
+from starlette.datastructures import Headers
+from starlette.responses import Response
+
+from jobmock.documents.specs import ServedSpec
+from jobmock.engine.handlers import Handlers
+from jobmock.engine.mock import ApiRuntime
+from jobmock.errors import (
+    ApiError,
+    BadRequest,
+    InvalidBody,
+    InvalidParameter,
+    SpecError,
+    error_for_status,
+)
+from jobmock.fixtures.loading import Fixture
+from jobmock.frontend import overrides
+from jobmock.http.envelopes import ErrorReply, ProblemJson, reason
+from jobmock.internals.connexion import current_scope
+from jobmock.model.scenarios import StatusModel
+from jobmock.stateless.answers import Answers, Operation
+from jobmock.stateless.values import NOT_GIVEN
+
+if TYPE_CHECKING:
+    from connexion.lifecycle import ConnexionRequest
+
+logger = logging.getLogger("jobmock")
+
+
+@dataclass
+class StatelessApi:
+    """What a stateless runtime adds: its answers, and the operations it cannot answer."""
+
+    answers: Answers
+    broken: dict[str, str]  # operation key -> why it answers 501
+
+    def handler(self, operation: Operation) -> Callable[..., Any]:
+        answers, broken = self.answers, self.broken.get(operation.key)
+
+        async def answer(**_: Any) -> Response:
+            if broken is not None:
+                raise error_for_status(501, f"{operation.key}: {broken}")
+            preferences = overrides.current()
+            found = answers.answer(
+                operation,
+                code=preferences.code if preferences else None,
+                accept=Headers(scope=current_scope()).get("accept"),
+                example=preferences.example if preferences else None,
+                dynamic=bool(preferences and preferences.dynamic),
+            )
+            headers = dict(found.headers)
+            return Response(found.content(), found.status, headers, media_type=found.media_type)
+
+        return answer
+
+
+class StatelessResolver(Resolver):
+    """operationId (or `method path`) -> the operation's documented answer."""
+
+    def __init__(self, api: StatelessApi) -> None:
+        super().__init__()
+        self.api = api
+
+    def resolve(self, operation: Any) -> Resolution:
+        key = operation.operation_id or f"{operation.method.lower()} {operation.path}"
+        return Resolution(self.api.handler(self.api.answers.operations[key]), key)
+
+
+class DocumentedErrors:
+    """Errors as the operation documents them: its response for the code, or its `default` (a
+    validation error: its 400, else 422), when that has a body; else RFC 9457 problem+json (a
+    validation error as 422)."""
+
+    def __init__(self, answers: Answers, prefix: str) -> None:
+        self.answers = answers
+        self.prefix = prefix.rstrip("/")
+        self.problems = ProblemJson()
+
+    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        path = request.scope["path"].removeprefix(self.prefix) or "/"
+        operation = self.answers.at(path, request.scope["method"])
+        invalid = isinstance(error, InvalidParameter | InvalidBody)
+        code = error.status
+        if operation is not None and invalid:
+            code = next((c for c in (400, 422) if self.answers.declares(operation, c)), 422)
+        if operation is not None and self.answers.response_key(operation, code) is not None:
+            try:
+                found = self.answers.answer(
+                    operation, code=code, accept=request.headers.get("accept")
+                )
+            except ApiError:
+                found = None
+            if found is not None and found.body is not NOT_GIVEN:
+                headers = {**found.headers, **error.headers}
+                return ErrorReply(code, found.body, found.media_type or "application/json", headers)
+        reply = self.problems.render(error, request)
+        if code != reply.status:
+            body = {**reply.body, "title": reason(code), "status": code}
+            reply = ErrorReply(code, body, reply.media_type, reply.headers)
+        return reply
+
+
+def empty_fixture(name: str, spec: ServedSpec) -> Fixture:
+    """No tenants, scenarios or jobs: the control API lists none and creates none."""
+    return Fixture(
+        api=name,
+        path=spec.path,
+        statuses=StatusModel((), ("answered",)),  # a model needs a terminal status; no job has one
+        tenants={},
+        scenarios={},
+        scenario_fields={},
+        default_scenario="",
+        jobs=(),
+        defaults={},
+        source=spec.source,
+    )
+
+
+def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> ApiRuntime:
+    answers = Answers(spec.document, seed)
+    broken = {}
+    for key, operation in answers.operations.items():
+        reason = answers.unanswerable(operation)
+        if reason is not None:
+            at = ("paths", operation.path, operation.method)
+            problem = spec.source.error(at, f"{key} cannot be answered: {reason}", SpecError)
+            logger.warning("jobmock: %s (it answers 501)", problem)
+            broken[key] = reason
+    api = StatelessApi(answers, broken)
+
+    def no_jobs(*_: Any) -> Any:
+        raise BadRequest(f"{name} is a stateless API: it has no jobs", slug="stateless_api")
+
+    handlers = Handlers(
+        api=name,
+        path=Path(spec.path),
+        operations={},
+        render=no_jobs,
+        status_path=no_jobs,
+        envelope=DocumentedErrors(answers, prefix),
+    )
+    runtime = ApiRuntime(
+        name=name, spec=spec, fixture=empty_fixture(name, spec), handlers=handlers, prefix=prefix
+    )
+    runtime.stateless = api
+    return runtime
+
+
+def load_stateless(documents: tuple[str, ...], seed: int) -> dict[str, ApiRuntime]:
+    """`PREFIX=PATH` entries (Config.documents) as runtimes; the name is the prefix's, or the
+    file's stem for the document served at `/`."""
+    from jobmock.stateless.documents import api_name, load_document
+
+    runtimes = {}
+    for entry in documents:
+        prefix, _, path = entry.partition("=")
+        name = prefix.strip("/") or api_name(Path(path))
+        runtimes[name] = stateless_runtime(name, load_document(Path(path), name), prefix, seed)
+    return runtimes

@@ -1,0 +1,195 @@
+"""Values for a response body or header: the documented example, else one generated from the schema.
+
+Generation is schemathesis' JSON Schema 2020-12 generator (`jobmock.internals.schemathesis`, which
+replaced hypothesis-jsonschema in schemathesis 4: that one no longer runs on current Hypothesis),
+drawn with Hypothesis' `find` from a `random.Random` seeded by (`--seed`, what is generated), so a
+run replays. Each value is checked with `jsonschema` (formats included) before it is answered.
+The schema a response is generated from is the document's *response view* (`response_view`):
+writeOnly properties left out, and a discriminator's branches pinned to their mapping value.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from jobmock.http.validators import FORMAT_CHECKER
+from jobmock.stateless.documents import schemas
+
+NOT_GIVEN = object()
+DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the emptiest
+
+
+INTEGER_FORMATS = {"int32": 32, "int64": 64}
+
+
+class CannotGenerate(Exception):
+    """No value satisfies the schema (or the generator does not model it)."""
+
+
+def documented(media: Mapping[str, Any], named: str | None = None) -> Any:
+    """The media type's own example: `examples[named]`, else `example`, else the first of
+    `examples`, else the schema's `examples`/`example`/`default`; NOT_GIVEN when there is none."""
+    examples = media.get("examples") or {}
+    if (
+        named is not None
+        and isinstance(examples.get(named), Mapping)
+        and "value" in examples[named]
+    ):
+        return examples[named]["value"]
+    if "example" in media:
+        return media["example"]
+    for example in examples.values():
+        if isinstance(example, Mapping) and "value" in example:
+            return example["value"]
+    schema = media.get("schema")
+    if isinstance(schema, Mapping):
+        if isinstance(schema.get("examples"), list) and schema["examples"]:
+            return schema["examples"][0]
+        for keyword in ("example", "default", "const"):
+            if keyword in schema:
+                return schema[keyword]
+    return NOT_GIVEN
+
+
+def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of `document` whose schemas describe what a server may answer (see the module doc),
+    and the part of it a client expects: objects are closed (`unevaluatedProperties: false`)
+    unless they say otherwise or are an `allOf` branch, whose siblings add properties."""
+    view = copy.deepcopy(dict(document))
+    found = list(schemas(view))
+    for schema in found:
+        bits = INTEGER_FORMATS.get(str(schema.get("format")))
+        if bits is not None:  # OpenAPI's int32/int64 are bounds JSON Schema does not know
+            schema.setdefault("minimum", -(2 ** (bits - 1)))
+            schema.setdefault("maximum", 2 ** (bits - 1) - 1)
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            hidden = [
+                n for n, p in properties.items() if isinstance(p, dict) and p.get("writeOnly")
+            ]
+            for name in hidden:
+                properties[name] = False
+            if hidden and isinstance(schema.get("required"), list):
+                schema["required"] = [n for n in schema["required"] if n not in hidden]
+        discriminator = schema.get("discriminator")
+        if isinstance(discriminator, dict) and "propertyName" in discriminator:
+            _pin_branches(schema, discriminator)
+    found = list(schemas(view))  # the pinned branches too
+    named = (view.get("components") or {}).get("schemas") or {}
+    branches: set[int] = set()
+    for schema in found:
+        for branch in schema.get("allOf") or ():
+            branches.add(id(branch))
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                branches.add(id(named.get(ref.rsplit("/", 1)[-1])))
+    open_keywords = ("additionalProperties", "unevaluatedProperties", "patternProperties")
+    for schema in found:
+        shaped = "properties" in schema or "allOf" in schema
+        if shaped and id(schema) not in branches and not any(k in schema for k in open_keywords):
+            schema["unevaluatedProperties"] = False
+    return view
+
+
+def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
+    prop = discriminator["propertyName"]
+    by_ref = {ref: value for value, ref in (discriminator.get("mapping") or {}).items()}
+    for keyword in ("oneOf", "anyOf"):
+        branches = schema.get(keyword)
+        if not isinstance(branches, list):
+            continue
+        for index, branch in enumerate(branches):
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if not isinstance(ref, str):
+                continue
+            value = by_ref.get(ref, ref.rsplit("/", 1)[-1])
+            branches[index] = {
+                "allOf": [branch],
+                "properties": {prop: {"const": value}},
+                "required": [prop],
+            }
+
+
+def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
+    """`schema` with the document's components beside it, so its `#/components/...` refs resolve."""
+    if not isinstance(schema, Mapping) or "components" not in document:
+        return schema
+    return {**schema, "components": document["components"]}
+
+
+class Generator:
+    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.kept: dict[str, Any] = {}
+        self.fresh = 0
+
+    def value(self, key: str, schema: Any, *, fresh: bool = False) -> Any:
+        if not fresh and key in self.kept:
+            return self.kept[key]
+        if fresh:
+            self.fresh += 1
+        found = generate(schema, random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}"))
+        if not fresh:
+            self.kept[key] = found
+        return found
+
+
+def strategy(schema: Any) -> Any:
+    """schemathesis' strategy for `schema`; CannotGenerate when it admits nothing it can model."""
+    from jobmock.internals.schemathesis import schema_strategy
+
+    try:
+        built = schema_strategy(schema)
+    except Exception as exc:  # schemathesis' InvalidSchema, UnsupportedSchema...: its reason
+        raise CannotGenerate(str(exc).splitlines()[0]) from None
+    if built is None:
+        raise CannotGenerate("no value satisfies the schema")
+    return built
+
+
+def generate(schema: Any, rng: random.Random) -> Any:
+    """A value valid against `schema`, drawn with `rng`; CannotGenerate if none is found."""
+    from hypothesis import HealthCheck, Phase, find, settings
+    from hypothesis.errors import HypothesisException
+
+    if schema is True or schema == {}:
+        return {}
+    built = strategy(schema)
+    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    options = settings(
+        database=None,
+        phases=[Phase.generate],
+        max_examples=200,
+        deadline=None,
+        derandomize=False,  # `rng` decides (a loaded profile may derandomize)
+        suppress_health_check=list(HealthCheck),
+    )
+    for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+        try:
+            found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
+        except HypothesisException:
+            continue
+        return found
+    raise CannotGenerate("no generated value is valid against the schema")
+
+
+class NthValid:
+    """Accepts a value once `wanted` valid ones were drawn (the first draws are the emptiest)."""
+
+    def __init__(self, validator: Draft202012Validator, wanted: int) -> None:
+        self.validator = validator
+        self.wanted = wanted
+        self.seen = 0
+
+    def __call__(self, value: Any) -> bool:
+        if not self.validator.is_valid(value):
+            return False
+        self.seen += 1
+        return self.seen >= self.wanted

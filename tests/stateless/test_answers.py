@@ -1,0 +1,279 @@
+"""Stateless answers: the documented status, media type, body and headers of each operation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from starlette.testclient import TestClient
+
+from jobmock.config import Config
+from jobmock.serving.app import create_app
+from jobmock.stateless.documents import load_document
+from tests.stateless.conftest import DOCUMENTS
+
+KEY = {"X-API-Key": "any value at all"}
+
+
+def valid(body: Any, name: str, component: str) -> bool:
+    """Whether `body` is valid against components/schemas/`component` of the document `name`, as
+    written (3.0 documents as jobmock upgrades them)."""
+    document = load_document(DOCUMENTS / name, "check").document
+    schema = {"$ref": f"#/components/schemas/{component}", "components": document["components"]}
+    checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return bool(checker.is_valid(body))
+
+
+@pytest.mark.parametrize(
+    "fixture, name", [("petstore30", "petstore-3.0.yaml"), ("petstore31", "petstore-3.1.yaml")]
+)
+def test_a_list_is_the_lowest_2xx_with_a_generated_valid_body_and_its_header(
+    fixture: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    client: TestClient = request.getfixturevalue(fixture)
+    response = client.get("/pets")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert valid(response.json(), name, "Pets")
+    assert "x-next" in response.headers
+    assert client.get("/pets").json() == response.json()  # kept: the same answer every time
+
+
+@pytest.mark.parametrize(
+    "fixture, name", [("petstore30", "petstore-3.0.yaml"), ("petstore31", "petstore-3.1.yaml")]
+)
+def test_every_pet_answered_is_valid(
+    fixture: str, name: str, request: pytest.FixtureRequest
+) -> None:
+    client: TestClient = request.getfixturevalue(fixture)
+    body = client.get("/pets/7").json()
+    assert valid(body, name, "Pet")
+    assert set(body) <= {"id", "name", "tag"}  # no property the schema does not name
+    assert -(2**63) <= body["id"] < 2**63  # format: int64
+
+
+def test_a_response_without_content_is_empty(petstore30: TestClient) -> None:
+    response = petstore30.post("/pets")
+    assert (response.status_code, response.content) == (201, b"")
+
+
+def test_prefer_code_answers_that_declared_response_here_by_default(petstore31: TestClient) -> None:
+    response = petstore31.get("/pets", headers={"Prefer": "code=503"})
+    assert response.status_code == 503
+    assert response.headers["preference-applied"] == "code=503"
+    assert valid(response.json(), "petstore-3.1.yaml", "Error")
+
+
+def test_prefer_code_refuses_an_undeclared_code(features: TestClient) -> None:
+    response = features.get("/shapes/3", headers={**KEY, "Prefer": "code=500"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": "https://jobmock.dev/problems/invalid-prefer",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "invalid Prefer header: code=500 is not documented for GET /shapes/{shapeId};"
+        " documented: 200, 401, 404",
+    }
+
+
+def test_the_first_named_example_is_the_answer_and_prefer_example_picks_another(
+    features: TestClient,
+) -> None:
+    first = features.get("/shapes/3", headers=KEY)
+    assert first.status_code == 200
+    assert first.json() == {"kind": "circle", "radius": 2.5, "label": None}
+    chosen = features.get("/shapes/3", headers={**KEY, "Prefer": "example=square"})
+    assert chosen.json() == {"kind": "square", "side": 3, "label": "corner"}
+    assert chosen.headers["preference-applied"] == "example=square"
+
+
+def test_prefer_example_refuses_a_name_the_operation_does_not_have(features: TestClient) -> None:
+    response = features.get("/shapes/3", headers={**KEY, "Prefer": "example=hexagon"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "invalid Prefer header: example=hexagon is not an example of GET /shapes/{shapeId};"
+        " examples: circle, square"
+    )
+
+
+def test_prefer_dynamic_generates_afresh_each_time_valid_and_discriminated(
+    features: TestClient,
+) -> None:
+    bodies = [
+        features.get("/shapes/3", headers={**KEY, "Prefer": "dynamic=true"}).json()
+        for _ in range(4)
+    ]
+    assert len({repr(b) for b in bodies}) > 1
+    for body in bodies:
+        assert valid(body, "features.yaml", "Shape")
+        # discriminator without mapping: the value names the schema the body is valid against
+        assert body["kind"] in ("Circle", "Square")
+        assert valid(body, "features.yaml", body["kind"])
+
+
+def test_a_declared_header_is_valued_from_its_schema(features: TestClient) -> None:
+    response = features.get("/shapes/3", headers=KEY)
+    assert 0 <= int(response.headers["x-rate-limit"]) <= 100
+
+
+def test_without_credentials_the_declared_401_body(features: TestClient) -> None:
+    response = features.get("/shapes/3")
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "hint": "send X-API-Key"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-API-Key": "k"}, {"Authorization": "Bearer anything"}],
+    ids=["api key", "bearer"],
+)
+def test_any_credential_of_either_scheme_is_accepted(
+    features: TestClient, headers: dict[str, str]
+) -> None:
+    assert features.get("/shapes/3", headers=headers).status_code == 200
+
+
+def test_a_credential_of_another_scheme_is_not(features: TestClient) -> None:
+    assert features.get("/shapes/3", headers={"Authorization": "Basic eDp5"}).status_code == 401
+
+
+def test_an_invalid_body_answers_the_declared_422(features: TestClient) -> None:
+    response = features.post("/shapes", json={"kind": "hexagon"}, headers=KEY)
+    assert response.status_code == 422
+    assert response.json() == {"error": "invalid", "hint": "a shape needs a kind"}
+
+
+def test_an_invalid_parameter_without_a_declared_error_is_422_problem_json(
+    features: TestClient,
+) -> None:
+    response = features.get("/shapes/0", headers=KEY)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "https://jobmock.dev/problems/invalid-parameter",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "shapeId: 0 is less than the minimum of 1",
+    }
+
+
+def test_an_invalid_body_answers_422_with_the_default_response(petstore31: TestClient) -> None:
+    response = petstore31.post("/pets", json={"id": 1})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/json"
+    assert valid(response.json(), "petstore-3.1.yaml", "Error")
+
+
+BARE = """\
+openapi: 3.1.0
+info: {title: Bare, version: '1'}
+paths:
+  /notes:
+    post:
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              properties: {text: {type: string}}
+      responses:
+        '201': {description: noted}
+"""
+
+
+def test_an_invalid_body_without_a_declared_error_is_422_problem_json(tmp_path: Path) -> None:
+    document = tmp_path / "bare.yaml"
+    document.write_text(BARE)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        response = client.post("/notes", json={"text": 3})
+    assert response.status_code == 422
+    assert response.json() == {
+        "type": "https://jobmock.dev/problems/invalid-body",
+        "title": "Unprocessable Entity",
+        "status": 422,
+        "detail": "3 is not of type 'string' (at /text)",
+    }
+
+
+def test_a_recursive_schema_is_cut_off_and_valid(features: TestClient) -> None:
+    body = features.get("/tree").json()
+    assert valid(body, "features.yaml", "Node")
+
+
+def test_write_only_properties_are_never_answered(features: TestClient) -> None:
+    for _ in range(3):
+        body = features.get("/account", headers={"Prefer": "dynamic=true"}).json()
+        assert "password" not in body
+        assert {"id", "email", "created"} <= set(body)
+        assert valid({**body, "password": "12345678"}, "features.yaml", "Account")
+
+
+def test_nullable_is_upgraded_to_a_null_type(features: TestClient) -> None:
+    assert valid({"kind": "Circle", "radius": 1, "label": None}, "features.yaml", "Circle")
+    assert not valid({"kind": "Circle", "radius": 0}, "features.yaml", "Circle")  # exclusive
+
+
+def test_a_media_type_the_request_does_not_accept_is_406(petstore30: TestClient) -> None:
+    response = petstore30.get("/pets/1", headers={"Accept": "text/html"})
+    assert response.status_code == 406
+    assert response.json()["detail"] == "answers only application/json"
+
+
+def test_the_seed_decides_the_generated_values() -> None:
+    from tests.stateless.conftest import served
+
+    with served("=petstore-3.0.yaml", seed=1) as one, served("=petstore-3.0.yaml", seed=1) as again:
+        assert one.get("/pets/1").json() == again.get("/pets/1").json()
+
+
+UNANSWERABLE = """\
+openapi: 3.1.0
+info: {title: Odd, version: '1'}
+paths:
+  /odd:
+    get:
+      operationId: getOdd
+      responses:
+        '200':
+          description: no integer is both
+          content:
+            application/json:
+              schema: {type: integer, minimum: 5, maximum: 1}
+  /fine:
+    get:
+      responses:
+        '204': {description: nothing}
+"""
+
+
+def test_an_operation_that_cannot_be_answered_warns_at_start_and_answers_501(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = tmp_path / "odd.yaml"
+    document.write_text(UNANSWERABLE)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert caplog.messages == [
+        f"jobmock: {document}:6:7: getOdd cannot be answered: its 200 response cannot be"
+        " generated: no value satisfies the schema (it answers 501)"
+    ]
+    with TestClient(app) as client:
+        response = client.get("/odd")
+        assert response.status_code == 501
+        assert response.json() == {
+            "type": "https://jobmock.dev/problems/internal-server-error",
+            "title": "Not Implemented",
+            "status": 501,
+            "detail": "getOdd: its 200 response cannot be generated: no value satisfies the schema",
+        }
+        assert client.get("/fine").status_code == 204
+
+
+def test_a_read_only_property_is_not_required_of_a_request(features: TestClient) -> None:
+    account = {"email": "a@b.example", "password": "12345678", "created": "2026-01-02T03:04:05Z"}
+    assert features.put("/account", json=account).status_code == 204
+    response = features.put("/account", json={"email": "a@b.example"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == "'password' is a required property"

@@ -1,0 +1,83 @@
+"""`jobmock serve [SPEC_OR_FOLDER ...]`: one document at `/`, several under a prefix each."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from jobmock.cli import main
+from tests.stateless.conftest import DOCUMENTS
+
+PETSTORE = str(DOCUMENTS / "petstore-3.0.yaml")
+FEATURES = str(DOCUMENTS / "features.yaml")
+
+
+def serve(*arguments: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["serve", "--store", "memory://", *arguments])
+    return result.exit_code, result.output
+
+
+def test_one_document_is_served_at_the_root() -> None:
+    code, output = serve(PETSTORE, "--get", "/pets/1")
+    assert code == 0
+    assert set(json.loads(output)) >= {"id", "name"}
+
+
+def test_the_control_api_lists_it() -> None:
+    code, output = serve(PETSTORE, "--get", "/_mock/apis")
+    assert code == 0
+    assert json.loads(output) == [
+        {
+            "name": "petstore-3-0",
+            "title": "Swagger Petstore",
+            "prefix": "",
+            "openapi": "/openapi.json",
+            "docs": "/ui/",
+        }
+    ]
+
+
+def test_two_documents_are_served_under_their_file_names() -> None:
+    code, output = serve(PETSTORE, FEATURES, "--get", "/features/shapes/2", "-H", "X-API-Key: k")
+    assert (code, json.loads(output)) == (0, {"kind": "circle", "radius": 2.5, "label": None})
+    code, output = serve(PETSTORE, FEATURES, "--get", "/petstore-3-0/pets/1")
+    assert code == 0 and "id" in json.loads(output)
+
+
+def test_prefix_names_a_documents_mount() -> None:
+    code, output = serve(FEATURES, "--prefix", f"shop={PETSTORE}", "--get", "/shop/pets/1")
+    assert code == 0 and "id" in json.loads(output)
+
+
+def test_a_folder_serves_its_documents(tmp_path: Path) -> None:
+    shutil.copy(PETSTORE, tmp_path / "pets.yaml")
+    shutil.copy(FEATURES, tmp_path / "features.yaml")
+    (tmp_path / "notes.json").write_text('{"not": "a document"}')
+    code, output = serve(str(tmp_path), "--get", "/pets/pets/1")
+    assert code == 0 and "id" in json.loads(output)
+
+
+def test_a_document_that_cannot_be_served_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    old = tmp_path / "old.json"
+    old.write_text(
+        '{\n  "swagger": "2.0",\n  "info": {"title": "x", "version": "1"},\n  "paths": {}\n}\n'
+    )
+    code, output = serve(str(old), "--get", "/")
+    assert code == 2
+    assert output == (
+        f"jobmock: {old}:2:14: Swagger 2.0 is not served; convert it to OpenAPI 3"
+        " (e.g. swagger2openapi)\n"
+    )
+
+
+def test_two_documents_of_one_name_need_a_prefix(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    shutil.copy(PETSTORE, tmp_path / "a" / "api.yaml")
+    (tmp_path / "b").mkdir()
+    shutil.copy(FEATURES, tmp_path / "b" / "api.yaml")
+    code, output = serve(str(tmp_path / "a" / "api.yaml"), str(tmp_path / "b" / "api.yaml"))
+    assert code == 2
+    assert "two documents would be served under /api" in output

@@ -1,0 +1,153 @@
+"""A user's document: `$ref`s across files bundled, 3.0 upgraded, what cannot be served refused
+with one `file:line: reason`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobmock.errors import SpecError
+from jobmock.stateless.documents import load_document, upgrade
+
+MAIN = """\
+openapi: 3.1.0
+info: {title: Split, version: '1'}
+paths:
+  /things/{id}:
+    parameters:
+      - $ref: 'parts/parameters.yaml#/components/parameters/Id'
+    get:
+      responses:
+        '200':
+          description: a thing
+          content:
+            application/json:
+              schema: {$ref: 'parts/schemas.yaml#/components/schemas/Thing'}
+"""
+SCHEMAS = """\
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        parts:
+          type: array
+          items: {$ref: '#/components/schemas/Thing'}
+        owner: {$ref: 'owner.yaml'}
+"""
+OWNER = "type: object\nproperties:\n  name: {type: string}\n"
+PARAMETERS = """\
+components:
+  parameters:
+    Id: {name: id, in: path, required: true, schema: {type: string}}
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder / next(iter(files))
+
+
+def test_refs_across_files_are_bundled_into_components(tmp_path: Path) -> None:
+    main = write(
+        tmp_path,
+        {
+            "main.yaml": MAIN,
+            "parts/schemas.yaml": SCHEMAS,
+            "parts/owner.yaml": OWNER,
+            "parts/parameters.yaml": PARAMETERS,
+        },
+    )
+    document = load_document(main, "split").document
+    item = document["paths"]["/things/{id}"]
+    assert item["parameters"] == [{"$ref": "#/components/parameters/Id"}]
+    schema = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/Thing"}
+    assert document["components"]["schemas"]["Thing"] == {
+        "type": "object",
+        "required": ["id"],
+        "properties": {
+            "id": {"type": "string"},
+            "parts": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}},
+            "owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+        },
+    }
+
+
+def test_a_ref_to_nothing_names_its_file_and_line(tmp_path: Path) -> None:
+    main = write(
+        tmp_path,
+        {
+            "main.yaml": MAIN.replace("#/components/schemas/Thing", "#/components/schemas/Nope"),
+            "parts/schemas.yaml": SCHEMAS,
+            "parts/parameters.yaml": PARAMETERS,
+        },
+    )
+    with pytest.raises(SpecError) as raised:
+        load_document(main, "split")
+    assert str(raised.value) == (
+        f"{main}:13:30: $ref to nothing: schemas.yaml#/components/schemas/Nope"
+    )
+
+
+def test_a_local_ref_to_nothing_names_its_line(tmp_path: Path) -> None:
+    text = MAIN.replace("parts/schemas.yaml#", "#").replace(
+        "- $ref: 'parts/parameters.yaml#/components/parameters/Id'",
+        "- {name: id, in: path, required: true, schema: {type: string}}",
+    )
+    main = write(tmp_path, {"main.yaml": text})
+    with pytest.raises(SpecError) as raised:
+        load_document(main, "split")
+    assert str(raised.value) == f"{main}:13:30: $ref to nothing: #/components/schemas/Thing"
+
+
+def test_a_ref_to_a_missing_file_names_its_line(tmp_path: Path) -> None:
+    main = write(tmp_path, {"main.yaml": MAIN})
+    with pytest.raises(SpecError) as raised:
+        load_document(main, "split")
+    missing = tmp_path / "parts" / "parameters.yaml"
+    assert str(raised.value) == f"{main}:6:15: $ref to a missing file {missing}"
+
+
+def test_swagger_2_is_refused_at_its_version_line(tmp_path: Path) -> None:
+    main = write(
+        tmp_path,
+        {"old.yaml": "# a comment\nswagger: '2.0'\ninfo: {title: x, version: '1'}\npaths: {}\n"},
+    )
+    with pytest.raises(SpecError) as raised:
+        load_document(main, "old")
+    assert str(raised.value) == (
+        f"{main}:2:10: Swagger 2.0 is not served; convert it to OpenAPI 3 (e.g. swagger2openapi)"
+    )
+
+
+def test_a_3_0_document_is_upgraded_to_the_3_1_that_means_the_same() -> None:
+    document = {
+        "openapi": "3.0.3",
+        "paths": {},
+        "components": {
+            "schemas": {
+                "A": {"type": "string", "nullable": True, "enum": ["x"]},
+                "B": {"$ref": "#/components/schemas/A", "nullable": True, "description": "b"},
+                "C": {
+                    "type": "number",
+                    "minimum": 0,
+                    "exclusiveMinimum": True,
+                    "maximum": 9,
+                    "exclusiveMaximum": False,
+                },
+            }
+        },
+    }
+    upgraded = upgrade(document)
+    assert upgraded["openapi"] == "3.1.0"
+    assert upgraded["components"]["schemas"] == {
+        "A": {"type": ["string", "null"], "enum": ["x", None]},
+        "B": {"description": "b", "anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]},
+        "C": {"type": "number", "exclusiveMinimum": 0, "maximum": 9},
+    }
