@@ -17,8 +17,8 @@ Faults come from `jobmock serve --fault`, then each fixture's `faults:` section 
 baseline), and can be replaced at run time through `PUT /_mock/faults`. The settings in force live
 in the store (`jobmock.frontend.fault_injection`), so every worker agrees, and decisions are seeded: the n-th
 request of a route since the settings last changed rolls `Random(f"{seed}:{api}:{operationId}:{n}")`,
-so the same requests after the same `PUT /_mock/faults` (or `POST /_mock/reset`) meet the same
-faults: a failing UI test replays.
+n counted by each worker (several workers each replay their own share), so the same requests after
+the same `PUT /_mock/faults` (or `POST /_mock/reset`) meet the same faults: a failing UI test replays.
 """
 
 from __future__ import annotations
