@@ -20,9 +20,10 @@ server (or a primary) is expected: the scripts touch several keys, which Redis C
 Redis errors (wrong password, a script refused...) are raised as :class:`~jobmock.store.StoreError`;
 a server that cannot be reached or answer in time (down, restarting, loading its data) as
 :class:`~jobmock.store.StoreUnavailable` (503), without the chained traceback, logged once per outage
-(:class:`~jobmock.store.outage.Outage`).  The client connects within ``store_busy_timeout_s`` and
-does not retry by itself: the next request tries again, and the first that gets through ends the
-outage.
+(:class:`~jobmock.store.outage.Outage`).  The client connects within ``store_busy_timeout_s``, waits
+``COMMAND_TIMEOUT_S`` at most for an answer (a stopped server), and does not retry by itself: the
+next request tries again, and the first that gets through ends the outage.
+
 This module is imported only when a redis URL is opened (``jobmock.store.STORES``).
 """
 
@@ -49,6 +50,7 @@ from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
 from jobmock.store.outage import Outage
 
 DEFAULT_PREFIX = "jobmock"
+COMMAND_TIMEOUT_S = 10.0  # one command's answer (a list of many jobs takes longer than connecting)
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]+")  # no glob characters: clear() SCANs for PREFIX:*
 _BATCH = 1000
 
@@ -124,7 +126,10 @@ class RedisStore:
     def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, timeout_s: float = 1.0) -> None:
         try:
             self._redis: aioredis.Redis = aioredis.Redis.from_url(
-                url, socket_connect_timeout=timeout_s, retry=Retry(NoBackoff(), 0)
+                url,
+                socket_connect_timeout=timeout_s,
+                socket_timeout=max(timeout_s, COMMAND_TIMEOUT_S),  # a hung server: 503, not a hang
+                retry=Retry(NoBackoff(), 0),
             )
         except ValueError as exc:  # redis-py rejects malformed URLs with ValueError
             raise StoreError(f"cannot open {url!r}: {exc}") from None
