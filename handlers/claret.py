@@ -18,7 +18,8 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
   and an errors file; the path segment after the date is the user id.
 
 Tokens and imports (apis.md §5 [DOC L2, L4]): tokens/create takes `email` and `password` as query
-parameters and answers `{"token": "<id>|<40 chars>"}`; the token is kept in the store
+parameters and answers `{"token": "<id>|<40 chars>"}` (the 40 characters are unpredictable, whatever
+`--seed`; the id counts up); the token is kept in the store
 (`jobmock.http.auth.IssuedCredentials`), so every worker accepts it until `POST /_mock/reset`. The
 import takes at most 1,000 records: a CSV upload answers 202 with `job_log_id`, JSON records 200.
 Inferred: a wrong email or password is 401 `{"message": "Invalid credentials."}`; validation
@@ -35,6 +36,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import secrets
 import string
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -275,8 +277,8 @@ async def create_token(ctx: ApiContext, tenant: str, email: str, password: str) 
     issued = IssuedCredentials(ctx.mock.store, [ctx.name])
     while True:  # a value already taken (never, in practice) draws the next one
         number = await ctx.mock.store.next_sequence(f"{ctx.name}:tokens")
-        rng = random.Random(f"{ctx.mock.seed}:{ctx.name}:token:{number}")
-        secret = "".join(rng.choice(TOKEN_CHARACTERS) for _ in range(40))
+        # a login secret: never from --seed, or anyone who knows the seed could log in as anyone
+        secret = "".join(secrets.choice(TOKEN_CHARACTERS) for _ in range(40))
         token = f"{FIRST_TOKEN_ID + number}|{secret}"
         if await issued.issue(token, principal):
             return {"token": token}

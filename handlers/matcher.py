@@ -6,7 +6,8 @@ job_id"; keys are Go `omitempty` (no startedAt while QUEUED, no failedRows while
 string, title = slug). The upload (multipart `file` + `format`) answers 202 with the job; its checks
 run in the order of Matcher's Go handler, with its slugs and messages (`upload_file`); an
 `X-Idempotency-Key` (or `Idempotency-Key`) replays the first answer with `X-Idempotency-Replayed`,
-and is 409 `request_in_progress` while the first upload under it is being processed. As in
+and is 409 `request_in_progress` while the first upload under it is being processed (at most
+`Limits.idempotency_lease_s`: a claim whose upload never ended, its worker killed, runs out). As in
 Matcher's idempotency middleware, the key is claimed before the upload is checked (a replay does
 not read the new body), and a failed upload frees it for the next.
 The list takes limit (1..200), cursor, sort_order and sort_by, with the Go handler's messages.
@@ -250,7 +251,8 @@ async def upload_transaction_file(ctx: ApiContext, contextId: str, sourceId: str
         return await new_upload(ctx, context, sourceId), 202, headers
     try:
         scope = f"matcher:idempotency:{tenant}:{contextId}:{sourceId}"
-        claim = await uploads.claim_key(ctx.mock.store, f"{scope}:{key}")
+        lease = ctx.mock.limits.idempotency_lease_s  # a crashed upload frees its key after this
+        claim = await uploads.claim_key(ctx.mock.store, f"{scope}:{key}", lease)
     except uploads.KeyInProgress:
         raise Conflict(IN_PROGRESS, slug="request_in_progress") from None
     if claim.replay is not None:  # the first answer as it was, however the job has moved since

@@ -14,12 +14,14 @@
     │   ├── PayloadTooLarge (413)
     │   ├── UnsupportedMediaType (415)
     │   ├── Unprocessable (422)
-    │   └── InternalError (500)
+    │   ├── InternalError (500)
+    │   └── ServiceUnavailable (503) e.g. the store is down or busy (with Retry-After)
     ├── SourceError                 a broken input file (spec, overlay, fixture): file, line, column
     │   ├── SpecError
     │   ├── FixtureError
     │   └── HandlerError            (jobmock.engine.handlers) a handler module missing a hook
     ├── StoreError                  (jobmock.store) a store that cannot be opened or reached
+    │   └── StoreUnavailable        down or busy now: the APIs answer 503 ServiceUnavailable
     ├── ContractError               (jobmock.contract) a contract run that cannot start
     ├── SetupError                  what the machine cannot do: a port in use, a missing extra
     └── ChecksFailed (exit code 1)  a run that worked and found problems (validate, contract)
@@ -162,6 +164,11 @@ class InternalError(ApiError):
     default_slug = "internal_server_error"
 
 
+class ServiceUnavailable(ApiError):
+    status = 503
+    default_slug = "service_unavailable"
+
+
 API_ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
     cls.status: cls
     for cls in (
@@ -175,6 +182,7 @@ API_ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
         UnsupportedMediaType,
         Unprocessable,
         InternalError,
+        ServiceUnavailable,
     )
 }
 

@@ -92,11 +92,12 @@ class RedisServer:
     def url(self, prefix: str, db: int = 0) -> str:
         return f"redis://{LOOPBACK}:{self.port}/{db}?prefix={prefix}"
 
-    def start(self) -> None:
+    def start(self, port: int | None = None) -> None:
+        """Start on a free port, or on ``port`` again (a server back after an outage)."""
         executable = self.available()
         assert executable, "redis-server is not installed"
         for _attempt in range(3):  # a port taken between free_port() and bind: try another
-            self.port = free_port()
+            self.port = port or free_port()
             log = self.workdir / f"redis-{self.port}.log"
             self.process = subprocess.Popen(
                 [executable, "--save", "", "--appendonly", "no", "--port", str(self.port),

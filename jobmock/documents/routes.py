@@ -30,6 +30,7 @@ class Route:
     path: str  # the spec's path template, without the API's prefix
     codes: tuple[str, ...]  # the response keys the spec declares: "200", "404", "5XX", "default"
     parameters: tuple[tuple[str, str], ...] = ()  # (location, name) of declared parameters
+    inferred: tuple[str, ...] = ()  # the codes jobmock's overlay adds (`x-jobmock-inferred`)
 
     @property
     def label(self) -> str:
@@ -93,6 +94,11 @@ def routes_of(api: str, document: Mapping[str, Any]) -> list[Route]:
                 codes=tuple(str(code) for code in (operation.get("responses") or {})),
                 parameters=_parameters(
                     document, item.get("parameters"), operation.get("parameters")
+                ),
+                inferred=tuple(
+                    str(code)
+                    for code, response in (operation.get("responses") or {}).items()
+                    if _deref(document, response).get("x-jobmock-inferred")
                 ),
             )
         )

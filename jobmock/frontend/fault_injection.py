@@ -1,5 +1,6 @@
 """The faults in force, and where they act: `FaultControl` keeps them in the store (every worker
-agrees) and decides, seeded, what each request meets; `FaultsMiddleware` applies the decision to
+agrees) and decides, seeded by a count of requests kept in each worker (no store write per request),
+what each request meets; `FaultsMiddleware` applies the decision to
 vendor requests. What a fault is and how it is written: `jobmock.frontend.faults`.
 """
 
@@ -41,6 +42,9 @@ class FaultControl:
         digest = json.dumps(baseline.to_json(), sort_keys=True).encode()
         self.record_id = "faults-" + hashlib.sha256(digest).hexdigest()[:16]
         self._parsed: tuple[Job, FaultSettings] | None = None  # the last record read, parsed
+        # requests per route under the settings in force, counted in this worker: no store write
+        self._counts: dict[str, int] = {}
+        self._counted_revision: int | None = None
 
     def check(self, fault: Fault) -> None:
         """Raise FaultError unless `fault` names served routes it can act on."""
@@ -84,9 +88,12 @@ class FaultControl:
         hitting = [fault for fault in settings.faults if fault.applies_to(route)]
         if not settings.enabled or not hitting:
             return None
+        if settings.revision != self._counted_revision:  # new settings: count from 1 again
+            self._counts.clear()
+            self._counted_revision = settings.revision
         key = f"{route.api}:{route.operation_id}"
-        counter = f"jobmock:faults:{self.record_id}:{settings.revision}:{key}"
-        rng = random.Random(f"{settings.seed}:{key}:{await self.store.next_sequence(counter)}")
+        self._counts[key] = number = self._counts.get(key, 0) + 1
+        rng = random.Random(f"{settings.seed}:{key}:{number}")
         outcome = Outcome()
         for fault in hitting:
             if rng.random() < fault.rate:

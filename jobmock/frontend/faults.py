@@ -12,13 +12,15 @@ the kind's own settings::
 
 An error fault answers only codes the served spec declares for that operation (5xx, or 429 with
 `Retry-After`), rendered by that API's own envelope; a route that declares none is left alone.
+Without `status`, only the codes the vendor declares: the 503 every overlay adds for a store
+outage (`x-jobmock-inferred`) is injected when `status` names it.
 
 Faults come from `jobmock serve --fault`, then each fixture's `faults:` section (the configured
 baseline), and can be replaced at run time through `PUT /_mock/faults`. The settings in force live
 in the store (`jobmock.frontend.fault_injection`), so every worker agrees, and decisions are seeded: the n-th
 request of a route since the settings last changed rolls `Random(f"{seed}:{api}:{operationId}:{n}")`,
-so the same requests after the same `PUT /_mock/faults` (or `POST /_mock/reset`) meet the same
-faults: a failing UI test replays.
+n counted by each worker (several workers each replay their own share), so the same requests after
+the same `PUT /_mock/faults` (or `POST /_mock/reset`) meet the same faults: a failing UI test replays.
 """
 
 from __future__ import annotations
@@ -80,10 +82,15 @@ class Outcome:
 
 
 def error_codes(route: Route, wanted: Iterable[int] = ()) -> list[int]:
-    """The codes an error fault may answer on `route`: declared 5xx and 429 (those of `wanted`)."""
+    """The codes an error fault may answer on `route`: declared 5xx and 429 (those of `wanted`).
+
+    Unasked, only those the vendor declares: the 503 jobmock infers for a store outage is
+    answered only when `wanted` names it."""
     declared = [code for code in route.declared_codes() if code >= 500 or code == 429]
     wanted = set(wanted)
-    return [code for code in declared if not wanted or code in wanted]
+    if not wanted:
+        return [code for code in declared if str(code) not in route.inferred]
+    return [code for code in declared if code in wanted]
 
 
 def reason(code: int) -> str:

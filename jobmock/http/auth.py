@@ -39,9 +39,9 @@ class IssuedCredentials:
     """Credentials an API issues at run time, kept in the store so every worker sharing it accepts
     them (and `POST /_mock/reset`, which clears the store, forgets them).
 
-    The store offers set-if-absent only (`remember`): looking up a credential that was never
-    issued records it as refused (an empty value), one small key per distinct unknown credential
-    of an issuing API. Only the `apis` that issue credentials are looked up at all.
+    Issuing is a set-if-absent (`remember`); looking one up is a plain read (`recall`), so a
+    request with an unknown credential writes nothing. Only the `apis` that issue credentials are
+    looked up at all.
     """
 
     PREFIX = "jobmock:credential"
@@ -68,8 +68,8 @@ class IssuedCredentials:
     async def find(self, api: str, credential: str) -> Principal | None:
         if api not in self.apis or not credential:
             return None
-        stored = await self.store.remember(self.key(api, credential), b"")
-        if not stored:  # never issued (now recorded as refused)
+        stored = await self.store.recall(self.key(api, credential))
+        if not stored:  # never issued
             return None
         record = json.loads(stored)
         return Principal(api, record["tenant"], frozenset(record["scopes"]), record["attributes"])

@@ -23,6 +23,7 @@ from jobmock.errors import (
     InvalidParameter,
     MethodNotAllowed,
     NotFound,
+    ServiceUnavailable,
     UnsupportedMediaType,
     error_for_status,
 )
@@ -231,6 +232,11 @@ def translate(exc: BaseException) -> ApiError:
     """Any exception as an ApiError: third-party errors are translated here, where they enter."""
     if isinstance(exc, ApiError):
         return exc
+    from jobmock.store.base import StoreUnavailable
+
+    if isinstance(exc, StoreUnavailable):  # logged by the store, once per outage
+        retry = {"Retry-After": str(exc.retry_after_s)}
+        return ServiceUnavailable("the service is unavailable, try again later", headers=retry)
     # imported here: handler modules use the envelopes, and `jobmock validate` loads them fast
     from connexion.exceptions import ProblemException
     from starlette.exceptions import HTTPException

@@ -23,6 +23,13 @@ class StoreError(JobmockError, ValueError):
     """A store URL cannot be opened, or its store reached (the CLI exits 2 naming it)."""
 
 
+class StoreUnavailable(StoreError):
+    """The store is down or busy right now (Redis unreachable, SQLite locked past the timeout):
+    the request may succeed later, so the APIs answer 503 with ``Retry-After``."""
+
+    retry_after_s = 1
+
+
 class JobNotFound(LookupError):
     """No job with that API and id."""
 
@@ -65,6 +72,22 @@ class Store(Protocol):
 
     async def remember(self, key: str, value: bytes) -> bytes | None:
         """Set-if-absent: the value already stored under ``key``, else store ``value``, None."""
+
+    async def recall(self, key: str) -> bytes | None:
+        """The value ``remember`` stored under ``key``, or None; writes nothing."""
+
+    async def lease(self, key: str, value: bytes, seconds: float) -> bytes | None:
+        """Set-if-absent for a time: the value held under ``key``, else store ``value``, None.
+
+        A value stored by ``lease`` is gone ``seconds`` later (wall time, across restarts) unless
+        ``settle`` kept it: a holder that crashed frees its key.  Leases are apart from ``remember``'s keys.
+        """
+
+    async def settle(self, key: str, holder: bytes, value: bytes | None) -> bool:
+        """If ``key``'s lease still holds ``holder``: keep ``value`` there for good (None: drop the key).
+
+        False, changing nothing, if it does not (the lease ran out and the key was leased again).
+        """
 
     async def clear(self) -> None:
         """Forget everything: jobs, sequences, remembered keys and the clock."""

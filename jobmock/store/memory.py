@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import time
 from collections.abc import Callable
 
 from jobmock.model.clock import ClockState
@@ -21,6 +22,7 @@ class MemoryStore:
         self._jobs: dict[str, dict[str, Job]] = {}
         self._sequences: dict[str, int] = {}
         self._remembered: dict[str, bytes] = {}
+        self._leases: dict[str, tuple[bytes, float | None]] = {}  # key -> (value, expires or None)
         self._clock: ClockState | None = None
 
     async def get(self, api: str, job_id: str) -> Job | None:
@@ -63,6 +65,26 @@ class MemoryStore:
         if existing is None:
             self._remembered[key] = bytes(value)
         return existing
+
+    async def recall(self, key: str) -> bytes | None:
+        return self._remembered.get(key)
+
+    async def lease(self, key: str, value: bytes, seconds: float) -> bytes | None:
+        held = self._leases.get(key)
+        if held is not None and (held[1] is None or held[1] > time.time()):
+            return held[0]
+        self._leases[key] = (bytes(value), time.time() + seconds)
+        return None
+
+    async def settle(self, key: str, holder: bytes, value: bytes | None) -> bool:
+        held = self._leases.get(key)
+        if held is None or held[0] != holder or (held[1] is not None and held[1] <= time.time()):
+            return False
+        if value is None:
+            del self._leases[key]
+        else:
+            self._leases[key] = (bytes(value), None)
+        return True
 
     async def clear(self) -> None:
         self._reset()

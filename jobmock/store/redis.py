@@ -10,13 +10,20 @@ without seeing each other, and ``clear`` deletes only that prefix's keys::
     jobmock:<api>:seq        next_sequence (INCR)
     jobmock:_clock           the clock settings as JSON
     jobmock:_remember:<key>  remembered values (set if absent)
+    jobmock:_lease:<key>     leased values (set if absent, expiring unless settled: Redis' own TTL)
 
 Atomicity: ``put`` and ``remember`` are Lua scripts; ``add_transition`` and ``update_clock`` run
 the caller's Python function between WATCH and MULTI/EXEC and retry when another client changed the
 key meanwhile, so concurrent changes are never lost; ``next_sequence`` is INCR.  A single Redis
 server (or a primary) is expected: the scripts touch several keys, which Redis Cluster would refuse.
 
-Redis errors (unreachable server, wrong password...) are raised as :class:`~jobmock.store.StoreError`.
+Redis errors (wrong password, a script refused...) are raised as :class:`~jobmock.store.StoreError`;
+a server that cannot be reached or answer in time (down, restarting, loading its data) as
+:class:`~jobmock.store.StoreUnavailable` (503), without the chained traceback, logged once per outage
+(:class:`~jobmock.store.outage.Outage`).  The client connects within ``store_busy_timeout_s``, waits
+``COMMAND_TIMEOUT_S`` at most for an answer (a stopped server), and does not retry by itself: the
+next request tries again, and the first that gets through ends the outage.
+
 This module is imported only when a redis URL is opened (``jobmock.store.STORES``).
 """
 
@@ -30,14 +37,20 @@ from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, WatchError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
 from jobmock.store.base import JobNotFound, StoreError
 from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
+from jobmock.store.outage import Outage
 
 DEFAULT_PREFIX = "jobmock"
+COMMAND_TIMEOUT_S = 10.0  # one command's answer (a list of many jobs takes longer than connecting)
 _PREFIX = re.compile(r"[A-Za-z0-9_.-]+")  # no glob characters: clear() SCANs for PREFIX:*
 _BATCH = 1000
 
@@ -58,6 +71,21 @@ redis.call('SET', KEYS[1], ARGV[1])
 return false
 """
 
+# KEYS: key; ARGV: value, milliseconds.  Returns the value held, or nil after leasing ARGV[1].
+_LEASE = """
+local existing = redis.call('GET', KEYS[1])
+if existing then return existing end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false
+"""
+
+# KEYS: key; ARGV: holder, '1' to keep a value or '0' to drop the key, the value.
+_SETTLE = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '1' then redis.call('SET', KEYS[1], ARGV[3]) else redis.call('DEL', KEYS[1]) end
+return 1
+"""
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -67,11 +95,15 @@ def _translated(method: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, Coro
 
     @wraps(method)
     async def call(*args: P.args, **kwargs: P.kwargs) -> R:
+        store = cast("RedisStore", args[0])
         try:
-            return await method(*args, **kwargs)
+            result = await method(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise store.outage.failed(f"{type(exc).__name__}: {exc}") from None
         except RedisError as exc:
-            store = args[0]
             raise StoreError(f"{store!r}: {type(exc).__name__}: {exc}") from exc
+        store.outage.answered()
+        return result
 
     return call
 
@@ -91,9 +123,14 @@ def parse_url(url: str) -> tuple[str, str]:
 class RedisStore:
     """Jobs, sequences, remembered keys and the clock in Redis (see the module doc)."""
 
-    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX) -> None:
+    def __init__(self, url: str, prefix: str = DEFAULT_PREFIX, timeout_s: float = 1.0) -> None:
         try:
-            self._redis: aioredis.Redis = aioredis.Redis.from_url(url)
+            self._redis: aioredis.Redis = aioredis.Redis.from_url(
+                url,
+                socket_connect_timeout=timeout_s,
+                socket_timeout=max(timeout_s, COMMAND_TIMEOUT_S),  # a hung server: 503, not a hang
+                retry=Retry(NoBackoff(), 0),
+            )
         except ValueError as exc:  # redis-py rejects malformed URLs with ValueError
             raise StoreError(f"cannot open {url!r}: {exc}") from None
         parts = urlsplit(url)
@@ -102,12 +139,15 @@ class RedisStore:
         self.prefix = prefix
         self._put = self._redis.register_script(_PUT)
         self._remember = self._redis.register_script(_REMEMBER)
+        self._lease = self._redis.register_script(_LEASE)
+        self._settle = self._redis.register_script(_SETTLE)
+        self.outage = Outage(repr(self))
         self._closed = False
 
     @classmethod
-    def from_url(cls, url: str) -> RedisStore:
+    def from_url(cls, url: str, timeout_s: float = 1.0) -> RedisStore:
         redis_url, prefix = parse_url(url)
-        return cls(redis_url, prefix)
+        return cls(redis_url, prefix, timeout_s)
 
     def __repr__(self) -> str:
         return f"RedisStore({self.address!r}, prefix={self.prefix!r})"
@@ -216,6 +256,25 @@ class RedisStore:
             keys=[f"{self.prefix}:_remember:{key}"], args=[bytes(value)]
         )
         return None if existing is None else bytes(existing)
+
+    @_translated
+    async def recall(self, key: str) -> bytes | None:
+        existing = await self._redis.get(f"{self.prefix}:_remember:{key}")
+        return None if existing is None else bytes(cast(bytes, existing))
+
+    @_translated
+    async def lease(self, key: str, value: bytes, seconds: float) -> bytes | None:
+        milliseconds = max(1, round(seconds * 1000))
+        existing = await self._lease(
+            keys=[f"{self.prefix}:_lease:{key}"], args=[bytes(value), milliseconds]
+        )
+        return None if existing is None else bytes(existing)
+
+    @_translated
+    async def settle(self, key: str, holder: bytes, value: bytes | None) -> bool:
+        keep = [b"0", b""] if value is None else [b"1", bytes(value)]
+        done = await self._settle(keys=[f"{self.prefix}:_lease:{key}"], args=[bytes(holder), *keep])
+        return bool(done)
 
     @_translated
     async def clear(self) -> None:

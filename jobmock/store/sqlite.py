@@ -5,7 +5,11 @@ current directory); ``~`` is expanded and missing folders are created.
 
 Sharing.  Each process opens its own connection.  The file is in WAL mode: readers never block the
 writer and always see the latest committed state.  Every write is one short transaction; a writer
-that finds the file locked waits (``busy_timeout``) rather than failing.  Read-modify-writes
+that finds the file locked tries again, sleeping on the event loop between tries (so reads and other
+requests carry on), and gives up after ``busy_timeout_s`` (``Limits.store_busy_timeout_s``) with
+:class:`~jobmock.store.StoreUnavailable`, answered 503: a file held by another writer (a stuck
+process, ``sqlite3`` in a shell) never freezes a worker.  One try blocks the loop at most
+``STEP_MS``.  Read-modify-writes
 (``add_transition``, ``update_clock``, ``remember``, ``next_sequence``) take the write lock before
 reading (``BEGIN IMMEDIATE``), so two workers never interleave them: the second sees the first's
 result.
@@ -24,8 +28,10 @@ than a hop to a thread and back.  Measured on the 2-core dev machine (busy; per 
 ``get_clock`` 6-13 us, ``get`` 37-58 us, ``put``/``add_transition``/``next_sequence`` commits
 70-290 us, ``asyncio.to_thread`` round trip 170-320 us; ``list`` of 10k jobs 160-370 ms (JSON
 decoding, ~15 us a job, which a thread would not speed up: it holds the GIL).  A status request
-makes two reads (see Reads).  The loop waits only while another worker holds the write lock, for as long as
-one of these short transactions.
+makes two reads (see Reads).  The loop itself never waits for the write lock longer than ``STEP_MS``.
+
+Idempotency leases (``lease``/``settle``) are rows of ``leases`` with their expiry in wall time, so
+a lease survives a restart and still runs out.
 """
 
 from __future__ import annotations
@@ -33,17 +39,21 @@ from __future__ import annotations
 import asyncio
 import builtins
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
 from jobmock.store.base import JobNotFound, StoreError
 from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
+from jobmock.store.outage import Outage
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 10_000
+OPEN_TIMEOUT_MS = 10_000  # opening waits for another worker creating the schema at the same time
+STEP_MS = 20  # one try at a locked file blocks the event loop at most this long
+BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 READ_CACHE_SIZE = 10_000
 
 SCHEMA = """
@@ -60,6 +70,11 @@ CREATE INDEX IF NOT EXISTS jobs_by_tenant ON jobs (api, tenant);
 CREATE TABLE IF NOT EXISTS sequences (api TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS remembered (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    expires REAL                   -- wall time (time.time()) the lease runs out; NULL: settled
+) WITHOUT ROWID;
 """
 
 
@@ -95,8 +110,10 @@ def state_store_url(state_dir: Path) -> str:
 class SQLiteStore:
     """Jobs, sequences, remembered keys and the clock in one SQLite file (see the module doc)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = 1.0) -> None:
         self.path = Path(path)
+        self.busy_timeout_s = busy_timeout_s
+        self.outage = Outage(f"SQLite {str(self.path)!r}")
         self._read_cache: dict[tuple[str, ...], Job | ClockState | None] = {}
         self._data_version: int | None = None
         self._checked_this_step = False
@@ -104,7 +121,7 @@ class SQLiteStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db: sqlite3.Connection | None = sqlite3.connect(
                 self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
+                timeout=OPEN_TIMEOUT_MS / 1000,
                 isolation_level=None,  # autocommit; transactions are explicit
                 check_same_thread=False,  # built in one thread, used on the event loop's
             )
@@ -116,15 +133,15 @@ class SQLiteStore:
             raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {reason}") from None
 
     @classmethod
-    def from_url(cls, url: str) -> SQLiteStore:
-        return cls(path_of(url))
+    def from_url(cls, url: str, busy_timeout_s: float = 1.0) -> SQLiteStore:
+        return cls(path_of(url), busy_timeout_s)
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
 
     @staticmethod
     def _setup(db: sqlite3.Connection) -> None:
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute(f"PRAGMA busy_timeout = {OPEN_TIMEOUT_MS}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal mode is {mode})")
@@ -144,17 +161,18 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        db.execute(f"PRAGMA busy_timeout = {STEP_MS}")
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
             raise StoreError(f"{self!r} is closed")
         return self._db
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[sqlite3.Connection]:
         """One write transaction holding the file's write lock from its first statement."""
         db = self._connection()
-        db.execute("BEGIN IMMEDIATE")
+        await self._begin(db)
         self._read_cache.clear()  # data_version does not count this connection's own commits
         try:
             yield db
@@ -162,6 +180,36 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    async def _begin(self, db: sqlite3.Connection) -> None:
+        """Take the write lock, trying again while another connection holds it, up to the timeout."""
+        deadline = time.monotonic() + self.busy_timeout_s
+        pause = STEP_MS / 1000
+        while True:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode not in BUSY_CODES:
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise self.outage.failed(
+                        f"the file is locked by another writer (waited {self.busy_timeout_s:g} s)"
+                    ) from None
+                await asyncio.sleep(pause)  # the loop serves other requests meanwhile
+                continue
+            self.outage.answered()
+            return
+
+    def _read(
+        self, db: sqlite3.Connection, sql: str, parameters: tuple[str, ...] = ()
+    ) -> sqlite3.Cursor:
+        """A read; a file too busy even for that (rare in WAL mode) is an outage, not a 500."""
+        try:
+            return db.execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode not in BUSY_CODES:
+                raise
+            raise self.outage.failed(f"the file is locked ({exc})") from None
 
     def _cached_reads(
         self, db: sqlite3.Connection
@@ -173,7 +221,7 @@ class SQLiteStore:
         """
         if self._checked_this_step:
             return self._read_cache
-        (version,) = db.execute("PRAGMA data_version").fetchone()
+        (version,) = self._read(db, "PRAGMA data_version").fetchone()
         if version != self._data_version or len(self._read_cache) >= READ_CACHE_SIZE:
             self._read_cache.clear()
             self._data_version = version
@@ -193,14 +241,14 @@ class SQLiteStore:
         key = ("job", api, job_id)
         if key in cache:
             return cache[key]  # type: ignore[return-value]
-        row = db.execute(
-            "SELECT record FROM jobs WHERE api = ? AND id = ?", (api, job_id)
+        row = self._read(
+            db, "SELECT record FROM jobs WHERE api = ? AND id = ?", (api, job_id)
         ).fetchone()
         job = cache[key] = None if row is None else load_job(row[0])
         return job
 
     async def put(self, job: Job) -> None:
-        with self._write() as db:
+        async with self._write() as db:
             db.execute(
                 "INSERT INTO jobs (api, id, tenant, record) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (api, id) DO UPDATE SET tenant = excluded.tenant,"
@@ -209,23 +257,24 @@ class SQLiteStore:
             )
 
     async def delete(self, api: str, job_id: str) -> bool:
-        with self._write() as db:
+        async with self._write() as db:
             cursor = db.execute("DELETE FROM jobs WHERE api = ? AND id = ?", (api, job_id))
             return cursor.rowcount > 0
 
     async def list(self, api: str, tenant: str | None = None) -> builtins.list[Job]:
         db = self._connection()
         if tenant is None:
-            rows = db.execute("SELECT record FROM jobs WHERE api = ? ORDER BY position", (api,))
+            rows = self._read(db, "SELECT record FROM jobs WHERE api = ? ORDER BY position", (api,))
         else:
-            rows = db.execute(
+            rows = self._read(
+                db,
                 "SELECT record FROM jobs WHERE api = ? AND tenant = ? ORDER BY position",
                 (api, tenant),
             )
         return [load_job(record) for (record,) in rows.fetchall()]
 
     async def add_transition(self, api: str, job_id: str, make: Callable[[Job], Transition]) -> Job:
-        with self._write() as db:
+        async with self._write() as db:
             row = db.execute(
                 "SELECT record FROM jobs WHERE api = ? AND id = ?", (api, job_id)
             ).fetchone()
@@ -239,7 +288,7 @@ class SQLiteStore:
             return job
 
     async def next_sequence(self, api: str) -> int:
-        with self._write() as db:
+        async with self._write() as db:
             (number,) = db.execute(
                 "INSERT INTO sequences (api, value) VALUES (?, 1)"
                 " ON CONFLICT (api) DO UPDATE SET value = value + 1 RETURNING value",
@@ -262,30 +311,61 @@ class SQLiteStore:
         db = self._connection()
         cache = self._cached_reads(db)
         if ("clock",) not in cache:
-            cache[("clock",)] = self._read_clock(db)
+            row = self._read(db, "SELECT value FROM settings WHERE name = 'clock'").fetchone()
+            cache[("clock",)] = None if row is None else load_clock(row[0])
         return cache[("clock",)]  # type: ignore[return-value]
 
     async def set_clock(self, state: ClockState) -> None:
-        with self._write() as db:
+        async with self._write() as db:
             self._write_clock(db, state)
 
     async def update_clock(self, change: Callable[[ClockState | None], ClockState]) -> ClockState:
-        with self._write() as db:
+        async with self._write() as db:
             state = change(self._read_clock(db))
             self._write_clock(db, state)
             return state
 
     async def remember(self, key: str, value: bytes) -> bytes | None:
-        with self._write() as db:
+        async with self._write() as db:
             row = db.execute("SELECT value FROM remembered WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 return bytes(row[0])
             db.execute("INSERT INTO remembered (key, value) VALUES (?, ?)", (key, bytes(value)))
             return None
 
+    async def recall(self, key: str) -> bytes | None:
+        db = self._connection()
+        row = self._read(db, "SELECT value FROM remembered WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    async def lease(self, key: str, value: bytes, seconds: float) -> bytes | None:
+        async with self._write() as db:
+            now = time.time()
+            row = db.execute("SELECT value, expires FROM leases WHERE key = ?", (key,)).fetchone()
+            if row is not None and (row[1] is None or row[1] > now):
+                return bytes(row[0])
+            db.execute(
+                "INSERT INTO leases (key, value, expires) VALUES (?, ?, ?) ON CONFLICT (key)"
+                " DO UPDATE SET value = excluded.value, expires = excluded.expires",
+                (key, bytes(value), now + seconds),
+            )
+            return None
+
+    async def settle(self, key: str, holder: bytes, value: bytes | None) -> bool:
+        async with self._write() as db:
+            held = "key = ? AND value = ? AND expires > ?"
+            if value is None:
+                cursor = db.execute(f"DELETE FROM leases WHERE {held}", (key, holder, time.time()))
+            else:
+                cursor = db.execute(
+                    f"UPDATE leases SET value = ?, expires = NULL WHERE {held}",
+                    (bytes(value), key, holder, time.time()),
+                )
+            return cursor.rowcount > 0
+
     async def clear(self) -> None:
-        with self._write() as db:
-            for table in ("jobs", "sequences", "remembered", "settings"):
+        async with self._write() as db:
+            for table in ("jobs", "sequences", "remembered", "settings", "leases"):
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:

@@ -294,6 +294,32 @@ def test_the_same_settings_replay_the_same_faults(mock: Callable[..., TestClient
     assert other.codes(24) == first
 
 
+WRITES = (  # every Store method that changes something
+    *("put", "delete", "add_transition", "next_sequence", "set_clock", "update_clock"),
+    *("remember", "lease", "settle", "clear"),
+)
+
+
+def test_a_fault_decision_writes_nothing_to_the_store(
+    mock: Callable[..., TestClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = mock()
+    poller = Poller(client)
+    client.put("/_mock/faults", json={"seed": 5, "faults": [{"kind": "error", "rate": 0.5}]})
+    store = client.app.mock.store  # type: ignore[attr-defined]
+    writes: list[str] = []
+    for name in WRITES:
+        method = getattr(store, name)
+
+        async def counted(*args: Any, _name: str = name, _method: Any = method) -> Any:
+            writes.append(_name)
+            return await _method(*args)
+
+        monkeypatch.setattr(store, name, counted)
+    assert {200, 500} == set(poller.codes(40))  # decided, seeded, and counted in this worker
+    assert writes == []
+
+
 def test_workers_sharing_a_store_share_the_faults(
     mock: Callable[..., TestClient], tmp_path: Path
 ) -> None:
@@ -307,7 +333,8 @@ def test_workers_sharing_a_store_share_the_faults(
     single = mock()
     alone = Poller(single)
     single.put("/_mock/faults", json={"seed": 5, "faults": [{"kind": "error", "rate": 0.5}]})
-    assert alone.codes(24) == codes  # one request count for both workers
+    # each worker counts its own requests (no store write per request): both replay one sequence
+    assert codes == [code for code in alone.codes(12) for _worker in (one, two)]
 
 
 # --- a dropped connection needs a socket ---------------------------------------------------------

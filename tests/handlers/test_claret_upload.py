@@ -8,7 +8,10 @@ jobmock's inference (handlers/claret.py). Scenario rules: fixtures/claret.yaml.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -421,3 +424,29 @@ def test_workers_sharing_a_store_accept_each_others_tokens(client_for: Any, tmp_
     headers = {**XHR, "Authorization": f"Bearer {token}"}
     job_log_id = upload(second, headers, inventory_csv(4)).json()["content"]["job_log_id"]
     assert poll(first, headers, job_log_id)["status"] == "pending"
+
+
+def stored_rows(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        ]
+        return sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)
+
+
+def test_unknown_tokens_write_nothing(client_for: Any, tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    client = client_for(API, store=f"sqlite://{path}")
+    before = stored_rows(path)
+    for n in range(300):  # every one distinct and large: each a row before, now none
+        headers = {**XHR, "Authorization": f"Bearer {n}|{'x' * 10_000}"}
+        response = client.get("/claret/demo/api/v1/imports/status/12345", headers=headers)
+        assert response.status_code == 401 and response.json() == {"message": "Unauthenticated."}
+    assert stored_rows(path) == before
+
+
+def test_login_tokens_are_unpredictable_whatever_the_seed(client_for: Any) -> None:
+    first, second = client_for(API, seed=7), client_for(API, seed=7)
+    one, two = login(first).json()["token"], login(second).json()["token"]
+    assert one.split("|")[0] == two.split("|")[0]  # the id counts up, as Sanctum's does
+    assert one != two  # the secret is not derived from --seed

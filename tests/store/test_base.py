@@ -192,17 +192,52 @@ class StoreContract:
 
         self.run(body)
 
+    def test_recall_reads_without_writing(self) -> None:
+        async def body(store: Store) -> None:
+            assert await store.recall("credential:unknown") is None
+            assert await store.remember("credential:unknown", b"v") is None  # nothing was kept
+            assert await store.recall("credential:unknown") == b"v"
+
+        self.run(body)
+
+    def test_a_lease_is_set_if_absent_until_it_runs_out(self) -> None:
+        async def body(store: Store) -> None:
+            assert await store.lease("idem:k", b"held:1", 60.0) is None
+            assert await store.lease("idem:k", b"held:2", 60.0) == b"held:1"
+            assert await store.lease("idem:short", b"held:3", 0.3) is None
+            await asyncio.sleep(0.5)  # past the lease: a holder that crashed frees its key
+            assert await store.lease("idem:short", b"held:4", 60.0) is None
+            assert await store.settle("idem:short", b"held:3", b"late") is False  # not its key now
+            assert await store.lease("idem:short", b"held:5", 60.0) == b"held:4"
+
+        self.run(body)
+
+    def test_a_settled_lease_keeps_its_value_or_frees_the_key(self) -> None:
+        async def body(store: Store) -> None:
+            await store.lease("idem:a", b"held:1", 1.0)
+            assert await store.settle("idem:a", b"held:1", b'{"id": 1}') is True
+            await asyncio.sleep(1.2)  # a settled value no longer expires
+            assert await store.lease("idem:a", b"held:2", 60.0) == b'{"id": 1}'
+            await store.lease("idem:b", b"held:1", 60.0)
+            assert await store.settle("idem:b", b"held:1", None) is True
+            assert await store.lease("idem:b", b"held:2", 60.0) is None
+            assert await store.remember("idem:b", b"apart") is None  # leases are their own keys
+
+        self.run(body)
+
     def test_clear_forgets_everything(self) -> None:
         async def body(store: Store) -> None:
             await store.put(job("a"))
             await store.next_sequence("matcher")
             await store.remember("k", b"v")
+            await store.lease("l", b"held:1", 60.0)
             await store.set_clock(ClockState(anchor_wall=1.0, anchor_mock=2.0))
             await store.clear()
             assert await store.get("matcher", "a") is None
             assert await store.list("matcher") == []
             assert await store.next_sequence("matcher") == 1
             assert await store.remember("k", b"w") is None
+            assert await store.lease("l", b"held:2", 60.0) is None
             assert await store.get_clock() is None
 
         self.run(body)
