@@ -284,6 +284,7 @@ async def create_token(ctx: ApiContext, tenant: str, email: str, password: str) 
 
 # ----------------------------------------------------------------------------- inventory import
 MAX_RECORDS = 1000  # [DOC L2] per request
+TOO_MANY_RECORDS = f"The file may not contain more than {MAX_RECORDS} records."
 MAX_FILE_BYTES = 10 * 1024 * 1024  # inferred: a Laravel `max:10240` rule on the file
 FORM_OVERHEAD = 64 * 1024
 ARGUMENTS = ("allow_record_creation", "allow_record_update", "should_continue_on_error")
@@ -313,7 +314,7 @@ def upload_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "inventory"
 
 
-async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
+async def read_csv(ctx: ApiContext, form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     """The CSV's facts and job fields, after Laravel-style checks (wording inferred)."""
     upload = form.file("file")
     if upload is None:
@@ -338,7 +339,11 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
                 raise invalid(argument, message)
             fields[argument] = BOOLEANS[value]
     try:
-        records = await uploads.count_rows(upload, "csv")
+        records = await uploads.count_rows(upload, "csv", ctx.limits)
+    except uploads.FileTooLarge as problem:
+        if problem.limit == "upload_max_rows":  # past Claret's own 1,000 records too
+            raise invalid("file", TOO_MANY_RECORDS) from None
+        raise invalid("file", f"The file may not contain {problem.reason}.") from None
     except uploads.NotUtf8:
         raise invalid("file", "The file must be a UTF-8 encoded CSV file.") from None
     except uploads.UnreadableFile:
@@ -346,7 +351,7 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     if not records:
         raise invalid("file", "The file must contain at least one record.")
     if records > MAX_RECORDS:
-        raise invalid("file", f"The file may not contain more than {MAX_RECORDS} records.")
+        raise invalid("file", TOO_MANY_RECORDS)
     return {"format": "csv", "fileName": name, "records": records}, fields
 
 
@@ -364,7 +369,7 @@ async def process_inventory_import(
         return {"message": QUEUED, "content": {"job_status_link": job_status_link(job)}}, 200
     try:
         async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD) as form:
-            facts, fields = await read_csv(form)
+            facts, fields = await read_csv(ctx, form)
     except uploads.BodyTooLarge:
         raise PayloadTooLarge("Payload Too Large") from None
     except uploads.MalformedBody:

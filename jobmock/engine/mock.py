@@ -18,6 +18,7 @@ from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures.loading import Fixture, Tenant
+from jobmock.limits import Limits
 from jobmock.model import clock as clocks
 from jobmock.model.lifecycle import (
     Job,
@@ -99,6 +100,9 @@ class Mock:
     speed: float = 1.0
     seed: int = 0
     wall: Callable[[], float] = time.time
+    limits: Limits = field(
+        default_factory=Limits
+    )  # bounds on what clients send (handlers read them)
     started_at: float = field(default=0.0, init=False)
     _ready: bool = field(default=False, init=False)
 

@@ -94,7 +94,14 @@ def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str
 def create_app(config: Config | None = None) -> OpenAPI31App:
     config = config or Config()
     runtimes = load_runtimes(config)
-    mock = Mock(runtimes, open_store(config.store), config.clock, config.speed, config.seed)
+    mock = Mock(
+        runtimes,
+        open_store(config.store),
+        config.clock,
+        config.speed,
+        config.seed,
+        limits=config.limits,
+    )
     credentials = credentials_for(runtimes, config)
     issuing = [n for n, r in runtimes.items() if r.handlers.issues_credentials]
     credentials.issued = IssuedCredentials(mock.store, issuing)  # in the store: workers agree

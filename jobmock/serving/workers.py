@@ -61,7 +61,7 @@ def prepare(
 
     async def main() -> Prepared:
         store = open_store(config.store)
-        mock = Mock(runtimes, store, config.clock, config.speed, config.seed)
+        mock = Mock(runtimes, store, config.clock, config.speed, config.seed, limits=config.limits)
         try:
             continued = not reset and await store.get_clock() is not None
             seeded = await (mock.reset() if reset else mock.start())
