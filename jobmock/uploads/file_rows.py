@@ -145,6 +145,15 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
                 more()
                 continue
             break
+        if (
+            end - pos > limits.upload_max_record_bytes
+        ):  # decoded within one chunk, but still too big
+            raise FileTooLarge(
+                "json",
+                "upload_max_record_bytes",
+                limits.upload_max_record_bytes,
+                "bytes in one record",
+            )
         pos = end
         yield value if isinstance(value, Mapping) else {"value": value}
         char = next_char()
