@@ -32,7 +32,6 @@ most the upload's records.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import string
@@ -325,11 +324,10 @@ async def read_csv(ctx: ApiContext, form: uploads.Form) -> tuple[dict[str, Any],
     if (upload.size or 0) > MAX_FILE_BYTES:
         raise invalid("file", "The file field must not be greater than 10240 kilobytes.")
     fields: dict[str, Any] = {"fileName": name, "upload_name": upload_name(name)}
-    mapping = form.field("mapping")
-    if mapping is not None:
+    if form.field("mapping") is not None:
         try:
-            fields["mapping"] = json.loads(mapping)
-        except json.JSONDecodeError:
+            fields["mapping"] = form.json("mapping", ctx.limits.json_max_depth)
+        except ValueError:
             raise invalid("mapping", "The mapping field must be a valid JSON string.") from None
     for argument in ARGUMENTS:
         value = form.field(argument)

@@ -30,7 +30,6 @@ an .xlsx file's are (first sheet, after its header row).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -225,7 +224,7 @@ def refused(message: str) -> BadRequest:
     return BadRequest(message, slug="upload_refused")
 
 
-def options(route: Route, form: uploads.Form) -> dict[str, Any]:
+def options(route: Route, form: uploads.Form, max_depth: int) -> dict[str, Any]:
     """The form's import options as job metadata, each checked."""
     found: dict[str, Any] = {}
     mapping = form.field("mappingId")
@@ -247,11 +246,10 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
                     "The batchErrorHandling field must be one of " + ", ".join(ERROR_HANDLING)
                 )
             found["batchErrorHandling"] = handling
-        mapping_json = form.field("columnMapping") or None  # an empty field: no mapping
-        if mapping_json is not None:
+        if form.field("columnMapping"):  # an empty field: no mapping
             try:
-                parsed = json.loads(mapping_json)
-            except json.JSONDecodeError:
+                parsed = form.json("columnMapping", max_depth)
+            except ValueError:
                 parsed = None
             if not isinstance(parsed, dict):
                 raise refused("The columnMapping field must be a JSON object")
@@ -334,7 +332,7 @@ async def start_batch(ctx: ApiContext, route: Route) -> Any:
                 raise refused(NO_FILE)
             if len(files) > route.max_files:
                 raise refused(f"Too many files: at most {route.max_files} per upload")
-            metadata = options(route, form)
+            metadata = options(route, form, ctx.limits.json_max_depth)
             if "columnMapping" in metadata and any(
                 not (f.filename or "").lower().endswith(".csv") for f in files
             ):

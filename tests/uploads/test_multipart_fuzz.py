@@ -65,14 +65,31 @@ def body(boundary: bytes, parts: list[bytes]) -> bytes:
     )
 
 
-names = st.sampled_from([b"file", b"format", b"mappingId", b"", b"f\xffile", b'fi"le', b"x" * 300])
+names = st.sampled_from(
+    [
+        b"file",
+        b"format",
+        b"mappingId",
+        b"columnMapping",
+        b"mapping",
+        b"",
+        b"f\xffile",
+        b'fi"le',
+        b"x" * 300,
+    ]
+)
 filenames = st.one_of(
     st.none(),
     st.sampled_from(
         [b"tx.csv", b"", b"t\xe9.csv", b"../../etc/passwd", b"a" * 5000, b'q"uote.csv']
     ),
 )
-values = st.one_of(st.just(CSV), st.binary(max_size=64), st.sampled_from([b"\xff\xfe\x00", b"csv"]))
+# deep brackets: a JSON field (gu1's columnMapping, Claret's mapping) once hit RecursionError, a 500
+values = st.one_of(
+    st.just(CSV),
+    st.binary(max_size=64),
+    st.sampled_from([b"\xff\xfe\x00", b"csv", b"[" * 5000, b'{"a":' * 3000, b"[" * 65 + b"]" * 65]),
+)
 content_types = st.one_of(
     st.none(),
     st.sampled_from(
@@ -188,3 +205,42 @@ def check_envelope(api: str, status: int, body: Any) -> None:
         assert body["success"] is False and body["error"]
     else:  # Claret: Laravel's 422 (or its 413)
         assert "message" in body
+
+
+@pytest.mark.parametrize(
+    ("route", "field", "status", "answer"),
+    [
+        (
+            "gu1-transactions",
+            b"columnMapping",
+            400,
+            {"success": False, "error": "The columnMapping field must be a JSON object"},
+        ),
+        (
+            "claret",
+            b"mapping",
+            422,
+            {
+                "message": "The mapping field must be a valid JSON string.",
+                "errors": {"mapping": ["The mapping field must be a valid JSON string."]},
+            },
+        ),
+    ],
+)
+@pytest.mark.parametrize("value", [b"[" * 5000 + b"]" * 5000, b'{"a":' * 65 + b"1" + b"}" * 65])
+def test_a_json_field_nested_too_deep_is_the_apis_4xx(
+    served: Callable[[str], tuple[TestClient, dict[str, str]]],
+    route: str,
+    field: bytes,
+    status: int,
+    answer: dict[str, Any],
+    value: bytes,
+) -> None:
+    # found by the fuzz: the decoder's RecursionError answered 500 (and logged a traceback)
+    api, path, _ = ROUTES[route]
+    client, headers = served(api)
+    parts = [part(b"file", CSV, b"tx.csv", b"text/csv"), part(field, value, None, None)]
+    sent = {**headers, "Content-Type": "multipart/form-data; boundary=b"}
+    response = client.post(path, headers=sent, content=body(b"b", parts))
+    assert response.status_code == status
+    assert response.json() == answer
