@@ -18,12 +18,10 @@ def measure(request: dict[str, Any]) -> dict[str, Any]:
     from starlette.testclient import TestClient
 
     from jobmock.config import Config
-    from jobmock.limits import Limits
     from jobmock.serving.app import create_app
 
     api = request["api"]
-    config = Config(apis=(api,), clock="manual", limits=Limits(**request.get("limits", {})))
-    with TestClient(create_app(config)) as client:
+    with TestClient(create_app(Config(apis=(api,), clock="manual"))) as client:
         tenants = client.get(f"/_mock/apis/{api}/tenants").json()
         tenant = request.get("tenant", "acme")
         headers = {**next(t["headers"] for t in tenants if t["name"] == tenant)}
