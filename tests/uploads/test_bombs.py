@@ -2,9 +2,9 @@
 while the process stays small.
 
 Each bomb is built in the test (kilobytes to a few megabytes on disk) and sent in a subprocess of
-its own (tests/uploads/peak.py), whose peak RSS (ru_maxrss) covers the app, the in-process client
-holding the body, and the reading of the file. Figures measured before the readers were bounded
-are in each test's comment.
+its own (tests/uploads/peak.py), whose peak RSS (VmHWM: ru_maxrss survives fork and exec) covers
+the app, the in-process client holding the body, and the reading of the file. Figures measured
+before the readers were bounded are in each test's comment.
 """
 
 from __future__ import annotations
