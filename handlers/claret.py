@@ -33,7 +33,6 @@ most the upload's records.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import secrets
@@ -286,6 +285,7 @@ async def create_token(ctx: ApiContext, tenant: str, email: str, password: str) 
 
 # ----------------------------------------------------------------------------- inventory import
 MAX_RECORDS = 1000  # [DOC L2] per request
+TOO_MANY_RECORDS = f"The file may not contain more than {MAX_RECORDS} records."
 MAX_FILE_BYTES = 10 * 1024 * 1024  # inferred: a Laravel `max:10240` rule on the file
 FORM_OVERHEAD = 64 * 1024
 ARGUMENTS = ("allow_record_creation", "allow_record_update", "should_continue_on_error")
@@ -315,7 +315,7 @@ def upload_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "inventory"
 
 
-async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
+async def read_csv(ctx: ApiContext, form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     """The CSV's facts and job fields, after Laravel-style checks (wording inferred)."""
     upload = form.file("file")
     if upload is None:
@@ -326,11 +326,10 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     if (upload.size or 0) > MAX_FILE_BYTES:
         raise invalid("file", "The file field must not be greater than 10240 kilobytes.")
     fields: dict[str, Any] = {"fileName": name, "upload_name": upload_name(name)}
-    mapping = form.field("mapping")
-    if mapping is not None:
+    if form.field("mapping") is not None:
         try:
-            fields["mapping"] = json.loads(mapping)
-        except json.JSONDecodeError:
+            fields["mapping"] = form.json("mapping", ctx.limits.json_max_depth)
+        except ValueError:
             raise invalid("mapping", "The mapping field must be a valid JSON string.") from None
     for argument in ARGUMENTS:
         value = form.field(argument)
@@ -340,7 +339,11 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
                 raise invalid(argument, message)
             fields[argument] = BOOLEANS[value]
     try:
-        records = await uploads.count_rows(upload, "csv")
+        records = await uploads.count_rows(upload, "csv", ctx.limits)
+    except uploads.FileTooLarge as problem:
+        if problem.limit == "upload_max_rows":  # past Claret's own 1,000 records too
+            raise invalid("file", TOO_MANY_RECORDS) from None
+        raise invalid("file", f"The file may not contain {problem.reason}.") from None
     except uploads.NotUtf8:
         raise invalid("file", "The file must be a UTF-8 encoded CSV file.") from None
     except uploads.UnreadableFile:
@@ -348,7 +351,7 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     if not records:
         raise invalid("file", "The file must contain at least one record.")
     if records > MAX_RECORDS:
-        raise invalid("file", f"The file may not contain more than {MAX_RECORDS} records.")
+        raise invalid("file", TOO_MANY_RECORDS)
     return {"format": "csv", "fileName": name, "records": records}, fields
 
 
@@ -366,7 +369,7 @@ async def process_inventory_import(
         return {"message": QUEUED, "content": {"job_status_link": job_status_link(job)}}, 200
     try:
         async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD) as form:
-            facts, fields = await read_csv(form)
+            facts, fields = await read_csv(ctx, form)
     except uploads.BodyTooLarge:
         raise PayloadTooLarge("Payload Too Large") from None
     except uploads.MalformedBody:

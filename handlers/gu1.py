@@ -30,7 +30,6 @@ an .xlsx file's are (first sheet, after its header row).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -225,7 +224,7 @@ def refused(message: str) -> BadRequest:
     return BadRequest(message, slug="upload_refused")
 
 
-def options(route: Route, form: uploads.Form) -> dict[str, Any]:
+def options(route: Route, form: uploads.Form, max_depth: int) -> dict[str, Any]:
     """The form's import options as job metadata, each checked."""
     found: dict[str, Any] = {}
     mapping = form.field("mappingId")
@@ -247,11 +246,10 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
                     "The batchErrorHandling field must be one of " + ", ".join(ERROR_HANDLING)
                 )
             found["batchErrorHandling"] = handling
-        mapping_json = form.field("columnMapping") or None  # an empty field: no mapping
-        if mapping_json is not None:
+        if form.field("columnMapping"):  # an empty field: no mapping
             try:
-                parsed = json.loads(mapping_json)
-            except json.JSONDecodeError:
+                parsed = form.json("columnMapping", max_depth)
+            except ValueError:
                 parsed = None
             if not isinstance(parsed, dict):
                 raise refused("The columnMapping field must be a JSON object")
@@ -265,7 +263,7 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
 
 
 async def read_files(
-    route: Route, files: list[UploadFile], cap: int
+    ctx: ApiContext, route: Route, files: list[UploadFile], cap: int
 ) -> list[tuple[UploadFile, str, int]]:
     """Each file with its format and row count, checked against the caps."""
     read: list[tuple[UploadFile, str, int]] = []
@@ -277,7 +275,13 @@ async def read_files(
         if fmt not in route.formats:
             raise refused(f"Unsupported file type: {name} (use {allowed})")
         try:
-            rows = await uploads.count_rows(upload, fmt)
+            rows = await uploads.count_rows(upload, fmt, ctx.limits)
+        except uploads.FileTooLarge as problem:
+            if problem.limit == "upload_max_rows":  # the plan's cap answers, as for any long file
+                raise refused(
+                    f"File {name} has {problem.reason}; your plan allows at most {cap:,} per file"
+                ) from None
+            raise PayloadTooLarge(f"File {name} exceeds the limit: {problem.reason}") from None
         except uploads.NotUtf8:
             raise refused(f"Could not read {name}: not valid UTF-8") from None
         except uploads.UnreadableFile:
@@ -306,7 +310,7 @@ async def planned_rows(
     offset = 0
     for upload, fmt, rows in read:
         local = {r - offset for r in wanted if offset < r <= offset + rows}
-        for number, record in (await uploads.rows_at(upload, fmt, local)).items():
+        for number, record in (await uploads.rows_at(upload, fmt, local, ctx.limits)).items():
             found = {k: uploads.first(record, *names) for k, names in ROW_COLUMNS.items()}
             values[str(offset + number)] = {k: v for k, v in found.items() if v}
         offset += rows
@@ -328,12 +332,12 @@ async def start_batch(ctx: ApiContext, route: Route) -> Any:
                 raise refused(NO_FILE)
             if len(files) > route.max_files:
                 raise refused(f"Too many files: at most {route.max_files} per upload")
-            metadata = options(route, form)
+            metadata = options(route, form, ctx.limits.json_max_depth)
             if "columnMapping" in metadata and any(
                 not (f.filename or "").lower().endswith(".csv") for f in files
             ):
                 raise refused("The columnMapping field applies to CSV files only")
-            read = await read_files(route, files, cap)
+            read = await read_files(ctx, route, files, cap)
             names = [upload.filename or "upload" for upload, _, _ in read]
             metadata = {"fileName": names[0], **metadata}
             if len(names) > 1:

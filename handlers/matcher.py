@@ -222,7 +222,11 @@ async def checked_upload(
     if source_id not in context.get("sources", ()):
         raise NotFound("source not found", slug="ingestion_source_not_found")
     try:
-        rows = await uploads.count_rows(upload, fmt)
+        rows = await uploads.count_rows(upload, fmt, ctx.limits)
+    except uploads.FileTooLarge as problem:  # jobmock's own bound, not Matcher's: its 413, named
+        raise PayloadTooLarge(
+            f"file exceeds limit: {problem.reason}", slug="request_entity_too_large"
+        ) from None
     except uploads.NotUtf8:
         raise BadRequest(f"failed to parse {fmt} file: invalid UTF-8") from None
     except uploads.UnreadableFile:

@@ -31,7 +31,15 @@ class Limits:
     # Uploaded files (jobmock.uploads): checked while the file streams, never after reading it all
     upload_max_rows: int = 1_000_000  # data rows in one file
     upload_max_columns: int = 1_000  # cells in one row (XLSX, XLS, CSV)
+    upload_max_record_bytes: int = (
+        1 * MIB
+    )  # text of one record: CSV line, JSON element, XML record, XLSX row
+    json_max_document_bytes: int = (
+        8 * MIB
+    )  # a JSON upload that is not a top-level array is read whole
     xlsx_max_part_bytes: int = 256 * MIB  # decompressed size of one part of an XLSX zip
+    xlsx_max_directory_bytes: int = 1 * MIB  # the zip's central directory (one entry ~ 100 bytes)
+    xls_max_bytes: int = 16 * MIB  # a legacy .xls is read whole by xlrd (BIFF is not a stream)
     xml_max_depth: int = 64  # element nesting of an XML upload (entities are never expanded)
 
     # State (jobmock.store)

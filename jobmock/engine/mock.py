@@ -101,7 +101,7 @@ class Mock:
     speed: float = 1.0
     seed: int = 0
     wall: Callable[[], float] = time.time
-    limits: Limits = field(default_factory=Limits)  # e.g. how long an idempotency claim lasts
+    limits: Limits = field(default_factory=Limits)  # bounds on client input, claim leases
     started_at: float = field(default=0.0, init=False)
     _ready: bool = field(default=False, init=False)
 

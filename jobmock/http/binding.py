@@ -20,6 +20,7 @@ from jobmock.errors import SpecError
 from jobmock.frontend import overrides
 from jobmock.http.auth import Principal
 from jobmock.internals.connexion import current_context, current_scope
+from jobmock.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,11 @@ class ApiContext:
     @property
     def name(self) -> str:
         return self.api.name
+
+    @property
+    def limits(self) -> Limits:
+        """The bounds on what clients send (`Config.limits`)."""
+        return self.mock.limits
 
     def principal(self) -> Principal:
         principal: Principal = current_context()["token_info"]["principal"]

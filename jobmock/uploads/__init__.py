@@ -12,7 +12,8 @@ Each endpoint words the problems its own way:
     ├── BodyTooLarge                the vendor's error)
     ├── MalformedBody               not multipart/form-data, or a broken one
     └── UnreadableFile              a file that cannot be read in its declared format
-        └── NotUtf8                 a text file that is not UTF-8
+        ├── NotUtf8                 a text file that is not UTF-8
+        └── FileTooLarge            a file past a limit of jobmock.limits.Limits (rows, cells...)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from jobmock.model.row_plans import final_share, plan_rows, scenario_plan
 from jobmock.uploads.file_rows import (
     FORMATS,
+    FileTooLarge,
     NotUtf8,
     UnreadableFile,
     count_rows,
@@ -44,6 +46,7 @@ __all__ = [
     "FORMATS",
     "BodyTooLarge",
     "Claim",
+    "FileTooLarge",
     "Form",
     "KeyInProgress",
     "MalformedBody",

@@ -6,7 +6,10 @@ elements of its only array member) or XML file (children of the root element), a
 of an XLSX workbook's first sheet (header excluded; no cell values). A legacy Excel (.xls, BIFF)
 workbook's first sheet gives its rows after the header row, with their values, read by xlrd
 (which reads the whole file: BIFF is not a stream). `count_rows` and `rows_at`
-read a spooled upload in a worker thread. A file that cannot be read raises `UnreadableFile`.
+read a spooled upload in a worker thread. A file that cannot be read raises `UnreadableFile`;
+one that passes a limit of `jobmock.limits.Limits` (rows, cells in a row, bytes of one record,
+parts of an XLSX zip) raises `FileTooLarge` as soon as the reader gets there. XML and XLSX are
+read by `jobmock.uploads.markup` (defusedxml, SAX).
 """
 
 from __future__ import annotations
@@ -18,27 +21,20 @@ import json
 import zipfile
 from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import IO, Any
-from xml.etree import ElementTree
+from xml.sax import SAXException
 
+from defusedxml import DefusedXmlException
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from jobmock.uploads.forms import UploadProblem
+from jobmock.limits import Limits
+from jobmock.uploads import markup
+from jobmock.uploads.problems import FileTooLarge, NotUtf8, UnreadableFile
+
+__all__ = ["FileTooLarge", "NotUtf8", "UnreadableFile"]  # raised here, defined in .problems
 
 FORMATS = ("csv", "json", "xml", "xlsx", "xls")
 CHUNK = 64 * 1024
-
-
-class UnreadableFile(UploadProblem):
-    def __init__(self, fmt: str, reason: str) -> None:
-        super().__init__(f"{fmt}: {reason}")
-        self.format = fmt
-        self.reason = reason
-
-
-class NotUtf8(UnreadableFile):
-    def __init__(self, fmt: str) -> None:
-        super().__init__(fmt, "not valid UTF-8 text")
 
 
 @contextlib.contextmanager
@@ -54,30 +50,49 @@ def _text(file: IO[bytes]) -> Iterator[io.TextIOWrapper]:
         text.detach()
 
 
-def _csv_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _lines(text: IO[str], limit: int) -> Iterator[str]:
+    """The text's lines, none longer than `limit` characters (a line is otherwise read whole)."""
+    while line := text.readline(limit + 1):
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise FileTooLarge("csv", "upload_max_record_bytes", limit, "bytes in one line")
+        yield line
+
+
+def _csv_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     with _text(file) as text:
-        reader = csv.reader(text)
+        reader = csv.reader(_lines(text, limits.upload_max_record_bytes))
         header = next(reader, None)
         if header is None:
             return
         header = [name.strip() for name in header]
         for row in reader:
+            if len(row) > limits.upload_max_columns:
+                raise FileTooLarge(
+                    "csv", "upload_max_columns", limits.upload_max_columns, "cells in one row"
+                )
             if any(cell.strip() for cell in row):
                 yield dict(zip(header, row, strict=False))
 
 
-def _json_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _json_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     with _text(file) as text:
-        yield from _json_elements(text)
+        yield from _json_elements(text, limits)
 
 
-def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
+def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]:
     """Elements of a top-level array, decoded one at a time (memory: one element plus a chunk)."""
     decoder = json.JSONDecoder()
     buffer, pos, eof = "", 0, False
 
     def more() -> None:
         nonlocal buffer, pos, eof
+        if len(buffer) - pos > limits.upload_max_record_bytes:  # one element still not decoded
+            raise FileTooLarge(
+                "json",
+                "upload_max_record_bytes",
+                limits.upload_max_record_bytes,
+                "bytes in one record",
+            )
         chunk = text.read(CHUNK)
         eof = not chunk
         buffer, pos = buffer[pos:] + chunk, 0
@@ -92,8 +107,13 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
             more()
 
     first = next_char()
-    if first != "[":
-        rest = buffer[pos:] + text.read()  # not an array: the whole document (within the limit)
+    if first != "[":  # not an array: the whole document, up to its limit
+        cap = limits.json_max_document_bytes
+        rest = buffer[pos:] + text.read(cap + 1)
+        if len(rest) > cap:
+            raise FileTooLarge(
+                "json", "json_max_document_bytes", cap, "bytes in a document that is not an array"
+            )
         document = json.loads(rest)
         arrays = (
             [v for v in document.values() if isinstance(v, list)]
@@ -125,6 +145,15 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
                 more()
                 continue
             break
+        if (
+            end - pos > limits.upload_max_record_bytes
+        ):  # decoded within one chunk, but still too big
+            raise FileTooLarge(
+                "json",
+                "upload_max_record_bytes",
+                limits.upload_max_record_bytes,
+                "bytes in one record",
+            )
         pos = end
         yield value if isinstance(value, Mapping) else {"value": value}
         char = next_char()
@@ -137,42 +166,6 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
             raise json.JSONDecodeError("expected ',' or ']'", buffer, pos)
 
 
-def _xml_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
-    depth = 0
-    for event, element in ElementTree.iterparse(file, events=("start", "end")):
-        if event == "start":
-            depth += 1
-            continue
-        depth -= 1
-        if depth == 1:  # a child of the root: one record
-            record: dict[str, Any] = dict(element.attrib)
-            record.update({child.tag: (child.text or "").strip() for child in element})
-            element.clear()
-            yield record
-
-
-def _xlsx_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
-    """One empty record per non-empty row of the first worksheet after its header row."""
-    with zipfile.ZipFile(file) as workbook:
-        sheets = sorted(n for n in workbook.namelist() if n.startswith("xl/worksheets/sheet"))
-        if not sheets:
-            raise ValueError("no worksheet in the workbook")
-        with workbook.open(sheets[0]) as sheet:
-            seen_header = False
-            for _, element in ElementTree.iterparse(sheet):
-                if element.tag.rsplit("}", 1)[-1] != "row":
-                    continue
-                filled = any(
-                    (value.text or "").strip()
-                    for value in element.iter()
-                    if value.tag.rsplit("}", 1)[-1] in ("v", "t")
-                )
-                element.clear()
-                if filled and seen_header:
-                    yield {}
-                seen_header = seen_header or filled
-
-
 def _cell(value: Any) -> Any:
     """A cell's value as the file shows it: Excel stores every number as a float."""
     if isinstance(value, float) and value.is_integer():
@@ -180,12 +173,16 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _xls_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     """One record per non-empty row of the first worksheet after its header row (the first
     non-empty one), keyed by the header's cells."""
     import xlrd  # only when an .xls arrives
 
-    contents = file.read()
+    contents = file.read(limits.xls_max_bytes + 1)
+    if len(contents) > limits.xls_max_bytes:
+        raise FileTooLarge(
+            "xls", "xls_max_bytes", limits.xls_max_bytes, "bytes of a legacy .xls workbook"
+        )
     if not contents:  # xlrd takes empty contents for "no contents" and looks for a file name
         raise ValueError("empty file")
     try:
@@ -196,6 +193,10 @@ def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
     header: list[str] | None = None
     for index in range(sheet.nrows):
         values = [_cell(value) for value in sheet.row_values(index)]
+        if len(values) > limits.upload_max_columns:
+            raise FileTooLarge(
+                "xls", "upload_max_columns", limits.upload_max_columns, "cells in one row"
+            )
         if not any(str(value).strip() for value in values):
             continue
         if header is None:
@@ -204,38 +205,48 @@ def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
         yield {name: value for name, value in zip(header, values, strict=False) if name}
 
 
-READERS: dict[str, Callable[[IO[bytes]], Iterator[Mapping[str, Any]]]] = {
+READERS: dict[str, Callable[[IO[bytes], Limits], Iterator[Mapping[str, Any]]]] = {
     "csv": _csv_records,
     "json": _json_records,
-    "xml": _xml_records,
-    "xlsx": _xlsx_records,
+    "xml": markup.xml_records,
+    "xlsx": markup.xlsx_records,
     "xls": _xls_records,
 }
 """Format -> a reader yielding one mapping per data row."""
 
 
-def records(file: IO[bytes], fmt: str) -> Iterator[Mapping[str, Any]]:
+def records(file: IO[bytes], fmt: str, limits: Limits | None = None) -> Iterator[Mapping[str, Any]]:
     """Each data row of `file` read as `fmt`, from the start; problems raise UnreadableFile."""
+    limits = limits or Limits()
     file.seek(0)
     try:
-        yield from READERS[fmt](file)
+        for number, record in enumerate(READERS[fmt](file, limits), start=1):
+            if number > limits.upload_max_rows:
+                raise FileTooLarge(fmt, "upload_max_rows", limits.upload_max_rows, "data rows")
+            yield record
     except UnicodeDecodeError:
         raise NotUtf8(fmt) from None
-    except (csv.Error, json.JSONDecodeError, ElementTree.ParseError) as exc:
+    except UnreadableFile:
+        raise
+    except (csv.Error, json.JSONDecodeError, SAXException, DefusedXmlException) as exc:
         raise UnreadableFile(fmt, str(exc)) from None
-    except (zipfile.BadZipFile, ValueError, KeyError) as exc:
+    except RecursionError:  # JSON nested past the interpreter's stack: a client's file, not a crash
+        raise UnreadableFile(fmt, "nested too deeply") from None
+    except (zipfile.BadZipFile, ValueError, KeyError, EOFError) as exc:
         raise UnreadableFile(fmt, str(exc) or type(exc).__name__) from None
 
 
-def _count(file: IO[bytes], fmt: str) -> int:
-    return sum(1 for _ in records(file, fmt))
+def _count(file: IO[bytes], fmt: str, limits: Limits | None) -> int:
+    return sum(1 for _ in records(file, fmt, limits))
 
 
-def _rows_at(file: IO[bytes], fmt: str, wanted: Collection[int]) -> dict[int, Mapping[str, Any]]:
+def _rows_at(
+    file: IO[bytes], fmt: str, wanted: Collection[int], limits: Limits | None
+) -> dict[int, Mapping[str, Any]]:
     wanted, found = set(wanted), {}
     if not wanted:
         return {}
-    for number, record in enumerate(records(file, fmt), start=1):
+    for number, record in enumerate(records(file, fmt, limits), start=1):
         if number in wanted:
             found[number] = record
             if len(found) == len(wanted):
@@ -243,16 +254,16 @@ def _rows_at(file: IO[bytes], fmt: str, wanted: Collection[int]) -> dict[int, Ma
     return found
 
 
-async def count_rows(upload: UploadFile, fmt: str) -> int:
+async def count_rows(upload: UploadFile, fmt: str, limits: Limits | None = None) -> int:
     """How many data rows the uploaded file holds (read in a worker thread)."""
-    return await run_in_threadpool(_count, upload.file, fmt)
+    return await run_in_threadpool(_count, upload.file, fmt, limits)
 
 
 async def rows_at(
-    upload: UploadFile, fmt: str, wanted: Collection[int]
+    upload: UploadFile, fmt: str, wanted: Collection[int], limits: Limits | None = None
 ) -> dict[int, Mapping[str, Any]]:
     """The records of the given 1-based data rows (a second pass over the spooled file)."""
-    return await run_in_threadpool(_rows_at, upload.file, fmt, wanted)
+    return await run_in_threadpool(_rows_at, upload.file, fmt, wanted, limits)
 
 
 def format_of(filename: str | None, default: str = "csv") -> str:

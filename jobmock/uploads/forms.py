@@ -10,8 +10,10 @@ The problems it raises are `UploadProblem`s; the vendor's handler words the answ
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -66,6 +68,20 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
 
 
+def depth(value: Any) -> int:
+    """How deep a decoded JSON value nests (a scalar is 0), counted without recursion."""
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        )
+        if children is not None:
+            deepest = max(deepest, level + 1)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 @dataclass
 class Form:
     """A parsed multipart body: text fields and spooled files, by field name, in body order."""
@@ -76,6 +92,20 @@ class Form:
     def field(self, name: str) -> str | None:
         values = self.fields.get(name)
         return values[0] if values else None
+
+    def json(self, name: str, max_depth: int) -> Any:
+        """Field `name` parsed as JSON (None when absent); ValueError if it is not JSON nested at
+        most `max_depth` deep (a field of deep brackets once reached the decoder's RecursionError)."""
+        text = self.field(name)
+        if text is None:
+            return None
+        try:
+            value = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
+            raise ValueError(f"{name} is not JSON within {max_depth} levels") from None
+        if depth(value) > max_depth:
+            raise ValueError(f"{name} is nested deeper than {max_depth} levels")
+        return value
 
     def file(self, name: str) -> UploadFile | None:
         files = self.files.get(name)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from jobmock.limits import Limits
 from tests.handlers.conftest import MockClient
 
 API = "gu1"
@@ -307,6 +309,20 @@ def test_a_file_over_the_plans_row_cap_is_refused(client: MockClient) -> None:
         "File big.csv has 4,001 rows; your plan allows at most 4,000 per file"
     )
     assert post(client, ENTITIES, globex, [("ok.csv", entities_csv(4000))]).status_code == 202
+
+
+def test_a_file_past_the_servers_row_limit_is_refused_as_over_the_plan(
+    client_for: Callable[..., MockClient],
+) -> None:
+    # jobmock stops reading at Limits.upload_max_rows (1,000,000 by default, over any plan's cap)
+    client = client_for(API, limits=Limits(upload_max_rows=5))
+    acme = client.tenant_headers(API, "acme")
+    response = post(client, TRANSACTIONS, acme, [("big.csv", transactions_csv(6))])
+    assert response.status_code == 400
+    assert response.json() == refused(
+        "File big.csv has more than 5 data rows; your plan allows at most 100,000 per file"
+    )
+    assert post(client, TRANSACTIONS, acme, [("ok.csv", transactions_csv(5))]).status_code == 202
 
 
 def test_each_route_needs_its_permission(client: MockClient) -> None:

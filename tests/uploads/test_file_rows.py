@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from jobmock.limits import Limits
 from jobmock.uploads import file_rows
 
 
@@ -115,3 +116,87 @@ def test_format_of_a_file_name() -> None:
     assert file_rows.format_of("a.CSV") == "csv" and file_rows.format_of("b.xlsx") == "xlsx"
     assert file_rows.format_of("c.XLS") == "xls"
     assert file_rows.format_of("noext") == "csv" and file_rows.format_of(None, "json") == "json"
+
+
+# ---------------------------------------------------------------------------------------- limits
+def too_large(content: bytes, fmt: str, **limits: int) -> file_rows.FileTooLarge:
+    with pytest.raises(file_rows.FileTooLarge) as raised:
+        list(file_rows.records(io.BytesIO(content), fmt, Limits(**limits)))
+    return raised.value
+
+
+def test_rows_past_the_limit_stop_the_reading_at_the_first_one_over() -> None:
+    assert len(rows(b"id\n1\n2\n3\n", "csv")) == 3
+    problem = too_large(b"id\n1\n2\n3\n", "csv", upload_max_rows=2)
+    assert (problem.limit, problem.reason) == ("upload_max_rows", "more than 2 data rows")
+    assert too_large(b"[1, 2, 3]", "json", upload_max_rows=2).limit == "upload_max_rows"
+    assert too_large(b"<t><r/><r/><r/></t>", "xml", upload_max_rows=2).limit == "upload_max_rows"
+
+
+def test_cells_in_one_row_are_bounded_in_csv_and_xlsx() -> None:
+    assert too_large(b"a,b\n1,2,3,4\n", "csv", upload_max_columns=3).limit == "upload_max_columns"
+    sheet = (
+        '<worksheet><sheetData><row r="1"><c><v>1</v></c><c/><c/><c/></row></sheetData></worksheet>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as workbook:
+        workbook.writestr("xl/worksheets/sheet1.xml", sheet)
+    assert too_large(buffer.getvalue(), "xlsx", upload_max_columns=3).limit == "upload_max_columns"
+
+
+def test_one_record_is_bounded_in_every_text_format() -> None:
+    limit = {"upload_max_record_bytes": 100}
+    assert (
+        too_large(b"id\n" + b"x" * 200 + b"\n", "csv", **limit).reason
+        == "more than 100 bytes in one line"
+    )
+    assert too_large(
+        b'[{"a": "' + b"x" * 200 + b'"}]', "json", **limit, json_max_document_bytes=10**6
+    )
+    assert too_large(b"<t><r><a>" + b"x" * 200 + b"</a></r></t>", "xml", **limit)
+    assert too_large(b"<t><r>" + b"<a/>" * 200 + b"</r></t>", "xml", **limit)  # names count too
+
+
+def test_a_json_document_that_is_not_an_array_is_read_whole_only_within_its_limit() -> None:
+    content = b'{"transactions": [' + b", ".join(b'{"a": 1}' for _ in range(20)) + b"]}"
+    assert len(rows(content, "json")) == 20
+    assert (
+        too_large(content, "json", json_max_document_bytes=100).limit == "json_max_document_bytes"
+    )
+
+
+def test_xml_is_read_without_entities_and_within_its_depth() -> None:
+    with pytest.raises(file_rows.UnreadableFile):  # an entity declaration: refused, never expanded
+        rows(b'<!DOCTYPE t [<!ENTITY e "x">]><t><r><a>&e;</a></r></t>', "xml")
+    with pytest.raises(file_rows.UnreadableFile):  # an external one: never fetched
+        rows(b'<!DOCTYPE t [<!ENTITY e SYSTEM "file:///etc/passwd">]><t><r>&e;</r></t>', "xml")
+    assert rows(b"<t>" + b"<a>" * 63 + b"</a>" * 63 + b"</t>", "xml") == [{"a": ""}]
+    with pytest.raises(file_rows.UnreadableFile) as raised:
+        rows(b"<t>" + b"<a>" * 64 + b"</a>" * 64 + b"</t>", "xml")
+    assert not isinstance(
+        raised.value, file_rows.FileTooLarge
+    )  # a broken file, as Go's parser says
+
+
+def test_json_nested_past_the_interpreters_stack_is_unreadable() -> None:
+    # found with a bomb: a RecursionError from the decoder answered Matcher's 500
+    for content in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000):
+        with pytest.raises(file_rows.UnreadableFile):
+            rows(content, "json")
+
+
+def test_an_xlsx_zip_is_checked_before_its_parts_are_read() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as workbook:
+        workbook.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + " " * 10_000 + "</worksheet>")
+    content = buffer.getvalue()
+    assert len(content) < 1_000
+    assert too_large(content, "xlsx", xlsx_max_part_bytes=5_000).limit == "xlsx_max_part_bytes"
+    assert (
+        too_large(content, "xlsx", xlsx_max_directory_bytes=10).limit == "xlsx_max_directory_bytes"
+    )
+
+
+def test_a_legacy_xls_is_read_whole_only_within_its_limit() -> None:
+    problem = too_large(XLS.read_bytes(), "xls", xls_max_bytes=1_000)
+    assert problem.reason == "more than 1,000 bytes of a legacy .xls workbook"

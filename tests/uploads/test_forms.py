@@ -25,3 +25,12 @@ def test_bounded_stops_as_soon_as_the_limit_is_passed() -> None:
     with pytest.raises(forms.BodyTooLarge):
         asyncio.run(consume())
     assert read == [b"12345"]
+
+
+def test_a_json_field_is_parsed_within_its_depth() -> None:
+    form = forms.Form(fields={"ok": ['{"a": [1]}'], "deep": ["[" * 5000], "nested": ["[[[1]]]"]})
+    assert form.json("ok", 2) == {"a": [1]} and form.json("absent", 2) is None
+    assert form.json("nested", 3) == [[[1]]]
+    for name, depth in (("deep", 64), ("nested", 2)):
+        with pytest.raises(ValueError):
+            form.json(name, depth)
