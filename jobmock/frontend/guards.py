@@ -25,9 +25,10 @@ LOCAL_NAMES = ("localhost", "*.localhost")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-async def answer_problem(send: Send, status: int, detail: str) -> None:
+def problem_json(status: int, detail: str) -> bytes:
+    """An RFC 9457 body, as the control API writes them (jobmock.http.envelopes.ProblemJson)."""
     phrase = HTTPStatus(status).phrase
-    body = json.dumps(
+    return json.dumps(
         {
             "type": f"https://jobmock.dev/problems/{phrase.lower().replace(' ', '-')}",
             "title": phrase,
@@ -35,6 +36,10 @@ async def answer_problem(send: Send, status: int, detail: str) -> None:
             "detail": detail,
         }
     ).encode()
+
+
+async def answer_problem(send: Send, status: int, detail: str) -> None:
+    body = problem_json(status, detail)
     headers = [
         (b"content-type", b"application/problem+json"),
         (b"content-length", str(len(body)).encode()),

@@ -10,13 +10,13 @@ body that stopped arriving: 408 where nothing of the answer was sent yet).
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from http import HTTPStatus
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from jobmock.frontend.guards import problem_json
 from jobmock.limits import Limits
 
 
@@ -31,14 +31,7 @@ def _configured_limits() -> Limits:
 def problem(status: int, detail: str) -> bytes:
     """A whole HTTP/1.1 answer: problem+json, `Connection: close`."""
     phrase = HTTPStatus(status).phrase
-    body = json.dumps(
-        {
-            "type": f"https://jobmock.dev/problems/{phrase.lower().replace(' ', '-')}",
-            "title": phrase,
-            "status": status,
-            "detail": detail,
-        }
-    ).encode()
+    body = problem_json(status, detail)
     head = (
         f"HTTP/1.1 {status} {phrase}\r\n"
         "content-type: application/problem+json\r\n"
