@@ -24,6 +24,7 @@ from jobmock.config import (
     serve_store,
 )
 from jobmock.errors import ChecksFailed, JobmockError, SetupError
+from jobmock.limits import Limits
 from jobmock.model.clock import CLOCK_MODES
 
 
@@ -97,7 +98,7 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 )
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(min=0, min_open=True, max=Limits().clock_max_speed),
     default=default(Config, "speed"),
     show_default=True,
     help="Run lifecycles N times faster (real and poll clocks).",

@@ -34,6 +34,12 @@ class Limits:
     xlsx_max_part_bytes: int = 256 * MIB  # decompressed size of one part of an XLSX zip
     xml_max_depth: int = 64  # element nesting of an XML upload (entities are never expanded)
 
+    # Control API (jobmock.engine.mock; specs/control.yaml's maximums are these): 400 past them
+    clock_max_speed: float = (
+        1_000_000.0  # mock seconds per real second (POST /_mock/clock, --speed)
+    )
+    clock_max_advance_s: float = 3_155_760_000.0  # one advance: 100 years
+
     # State (jobmock.store)
     store_busy_timeout_s: float = 1.0  # a busy SQLite file: give up (503) after this
     idempotency_lease_s: float = 300.0  # a claimed upload key is free again after this (a crash)
