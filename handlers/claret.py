@@ -39,7 +39,7 @@ import string
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from jobmock import uploads
+from jobmock import jsondepth, uploads
 from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
@@ -56,6 +56,7 @@ from jobmock.errors import (
 from jobmock.fixtures.loading import Tenant
 from jobmock.http.auth import IssuedCredentials, Principal
 from jobmock.http.envelopes import ErrorReply
+from jobmock.limits import Limits
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
 
@@ -313,7 +314,7 @@ def upload_name(filename: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_") or "inventory"
 
 
-async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
+async def read_csv(form: uploads.Form, limits: Limits) -> tuple[dict[str, Any], dict[str, Any]]:
     """The CSV's facts and job fields, after Laravel-style checks (wording inferred)."""
     upload = form.file("file")
     if upload is None:
@@ -327,7 +328,7 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
     mapping = form.field("mapping")
     if mapping is not None:
         try:
-            fields["mapping"] = json.loads(mapping)
+            fields["mapping"] = jsondepth.loads(mapping, limits.json_max_depth)
         except json.JSONDecodeError:
             raise invalid("mapping", "The mapping field must be a valid JSON string.") from None
     for argument in ARGUMENTS:
@@ -338,7 +339,7 @@ async def read_csv(form: uploads.Form) -> tuple[dict[str, Any], dict[str, Any]]:
                 raise invalid(argument, message)
             fields[argument] = BOOLEANS[value]
     try:
-        records = await uploads.count_rows(upload, "csv")
+        records = await uploads.count_rows(upload, "csv", limits)
     except uploads.NotUtf8:
         raise invalid("file", "The file must be a UTF-8 encoded CSV file.") from None
     except uploads.UnreadableFile:
@@ -364,7 +365,7 @@ async def process_inventory_import(
         return {"message": QUEUED, "content": {"job_status_link": job_status_link(job)}}, 200
     try:
         async with uploads.read_form(MAX_FILE_BYTES + FORM_OVERHEAD) as form:
-            facts, fields = await read_csv(form)
+            facts, fields = await read_csv(form, ctx.mock.limits)
     except uploads.BodyTooLarge:
         raise PayloadTooLarge("Payload Too Large") from None
     except uploads.MalformedBody:

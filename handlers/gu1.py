@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
-from jobmock import uploads
+from jobmock import jsondepth, uploads
 from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
@@ -48,6 +48,7 @@ from jobmock.errors import (
     UnsupportedMediaType,
 )
 from jobmock.http.envelopes import ErrorReply
+from jobmock.limits import Limits
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
 
@@ -225,7 +226,7 @@ def refused(message: str) -> BadRequest:
     return BadRequest(message, slug="upload_refused")
 
 
-def options(route: Route, form: uploads.Form) -> dict[str, Any]:
+def options(route: Route, form: uploads.Form, max_depth: int) -> dict[str, Any]:
     """The form's import options as job metadata, each checked."""
     found: dict[str, Any] = {}
     mapping = form.field("mappingId")
@@ -250,7 +251,7 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
         mapping_json = form.field("columnMapping") or None  # an empty field: no mapping
         if mapping_json is not None:
             try:
-                parsed = json.loads(mapping_json)
+                parsed = jsondepth.loads(mapping_json, max_depth)
             except json.JSONDecodeError:
                 parsed = None
             if not isinstance(parsed, dict):
@@ -265,7 +266,7 @@ def options(route: Route, form: uploads.Form) -> dict[str, Any]:
 
 
 async def read_files(
-    route: Route, files: list[UploadFile], cap: int
+    route: Route, files: list[UploadFile], cap: int, limits: Limits
 ) -> list[tuple[UploadFile, str, int]]:
     """Each file with its format and row count, checked against the caps."""
     read: list[tuple[UploadFile, str, int]] = []
@@ -277,7 +278,7 @@ async def read_files(
         if fmt not in route.formats:
             raise refused(f"Unsupported file type: {name} (use {allowed})")
         try:
-            rows = await uploads.count_rows(upload, fmt)
+            rows = await uploads.count_rows(upload, fmt, limits)
         except uploads.NotUtf8:
             raise refused(f"Could not read {name}: not valid UTF-8") from None
         except uploads.UnreadableFile:
@@ -306,7 +307,7 @@ async def planned_rows(
     offset = 0
     for upload, fmt, rows in read:
         local = {r - offset for r in wanted if offset < r <= offset + rows}
-        for number, record in (await uploads.rows_at(upload, fmt, local)).items():
+        for number, record in (await uploads.rows_at(upload, fmt, local, ctx.mock.limits)).items():
             found = {k: uploads.first(record, *names) for k, names in ROW_COLUMNS.items()}
             values[str(offset + number)] = {k: v for k, v in found.items() if v}
         offset += rows
@@ -328,12 +329,12 @@ async def start_batch(ctx: ApiContext, route: Route) -> Any:
                 raise refused(NO_FILE)
             if len(files) > route.max_files:
                 raise refused(f"Too many files: at most {route.max_files} per upload")
-            metadata = options(route, form)
+            metadata = options(route, form, ctx.mock.limits.json_max_depth)
             if "columnMapping" in metadata and any(
                 not (f.filename or "").lower().endswith(".csv") for f in files
             ):
                 raise refused("The columnMapping field applies to CSV files only")
-            read = await read_files(route, files, cap)
+            read = await read_files(route, files, cap, ctx.mock.limits)
             names = [upload.filename or "upload" for upload, _, _ in read]
             metadata = {"fileName": names[0], **metadata}
             if len(names) > 1:

@@ -221,7 +221,7 @@ async def checked_upload(
     if source_id not in context.get("sources", ()):
         raise NotFound("source not found", slug="ingestion_source_not_found")
     try:
-        rows = await uploads.count_rows(upload, fmt)
+        rows = await uploads.count_rows(upload, fmt, ctx.mock.limits)
     except uploads.NotUtf8:
         raise BadRequest(f"failed to parse {fmt} file: invalid UTF-8") from None
     except uploads.UnreadableFile:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jobmock import jsondepth
 from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -285,6 +286,10 @@ class Mock:
                 f"unknown tenant {tenant!r}; known: {', '.join(api.fixture.tenants)}",
                 slug="unknown_tenant",
             )
+        try:  # stored as JSON (codec) and rendered: both recurse once per level
+            jsondepth.check_value(fields or {}, self.limits.json_max_depth - 1)
+        except jsondepth.TooDeep as exc:
+            raise Unprocessable(f"fields: {exc.msg}", slug="unusable_fields") from None
         owner = api.fixture.tenant(tenant)
         seq = await self.store.next_sequence(api_name)
         rng = random.Random(f"{self.seed}:{api_name}:{seq}")

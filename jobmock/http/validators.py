@@ -21,6 +21,7 @@ from connexion.validators import MultiPartFormDataValidator, ParameterValidator
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from jobmock import jsondepth
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http.request_problems import DEFERRED, body_problems
 from jobmock.internals.connexion import (
@@ -28,6 +29,7 @@ from jobmock.internals.connexion import (
     JSONRequestBodyValidatorBase,
     JSONResponseBodyValidatorBase,
 )
+from jobmock.limits import Limits
 
 ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
 
@@ -103,8 +105,9 @@ JSON_NULL = object()  # a request body that is the JSON literal `null`
 VALIDATED_BODIES = MediaTypeDict({"*/*json": None, "application/x-www-form-urlencoded": None})
 
 
-def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
-    """connexion's `validator_map`, bound to one app's compiled-validator cache."""
+def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> dict[str, t.Any]:
+    """connexion's `validator_map`, bound to one app's compiled-validator cache and limits."""
+    max_depth = (limits or Limits()).json_max_depth
 
     class Parameters(ParameterValidator):
         """Built once per operation (`jobmock.http.stack`): what to check is worked out here, not per call."""
@@ -211,7 +214,8 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
             if not raw:
                 return None
             try:
-                parsed = json.loads(raw.decode(self.body_encoding))
+                # json.loads, then jsonschema, recurse once per level: bounded before either
+                parsed = jsondepth.loads(raw.decode(self.body_encoding), max_depth)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 message = f"request body is not valid JSON: {exc}"
                 raise InvalidBody(message, keyword="json") from None

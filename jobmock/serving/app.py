@@ -139,7 +139,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         "jobmock",
         lifespan=lifespan,
         middlewares=stack.middlewares(config, frontend.layers(config, mock)),
-        validator_map=make_validator_map(cache),
+        validator_map=make_validator_map(cache, config.limits),
         security_map=make_security_map(credentials, api_of),
         validate_responses=config.validate_responses,
         strict_validation=config.strict_validation,

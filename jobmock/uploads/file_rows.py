@@ -23,6 +23,8 @@ from xml.etree import ElementTree
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from jobmock import jsondepth
+from jobmock.limits import Limits
 from jobmock.uploads.forms import UploadProblem
 
 FORMATS = ("csv", "json", "xml", "xlsx", "xls")
@@ -54,7 +56,7 @@ def _text(file: IO[bytes]) -> Iterator[io.TextIOWrapper]:
         text.detach()
 
 
-def _csv_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _csv_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     with _text(file) as text:
         reader = csv.reader(text)
         header = next(reader, None)
@@ -66,13 +68,14 @@ def _csv_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
                 yield dict(zip(header, row, strict=False))
 
 
-def _json_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _json_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     with _text(file) as text:
-        yield from _json_elements(text)
+        yield from _json_elements(text, limits.json_max_depth)
 
 
-def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
-    """Elements of a top-level array, decoded one at a time (memory: one element plus a chunk)."""
+def _json_elements(text: IO[str], max_depth: int) -> Iterator[Mapping[str, Any]]:
+    """Elements of a top-level array, decoded one at a time (memory: one element plus a chunk);
+    nesting past `max_depth` (the array included) is TooDeep, never a RecursionError."""
     decoder = json.JSONDecoder()
     buffer, pos, eof = "", 0, False
 
@@ -94,7 +97,7 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
     first = next_char()
     if first != "[":
         rest = buffer[pos:] + text.read()  # not an array: the whole document (within the limit)
-        document = json.loads(rest)
+        document = jsondepth.loads(rest, max_depth)
         arrays = (
             [v for v in document.values() if isinstance(v, list)]
             if isinstance(document, dict)
@@ -121,10 +124,17 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
                     raise
                 more()
                 continue
+            except RecursionError:  # ~1000 levels: past any limit, whatever follows
+                raise jsondepth.TooDeep(max_depth, buffer, pos) from None
             if end == len(buffer) and not eof:  # a number or literal may go on in the next chunk
                 more()
                 continue
             break
+        if buffer.count("[", pos, end) + buffer.count("{", pos, end) >= max_depth:
+            try:  # inside the top-level array, which is one of the levels
+                jsondepth.check_text(buffer[pos:end], max_depth - 1)
+            except jsondepth.TooDeep as exc:
+                raise jsondepth.TooDeep(max_depth, buffer, pos + exc.pos) from None
         pos = end
         yield value if isinstance(value, Mapping) else {"value": value}
         char = next_char()
@@ -137,7 +147,7 @@ def _json_elements(text: IO[str]) -> Iterator[Mapping[str, Any]]:
             raise json.JSONDecodeError("expected ',' or ']'", buffer, pos)
 
 
-def _xml_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _xml_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     depth = 0
     for event, element in ElementTree.iterparse(file, events=("start", "end")):
         if event == "start":
@@ -151,7 +161,7 @@ def _xml_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
             yield record
 
 
-def _xlsx_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _xlsx_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     """One empty record per non-empty row of the first worksheet after its header row."""
     with zipfile.ZipFile(file) as workbook:
         sheets = sorted(n for n in workbook.namelist() if n.startswith("xl/worksheets/sheet"))
@@ -180,7 +190,7 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
+def _xls_records(file: IO[bytes], limits: Limits) -> Iterator[Mapping[str, Any]]:
     """One record per non-empty row of the first worksheet after its header row (the first
     non-empty one), keyed by the header's cells."""
     import xlrd  # only when an .xls arrives
@@ -204,7 +214,7 @@ def _xls_records(file: IO[bytes]) -> Iterator[Mapping[str, Any]]:
         yield {name: value for name, value in zip(header, values, strict=False) if name}
 
 
-READERS: dict[str, Callable[[IO[bytes]], Iterator[Mapping[str, Any]]]] = {
+READERS: dict[str, Callable[[IO[bytes], Limits], Iterator[Mapping[str, Any]]]] = {
     "csv": _csv_records,
     "json": _json_records,
     "xml": _xml_records,
@@ -214,11 +224,11 @@ READERS: dict[str, Callable[[IO[bytes]], Iterator[Mapping[str, Any]]]] = {
 """Format -> a reader yielding one mapping per data row."""
 
 
-def records(file: IO[bytes], fmt: str) -> Iterator[Mapping[str, Any]]:
+def records(file: IO[bytes], fmt: str, limits: Limits | None = None) -> Iterator[Mapping[str, Any]]:
     """Each data row of `file` read as `fmt`, from the start; problems raise UnreadableFile."""
     file.seek(0)
     try:
-        yield from READERS[fmt](file)
+        yield from READERS[fmt](file, limits or Limits())
     except UnicodeDecodeError:
         raise NotUtf8(fmt) from None
     except (csv.Error, json.JSONDecodeError, ElementTree.ParseError) as exc:
@@ -227,15 +237,17 @@ def records(file: IO[bytes], fmt: str) -> Iterator[Mapping[str, Any]]:
         raise UnreadableFile(fmt, str(exc) or type(exc).__name__) from None
 
 
-def _count(file: IO[bytes], fmt: str) -> int:
-    return sum(1 for _ in records(file, fmt))
+def _count(file: IO[bytes], fmt: str, limits: Limits | None) -> int:
+    return sum(1 for _ in records(file, fmt, limits))
 
 
-def _rows_at(file: IO[bytes], fmt: str, wanted: Collection[int]) -> dict[int, Mapping[str, Any]]:
+def _rows_at(
+    file: IO[bytes], fmt: str, wanted: Collection[int], limits: Limits | None
+) -> dict[int, Mapping[str, Any]]:
     wanted, found = set(wanted), {}
     if not wanted:
         return {}
-    for number, record in enumerate(records(file, fmt), start=1):
+    for number, record in enumerate(records(file, fmt, limits), start=1):
         if number in wanted:
             found[number] = record
             if len(found) == len(wanted):
@@ -243,16 +255,16 @@ def _rows_at(file: IO[bytes], fmt: str, wanted: Collection[int]) -> dict[int, Ma
     return found
 
 
-async def count_rows(upload: UploadFile, fmt: str) -> int:
+async def count_rows(upload: UploadFile, fmt: str, limits: Limits | None = None) -> int:
     """How many data rows the uploaded file holds (read in a worker thread)."""
-    return await run_in_threadpool(_count, upload.file, fmt)
+    return await run_in_threadpool(_count, upload.file, fmt, limits)
 
 
 async def rows_at(
-    upload: UploadFile, fmt: str, wanted: Collection[int]
+    upload: UploadFile, fmt: str, wanted: Collection[int], limits: Limits | None = None
 ) -> dict[int, Mapping[str, Any]]:
     """The records of the given 1-based data rows (a second pass over the spooled file)."""
-    return await run_in_threadpool(_rows_at, upload.file, fmt, wanted)
+    return await run_in_threadpool(_rows_at, upload.file, fmt, wanted, limits)
 
 
 def format_of(filename: str | None, default: str = "csv") -> str:

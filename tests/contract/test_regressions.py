@@ -157,6 +157,117 @@ def test_a_file_gu1_cannot_read_is_its_documented_400(client: TestClient, path: 
     assert body["success"] is False and isinstance(body["error"], str) and body["error"]
 
 
+DEEP = 1_000  # levels: json.loads and jsonschema recurse once per level (RecursionError near 990)
+SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def nested(levels: int, leaf: str = "1") -> str:
+    return '{"a": ' * levels + leaf + "}" * levels
+
+
+# the JSON routes: (api, method, path, body with <deep> for the deep value, documented status)
+DEEP_BODIES = {
+    "crosmos sources": (
+        "crosmos",
+        "POST",
+        "/crosmos/api/v1/sources",
+        f'{{"space_id": "{SPACE}", "sources": [{{"content": "x", "meta": <deep>}}]}}',
+        422,
+    ),
+    "crosmos conversations": (
+        "crosmos",
+        "POST",
+        "/crosmos/api/v1/conversations",
+        f'{{"space_id": "{SPACE}", "messages": [{{"role": "user", "content": "x"}}], "meta": <deep>}}',
+        422,
+    ),
+    "seekr": ("seekr", "POST", "/seekr/v1/flow/alignment/ingestion", '{"files": [<deep>]}', 422),
+    "claret": (
+        "claret",
+        "POST",
+        "/claret/demo/api/v1/inventory/import/process",
+        '{"source": "x", "arguments": {}, "payload": [<deep>]}',
+        422,
+    ),
+    "control jobs": ("control", "POST", "/_mock/apis/matcher/jobs", '{"fields": <deep>}', 400),
+    "control transitions": (
+        "control",
+        "POST",
+        "/_mock/apis/matcher/jobs/019c96a0-10ce-75fc-a273-dc799079a99c/transitions",
+        '{"to": <deep>}',
+        400,
+    ),
+    "control clock": ("control", "POST", "/_mock/clock", '{"speed": <deep>}', 400),
+    "control faults": ("control", "PUT", "/_mock/faults", '{"faults": [<deep>]}', 400),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEEP_BODIES))
+def test_a_deeply_nested_body_is_the_apis_documented_refusal(client: TestClient, case: str) -> None:
+    """A body nested ~990 levels answered 500 (RecursionError in json.loads or jsonschema) on
+    every JSON route; past Limits.json_max_depth it is refused as JSON that does not decode, in
+    the API's envelope: FastAPI's json_invalid 422, Laravel's 422, problem+json's 400."""
+    api, method, path, body, status = DEEP_BODIES[case]
+    headers = {"Content-Type": "application/json"}
+    if api != "control":
+        headers.update(client.get(f"/_mock/apis/{api}/tenants").json()[0]["headers"])
+    for levels in (DEEP, Config().limits.json_max_depth + 1):
+        response = client.request(
+            method, path, content=body.replace("<deep>", nested(levels)), headers=headers
+        )
+        assert response.status_code == status, (levels, response.text)
+        answer = response.json()
+        if api in ("crosmos", "seekr"):
+            assert answer["detail"][0]["type"] == "json_invalid"
+        elif api == "claret":
+            assert isinstance(answer["errors"], dict) and answer["message"]
+        else:
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "nested deeper than 64 levels" in answer["detail"]
+
+
+def test_a_body_within_the_depth_limit_is_read(client: TestClient) -> None:
+    fields = nested(Config().limits.json_max_depth - 2)  # the body and `fields` are two levels
+    response = client.post(
+        "/_mock/apis/matcher/jobs",
+        content='{"fields": <deep>}'.replace("<deep>", fields),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("api", "path"),
+    [
+        ("matcher", f"/matcher/v1/imports/contexts/{ACME_CONTEXT}/sources/{ACME_SOURCE}/upload"),
+        ("gu1", "/gu1/batch-import/import/transactions"),
+    ],
+)
+def test_a_deeply_nested_json_file_is_unreadable_not_a_500(
+    client: TestClient, api: str, path: str
+) -> None:
+    """An uploaded JSON file of 100,000 `[` answered 500 (RecursionError) on Matcher and gu1: it
+    is a file that does not parse, each vendor's 400."""
+    headers = client.get(f"/_mock/apis/{api}/tenants").json()[0]["headers"]
+    form = {"format": (None, "json")} if api == "matcher" else {}
+    for content in (b"[" * 100_000, b"[" + nested(70).encode() + b"]"):
+        response = client.post(
+            path,
+            headers=headers,
+            files={**form, "file": ("rows.json", content, "application/json")},
+        )
+        assert response.status_code == 400, response.text
+        body = response.json()
+        if api == "matcher":
+            assert body == {
+                "code": "400",
+                "title": "invalid_request",
+                "message": "failed to parse json file",
+            }
+        else:
+            assert body == {"success": False, "error": "Could not read rows.json as JSON"}
+
+
 @pytest.mark.parametrize("token", [None, "s3cret"])
 def test_the_served_control_spec_declares_security_only_when_enforced(token: str | None) -> None:
     """ignored_auth: without --control-token the control API accepts any caller, so the spec it

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
+from jobmock.errors import Unprocessable
 from tests.handlers.conftest import MockClient
 
 PROBLEM = "application/problem+json"
@@ -170,6 +172,22 @@ def test_an_advance_past_9999_is_a_conflict_with_where_the_clock_stands(
     assert codes[0] == 200 and codes[-1] == 409, codes
     assert answers[-1].json()["type"] == "https://jobmock.dev/problems/clock-at-end"
     assert mock_client.get("/_mock/clock").json()["now"].startswith("99")
+
+
+def test_fields_nested_past_the_limit_are_unusable_before_they_are_stored(
+    mock_client: MockClient,
+) -> None:
+    """A job whose fields nest ~1000 levels failed while it was stored (RecursionError in the
+    store codec's json.dumps): the engine refuses it with the control API's 422 for unusable
+    fields, whatever calls it (the HTTP body is refused earlier, as JSON nested too deep)."""
+    deep: dict[str, Any] = {}
+    for _ in range(5_000):
+        deep = {"a": deep}
+    mock = mock_client.app.mock
+    before = len(mock_client.get("/_mock/apis/matcher/jobs").json())
+    with pytest.raises(Unprocessable, match="fields: nested deeper than"):
+        mock_client.call(functools.partial(mock.create, "matcher", fields={"x": deep}))
+    assert len(mock_client.get("/_mock/apis/matcher/jobs").json()) == before
 
 
 def test_reset_reloads_fixture_jobs(mock_client: MockClient) -> None:
