@@ -268,6 +268,30 @@ def test_a_deeply_nested_json_file_is_unreadable_not_a_500(
             assert body == {"success": False, "error": "Could not read rows.json as JSON"}
 
 
+CLARET_IMPORT = "/{tenant}/api/v1/inventory/import/process"
+RECORD = {"item_name": "Widget", "bin_name": "A-1", "lot_name": "L42", "quantity": 12}
+
+
+@pytest.mark.parametrize("tenant", ["a%0Ab", "a%0Ab%0Dc%C2%85d", "%C3%B6V%F3%95%81%A9%0AC"])
+def test_a_claret_tenant_the_router_cannot_place_is_another_tenants_403(
+    client: TestClient, tenant: str
+) -> None:
+    """status_code_conformance (seeds 31337, 4242): an encoded newline in the tenant segment
+    never reaches the import route (the API's mount does not match it) and answered an
+    undocumented 404; like any tenant that is not the token's, it is the declared 403."""
+    responses = client.get("/claret/openapi.json").json()["paths"][CLARET_IMPORT]["post"]
+    assert "403" in responses["responses"] and "404" not in responses["responses"]
+    headers = client.get("/_mock/apis/claret/tenants").json()[0]["headers"]
+    path = "/claret" + CLARET_IMPORT.format(tenant=tenant)
+    body = {"source": "api", "arguments": {}, "payload": [RECORD]}
+    for response in (
+        client.post(path, headers=headers, json=body),
+        client.post(path, headers=headers, files={"file": ("file", b"", "text/csv")}),
+    ):
+        assert response.status_code == 403, response.text
+        assert response.json() == {"message": "This action is unauthorized."}
+
+
 @pytest.mark.parametrize("token", [None, "s3cret"])
 def test_the_served_control_spec_declares_security_only_when_enforced(token: str | None) -> None:
     """ignored_auth: without --control-token the control API accepts any caller, so the spec it
