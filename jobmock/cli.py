@@ -23,7 +23,7 @@ from jobmock.config import (
     default,
     serve_store,
 )
-from jobmock.errors import ChecksFailed, JobmockError, SetupError
+from jobmock.errors import ChecksFailed, Interrupted, JobmockError, SetupError
 from jobmock.limits import Limits
 from jobmock.model.clock import CLOCK_MODES
 
@@ -371,7 +371,12 @@ def contract(**options: Any) -> None:
     handlers: list[Any] = [Progress(sys.stdout), Summary(sys.stdout)]
     if settings.report:
         handlers.append(JUnitReport(settings.report))
-    result = run(settings, handlers)  # ContractUsageError (exit 2) if it cannot start
+    try:
+        result = run(settings, handlers)  # ContractUsageError (exit 2) if it cannot start
+    except KeyboardInterrupt:  # before the server was up: nothing ran, nothing to report
+        raise Interrupted("contract: interrupted before any operation ran") from None
+    if result.interrupted:
+        raise Interrupted(f"contract: interrupted (--seed {result.seed} replays the run)")
     if not result.ok:
         failed = sum(not op.passed for op in result.operations)
         errors = f", {len(result.errors)} error(s)" if result.errors else ""

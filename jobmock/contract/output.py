@@ -97,6 +97,9 @@ def render_summary(result: RunResult) -> str:
     if errors:
         lines += ["", f"Errors ({len(errors)}):", *(f"  {e}" for e in errors)]
     failed = sum(1 for op in result.operations if not op.passed)
+    if result.interrupted:
+        done = sum(op.done for op in result.operations)
+        lines += ["", f"Interrupted (Ctrl-C) after {done} of {len(result.operations)} operations."]
     lines += [
         "",
         f"{len(result.operations)} operations, {failed} failed, {len(failures)} failures, "
