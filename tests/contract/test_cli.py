@@ -242,6 +242,7 @@ def test_ctrl_c_stops_at_once_with_the_partial_report_and_exit_130() -> None:
     assert took < 15, took  # not the rest of the run
     assert "Per operation:" in out and "Interrupted (Ctrl-C) after 0 of 4 operations." in out
     assert "(seed 5; replay with --seed 5)" in out
+    assert "Stateful tests  0 calls  not finished" in out and " passed" not in out
     assert (
         err.strip().splitlines()[-1] == "jobmock: contract: interrupted (--seed 5 replays the run)"
     )
