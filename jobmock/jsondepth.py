@@ -45,9 +45,15 @@ def check_text(text: str, limit: int) -> None:
 
 
 def loads(text: str, limit: int) -> Any:
-    """`json.loads(text)` once its nesting is known to be within `limit` (else TooDeep)."""
+    """`json.loads(text)` once its nesting is known to be within `limit` (else TooDeep); a number
+    Python will not convert (past 4,300 digits) is a JSONDecodeError too, not a bare ValueError."""
     check_text(text, limit)
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # int() refuses over-long digit strings (CVE-2020-10735)
+        raise json.JSONDecodeError(str(exc).split(";")[0], text, 0) from None
 
 
 def check_value(value: Any, limit: int) -> None:

@@ -48,3 +48,10 @@ def test_decoded_values_are_measured_the_same_way() -> None:
     jsondepth.check_value({"a": [1, (2, {"b": None})]}, 4)
     with pytest.raises(jsondepth.TooDeep):
         jsondepth.check_value({"a": [1, (2, {"b": None})]}, 3)
+
+
+def test_a_number_python_will_not_convert_does_not_decode() -> None:
+    """A 5,000-digit integer was a bare ValueError from json.loads: a 500 on every JSON route."""
+    with pytest.raises(json.JSONDecodeError, match="Exceeds the limit"):
+        jsondepth.loads('{"seed": ' + "1" * 5_000 + "}", 64)
+    assert jsondepth.loads('{"seed": ' + "1" * 4_000 + "}", 64)["seed"] > 10**3_999

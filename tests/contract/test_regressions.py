@@ -226,6 +226,27 @@ def test_a_deeply_nested_body_is_the_apis_documented_refusal(client: TestClient,
             assert "nested deeper than 64 levels" in answer["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "method", "status"),
+    [
+        ("/_mock/faults", "PUT", 400),
+        ("/_mock/clock", "POST", 400),
+        ("/seekr/v1/flow/alignment/ingestion", "POST", 422),
+    ],
+)
+def test_a_number_too_long_to_convert_is_json_that_does_not_decode(
+    client: TestClient, path: str, method: str, status: int
+) -> None:
+    """`{"seed": <5,000 digits>}` answered 500 (ValueError from int()): like any JSON that does
+    not decode, it is the API's documented refusal."""
+    headers = {"Content-Type": "application/json"}
+    if path.startswith("/seekr"):
+        headers.update(client.get("/_mock/apis/seekr/tenants").json()[0]["headers"])
+    body = '{"seed": ' + "1" * 5_000 + "}"
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == status, response.text
+
+
 def test_a_body_within_the_depth_limit_is_read(client: TestClient) -> None:
     fields = nested(Config().limits.json_max_depth - 2)  # the body and `fields` are two levels
     response = client.post(
