@@ -301,8 +301,30 @@ class Mock:
         now = await self.now()
         job_id, job_fields = api.new_job(seq, rng, owner, merged, now)
         job = Job(api_name, str(job_id), owner.name, scenario, now, job_fields)
+        self._check_renders(api, job)
         await self.store.put(job)
         return job
+
+    def _check_renders(self, api: ApiRuntime, job: Job) -> None:
+        """The job renders in every phase of its scenario (start and middle of each): fields its
+        handler cannot use are the control API's 422 now, not a 500 on every later poll."""
+        scenario = api.scenario(job.scenario)
+        tenant = api.fixture.tenants[job.tenant]
+        moments = [job.created_at]
+        for offset, phase in zip(scenario.offsets, scenario.phases, strict=True):
+            moments.append(job.created_at + offset)
+            if phase.seconds:
+                moments.append(job.created_at + offset + phase.seconds / 2)
+        for t in moments:
+            t = min(t, clocks.LAST_MOMENT)
+            view = JobView(job, scenario, self.snapshot(api, job, t, True), tenant, t)
+            try:
+                api.render_body(view)
+            except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:
+                raise Unprocessable(
+                    f"fields: a {api.name} job cannot be shown with them ({exc})",
+                    slug="unusable_fields",
+                ) from None
 
     async def transition(self, api_name: str, job_id: str, to: str) -> Job:
         api = self.runtime(api_name)

@@ -247,6 +247,28 @@ def test_a_number_too_long_to_convert_is_json_that_does_not_decode(
     assert response.status_code == status, response.text
 
 
+@pytest.mark.parametrize(
+    ("api", "fields"),
+    [
+        ("matcher", {"totalRows": "abc"}),
+        ("gu1", {"totalItems": "abc"}),
+        ("crosmos", {"source_ids": "x"}),
+        ("seekr", {"files": 3}),
+        ("claret", {"steps": 5}),
+    ],
+)
+def test_fields_a_handler_cannot_show_are_the_control_apis_422(
+    client: TestClient, api: str, fields: dict[str, object]
+) -> None:
+    """A control job with fields of the wrong type was created (201), then every poll of it
+    answered 500; the spec's 422 is for "unusable fields", and nothing is stored."""
+    before = len(client.get(f"/_mock/apis/{api}/jobs").json())
+    response = client.post(f"/_mock/apis/{api}/jobs", json={"fields": fields})
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == "https://jobmock.dev/problems/unusable-fields"
+    assert len(client.get(f"/_mock/apis/{api}/jobs").json()) == before
+
+
 def test_a_body_within_the_depth_limit_is_read(client: TestClient) -> None:
     fields = nested(Config().limits.json_max_depth - 2)  # the body and `fields` are two levels
     response = client.post(
