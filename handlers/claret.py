@@ -39,7 +39,7 @@ import string
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from jobmock import jsondepth, uploads
+from jobmock import uploads
 from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
@@ -54,6 +54,7 @@ from jobmock.errors import (
     UnsupportedMediaType,
 )
 from jobmock.fixtures.loading import Tenant
+from jobmock.http import jsondepth
 from jobmock.http.auth import IssuedCredentials, Principal
 from jobmock.http.envelopes import ErrorReply
 from jobmock.limits import Limits

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.datastructures import UploadFile
 
-from jobmock import jsondepth, uploads
+from jobmock import uploads
 from jobmock.engine.mock import JobView
 from jobmock.errors import (
     ApiError,
@@ -47,6 +47,7 @@ from jobmock.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
 )
+from jobmock.http import jsondepth
 from jobmock.http.envelopes import ErrorReply
 from jobmock.limits import Limits
 from jobmock.model.lifecycle import Job, count

@@ -24,7 +24,6 @@ from jobmock.config import (
     serve_store,
 )
 from jobmock.errors import ChecksFailed, Interrupted, JobmockError, SetupError
-from jobmock.limits import Limits
 from jobmock.model.clock import CLOCK_MODES
 
 
@@ -98,7 +97,7 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 )
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, min_open=True, max=Limits().clock_max_speed),
+    type=click.FloatRange(min=0, min_open=True),
     default=default(Config, "speed"),
     show_default=True,
     help="Run lifecycles N times faster (real and poll clocks).",
@@ -237,6 +236,12 @@ def serve(**options: Any) -> None:
         workers=options["workers"],
         limits=options["limits"],
     )
+    if config.speed > config.limits.clock_max_speed:  # the bound POST /_mock/clock applies too
+        raise click.BadParameter(
+            f"{config.speed:g} is above clock_max_speed ({config.limits.clock_max_speed:g};"
+            " --limit clock_max_speed=N raises it)",
+            param_hint="'--speed'",
+        )
     if config.workers > 1 and not shared(config.store):
         raise click.UsageError(
             f"--workers {config.workers} needs a store the workers share"

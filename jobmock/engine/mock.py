@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobmock import jsondepth
 from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures.loading import Fixture, Tenant
+from jobmock.http import jsondepth
 from jobmock.limits import Limits
 from jobmock.model import clock as clocks
 from jobmock.model.lifecycle import (

@@ -21,8 +21,8 @@ from connexion.validators import MultiPartFormDataValidator, ParameterValidator
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from jobmock import jsondepth
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
+from jobmock.http import jsondepth
 from jobmock.http.request_problems import DEFERRED, body_problems
 from jobmock.internals.connexion import (
     FormDataValidatorBase,

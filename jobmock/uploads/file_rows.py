@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from jobmock import jsondepth
+from jobmock.http import jsondepth
 from jobmock.limits import Limits
 from jobmock.uploads.forms import UploadProblem
 

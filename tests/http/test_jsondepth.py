@@ -1,4 +1,4 @@
-"""jobmock.jsondepth: nesting measured without recursion, strings skipped, limits exact."""
+"""jobmock.http.jsondepth: nesting measured without recursion, strings skipped, limits exact."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from jobmock import jsondepth
+from jobmock.http import jsondepth
 
 
 @pytest.mark.parametrize(
