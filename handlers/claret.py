@@ -76,6 +76,8 @@ NOT_FOUND_BODY = {"message": NOT_FOUND_MESSAGE, "error": {"error": "Job log ID d
 REQUIRED_FIELD = "The %s field is required."
 # The status route with a job_log_id connexion's integer path converter refused (so: unrouted, 404).
 STATUS_ROUTE = re.compile(r"^/claret/[^/]+/api/v1/imports/status/[^/]+$")
+IMPORT_ROUTE = re.compile(r"^/claret/[^/]+/api/v1/inventory/import/process$")
+UNAUTHORIZED_ACTION = "This action is unauthorized."  # Laravel's 403, for another tenant's path
 
 
 def displayable(field: str) -> str:
@@ -155,6 +157,9 @@ class ClaretEnvelope:
             isinstance(error, NotFound) and STATUS_ROUTE.match(raw_path)
         ):  # a tenant segment the router cannot place (e.g. an encoded "/") is still "not found"
             return ErrorReply(422, NOT_FOUND_BODY)
+        if isinstance(error, NotFound) and IMPORT_ROUTE.match(raw_path):
+            # the router cannot place the tenant (an encoded newline): not the token's tenant
+            return ErrorReply(403, {"message": UNAUTHORIZED_ACTION})
         if isinstance(error, Unauthorized):
             message = error.message if error.slug == "invalid_credentials" else "Unauthenticated."
             return ErrorReply(401, {"message": message})
@@ -360,7 +365,7 @@ async def process_inventory_import(
 ) -> Any:
     """CSV (multipart) -> 202 with the job log id; JSON records -> 200 with the UI link [DOC L2]."""
     if tenant != ctx.principal().tenant:
-        raise Forbidden("This action is unauthorized.")
+        raise Forbidden(UNAUTHORIZED_ACTION)
     if not uploads.is_multipart(uploads.current_request()):
         payload: list[dict[str, Any]] = (body or {})["payload"]
         facts = {"format": "json", "records": len(payload), "payload": payload}

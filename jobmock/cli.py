@@ -24,7 +24,7 @@ from jobmock.config import (
     default,
     serve_store,
 )
-from jobmock.errors import ChecksFailed, JobmockError, SetupError
+from jobmock.errors import ChecksFailed, Interrupted, JobmockError, SetupError
 from jobmock.model.clock import CLOCK_MODES
 
 
@@ -287,6 +287,12 @@ def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any
         limits=options["limits"],
         documents=_documents(documents, prefixes),
     )
+    if config.speed > config.limits.clock_max_speed:  # the bound POST /_mock/clock applies too
+        raise click.BadParameter(
+            f"{config.speed:g} is above clock_max_speed ({config.limits.clock_max_speed:g};"
+            " --limit clock_max_speed=N raises it)",
+            param_hint="'--speed'",
+        )
     if config.workers > 1 and not shared(config.store):
         raise click.UsageError(
             f"--workers {config.workers} needs a store the workers share"
@@ -421,7 +427,12 @@ def contract(**options: Any) -> None:
     handlers: list[Any] = [Progress(sys.stdout), Summary(sys.stdout)]
     if settings.report:
         handlers.append(JUnitReport(settings.report))
-    result = run(settings, handlers)  # ContractUsageError (exit 2) if it cannot start
+    try:
+        result = run(settings, handlers)  # ContractUsageError (exit 2) if it cannot start
+    except KeyboardInterrupt:  # before the server was up: nothing ran, nothing to report
+        raise Interrupted("contract: interrupted before any operation ran") from None
+    if result.interrupted:
+        raise Interrupted(f"contract: interrupted (--seed {result.seed} replays the run)")
     if not result.ok:
         failed = sum(not op.passed for op in result.operations)
         errors = f", {len(result.errors)} error(s)" if result.errors else ""

@@ -24,7 +24,8 @@
     │   └── StoreUnavailable        down or busy now: the APIs answer 503 ServiceUnavailable
     ├── ContractError               (jobmock.contract) a contract run that cannot start
     ├── SetupError                  what the machine cannot do: a port in use, a missing extra
-    └── ChecksFailed (exit code 1)  a run that worked and found problems (validate, contract)
+    ├── ChecksFailed (exit code 1)  a run that worked and found problems (validate, contract)
+    └── Interrupted (exit code 130) a run stopped by Ctrl-C, its partial report written
 
 Two boundaries render them: each API's error envelope (`jobmock.http.envelopes`) renders ApiError
 as an HTTP answer; the CLI (`jobmock.cli`) renders every other one as `jobmock: <message>`, one line
@@ -229,6 +230,13 @@ class FixtureError(SourceError):
 class SetupError(JobmockError):
     """What was asked cannot be done on this machine: a port already in use, an optional
     dependency that is not installed."""
+
+
+class Interrupted(JobmockError):
+    """A run stopped by Ctrl-C (SIGINT) after writing what it found so far; 130 is the shell's
+    code for a command ended by SIGINT."""
+
+    exit_code = 130
 
 
 class ChecksFailed(JobmockError):

@@ -8,6 +8,7 @@ the ones a user may need to raise.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -42,6 +43,10 @@ class Limits:
     xls_max_bytes: int = 16 * MIB  # a legacy .xls is read whole by xlrd (BIFF is not a stream)
     xml_max_depth: int = 64  # element nesting of an XML upload (entities are never expanded)
 
+    # Control API (jobmock.engine.mock; specs/control.yaml's maximums are these): 400 past them
+    clock_max_speed: float = 1_000_000.0  # mock seconds per real second (/_mock/clock, --speed)
+    clock_max_advance_s: float = 3_155_760_000.0  # one advance: 100 years
+
     # State (jobmock.store)
     store_busy_timeout_s: float = 1.0  # a busy SQLite file: give up (503) after this
     idempotency_lease_s: float = 300.0  # a claimed upload key is free again after this (a crash)
@@ -66,7 +71,7 @@ def with_overrides(limits: Limits, values: Iterable[str]) -> Limits:
             number = convert(text.strip().replace("_", ""))
         except ValueError:
             raise LimitError(f"{value!r}: {name} takes a number") from None
-        if not number > 0:
-            raise LimitError(f"{value!r}: {name} must be more than 0")
+        if not 0 < number < math.inf:  # a spec's `maximum` must be a JSON number
+            raise LimitError(f"{value!r}: {name} must be a finite number more than 0")
         changes[name] = number
     return replace(limits, **changes)

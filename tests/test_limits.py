@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +24,9 @@ def test_overrides_change_only_the_named_limits() -> None:
         ("json_max_depth", "expected NAME=VALUE"),
         ("json_max_depth=deep", "json_max_depth takes a number"),
         ("json_max_depth=2.5", "json_max_depth takes a number"),
-        ("body_timeout_s=0", "body_timeout_s must be more than 0"),
+        ("body_timeout_s=0", "body_timeout_s must be a finite number more than 0"),
+        # served as the control spec's `maximum`, which must be a JSON number
+        ("clock_max_speed=inf", "clock_max_speed must be a finite number more than 0"),
     ],
 )
 def test_a_wrong_override_names_the_problem(value: str, problem: str) -> None:
@@ -34,7 +38,20 @@ def test_serve_refuses_a_wrong_limit_in_one_line() -> None:
     result = CliRunner().invoke(main, ["serve", "--limit", "json_max_depth=-1"])
     assert result.exit_code == 2
     assert (
-        "Invalid value for '--limit': 'json_max_depth=-1': json_max_depth must be more than 0"
+        "Invalid value for '--limit': 'json_max_depth=-1': json_max_depth must be a finite number"
         in (result.output)
     )
     assert "Traceback" not in result.output
+
+
+def test_serve_refuses_a_speed_above_the_clock_limit_unless_raised() -> None:
+    """--speed meets the bound POST /_mock/clock applies (Limits.clock_max_speed), and
+    --limit raises both: the served control spec's maximum follows."""
+    base = ["serve", "--store", "memory://", "--api", "matcher"]
+    refused = CliRunner().invoke(main, [*base, "--speed", "2e6", "--get", "/_mock/clock"])
+    assert refused.exit_code == 2 and "above clock_max_speed" in refused.output
+    raised = [*base, "--speed", "2e6", "--limit", "clock_max_speed=3e6"]
+    served = CliRunner().invoke(main, [*raised, "--get", "/_mock/openapi.json"])
+    assert served.exit_code == 0, served.output
+    speed = json.loads(served.output)["components"]["schemas"]["ClockChange"]["oneOf"][1]
+    assert speed["properties"]["speed"]["maximum"] == 3_000_000

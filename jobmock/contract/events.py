@@ -54,6 +54,7 @@ class RunResult:
     probes: dict[str, int] = field(default_factory=dict)  # api -> tenant_isolation replays
     errors: list[str] = field(default_factory=list)  # errors not tied to one operation
     duration: float = 0.0
+    interrupted: bool = False  # stopped by Ctrl-C (SIGINT): what ran so far is reported
 
     @property
     def failures(self) -> list[CheckFailure]:
@@ -61,7 +62,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(op.passed for op in self.operations)
+        return not self.interrupted and not self.errors and all(op.passed for op in self.operations)
 
     def by_api(self) -> dict[str, list[OperationReport]]:
         grouped: dict[str, list[OperationReport]] = {}

@@ -79,6 +79,8 @@ def render_summary(result: RunResult) -> str:
     width = max((len(op.api) for op in result.operations), default=0)
     for op in result.operations:
         verdict = "passed" if op.passed else f"FAILED ({len(op.failures) + len(op.errors)})"
+        if result.interrupted and op.passed and not op.done:  # cut short: nothing to claim
+            verdict = "not finished"
         lines.append(f"  {op.api.ljust(width)}  {op.operation}  {op.calls} calls  {verdict}")
     failures = result.failures
     if failures:
@@ -97,6 +99,9 @@ def render_summary(result: RunResult) -> str:
     if errors:
         lines += ["", f"Errors ({len(errors)}):", *(f"  {e}" for e in errors)]
     failed = sum(1 for op in result.operations if not op.passed)
+    if result.interrupted:
+        done = sum(op.done for op in result.operations)
+        lines += ["", f"Interrupted (Ctrl-C) after {done} of {len(result.operations)} operations."]
     lines += [
         "",
         f"{len(result.operations)} operations, {failed} failed, {len(failures)} failures, "

@@ -164,12 +164,16 @@ class Runner:
         self.last_pass = True
 
     def run(self, targets: list[Target]) -> RunResult:
-        loaded = [(target, self.load(target)) for target in targets]
-        self.total = sum(len(self.units(schemas[0])) for _, schemas in loaded)
-        names = tuple(target.name for target in targets)
-        dispatch(self.handlers, RunStarted(self.seed, self.session.base_url, names, self.total))
-        for target, schemas in loaded:
-            self.run_target(target, schemas)
+        try:
+            loaded = [(target, self.load(target)) for target in targets]
+            self.total = sum(len(self.units(schemas[0])) for _, schemas in loaded)
+            names = tuple(target.name for target in targets)
+            started = RunStarted(self.seed, self.session.base_url, names, self.total)
+            dispatch(self.handlers, started)
+            for target, schemas in loaded:
+                self.run_target(target, schemas)
+        except KeyboardInterrupt:  # Ctrl-C: stop now, report what ran (the CLI exits 130)
+            self.result.interrupted = True
         return self.result
 
     def load(self, target: Target) -> list[Any]:
@@ -239,6 +243,8 @@ class Runner:
             activate(schema, isolation)
             try:
                 for event in from_schema(schema).execute():
+                    if isinstance(event, st_events.Interrupted):  # schemathesis took the Ctrl-C
+                        raise KeyboardInterrupt
                     self.on_event(target, event, jobs_by_path)
             finally:
                 deactivate(schema)

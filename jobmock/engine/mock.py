@@ -8,6 +8,7 @@ forced transitions, clock settings), so several workers sharing a store agree.
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -18,6 +19,7 @@ from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
 from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
 from jobmock.fixtures.loading import Fixture, Tenant
+from jobmock.http import jsondepth
 from jobmock.limits import Limits
 from jobmock.model import clock as clocks
 from jobmock.model.lifecycle import (
@@ -30,6 +32,8 @@ from jobmock.model.lifecycle import (
     resolve_transition,
 )
 from jobmock.store import Store
+
+logger = logging.getLogger("jobmock")
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,11 @@ def seeds_digest(fixture: Fixture) -> str:
     return hashlib.sha256(seeds.encode()).hexdigest()[:16]
 
 
+def _above(value: object, bound: float) -> bool:
+    """A number past `bound` (anything else is the model's to refuse, with its own words)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > bound
+
+
 @dataclass
 class Mock:
     """All served APIs over one store and clock."""
@@ -108,12 +117,36 @@ class Mock:
     # clock -----------------------------------------------------------------------------------
     async def clock(self) -> clocks.ClockState:
         """The clock in the store, read on every call: other workers may have changed it."""
-        state = await self.store.get_clock()
+        try:
+            state = await self.store.get_clock()
+        except clocks.ClockError as exc:  # unreadable (an older or broken writer): start again
+            return await self._repair_clock(f"unreadable ({exc})", None)
         if state is None:  # the first worker to get here starts it; the others use that one
             state = await self.store.update_clock(
                 lambda current: current or clocks.start(self.clock_mode, self.speed, self.wall())
             )
+        if state.speed > self.limits.clock_max_speed:  # stored before the limit was enforced
+            return await self._repair_clock(f"speed {state.speed:g} is too fast", state)
         return state
+
+    async def _repair_clock(
+        self, problem: str, state: clocks.ClockState | None
+    ) -> clocks.ClockState:
+        """A usable clock in place of a stored one that is not, said in one line (never a 500)."""
+        wall = self.wall()
+        if state is None:
+            repaired = clocks.start(self.clock_mode, self.speed, wall)
+        else:  # mock time goes on from where it stands, at the configured speed
+            speed = min(self.speed, self.limits.clock_max_speed)
+            repaired = clocks.with_speed(state, speed, wall)
+        await self.store.set_clock(repaired)
+        logger.warning(
+            "jobmock: the stored clock was unusable: %s; now %s at speed %g",
+            problem,
+            repaired.mode,
+            repaired.speed,
+        )
+        return repaired
 
     async def now(self) -> float:
         return clocks.now(await self.clock(), self.wall())
@@ -121,6 +154,18 @@ class Mock:
     async def change_clock(
         self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None
     ) -> clocks.ClockState:
+        if speed is not None and _above(speed, self.limits.clock_max_speed):
+            raise BadRequest(
+                f"clock speed must be at most {self.limits.clock_max_speed:g}, got {speed!r}",
+                slug="invalid_clock",
+            )
+        if advance is not None and _above(advance, self.limits.clock_max_advance_s):
+            raise BadRequest(
+                f"one advance is at most {self.limits.clock_max_advance_s:g} s, got {advance!r}",
+                slug="invalid_clock",
+            )
+        await self.clock()  # a stored clock that cannot be read is repaired first, not a 400
+
         def change(state: clocks.ClockState | None) -> clocks.ClockState:
             wall = self.wall()
             state = state or clocks.start(self.clock_mode, self.speed, wall)
@@ -134,6 +179,8 @@ class Mock:
 
         try:  # atomic in the store: concurrent changes from other workers are not lost
             return await self.store.update_clock(change)
+        except clocks.ClockAtEnd as exc:  # a valid request the clock's current time refuses
+            raise Conflict(str(exc), slug="clock_at_end") from None
         except clocks.ClockError as exc:
             raise BadRequest(str(exc), slug="invalid_clock") from None
 
@@ -244,6 +291,10 @@ class Mock:
                 f"unknown tenant {tenant!r}; known: {', '.join(api.fixture.tenants)}",
                 slug="unknown_tenant",
             )
+        try:  # stored as JSON (codec) and rendered: both recurse once per level
+            jsondepth.check_value(fields or {}, self.limits.json_max_depth - 1)
+        except jsondepth.TooDeep as exc:
+            raise Unprocessable(f"fields: {exc.msg}", slug="unusable_fields") from None
         owner = api.fixture.tenant(tenant)
         seq = await self.store.next_sequence(api_name)
         rng = random.Random(f"{self.seed}:{api_name}:{seq}")
@@ -255,8 +306,30 @@ class Mock:
         now = await self.now()
         job_id, job_fields = api.new_job(seq, rng, owner, merged, now)
         job = Job(api_name, str(job_id), owner.name, scenario, now, job_fields)
+        self._check_renders(api, job)
         await self.store.put(job)
         return job
+
+    def _check_renders(self, api: ApiRuntime, job: Job) -> None:
+        """The job renders in every phase of its scenario (start and middle of each): fields its
+        handler cannot use are the control API's 422 now, not a 500 on every later poll."""
+        scenario = api.scenario(job.scenario)
+        tenant = api.fixture.tenants[job.tenant]
+        moments = [job.created_at]
+        for offset, phase in zip(scenario.offsets, scenario.phases, strict=True):
+            moments.append(job.created_at + offset)
+            if phase.seconds:
+                moments.append(job.created_at + offset + phase.seconds / 2)
+        for t in moments:
+            t = min(t, clocks.LAST_MOMENT)
+            view = JobView(job, scenario, self.snapshot(api, job, t, True), tenant, t)
+            try:
+                api.render_body(view)
+            except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError) as exc:
+                raise Unprocessable(
+                    f"fields: a {api.name} job cannot be shown with them ({exc})",
+                    slug="unusable_fields",
+                ) from None
 
     async def transition(self, api_name: str, job_id: str, to: str) -> Job:
         api = self.runtime(api_name)

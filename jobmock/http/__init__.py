@@ -9,4 +9,5 @@ how operations call the handlers, who is calling, and how errors are rendered.
     stack             connexion's middleware layers, chosen and ordered in one place
     auth              credentials from the fixtures, checked by connexion's security
     envelopes         each API's error envelope, and the one boundary that renders them
+    jsondepth         how deep JSON nests, measured without recursion (bodies, files, fields)
 """

@@ -23,12 +23,14 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
+from jobmock.http import jsondepth
 from jobmock.http.request_problems import DEFERRED, body_problems
 from jobmock.internals.connexion import (
     FormDataValidatorBase,
     JSONRequestBodyValidatorBase,
     JSONResponseBodyValidatorBase,
 )
+from jobmock.limits import Limits
 
 ORIGINAL_SCHEMA = "x-jobmock-schema"  # a parameter's schema as written (its `schema` is coercion's)
 
@@ -162,8 +164,9 @@ JSON_NULL = object()  # a request body that is the JSON literal `null`
 VALIDATED_BODIES = MediaTypeDict({"*/*json": None, "application/x-www-form-urlencoded": None})
 
 
-def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
-    """connexion's `validator_map`, bound to one app's compiled-validator cache."""
+def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> dict[str, t.Any]:
+    """connexion's `validator_map`, bound to one app's compiled-validator cache and limits."""
+    max_depth = (limits or Limits()).json_max_depth
 
     class Parameters(ParameterValidator):
         """Built once per operation (`jobmock.http.stack`): what to check is worked out here, not per call."""
@@ -270,7 +273,8 @@ def make_validator_map(cache: ValidatorCache) -> dict[str, t.Any]:
             if not raw:
                 return None
             try:
-                parsed = json.loads(raw.decode(self.body_encoding))
+                # json.loads, then jsonschema, recurse once per level: bounded before either
+                parsed = jsondepth.loads(raw.decode(self.body_encoding), max_depth)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 message = f"request body is not valid JSON: {exc}"
                 raise InvalidBody(message, keyword="json") from None

@@ -17,6 +17,14 @@ class ClockError(ValueError):
     """An invalid clock setting: unknown mode, speed <= 0, negative or non-finite advance."""
 
 
+class ClockAtEnd(ClockError):
+    """A valid advance that the clock, where it stands, cannot make: it would pass `LAST_MOMENT`."""
+
+
+FIRST_MOMENT = -62_135_596_800.0  # 0001-01-01T00:00:00Z: the first moment RFC 3339 can write
+LAST_MOMENT = 253_402_300_799.0  # 9999-12-31T23:59:59Z: timestamps are written as RFC 3339
+
+
 @dataclass(frozen=True, slots=True)
 class ClockMode:
     name: str
@@ -62,8 +70,13 @@ class ClockState:
         _mode(self.mode)
         object.__setattr__(self, "speed", _check_speed(self.speed))
         for name in ("anchor_wall", "anchor_mock"):
-            if not math.isfinite(getattr(self, name)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ClockError(f"clock {name} must be a number, got {value!r}")
+            if not math.isfinite(value):
                 raise ClockError(f"clock {name} must be finite")
+        if not FIRST_MOMENT <= self.anchor_mock <= LAST_MOMENT:  # a stored clock from elsewhere
+            raise ClockError(f"clock time {self.anchor_mock:g} is outside years 1-9999")
 
     @property
     def natural(self) -> bool:
@@ -81,10 +94,10 @@ def start(
 
 
 def now(state: ClockState, wall: float) -> float:
-    """Mock time at wall time ``wall``."""
+    """Mock time at wall time ``wall``; a fast clock stops at `LAST_MOMENT`, the last it can write."""
     if not CLOCK_MODES[state.mode].flows or wall <= state.anchor_wall:
         return state.anchor_mock
-    return state.anchor_mock + (wall - state.anchor_wall) * state.speed
+    return min(state.anchor_mock + (wall - state.anchor_wall) * state.speed, LAST_MOMENT)
 
 
 def _reanchor(
@@ -96,9 +109,6 @@ def _reanchor(
     )
 
 
-LAST_MOMENT = 253_402_300_799.0  # 9999-12-31T23:59:59Z: timestamps are written as RFC 3339
-
-
 def advance(state: ClockState, seconds: float, wall: float) -> ClockState:
     """Move mock time forward by ``seconds`` (>= 0) at wall time ``wall``; works in every mode."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
@@ -106,7 +116,7 @@ def advance(state: ClockState, seconds: float, wall: float) -> ClockState:
     if not math.isfinite(seconds) or seconds < 0:
         raise ClockError(f"can only advance by a finite number of seconds >= 0, got {seconds!r}")
     if now(state, wall) + seconds > LAST_MOMENT:
-        raise ClockError(f"advancing {seconds:g} s would take the clock past 9999-12-31")
+        raise ClockAtEnd(f"advancing {seconds:g} s would take the clock past 9999-12-31")
     return _reanchor(state, wall, mode=state.mode, speed=state.speed, add=float(seconds))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -33,6 +34,7 @@ from jobmock.http.binding import ApiContext, resolver_for
 from jobmock.http.envelopes import ErrorBoundary, ProblemJson
 from jobmock.http.openapi31 import OpenAPI31App
 from jobmock.http.validators import ValidatorCache, make_validator_map
+from jobmock.limits import Limits
 from jobmock.store import open_store
 
 CONTROL_PREFIX = "/_mock"
@@ -109,6 +111,19 @@ def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str
     return allowed
 
 
+def with_limits(document: dict[str, Any], limits: Limits) -> dict[str, Any]:
+    """The control spec with the clock's bounds `limits` sets (specs/control.yaml states the
+    defaults), so validation, the contract generator and typed clients see what is enforced."""
+    served = copy.deepcopy(document)
+    schemas = served["components"]["schemas"]
+    bounds = {"speed": limits.clock_max_speed, "advance_seconds": limits.clock_max_advance_s}
+    for schema in (schemas["Clock"], *schemas["ClockChange"]["oneOf"]):
+        for name, bound in bounds.items():
+            if name in schema["properties"]:
+                schema["properties"][name]["maximum"] = int(bound) if bound.is_integer() else bound
+    return served
+
+
 def create_app(config: Config | None = None) -> OpenAPI31App:
     config = config or Config()
     runtimes = load_runtimes(config)
@@ -136,7 +151,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         "jobmock",
         lifespan=lifespan,
         middlewares=stack.middlewares(config, frontend.layers(config, mock)),
-        validator_map=make_validator_map(cache),
+        validator_map=make_validator_map(cache, config.limits),
         security_map=make_security_map(credentials, api_of),
         validate_responses=config.validate_responses,
         strict_validation=config.strict_validation,
@@ -152,7 +167,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
             resolver=resolver_of(runtime, mock),
         )
     control_spec = load_spec(resources.specs_dir() / f"{CONTROL_API}.yaml")  # always jobmock's own
-    control_document = control_spec.document
+    control_document = with_limits(control_spec.document, config.limits)
     if CONTROL_API in credentials.open_apis:  # no --control-token: served as open as it is
         control_document = without_security(control_document)
     control_handlers = control_operations()

@@ -25,6 +25,7 @@ from jobmock.config import CONFIG_ENV, Config
 from jobmock.engine.mock import ApiRuntime, Mock
 from jobmock.errors import SetupError
 from jobmock.limits import Limits
+from jobmock.model.clock import ClockError
 from jobmock.store import open_store
 
 NOT_SHARED = ("memory",)
@@ -64,7 +65,11 @@ def prepare(
         store = open_store(config.store, config.limits)
         mock = Mock(runtimes, store, config.clock, config.speed, config.seed, limits=config.limits)
         try:
-            continued = not reset and await store.get_clock() is not None
+            try:
+                stored = await store.get_clock() is not None
+            except ClockError:  # unreadable: jobs were kept beside it; `mock.start` repairs it
+                stored = True
+            continued = not reset and stored
             seeded = await (mock.reset() if reset else mock.start())
             if continued and (clock is not None or speed is not None):
                 await mock.change_clock(mode=clock, speed=speed)

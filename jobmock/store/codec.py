@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from jobmock.model.clock import ClockState
+from jobmock.model.clock import ClockError, ClockState
 from jobmock.model.lifecycle import Job, Transition
 
 
@@ -57,5 +57,11 @@ def dump_clock(state: ClockState) -> str:
 
 
 def load_clock(text: str | bytes) -> ClockState:
-    record: dict[str, Any] = json.loads(text)
-    return ClockState(**record)
+    """The stored clock; ClockError if it is not one (`Mock.clock` then repairs it)."""
+    try:
+        record = json.loads(text)
+        return ClockState(**record)
+    except ClockError:
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:  # not JSON, not an object, wrong keys
+        raise ClockError(f"not a clock: {exc}") from None

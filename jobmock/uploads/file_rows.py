@@ -32,6 +32,7 @@ from jobmock.uploads import markup
 from jobmock.uploads.problems import FileTooLarge, NotUtf8, UnreadableFile
 
 __all__ = ["FileTooLarge", "NotUtf8", "UnreadableFile"]  # raised here, defined in .problems
+from jobmock.http import jsondepth
 
 FORMATS = ("csv", "json", "xml", "xlsx", "xls")
 CHUNK = 64 * 1024
@@ -114,7 +115,7 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
             raise FileTooLarge(
                 "json", "json_max_document_bytes", cap, "bytes in a document that is not an array"
             )
-        document = json.loads(rest)
+        document = jsondepth.loads(rest, limits.json_max_depth)
         arrays = (
             [v for v in document.values() if isinstance(v, list)]
             if isinstance(document, dict)
@@ -141,6 +142,8 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
                     raise
                 more()
                 continue
+            except RecursionError:  # ~1000 levels: past any limit, whatever follows
+                raise jsondepth.TooDeep(limits.json_max_depth, buffer, pos) from None
             if end == len(buffer) and not eof:  # a number or literal may go on in the next chunk
                 more()
                 continue
@@ -154,6 +157,11 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
                 limits.upload_max_record_bytes,
                 "bytes in one record",
             )
+        if buffer.count("[", pos, end) + buffer.count("{", pos, end) >= limits.json_max_depth:
+            try:  # inside the top-level array, which is one of the levels
+                jsondepth.check_text(buffer[pos:end], limits.json_max_depth - 1)
+            except jsondepth.TooDeep as exc:
+                raise jsondepth.TooDeep(limits.json_max_depth, buffer, pos + exc.pos) from None
         pos = end
         yield value if isinstance(value, Mapping) else {"value": value}
         char = next_char()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+import signal
+import subprocess
+import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -212,3 +216,34 @@ def test_every_contract_option_is_in_the_readme() -> None:
         if name.startswith("--") and name not in section
     ]
     assert not missing, f"README's contract section does not mention {missing}"
+
+
+@pytest.mark.servers
+def test_ctrl_c_stops_at_once_with_the_partial_report_and_exit_130() -> None:
+    """SIGINT went to schemathesis, which ended the phase it was in, and the run went on to the
+    next one: Ctrl-C took as long as the run and exited 0."""
+    command = [sys.executable, "-m", "jobmock", "contract", "--api", "matcher", "--seed", "5"]
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a `&` job ignores it
+    ) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("jobmock contract: "), first
+        time.sleep(2)  # inside the first operation
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        out, err = process.communicate(timeout=60)
+        took = time.monotonic() - sent
+    assert process.returncode == 130, (out, err)
+    assert took < 15, took  # not the rest of the run
+    assert "Per operation:" in out and re.search(r"Interrupted \(Ctrl-C\) after [0-3] of 4 ", out)
+    assert "(seed 5; replay with --seed 5)" in out
+    assert "  not finished" in out  # what it cut short claims no pass
+    assert (
+        err.strip().splitlines()[-1] == "jobmock: contract: interrupted (--seed 5 replays the run)"
+    )
+    assert "Traceback" not in err

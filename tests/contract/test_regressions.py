@@ -157,6 +157,184 @@ def test_a_file_gu1_cannot_read_is_its_documented_400(client: TestClient, path: 
     assert body["success"] is False and isinstance(body["error"], str) and body["error"]
 
 
+DEEP = 1_000  # levels: json.loads and jsonschema recurse once per level (RecursionError near 990)
+SPACE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+
+
+def nested(levels: int, leaf: str = "1") -> str:
+    return '{"a": ' * levels + leaf + "}" * levels
+
+
+# the JSON routes: (api, method, path, body with <deep> for the deep value, documented status)
+DEEP_BODIES = {
+    "crosmos sources": (
+        "crosmos",
+        "POST",
+        "/crosmos/api/v1/sources",
+        f'{{"space_id": "{SPACE}", "sources": [{{"content": "x", "meta": <deep>}}]}}',
+        422,
+    ),
+    "crosmos conversations": (
+        "crosmos",
+        "POST",
+        "/crosmos/api/v1/conversations",
+        f'{{"space_id": "{SPACE}", "messages": [{{"role": "user", "content": "x"}}], "meta": <deep>}}',
+        422,
+    ),
+    "seekr": ("seekr", "POST", "/seekr/v1/flow/alignment/ingestion", '{"files": [<deep>]}', 422),
+    "claret": (
+        "claret",
+        "POST",
+        "/claret/demo/api/v1/inventory/import/process",
+        '{"source": "x", "arguments": {}, "payload": [<deep>]}',
+        422,
+    ),
+    "control jobs": ("control", "POST", "/_mock/apis/matcher/jobs", '{"fields": <deep>}', 400),
+    "control transitions": (
+        "control",
+        "POST",
+        "/_mock/apis/matcher/jobs/019c96a0-10ce-75fc-a273-dc799079a99c/transitions",
+        '{"to": <deep>}',
+        400,
+    ),
+    "control clock": ("control", "POST", "/_mock/clock", '{"speed": <deep>}', 400),
+    "control faults": ("control", "PUT", "/_mock/faults", '{"faults": [<deep>]}', 400),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEEP_BODIES))
+def test_a_deeply_nested_body_is_the_apis_documented_refusal(client: TestClient, case: str) -> None:
+    """A body nested ~990 levels answered 500 (RecursionError in json.loads or jsonschema) on
+    every JSON route; past Limits.json_max_depth it is refused as JSON that does not decode, in
+    the API's envelope: FastAPI's json_invalid 422, Laravel's 422, problem+json's 400."""
+    api, method, path, body, status = DEEP_BODIES[case]
+    headers = {"Content-Type": "application/json"}
+    if api != "control":
+        headers.update(client.get(f"/_mock/apis/{api}/tenants").json()[0]["headers"])
+    for levels in (DEEP, Config().limits.json_max_depth + 1):
+        response = client.request(
+            method, path, content=body.replace("<deep>", nested(levels)), headers=headers
+        )
+        assert response.status_code == status, (levels, response.text)
+        answer = response.json()
+        if api in ("crosmos", "seekr"):
+            assert answer["detail"][0]["type"] == "json_invalid"
+        elif api == "claret":
+            assert isinstance(answer["errors"], dict) and answer["message"]
+        else:
+            assert response.headers["content-type"] == "application/problem+json"
+            assert "nested deeper than 64 levels" in answer["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "status"),
+    [
+        ("/_mock/faults", "PUT", 400),
+        ("/_mock/clock", "POST", 400),
+        ("/seekr/v1/flow/alignment/ingestion", "POST", 422),
+    ],
+)
+def test_a_number_too_long_to_convert_is_json_that_does_not_decode(
+    client: TestClient, path: str, method: str, status: int
+) -> None:
+    """`{"seed": <5,000 digits>}` answered 500 (ValueError from int()): like any JSON that does
+    not decode, it is the API's documented refusal."""
+    headers = {"Content-Type": "application/json"}
+    if path.startswith("/seekr"):
+        headers.update(client.get("/_mock/apis/seekr/tenants").json()[0]["headers"])
+    body = '{"seed": ' + "1" * 5_000 + "}"
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == status, response.text
+
+
+@pytest.mark.parametrize(
+    ("api", "fields"),
+    [
+        ("matcher", {"totalRows": "abc"}),
+        ("gu1", {"totalItems": "abc"}),
+        ("crosmos", {"source_ids": "x"}),
+        ("seekr", {"files": 3}),
+        ("claret", {"steps": 5}),
+    ],
+)
+def test_fields_a_handler_cannot_show_are_the_control_apis_422(
+    client: TestClient, api: str, fields: dict[str, object]
+) -> None:
+    """A control job with fields of the wrong type was created (201), then every poll of it
+    answered 500; the spec's 422 is for "unusable fields", and nothing is stored."""
+    before = len(client.get(f"/_mock/apis/{api}/jobs").json())
+    response = client.post(f"/_mock/apis/{api}/jobs", json={"fields": fields})
+    assert response.status_code == 422, response.text
+    assert response.json()["type"] == "https://jobmock.dev/problems/unusable-fields"
+    assert len(client.get(f"/_mock/apis/{api}/jobs").json()) == before
+
+
+def test_a_body_within_the_depth_limit_is_read(client: TestClient) -> None:
+    fields = nested(Config().limits.json_max_depth - 2)  # the body and `fields` are two levels
+    response = client.post(
+        "/_mock/apis/matcher/jobs",
+        content='{"fields": <deep>}'.replace("<deep>", fields),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 201, response.text
+
+
+@pytest.mark.parametrize(
+    ("api", "path"),
+    [
+        ("matcher", f"/matcher/v1/imports/contexts/{ACME_CONTEXT}/sources/{ACME_SOURCE}/upload"),
+        ("gu1", "/gu1/batch-import/import/transactions"),
+    ],
+)
+def test_a_deeply_nested_json_file_is_unreadable_not_a_500(
+    client: TestClient, api: str, path: str
+) -> None:
+    """An uploaded JSON file of 100,000 `[` answered 500 (RecursionError) on Matcher and gu1: it
+    is a file that does not parse, each vendor's 400."""
+    headers = client.get(f"/_mock/apis/{api}/tenants").json()[0]["headers"]
+    form = {"format": (None, "json")} if api == "matcher" else {}
+    for content in (b"[" * 100_000, b"[" + nested(70).encode() + b"]"):
+        response = client.post(
+            path,
+            headers=headers,
+            files={**form, "file": ("rows.json", content, "application/json")},
+        )
+        assert response.status_code == 400, response.text
+        body = response.json()
+        if api == "matcher":
+            assert body == {
+                "code": "400",
+                "title": "invalid_request",
+                "message": "failed to parse json file",
+            }
+        else:
+            assert body == {"success": False, "error": "Could not read rows.json as JSON"}
+
+
+CLARET_IMPORT = "/{tenant}/api/v1/inventory/import/process"
+RECORD = {"item_name": "Widget", "bin_name": "A-1", "lot_name": "L42", "quantity": 12}
+
+
+@pytest.mark.parametrize("tenant", ["a%0Ab", "a%0Ab%0Dc%C2%85d", "%C3%B6V%F3%95%81%A9%0AC"])
+def test_a_claret_tenant_the_router_cannot_place_is_another_tenants_403(
+    client: TestClient, tenant: str
+) -> None:
+    """status_code_conformance (seeds 31337, 4242): an encoded newline in the tenant segment
+    never reaches the import route (the API's mount does not match it) and answered an
+    undocumented 404; like any tenant that is not the token's, it is the declared 403."""
+    responses = client.get("/claret/openapi.json").json()["paths"][CLARET_IMPORT]["post"]
+    assert "403" in responses["responses"] and "404" not in responses["responses"]
+    headers = client.get("/_mock/apis/claret/tenants").json()[0]["headers"]
+    path = "/claret" + CLARET_IMPORT.format(tenant=tenant)
+    body = {"source": "api", "arguments": {}, "payload": [RECORD]}
+    for response in (
+        client.post(path, headers=headers, json=body),
+        client.post(path, headers=headers, files={"file": ("file", b"", "text/csv")}),
+    ):
+        assert response.status_code == 403, response.text
+        assert response.json() == {"message": "This action is unauthorized."}
+
+
 @pytest.mark.parametrize("token", [None, "s3cret"])
 def test_the_served_control_spec_declares_security_only_when_enforced(token: str | None) -> None:
     """ignored_auth: without --control-token the control API accepts any caller, so the spec it

@@ -12,7 +12,7 @@ from jobmock.contract.output import render_summary
 from jobmock.contract.schemas import content_refusals, schemathesis_config
 from jobmock.documents.specs import load_spec
 from jobmock.engine import resources
-from tests.contract.conftest import ALL_APIS, CLOCKS, RUNS, contract_run
+from tests.contract.conftest import ALL_APIS, CLOCKS, FRESH, REPLAY, RUNS, contract_run
 from tests.contract.known import known
 
 # schemathesis checks that cannot apply to jobmock, with why (they stay enabled all the same).
@@ -75,22 +75,24 @@ def test_a_content_refusal_is_acceptable_from_its_operation_only() -> None:
     assert walked["GET /v1/imports/contexts/{contextId}/jobs"] == ContractOptions().max_examples
 
 
-# every API under each clock whose run serves it (the poll run leaves the control API out)
-CASES = [(clock, api) for clock in CLOCKS for api in ALL_APIS if api in RUNS[clock]["apis"]]
+# every API under each run that serves it (the poll run leaves the control API out)
+CASES = [(run, api) for run in (*CLOCKS, FRESH) for api in ALL_APIS if api in RUNS[run]["apis"]]
 
 
 @pytest.mark.parametrize(("clock", "api"), CASES, ids=[f"{c}-{a}" for c, a in CASES])
 def test_every_operation_passes_every_check(clock: str, api: str) -> None:
+    """`clock` names the run: a clock's pinned one, or FRESH (a seed of this session's)."""
     result = contract_run(clock)
     operations = [op for op in result.operations if op.api == api]
     assert operations, f"{api}: no operation was tested"
     errors = [f"{op.operation}: {e}" for op in operations for e in op.errors]
-    assert not errors, "\n".join(errors)
+    assert not errors, "\n".join(errors) + (f"\n{REPLAY}" if clock == FRESH else "")
     untested = [op.operation for op in operations if not op.calls]
     assert not untested, f"{api}: operations that got no request: {untested}"
     unexpected = [f for op in operations for f in op.failures if known(f) is None]
+    replay = f"\n{REPLAY}" if clock == FRESH else ""
     assert not unexpected, (
-        f"{api} under the {clock} clock:\n{describe(unexpected)}\n{render_summary(result)}"
+        f"{api} in the {clock} run:\n{describe(unexpected)}\n{render_summary(result)}{replay}"
     )
 
 

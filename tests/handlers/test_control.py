@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
 
+from jobmock.errors import Unprocessable
 from tests.handlers.conftest import MockClient
 
 PROBLEM = "application/problem+json"
@@ -139,6 +141,53 @@ def test_clock_advances_and_changes_mode_and_speed(mock_client: MockClient) -> N
     assert mock_client.http.post("/_mock/clock", json={"speed": 4}).json()["speed"] == 4
     assert mock_client.http.post("/_mock/clock", json={"mode": "poll"}).json()["mode"] == "poll"
     assert mock_client.http.post("/_mock/clock", json={"speed": 0}).status_code == 400
+
+
+def test_clock_changes_are_bounded_by_the_control_spec(mock_client: MockClient) -> None:
+    """A speed of 1.8e308 was stored, then every clock read answered 500 (OverflowError) until
+    --reset: the spec's maximums (Limits' clock bounds) refuse it with a 400 before anything is
+    stored."""
+    spec = mock_client.get("/_mock/openapi.json").json()["components"]["schemas"]
+    options = {o["title"]: o["properties"] for o in spec["ClockChange"]["oneOf"]}
+    assert options["Speed"]["speed"]["maximum"] == 1_000_000
+    assert options["Advance"]["advance_seconds"]["maximum"] == 100 * 365.25 * 86_400
+    before = mock_client.get("/_mock/clock").json()
+    for change in ({"speed": 1.7976931348623157e308}, {"advance_seconds": 6.8e307}):
+        refused = mock_client.http.post("/_mock/clock", json=change)
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["content-type"] == PROBLEM
+        assert "greater than the maximum" in refused.json()["detail"]
+    assert mock_client.get("/_mock/clock").json() == before  # nothing was stored
+    assert mock_client.http.post("/_mock/clock", json={"speed": 1_000_000}).status_code == 200
+
+
+def test_an_advance_past_9999_is_a_conflict_with_where_the_clock_stands(
+    mock_client: MockClient,
+) -> None:
+    """Each advance is valid on its own (at most 100 years); the one that would pass
+    9999-12-31T23:59:59Z is the documented 409, and the clock stays readable."""
+    century = {"advance_seconds": 100 * 365.25 * 86_400}
+    answers = [mock_client.http.post("/_mock/clock", json=century) for _ in range(81)]
+    codes = [answer.status_code for answer in answers]
+    assert codes[0] == 200 and codes[-1] == 409, codes
+    assert answers[-1].json()["type"] == "https://jobmock.dev/problems/clock-at-end"
+    assert mock_client.get("/_mock/clock").json()["now"].startswith("99")
+
+
+def test_fields_nested_past_the_limit_are_unusable_before_they_are_stored(
+    mock_client: MockClient,
+) -> None:
+    """A job whose fields nest ~1000 levels failed while it was stored (RecursionError in the
+    store codec's json.dumps): the engine refuses it with the control API's 422 for unusable
+    fields, whatever calls it (the HTTP body is refused earlier, as JSON nested too deep)."""
+    deep: dict[str, Any] = {}
+    for _ in range(5_000):
+        deep = {"a": deep}
+    mock = mock_client.app.mock
+    before = len(mock_client.get("/_mock/apis/matcher/jobs").json())
+    with pytest.raises(Unprocessable, match="fields: nested deeper than"):
+        mock_client.call(functools.partial(mock.create, "matcher", fields={"x": deep}))
+    assert len(mock_client.get("/_mock/apis/matcher/jobs").json()) == before
 
 
 def test_reset_reloads_fixture_jobs(mock_client: MockClient) -> None:

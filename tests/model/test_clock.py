@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jobmock.model import clock
-from jobmock.model.clock import CLOCK_MODES, ClockError, ClockState
+from jobmock.model.clock import CLOCK_MODES, LAST_MOMENT, ClockAtEnd, ClockError, ClockState
 
 modes = st.sampled_from(sorted(CLOCK_MODES))
 speeds = st.floats(0.01, 1000)
@@ -109,6 +109,10 @@ def test_advance_works_in_every_mode() -> None:
         (lambda: clock.advance(clock.start(), math.nan, 0.0), ">= 0"),
         (lambda: clock.advance(clock.start(), "5", 0.0), "number"),  # type: ignore[arg-type]
         (lambda: clock.start("real", 1.0, math.inf), "finite"),
+        # a stored clock another writer left past the calendar RFC 3339 can write
+        (lambda: clock.start("real", 1.0, 0.0, mock=LAST_MOMENT + 1), "outside years 1-9999"),
+        (lambda: ClockState(anchor_wall=0.0, anchor_mock=-1e20), "outside years 1-9999"),
+        (lambda: ClockState(anchor_wall="0", anchor_mock=0.0), "number"),  # type: ignore[arg-type]
     ],
 )
 def test_errors(make: Callable[[], object], message: str) -> None:
@@ -124,3 +128,20 @@ def test_states_are_values() -> None:
     )
     with pytest.raises(AttributeError):
         a.speed = 2.0  # type: ignore[misc]
+
+
+def test_a_fast_clock_stops_at_the_last_moment_it_can_write() -> None:
+    """speed 1e6 passes 9999-12-31 within three days of wall time: mock time then stands still
+    there, so every timestamp stays writable (OverflowError was a 500 on every route)."""
+    state = clock.start("real", 1_000_000.0, 1_700_000_000.0)
+    three_days = 3 * 86_400.0
+    assert clock.now(state, 1_700_000_000.0 + three_days) == LAST_MOMENT
+    assert clock.now(clock.start("real", 1.7976931348623157e308, 0.0), 1.0) == LAST_MOMENT
+
+
+def test_an_advance_past_the_last_moment_is_the_clock_at_its_end() -> None:
+    near_end = clock.start("manual", 1.0, 0.0, mock=LAST_MOMENT - 10)
+    assert clock.now(clock.advance(near_end, 10, 0.0), 0.0) == LAST_MOMENT
+    with pytest.raises(ClockAtEnd, match="past 9999-12-31"):
+        clock.advance(near_end, 11, 0.0)
+    assert issubclass(ClockAtEnd, ClockError)

@@ -4,6 +4,8 @@ and the control API end to end on SQLite and on Redis."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +83,45 @@ def test_prepare_seeds_once_continues_switches_the_clock_and_resets(tmp_path: Pa
     reset = prepare(config, runtimes, reset=True)
     assert not reset.continued and reset.seeded == seeds
     assert asyncio.run(read())[:2] == (seeds, "manual")
+
+
+STORED_CLOCKS = {
+    # what the clock route accepted before it was bounded: every read was then a 500, across restarts
+    "too fast": '{"mode":"real","speed":1.7976931348623157e+308,"anchor_wall":1.7e9,"anchor_mock":1.7e9}',
+    "past 9999": '{"mode":"manual","speed":1.0,"anchor_wall":1.7e9,"anchor_mock":6.8e307}',
+    "not JSON": "{mode: real",
+    "not a clock": '{"mode":"real"}',
+}
+
+
+@pytest.mark.parametrize("stored", list(STORED_CLOCKS.values()), ids=list(STORED_CLOCKS))
+def test_an_unusable_stored_clock_is_repaired_at_start_in_one_line(
+    tmp_path: Path, stored: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = MATCHER.replace(store=f"sqlite://{tmp_path}/s.db")
+    runtimes = load_runtimes(config)
+    prepare(config, runtimes)
+    with sqlite3.connect(tmp_path / "s.db") as db:
+        db.execute("UPDATE settings SET value = ? WHERE name = 'clock'", (stored,))
+    with caplog.at_level(logging.WARNING, logger="jobmock"):
+        again = prepare(config, runtimes)
+    assert again.clock.endswith("at speed 1"), again.clock
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "the stored clock was unusable" in warnings[0], warnings
+    with TestClient(create_app(config)) as client:
+        assert client.get("/_mock/clock").status_code == 200
+        assert client.post("/_mock/clock", json={"speed": 2}).json()["speed"] == 2
+
+
+def test_a_clock_broken_while_serving_is_repaired_not_a_500(tmp_path: Path) -> None:
+    config = MATCHER.replace(store=f"sqlite://{tmp_path}/s.db")
+    with TestClient(create_app(config)) as client:
+        assert client.get("/_mock/clock").status_code == 200
+        with sqlite3.connect(tmp_path / "s.db") as db:
+            db.execute("UPDATE settings SET value = '[]' WHERE name = 'clock'")
+        changed = client.post("/_mock/clock", json={"advance_seconds": 5})
+        assert changed.status_code == 200, changed.text
+        assert client.get("/_mock/clock").json()["mode"] == "manual"
 
 
 def test_serve_refuses_several_workers_on_memory() -> None:

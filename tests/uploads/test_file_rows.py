@@ -12,8 +12,8 @@ from jobmock.limits import Limits
 from jobmock.uploads import file_rows
 
 
-def rows(content: bytes, fmt: str) -> list[dict[str, object]]:
-    return [dict(r) for r in file_rows.records(io.BytesIO(content), fmt)]
+def rows(content: bytes, fmt: str, limits: Limits | None = None) -> list[dict[str, object]]:
+    return [dict(r) for r in file_rows.records(io.BytesIO(content), fmt, limits)]
 
 
 def test_csv_rows_skip_the_header_and_blank_lines_and_keep_quoted_newlines() -> None:
@@ -55,6 +55,27 @@ def test_json_elements_are_read_across_chunk_boundaries(monkeypatch: pytest.Monk
 def test_broken_json_is_unreadable(content: bytes) -> None:
     with pytest.raises(file_rows.UnreadableFile):
         rows(content, "json")
+
+
+def test_json_nested_past_the_limit_is_unreadable_not_a_recursion_error() -> None:
+    """100,000 `[` was a RecursionError (500) in the streaming reader; the top-level array counts
+    as one of Limits.json_max_depth's levels."""
+    limit = Limits().json_max_depth
+    for content in (
+        b"[" * 100_000,
+        b"{" + b'"a": {' * 100_000,
+        b"[" + b"[" * limit + b"]" * limit + b"]",
+        b'{"a": ' * (limit + 1) + b"1" + b"}" * (limit + 1),
+    ):
+        with pytest.raises(file_rows.UnreadableFile, match=f"nested deeper than {limit} levels"):
+            rows(content, "json")
+    within = b"[" + b"[" * (limit - 1) + b"]" * (limit - 1) + b"]"
+    assert len(rows(within, "json")) == 1
+    assert len(rows(b"[" + b'"[[[[",' * (limit + 1) + b"1]", "json")) == limit + 2  # in strings
+    two = Limits(json_max_depth=2)  # the configured limit, not the default, is the one read
+    assert rows(b"[[1]]", "json", two) == [{"value": [1]}]
+    with pytest.raises(file_rows.UnreadableFile):
+        rows(b"[[[1]]]", "json", two)
 
 
 def test_xml_rows_are_the_roots_children() -> None:
