@@ -54,7 +54,12 @@ def workers_answering(
             opened.append(connection)
             connection.get("/_mock/clock")
             pid = answering_pid(connection.local_port, pids)
-            assert pid is not None
+            if pid is None:  # a worker that started (or was restarted) after `pids` was read
+                pids = server.worker_pids()
+                pid = answering_pid(connection.local_port, pids)
+            if pid is None:  # the socket is gone already: this connection tells nothing
+                opened.pop().close()
+                continue
             answered.add(pid)
             if len(opened) > 4 * keep:  # keep the newest: the early ones may all be one worker
                 opened.pop(0).close()
