@@ -52,6 +52,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
             GuardedHttpToolsProtocol.limits = _configured_limits()
         self.bounds: Limits = GuardedHttpToolsProtocol.limits
         self.head_bytes = 0
+        self.raw_head_bytes = 0  # as received: a header line still arriving is counted too
         self.header_count = 0
         self.in_head = True
         self.answered = False  # a refusal was written: what the parser says next is moot
@@ -97,6 +98,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
         if self.answered:
             return
         super().data_received(data)
+        if self.in_head and not self.answered:  # httptools holds a header until its line ends
+            self.raw_head_bytes += len(data)
+            if self.raw_head_bytes > self.bounds.max_header_bytes:
+                self.refuse(431, f"the request head is over {self.bounds.max_header_bytes} bytes")
 
     def send_400_response(self, msg: str) -> None:
         if not self.answered:  # a refusal raised inside a parser callback is already answered
@@ -104,7 +109,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.head_bytes = self.header_count = 0
+        self.head_bytes = self.header_count = self.raw_head_bytes = 0
         self.in_head = True
         self.arm(self.bounds.header_timeout_s, "request head")
 

@@ -101,6 +101,28 @@ def test_a_head_over_the_size_limit_is_431_and_not_read_whole(address: tuple[str
     assert status_and_body(exchange(address, request()))[0] == 200  # still serving
 
 
+def test_a_header_that_never_ends_is_431_while_it_streams(address: tuple[str, int]) -> None:
+    # httptools holds a header line until it ends: the bytes are counted as they arrive
+    answer = b""
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(b"GET /x HTTP/1.1\r\nHost: a\r\nX-Big: ")
+        connection.settimeout(0.05)
+        for _ in range(2000):  # up to 128 MB, stopping at the answer
+            with contextlib.suppress(OSError):
+                connection.sendall(b"a" * 65536)
+            try:
+                answer += connection.recv(65536)
+            except (TimeoutError, BlockingIOError):
+                continue
+            except OSError:
+                break
+            if b"\r\n\r\n" in answer:
+                break
+    status, body = status_and_body(answer)
+    assert status == 431
+    assert isinstance(body, dict) and body["detail"] == "the request head is over 4096 bytes"
+
+
 def test_too_many_header_lines_is_431(address: tuple[str, int]) -> None:
     lines = "".join(f"X-{n}: 1\r\n" for n in range(25))
     status, body = status_and_body(exchange(address, request(lines)))
