@@ -19,6 +19,8 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 
+from jobmock.http import jsondepth
+
 
 class UploadProblem(Exception):
     """Something is wrong with what the client sent; the vendor's handler words the answer."""
@@ -68,20 +70,6 @@ def is_multipart(request: Request) -> bool:
     return request.headers.get("content-type", "").lower().startswith("multipart/form-data")
 
 
-def depth(value: Any) -> int:
-    """How deep a decoded JSON value nests (a scalar is 0), counted without recursion."""
-    deepest, stack = 0, [(value, 0)]
-    while stack:
-        item, level = stack.pop()
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        )
-        if children is not None:
-            deepest = max(deepest, level + 1)
-            stack.extend((child, level + 1) for child in children)
-    return deepest
-
-
 @dataclass
 class Form:
     """A parsed multipart body: text fields and spooled files, by field name, in body order."""
@@ -100,12 +88,11 @@ class Form:
         if text is None:
             return None
         try:
-            value = json.loads(text)
-        except (json.JSONDecodeError, RecursionError):
-            raise ValueError(f"{name} is not JSON within {max_depth} levels") from None
-        if depth(value) > max_depth:
-            raise ValueError(f"{name} is nested deeper than {max_depth} levels")
-        return value
+            return jsondepth.loads(text, max_depth)
+        except jsondepth.TooDeep:
+            raise ValueError(f"{name} is nested deeper than {max_depth} levels") from None
+        except json.JSONDecodeError:
+            raise ValueError(f"{name} is not JSON") from None
 
     def file(self, name: str) -> UploadFile | None:
         files = self.files.get(name)
