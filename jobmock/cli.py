@@ -403,6 +403,13 @@ def validate(paths: tuple[Path, ...], **options: Any) -> None:
     envvar="JOBMOCK_CONTROL_TOKEN",
     help="Bearer token of the server's control API (as given to `jobmock serve`).",
 )
+@click.option(
+    "--reset",
+    is_flag=True,
+    default=default(ContractOptions, "reset"),
+    help="With --url at a jobmock server: reset it to its fixtures first and test every control "
+    "operation (default: touch only the jobs the run creates, and remove them afterwards).",
+)
 def contract(**options: Any) -> None:
     """Property-test every route of every API against its spec, all schemathesis checks on.
 
@@ -423,6 +430,7 @@ def contract(**options: Any) -> None:
         seed=options["seed"],
         report=options["report"],
         control_token=options["control_token"],
+        reset=options["reset"],
     )
     handlers: list[Any] = [Progress(sys.stdout), Summary(sys.stdout)]
     if settings.report:

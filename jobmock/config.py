@@ -133,6 +133,9 @@ class ContractOptions:
     shrink: bool = True  # minimize failing cases (slower on failures; curl lines get shorter)
     request_timeout: float = 10.0  # seconds, for --url runs
     feed_ratio: int = 4  # of every N positive cases, N-1 use a live job's ids; 1 keeps random ids
+    # --url at a jobmock server: False treats it as shared (only the run's own jobs are touched,
+    # then removed; server-wide control operations skipped); True resets it to its fixtures first
+    reset: bool = False
 
     def replace(self, **changes: Any) -> ContractOptions:
         return replace(self, **changes)

@@ -37,6 +37,7 @@ class OperationReport:
     failures: list[CheckFailure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     done: bool = False
+    skipped: str | None = None  # why the run did not call it (see `jobmock.contract.footprint`)
 
     @property
     def passed(self) -> bool:
@@ -55,6 +56,8 @@ class RunResult:
     errors: list[str] = field(default_factory=list)  # errors not tied to one operation
     duration: float = 0.0
     interrupted: bool = False  # stopped by Ctrl-C (SIGINT): what ran so far is reported
+    # a shared jobmock server (`--url` without `--reset`): the jobs the run created and removed
+    removed_jobs: int | None = None
 
     @property
     def failures(self) -> list[CheckFailure]:

@@ -39,6 +39,8 @@ class Progress:
         elif isinstance(event, OperationFinished):
             report = event.report
             verdict = "ok" if report.passed else "FAILED"
+            if report.skipped:
+                verdict = f"skipped: {report.skipped}"
             counts = f"[{event.done}/{event.total}, {event.failures_so_far} failures]"
             line = f"{counts} {report.api} {report.operation}: {verdict} ({report.calls} calls)"
             if self.tty:
@@ -81,6 +83,8 @@ def render_summary(result: RunResult) -> str:
         verdict = "passed" if op.passed else f"FAILED ({len(op.failures) + len(op.errors)})"
         if result.interrupted and op.passed and not op.done:  # cut short: nothing to claim
             verdict = "not finished"
+        if op.skipped:
+            verdict = f"skipped: {op.skipped}"
         lines.append(f"  {op.api.ljust(width)}  {op.operation}  {op.calls} calls  {verdict}")
     failures = result.failures
     if failures:
@@ -99,6 +103,12 @@ def render_summary(result: RunResult) -> str:
     if errors:
         lines += ["", f"Errors ({len(errors)}):", *(f"  {e}" for e in errors)]
     failed = sum(1 for op in result.operations if not op.passed)
+    if result.removed_jobs is not None:
+        lines += [
+            "",
+            f"Shared server: removed the {result.removed_jobs} job(s) this run created; "
+            "nothing else was reset, moved or deleted.",
+        ]
     if result.interrupted:
         done = sum(op.done for op in result.operations)
         lines += ["", f"Interrupted (Ctrl-C) after {done} of {len(result.operations)} operations."]
@@ -150,6 +160,8 @@ def junit(result: RunResult) -> ET.Element:
 
 def _testcase(suite: ET.Element, op: OperationReport, counts: dict[str, int]) -> None:
     case = ET.SubElement(suite, "testcase", classname=op.api, name=op.operation)
+    if op.skipped:
+        ET.SubElement(case, "skipped", message=op.skipped)
     for failure in op.failures:
         element = ET.SubElement(
             case, "failure", message=f"{failure.check}: {failure.title}", type=failure.check

@@ -39,6 +39,7 @@ from jobmock.contract.events import (
     RunStarted,
     dispatch,
 )
+from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
 from jobmock.contract.schemas import (
     content_refusals,
@@ -64,7 +65,11 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
     with open_session(options) as session:
         targets = session.discovery.targets(options.apis)
         runner = Runner(options, session, seed, handlers)
-        result = runner.run(targets)
+        try:
+            result = runner.run(targets)
+        finally:
+            if session.discovery.footprint is not None:
+                runner.result.removed_jobs = session.discovery.clean_up()
     result.duration = time.monotonic() - started
     dispatch(handlers, RunFinished(result))
     return result
@@ -118,6 +123,10 @@ def open_session(options: ContractOptions) -> Iterator[Session]:
             extra_headers=options.headers,
             local_documents=bundled_documents(options),
         )
+        if options.reset:
+            discovery.reset()
+        elif discovery.served_apis() is not None:
+            discovery.share()  # someone's running jobmock: touch only what the run creates
         yield Session(client, discovery)
 
 
@@ -181,6 +190,8 @@ class Runner:
         identity = target.primary
         document = target.document or self.session.discovery.document(target.schema_path)
         walks: dict[str, int] = {}
+        footprint = self.session.discovery.footprint
+        skipped = SERVER_WIDE if target.is_control and footprint is not None else {}
         if not target.is_control:
             target.jobs = self.session.discovery.live_jobs(target, create=True)
             if self.session.discovery.clock_mode() == "poll":  # enough polls to walk every job
@@ -199,8 +210,13 @@ class Runner:
                 not_found=not_found_codes(document),
                 refusals=content_refusals(document),
                 mode=mode,
+                disabled=skipped,
+                # inferred links would feed a list's ids (someone else's jobs) to deletes and moves
+                infer_links=footprint is None,
             )
             schemas.append(load_schema(target, config, self.session.app, self.session.base_url))
+            if footprint is not None:
+                schemas[-1].hooks.register_hook_with_name(footprint.after_call, "after_call")
         schema = schemas[0]
         target.document = schema.raw_schema
         self.result.documents[target.name] = schema.raw_schema
@@ -208,6 +224,14 @@ class Runner:
         for operation in self.units(schema):
             self.reports[(target.name, operation)] = OperationReport(target.name, operation)
             self.result.operations.append(self.reports[(target.name, operation)])
+        declared = {
+            f"{m.upper()} {p}" for p, item in document.get("paths", {}).items() for m in item
+        }
+        for operation, why in skipped.items():  # schemathesis leaves disabled operations out
+            if operation in declared:
+                reason = SKIPPED_REASON.format(why=why)
+                report = OperationReport(target.name, operation, done=True, skipped=reason)
+                self.result.operations.append(report)
         return schemas
 
     @staticmethod

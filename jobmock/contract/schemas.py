@@ -28,6 +28,8 @@ def schemathesis_config(
     refusals: Mapping[tuple[str, str], Iterable[int]] | None = None,
     mode: str = "all",
     walks: Mapping[str, int] | None = None,
+    disabled: Iterable[str] = (),
+    infer_links: bool = True,
 ) -> SchemathesisConfig:
     """Every check on; bounded, seeded and replayable; nothing written to disk.
 
@@ -37,6 +39,9 @@ def schemathesis_config(
     that names an unknown job is rightly answered with them (positive_data_acceptance).
     `refusals`: (path, METHOD) -> codes of that operation's responses marked
     `x-jobmock-content-refusal` (`content_refusals`).
+    `disabled`: labels of operations not to call at all.
+    `infer_links`: let stateful sequences follow links schemathesis infers (from `Location`,
+    from ids a list answers); off, only the document's own links are followed.
     """
     default = PositiveDataAcceptanceConfig().expected_statuses  # schemathesis' own default
     accepted = [*default, *map(str, sorted(set(not_found)))]
@@ -65,6 +70,7 @@ def schemathesis_config(
             "stateful": {  # linked sequences run once, in the positive pass
                 "enabled": mode != "negative",
                 "max-steps": options.stateful_max_steps,
+                **({} if infer_links else {"inference": {"algorithms": []}}),
                 "generation": {"max-examples": options.stateful_examples or options.max_examples},
             },
         },
@@ -73,7 +79,9 @@ def schemathesis_config(
     # One operation is selected by its label ("GET /jobs/{id}"): schemathesis ORs its include-*
     # keys, so `include-path` with `include-method` would select every GET and every method of
     # the path.
-    operations: list[dict[str, Any]] = []
+    operations: list[dict[str, Any]] = [
+        {"include-name": label, "enabled": False} for label in disabled
+    ]
     walks = {path: n for path, n in (walks or {}).items() if n > options.max_examples}
     # GET routes that poll jobs get the examples walking every job takes
     operations += [

@@ -16,10 +16,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from jobmock.contract.errors import ContractUsageError
+from jobmock.contract.footprint import Footprint
 from jobmock.documents.specs import CONTROL_API
 
 CONTROL_PREFIX = "/_mock"
@@ -124,6 +126,9 @@ class Discovery:
         self.credentials = credentials  # in-process: every credential of every tenant
         self.local_documents = local_documents or {}
         self._served: list[dict[str, Any]] | None = None
+        # a shared jobmock server: the run feeds, and afterwards removes, only its own jobs
+        self.footprint: Footprint | None = None
+        self.owned: list[LiveJob] = []
 
     # requests ------------------------------------------------------------------------------
     def get(self, path: str, headers: Mapping[str, str] | None = None) -> httpx.Response:
@@ -239,7 +244,9 @@ class Discovery:
     # live jobs -----------------------------------------------------------------------------
     def live_jobs(self, target: Target, *, create: bool) -> list[LiveJob]:
         """The server's jobs for `target` (every API's, for the control API); with `create`, one
-        new job per scenario for the primary tenant first, so every scenario is polled by it."""
+        new job per scenario for the primary tenant first, so every scenario is polled by it.
+        On a shared server, only the jobs the run created: one per scenario for the primary
+        tenant, and one for each other tenant (whose reads must be refused)."""
         if self.served_apis() is None:
             return []
         names = (
@@ -249,6 +256,12 @@ class Discovery:
         if create and not target.is_control and primary is not None and primary.tenant:
             for scenario in target.scenarios:
                 self._create(target.name, scenario, primary.tenant)
+            others = {i.tenant for i in target.identities if i.tenant not in (None, primary.tenant)}
+            if self.footprint is not None and target.scenarios:
+                for tenant in sorted(t for t in others if t is not None):
+                    self._create(target.name, next(iter(target.scenarios)), tenant)
+        if self.footprint is not None:
+            return [job for job in self.owned if job.api in names]
         return [job for name in names for job in self._jobs(name)]
 
     def _create(self, api: str, scenario: str, tenant: str) -> None:
@@ -258,10 +271,50 @@ class Discovery:
             headers=self.control_headers,
         )
         response.raise_for_status()
+        if self.footprint is not None:
+            job = response.json()
+            self.footprint.remember(job)
+            self.owned.append(_live_job(api, job))
 
     def _jobs(self, api: str) -> Iterator[LiveJob]:
         for job in self.control_json(f"/apis/{api}/jobs"):
-            yield LiveJob(api, str(job["id"]), job["tenant"], job["scenario"], job["status_path"])
+            yield _live_job(api, job)
+
+    # a shared server -----------------------------------------------------------------------
+    def share(self) -> None:
+        """Treat the server as someone else's: note its jobs, so that only the run's own are
+        fed to cases and removed afterwards (`jobmock.contract.footprint`)."""
+        self.footprint = Footprint()
+        for api in self.served_apis() or []:
+            self.footprint.before[api["name"]] = {job.id for job in self._jobs(api["name"])}
+
+    def reset(self) -> None:
+        """`--reset`: start the server from its fixtures (what `POST /_mock/reset` does)."""
+        if self.served_apis() is None:
+            raise ContractUsageError(
+                f"--reset needs a jobmock server; {self.client.base_url} has no {CONTROL_PREFIX}"
+            )
+        response = self.client.post(CONTROL_PREFIX + "/reset", headers=self.control_headers)
+        response.raise_for_status()
+
+    def clean_up(self) -> int:
+        """Delete the jobs the run created (and only those); how many were removed."""
+        if self.footprint is None:
+            return 0
+        removed = 0
+        for api in self.served_apis() or []:
+            now = [job.id for job in self._jobs(api["name"])]
+            for job_id in self.footprint.created(api["name"], now):
+                path = f"{CONTROL_PREFIX}/apis/{quote(api['name'], safe='')}/jobs/" + quote(
+                    job_id, safe=""
+                )
+                response = self.client.delete(path, headers=self.control_headers)
+                removed += response.status_code < 300
+        return removed
+
+
+def _live_job(api: str, job: Mapping[str, Any]) -> LiveJob:
+    return LiveJob(api, str(job["id"]), job["tenant"], job["scenario"], job["status_path"])
 
 
 def _is_json_list(response: httpx.Response) -> bool:
