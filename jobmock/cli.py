@@ -372,7 +372,19 @@ def validate(paths: tuple[Path, ...], **options: Any) -> None:
 
 
 @main.command()
+@click.argument(
+    "documents",
+    nargs=-1,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="[SPEC_OR_FOLDER]...",
+)
 @click.option("--url", metavar="URL", help="Test the server at URL (default: jobmock in-process).")
+@click.option(
+    "--spec",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="SPEC",
+    help="With --url: the OpenAPI document the server implements (URL is its base).",
+)
 @click.option(
     "--api", "apis", multiple=True, metavar="NAME", help="Test only this API (repeatable)."
 )
@@ -410,10 +422,13 @@ def validate(paths: tuple[Path, ...], **options: Any) -> None:
     help="With --url at a jobmock server: reset it to its fixtures first and test every control "
     "operation (default: touch only the jobs the run creates, and remove them afterwards).",
 )
-def contract(**options: Any) -> None:
+def contract(documents: tuple[Path, ...], **options: Any) -> None:
     """Property-test every route of every API against its spec, all schemathesis checks on.
 
-    Exit 0 when nothing failed, 1 on failures, 2 on bad usage.
+    Without --url, jobmock in-process: its five APIs, or SPEC_OR_FOLDER as `jobmock serve` would
+    serve them. With --url, the server there: a jobmock (found by its control API), or any server
+    with --spec (or --api for a bundled API). Exit 0 when nothing failed, 1 on failures, 2 on bad
+    usage.
     """
     try:
         from jobmock.contract import run
@@ -422,8 +437,24 @@ def contract(**options: Any) -> None:
         raise SetupError(
             f"jobmock contract needs schemathesis ({exc}): pip install 'jobmock[contract]'"
         ) from None
+    if documents and options["url"]:
+        raise click.BadParameter(
+            "a server at --url is tested against the document given with --spec SPEC",
+            param_hint="SPEC_OR_FOLDER",
+        )
+    if options["spec"] and not options["url"]:
+        raise click.BadParameter(
+            "--spec names the document of the server at --url; to test jobmock serving it, "
+            "pass it as SPEC_OR_FOLDER",
+            param_hint="--spec",
+        )
+    app_config = default(ContractOptions, "app_config")
+    if documents:
+        app_config = app_config.replace(documents=_documents(documents, ()))
     settings = ContractOptions(
         url=options["url"],
+        spec=options["spec"],
+        app_config=app_config,
         apis=tuple(options["apis"]),
         headers=_headers(options["headers"]),
         max_examples=options["max_examples"],

@@ -119,6 +119,8 @@ class ContractOptions:
     """Everything `jobmock contract` can be told, with its defaults; the CLI only fills it in."""
 
     url: str | None = None  # None: test jobmock itself, started in-process
+    # --spec: the document the server at `url` claims to implement (a user's own, any server)
+    spec: Path | None = None
     apis: tuple[str, ...] = ()  # empty: every API the target serves, then the control API
     headers: dict[str, str] = field(default_factory=dict)  # sent on every request, over tenants'
     # Per operation and phase (schemathesis `max-examples`); under the poll clock a vendor API gets

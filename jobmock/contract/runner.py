@@ -16,6 +16,7 @@ import contextlib
 import random
 import time
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -63,7 +64,8 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     started = time.monotonic()
     with open_session(options) as session:
-        targets = session.discovery.targets(options.apis)
+        names = options.apis or tuple(session.discovery.given)
+        targets = session.discovery.targets(names)
         runner = Runner(options, session, seed, handlers)
         try:
             result = runner.run(targets)
@@ -116,12 +118,14 @@ def open_session(options: ContractOptions) -> Iterator[Session]:
     url = options.url.rstrip("/")
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
         raise ContractUsageError(f"--url {options.url!r} is not an http(s) URL")
+    given = given_document(options.spec) if options.spec is not None else {}
     with httpx.Client(base_url=url, timeout=options.request_timeout) as client:
         discovery = Discovery(
             client,
             control_headers=control,
             extra_headers=options.headers,
-            local_documents=bundled_documents(options),
+            local_documents=given or bundled_documents(options),
+            given=given,
         )
         if options.reset:
             discovery.reset()
@@ -147,6 +151,19 @@ def fixture_identities(app: Any) -> dict[str, list[Identity]]:
             for i, credential in enumerate(tenant.credentials)
         ]
     return found
+
+
+def given_document(path: Path) -> dict[str, dict[str, Any]]:
+    """`--spec`: the document as jobmock serves it (`$ref`s across files bundled, 3.0 as 3.1),
+    under its API name; a document jobmock cannot read is a usage error naming file:line."""
+    from jobmock.errors import JobmockError
+    from jobmock.stateless.documents import api_name, load_document
+
+    name = api_name(path)
+    try:
+        return {name: load_document(path, name).document}
+    except JobmockError as exc:
+        raise ContractUsageError(str(exc)) from None
 
 
 def bundled_documents(options: ContractOptions) -> dict[str, dict[str, Any]]:

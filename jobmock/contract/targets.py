@@ -119,12 +119,15 @@ class Discovery:
         extra_headers: Mapping[str, str],
         credentials: Mapping[str, list[Identity]] | None = None,
         local_documents: Mapping[str, dict[str, Any]] | None = None,
+        given: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         self.client = client
         self.control_headers = dict(control_headers)
         self.extra_headers = dict(extra_headers)
         self.credentials = credentials  # in-process: every credential of every tenant
         self.local_documents = local_documents or {}
+        # --spec: the document to test against, whatever the server serves itself
+        self.given = dict(given or {})
         self._served: list[dict[str, Any]] | None = None
         # a shared jobmock server: the run feeds, and afterwards removes, only its own jobs
         self.footprint: Footprint | None = None
@@ -182,14 +185,17 @@ class Discovery:
             )
         by_name = {api["name"]: api for api in served}
         ordered = [n for n in wanted if n != CONTROL_API] + [n for n in wanted if n == CONTROL_API]
-        return [self._jobmock_target(name, by_name.get(name)) for name in dict.fromkeys(ordered)]
+        targets = [self._jobmock_target(name, by_name.get(name)) for name in dict.fromkeys(ordered)]
+        for target in targets:
+            target.document = self.given.get(target.name)
+        return targets
 
     def _jobmock_target(self, name: str, info: Mapping[str, Any] | None) -> Target:
         if name == CONTROL_API:
             control = [Identity("control", None, {**self.control_headers, **self.extra_headers})]
             return Target(name, CONTROL_PREFIX + "/openapi.json", CONTROL_PREFIX, control)
         assert info is not None
-        prefix = str(info.get("prefix") or f"/{name}")
+        prefix = str(info.get("prefix", f"/{name}"))  # "": a document served at /
         scenarios = {
             s["name"]: tuple(p["status"] for p in s["phases"])
             for s in self.control_json(f"/apis/{name}/scenarios")
@@ -224,6 +230,9 @@ class Discovery:
         targets = []
         for name in names:
             identity = [Identity("--header", None, self.extra_headers)]
+            if name in self.given:  # the URL is the API's base: its paths are the document's
+                targets.append(Target(name, "", "", identity, document=self.given[name]))
+                continue
             response = self.get(f"/{name}/openapi.json", self.extra_headers)
             if response.status_code == 200 and _is_json_object(response):
                 targets.append(Target(name, f"/{name}/openapi.json", f"/{name}", identity))

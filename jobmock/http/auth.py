@@ -81,7 +81,6 @@ class Credentials:
 
     by_api: dict[str, dict[str, Principal]] = field(default_factory=dict)
     open_apis: set[str] = field(default_factory=set)  # APIs that accept any caller
-    any_credential: set[str] = field(default_factory=set)  # APIs that accept any credential sent
     issued: IssuedCredentials | None = None
 
     def add(self, credential: str, principal: Principal) -> None:
@@ -92,8 +91,6 @@ class Credentials:
             return Principal(api=api, tenant="anonymous")
         if not credential:
             raise Unauthorized("missing credentials")
-        if api in self.any_credential:  # presence checked only, as Prism does
-            return Principal(api=api, tenant="anonymous")
         principal = self.by_api.get(api, {}).get(credential)
         if principal is None:
             raise Unauthorized("invalid credentials")
@@ -164,6 +161,18 @@ def extractor_for(scheme: Mapping[str, Any]) -> Extractor:
     return bearer_token  # http bearer; oauth2 and openIdConnect send their access token so
 
 
+# A credential's attribute naming the one scheme it is good for (`scheme_kind`); without it, a
+# credential is accepted through any scheme the operation allows.
+SCHEME_ATTRIBUTE = "scheme"
+
+
+def scheme_kind(scheme: Mapping[str, Any]) -> str:
+    """What tells schemes apart on the wire: `apiKey header X-API-Key`, `http bearer`..."""
+    if scheme.get("type") == "apiKey":
+        return f"apiKey {scheme.get('in')} {scheme.get('name')}"
+    return f"{scheme.get('type')} {str(scheme.get('scheme', '')).lower()}".strip()
+
+
 def make_security_map(
     credentials: Credentials, api_of: Callable[[ConnexionRequest], str]
 ) -> dict[str, type[AbstractSecurityHandler]]:
@@ -177,8 +186,12 @@ def make_security_map(
         ) -> Callable[[ConnexionRequest], Awaitable[dict[str, Any]]]:
             extract = extractor_for(security_scheme)
 
+            kind = scheme_kind(security_scheme)
+
             async def verify(request: ConnexionRequest) -> dict[str, Any]:
                 principal = await credentials.verify(api_of(request), extract(request))
+                if principal.attributes.get(SCHEME_ATTRIBUTE, kind) != kind:
+                    raise Unauthorized("invalid credentials")  # another scheme's credential
                 return principal.token_info()
 
             return verify

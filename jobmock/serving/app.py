@@ -82,7 +82,6 @@ def resolver_of(runtime: ApiRuntime, mock: Mock) -> Any:
 
 def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credentials:
     credentials = Credentials()
-    credentials.any_credential.update(n for n, r in runtimes.items() if r.stateless is not None)
     for runtime in runtimes.values():
         for tenant in runtime.fixture.tenants.values():
             for credential in tenant.credentials:

@@ -49,7 +49,7 @@ def _stateless_lines(runtime: ApiRuntime, base: str) -> list[str]:
         if broken
         else []
     )
-    found = example_request(runtime.spec.document)
+    found = example_request(runtime.spec.document, runtime.name)
     if found is not None:
         path, headers = found
         parts = ["curl", "-s"] + [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]

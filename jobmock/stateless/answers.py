@@ -22,6 +22,7 @@ from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
 from jobmock.documents.routes import operations
 from jobmock.errors import error_for_status
+from jobmock.stateless.credentials import credential_header, schemes
 from jobmock.stateless.values import (
     NOT_GIVEN,
     CannotGenerate,
@@ -259,10 +260,10 @@ class Answers:
         return None
 
 
-def example_request(document: Mapping[str, Any]) -> tuple[str, dict[str, str]] | None:
+def example_request(document: Mapping[str, Any], api: str) -> tuple[str, dict[str, str]] | None:
     """A GET that answers 2xx without inputs (the startup banner's curl line): its path and the
-    header of its first security scheme, any value (only presence is checked)."""
-    schemes = (document.get("components") or {}).get("securitySchemes") or {}
+    header of its first security scheme, with the development credential."""
+    declared = schemes(document)
     for method, path, spec in operations(document):
         item = document["paths"][path]
         required = [
@@ -275,17 +276,9 @@ def example_request(document: Mapping[str, Any]) -> tuple[str, dict[str, str]] |
         headers: dict[str, str] = {}
         for requirement in spec.get("security", document.get("security")) or ():
             for name in requirement:
-                scheme = deref(document, Node((), schemes.get(name, {}))).value
-                headers = credential_header(scheme) if isinstance(scheme, Mapping) else {}
+                scheme = declared.get(name)
+                headers = credential_header(api, name, scheme) if scheme is not None else {}
                 break
             break
         return path, headers
     return None
-
-
-def credential_header(scheme: Mapping[str, Any]) -> dict[str, str]:
-    if scheme.get("type") == "apiKey":
-        return {str(scheme["name"]): "any"} if scheme.get("in") == "header" else {}
-    if str(scheme.get("scheme", "")).lower() == "basic":
-        return {"Authorization": "Basic YW55OmFueQ=="}
-    return {"Authorization": "Bearer any"}

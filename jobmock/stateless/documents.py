@@ -221,9 +221,17 @@ def load_document(path: Path, name: str) -> ServedSpec:
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
 
 
+# File names that say "an OpenAPI document", not which API: the folder holding one names it.
+GENERIC_STEMS = frozenset({"openapi", "swagger", "api", "spec", "schema", "oas", "index"})
+
+
 def api_name(path: Path) -> str:
-    """The API name (and prefix) of a document: its file name, as the control API spells names."""
-    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "api"
+    """The API name (and prefix) of a document: its file name (its folder's, for a generic one
+    like `openapi.yaml`), as the control API spells names."""
+    stem = path.stem.lower()
+    if stem in GENERIC_STEMS and path.resolve().parent.name:
+        stem = path.resolve().parent.name.lower()
+    return re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-") or "api"
 
 
 def documents_in(path: Path) -> list[Path]:

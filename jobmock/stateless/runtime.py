@@ -39,6 +39,7 @@ from jobmock.http.envelopes import ErrorReply, ProblemJson, reason
 from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
 from jobmock.stateless.answers import Answers, Operation
+from jobmock.stateless.credentials import dev_tenant
 from jobmock.stateless.values import NOT_GIVEN
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DocumentedErrors:
         invalid = isinstance(error, InvalidParameter | InvalidBody)
         code = error.status
         if operation is not None and invalid:
-            code = next((c for c in (400, 422) if self.answers.declares(operation, c)), 422)
+            code = self.refusal_code(operation, error)
         if operation is not None and self.answers.response_key(operation, code) is not None:
             try:
                 found = self.answers.answer(
@@ -119,14 +120,27 @@ class DocumentedErrors:
             reply = ErrorReply(code, body, reply.media_type, reply.headers)
         return reply
 
+    def refusal_code(self, operation: Operation, error: ApiError) -> int:
+        """A request that fails validation: the operation's 400, else its 422, else its `default`
+        (as 422); else, when only path parameters are wrong, its 404 (no resource has such an id);
+        else 422, undocumented."""
+        declared = [c for c in (400, 422) if self.answers.declares(operation, c)]
+        if declared or self.answers.response_key(operation, 422) is not None:
+            return declared[0] if declared else 422
+        problems = getattr(error, "problems", [error])
+        in_path = all(getattr(p, "location", None) == "path" for p in problems)
+        return 404 if in_path and self.answers.declares(operation, 404) else 422
+
 
 def empty_fixture(name: str, spec: ServedSpec) -> Fixture:
-    """No tenants, scenarios or jobs: the control API lists none and creates none."""
+    """No scenarios or jobs (the control API creates none), and the development tenant, when the
+    document declares security (`jobmock.stateless.credentials`)."""
+    tenant = dev_tenant(name, spec.document)
     return Fixture(
         api=name,
         path=spec.path,
         statuses=StatusModel((), ("answered",)),  # a model needs a terminal status; no job has one
-        tenants={},
+        tenants={tenant.name: tenant} if tenant else {},
         scenarios={},
         scenario_fields={},
         default_scenario="",

@@ -14,7 +14,7 @@ from jobmock.serving.app import create_app
 from jobmock.stateless.documents import load_document
 from tests.stateless.conftest import DOCUMENTS
 
-KEY = {"X-API-Key": "any value at all"}
+KEY = {"X-API-Key": "dev-features-apiKey"}  # dev-<api>-<scheme>: README, "Your own API"
 
 
 def valid(body: Any, name: str, component: str) -> bool:
@@ -83,9 +83,9 @@ def test_the_first_named_example_is_the_answer_and_prefer_example_picks_another(
 ) -> None:
     first = features.get("/shapes/3", headers=KEY)
     assert first.status_code == 200
-    assert first.json() == {"kind": "circle", "radius": 2.5, "label": None}
+    assert first.json() == {"kind": "Circle", "radius": 2.5, "label": None}
     chosen = features.get("/shapes/3", headers={**KEY, "Prefer": "example=square"})
-    assert chosen.json() == {"kind": "square", "side": 3, "label": "corner"}
+    assert chosen.json() == {"kind": "Square", "side": 3, "label": "corner"}
     assert chosen.headers["preference-applied"] == "example=square"
 
 
@@ -126,13 +126,33 @@ def test_without_credentials_the_declared_401_body(features: TestClient) -> None
 
 @pytest.mark.parametrize(
     "headers",
-    [{"X-API-Key": "k"}, {"Authorization": "Bearer anything"}],
+    [{"X-API-Key": "dev-features-apiKey"}, {"Authorization": "Bearer dev-features-bearer"}],
     ids=["api key", "bearer"],
 )
-def test_any_credential_of_either_scheme_is_accepted(
+def test_each_schemes_development_credential_is_accepted(
     features: TestClient, headers: dict[str, str]
 ) -> None:
     assert features.get("/shapes/3", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-API-Key": "k"}, {"Authorization": "Bearer dev-features-apiKey"}],
+    ids=["unknown key", "another scheme's credential"],
+)
+def test_any_other_credential_is_the_declared_401(
+    features: TestClient, headers: dict[str, str]
+) -> None:
+    response = features.get("/shapes/3", headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {"error": "unauthenticated", "hint": "send X-API-Key"}
+
+
+def test_the_development_tenant_is_listed_with_its_headers(features: TestClient) -> None:
+    tenants = features.get("/_mock/apis/features/tenants").json()
+    assert [(t["name"], t["headers"]) for t in tenants] == [
+        ("dev", {"X-API-Key": "dev-features-apiKey"})
+    ]
 
 
 def test_a_credential_of_another_scheme_is_not(features: TestClient) -> None:
@@ -145,17 +165,29 @@ def test_an_invalid_body_answers_the_declared_422(features: TestClient) -> None:
     assert response.json() == {"error": "invalid", "hint": "a shape needs a kind"}
 
 
-def test_an_invalid_parameter_without_a_declared_error_is_422_problem_json(
+def test_a_path_parameter_no_resource_can_have_answers_the_declared_404(
     features: TestClient,
 ) -> None:
+    """getShape declares 200, 401 and 404 only: shapeId 0 (minimum 1) names no shape."""
     response = features.get("/shapes/0", headers=KEY)
+    assert response.status_code == 404
+    assert valid(response.json(), "features.yaml", "Problem")
+
+
+def test_an_invalid_parameter_without_a_declared_error_is_422_problem_json(
+    tmp_path: Path,
+) -> None:
+    document = tmp_path / "bare.yaml"
+    document.write_text(BARE)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        response = client.get("/notes/0")
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
         "type": "https://jobmock.dev/problems/invalid-parameter",
         "title": "Unprocessable Entity",
         "status": 422,
-        "detail": "shapeId: 0 is less than the minimum of 1",
+        "detail": "noteId: 0 is less than the minimum of 1",
     }
 
 
@@ -181,6 +213,12 @@ paths:
               properties: {text: {type: string}}
       responses:
         '201': {description: noted}
+  /notes/{noteId}:
+    get:
+      parameters:
+        - {name: noteId, in: path, required: true, schema: {type: integer, minimum: 1}}
+      responses:
+        '200': {description: a note}
 """
 
 

@@ -41,8 +41,10 @@ def test_the_control_api_lists_it() -> None:
 
 
 def test_two_documents_are_served_under_their_file_names() -> None:
-    code, output = serve(PETSTORE, FEATURES, "--get", "/features/shapes/2", "-H", "X-API-Key: k")
-    assert (code, json.loads(output)) == (0, {"kind": "circle", "radius": 2.5, "label": None})
+    code, output = serve(
+        PETSTORE, FEATURES, "--get", "/features/shapes/2", "-H", "X-API-Key: dev-features-apiKey"
+    )
+    assert (code, json.loads(output)) == (0, {"kind": "Circle", "radius": 2.5, "label": None})
     code, output = serve(PETSTORE, FEATURES, "--get", "/petstore-3-0/pets/1")
     assert code == 0 and "id" in json.loads(output)
 

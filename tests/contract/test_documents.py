@@ -1,0 +1,80 @@
+"""`jobmock contract` on a user's own document: in-process (`contract SPEC_OR_FOLDER`) and against
+any server (`--spec SPEC --url URL`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from jobmock.cli import main
+from jobmock.config import Config
+from jobmock.serving.app import create_app
+from tests.servers import serve_in_thread
+
+DOCUMENTS = Path(__file__).parents[1] / "stateless" / "documents"
+PETSTORE = DOCUMENTS / "petstore-3.1.yaml"  # the OpenAPI Initiative's, not written here
+
+
+def contract(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["contract", "--max-examples", "5", "--seed", "3", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_a_folder_is_tested_in_process_as_jobmock_serves_it(tmp_path: Path) -> None:
+    shutil.copy(PETSTORE, tmp_path / "petstore.yaml")
+    code, output = contract(str(tmp_path), "--api", "petstore")
+    assert code == 0, output
+    for operation in ("GET /pets", "POST /pets", "GET /pets/{petId}"):
+        assert f"petstore  {operation}  " in output, output
+
+
+def test_a_server_is_tested_against_the_document_given_with_spec() -> None:
+    app = create_app(Config(documents=(f"={PETSTORE}",)))
+    with serve_in_thread(app) as url:
+        code, output = contract("--spec", str(PETSTORE), "--url", url)
+    assert code == 0, output
+    assert "petstore-3-1  GET /pets/{petId}  " in output, output
+
+
+def wrong_pets() -> Starlette:
+    """GET /pets answers a pet whose `name` is a number, and never asks for credentials."""
+
+    async def pets(request: object) -> JSONResponse:
+        return JSONResponse([{"id": 1, "name": 7}])
+
+    return Starlette(routes=[Route("/pets", pets)])
+
+
+def test_a_server_that_breaks_the_document_fails_naming_the_check() -> None:
+    with serve_in_thread(wrong_pets()) as url:
+        code, output = contract("--spec", str(PETSTORE), "--url", url)
+    assert code == 1, output
+    assert "petstore-3-1 GET /pets: response_schema_conformance" in output, output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--spec", str(PETSTORE)], "--spec names the document of the server at --url"),
+        ([str(PETSTORE), "--url", "http://127.0.0.1:9"], "tested against the document given"),
+    ],
+)
+def test_spec_and_url_go_together(args: list[str], message: str) -> None:
+    code, output = contract(*args)
+    assert code == 2
+    assert message in output
+
+
+def test_a_spec_jobmock_cannot_read_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("swagger: '2.0'\ninfo: {title: old, version: '1'}\npaths: {}\n")
+    code, output = contract("--spec", str(broken), "--url", "http://127.0.0.1:9")
+    assert code == 2
+    assert f"{broken}:1:10: Swagger 2.0 is not served" in output, output
