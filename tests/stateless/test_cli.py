@@ -77,9 +77,9 @@ def test_a_document_that_cannot_be_served_is_one_line_and_exit_2(tmp_path: Path)
 
 def test_two_documents_of_one_name_need_a_prefix(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
-    shutil.copy(PETSTORE, tmp_path / "a" / "api.yaml")
+    shutil.copy(PETSTORE, tmp_path / "a" / "shop.yaml")
     (tmp_path / "b").mkdir()
-    shutil.copy(FEATURES, tmp_path / "b" / "api.yaml")
-    code, output = serve(str(tmp_path / "a" / "api.yaml"), str(tmp_path / "b" / "api.yaml"))
+    shutil.copy(FEATURES, tmp_path / "b" / "shop.yaml")
+    code, output = serve(str(tmp_path / "a" / "shop.yaml"), str(tmp_path / "b" / "shop.yaml"))
     assert code == 2
-    assert "two documents would be served under /api" in output
+    assert "two documents would be served under /shop" in output
