@@ -83,3 +83,11 @@ def test_two_documents_of_one_name_need_a_prefix(tmp_path: Path) -> None:
     code, output = serve(str(tmp_path / "a" / "shop.yaml"), str(tmp_path / "b" / "shop.yaml"))
     assert code == 2
     assert "two documents would be served under /shop" in output
+
+
+def test_a_generically_named_document_takes_its_folders_name(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    shutil.copy(PETSTORE, tmp_path / "shop" / "openapi.yaml")  # README: "Your own API"
+    code, output = serve(str(tmp_path / "shop" / "openapi.yaml"), FEATURES, "--get", "/shop/pets/1")
+    assert code == 0, output
+    assert set(json.loads(output)) >= {"id", "name"}
