@@ -292,6 +292,8 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
 
     class FormBody(CheckedBody, FormDataValidatorBase):
         def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
+            if not body and not self.body_required:
+                return None  # an optional form left out: an empty form is no body at all
             self.check(body)
             return None
 

@@ -24,7 +24,7 @@ from jsonschema.exceptions import best_match
 
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import operations
+from jobmock.documents.routes import matching_order, operations
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.credentials import credential_header, schemes
@@ -129,7 +129,10 @@ class Answers:
         for method, path, spec in operations(document):
             key = str(spec.get("operationId") or f"{method} {path}")
             self.operations[key] = Operation(key, method, path, spec)
-            self.templates.append((template_regex(path), method, key))
+        for path in matching_order(dict.fromkeys(op.path for op in self.operations.values())):
+            for key, op in self.operations.items():
+                if op.path == path:
+                    self.templates.append((template_regex(path), op.method, key))
 
     def at(self, path: str, method: str) -> Operation | None:
         """The operation a concrete path (under the API's prefix) and method are for."""
