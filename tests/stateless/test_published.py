@@ -77,3 +77,10 @@ def test_a_form_body_given_is_still_validated(numbers: TestClient) -> None:
     response = numbers.post(NUMBER, data={"Status": "running"})
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_an_empty_form_sent_as_one_lacks_its_required_field(numbers: TestClient) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response = numbers.post(NUMBER, headers=form, content=b"")
+    assert response.status_code == 422
+    assert response.json()["detail"] == "'Status' is a required property"
