@@ -9,6 +9,7 @@ BASELINE = "jobmock"
 ORDER = [
     "jobmock",
     "jobmock+rv",
+    "jobmock+faults",
     "jobmock-mem",
     "prism",
     "connexion",
@@ -168,6 +169,20 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": min(mine) >= factor,
                 }
             )
+        for key, name, limit in (
+            ("jobmock+faults", "faults on (`error:rate=0.2`)", 0.10),
+            ("jobmock+rv", "response validation on (`--validate-responses`)", 0.25),
+        ):
+            kept = ratios(stacks.get(key, {}), jm)
+            if kept is not None:
+                out.append(
+                    {
+                        "route": where,
+                        "target": f"{name} cost ≤ {limit:.0%} of req/s (every connection count)",
+                        "measured": at_levels(kept),
+                        "met": min(kept) >= 1 - limit,
+                    }
+                )
         p99_jm, p99_prism = level(jm, "64").get("p99_ms"), level(prism, "64").get("p99_ms")
         if p99_jm and p99_prism:
             out.append(
@@ -285,6 +300,16 @@ def markdown(data: dict[str, Any]) -> str:
             f"Servers pinned to CPU {s['cpus_server']}, wrk to CPU {s['cpus_load']}."
             if s.get("cpus_server")
             else "No CPU pinning."
+        ),
+        *(
+            [
+                "",
+                "Carried from earlier runs (left out of this one with `--skip`): "
+                + ", ".join(f"{part} ({when})" for part, when in data["carried"].items())
+                + ".",
+            ]
+            if data.get("carried")
+            else []
         ),
         "",
         "## Machine",

@@ -271,7 +271,12 @@ def state_args() -> list[str]:
 
 
 def jobmock_argv(
-    route: Route, port: int, *, validate_responses: bool, store: str | None = None
+    route: Route,
+    port: int,
+    *,
+    validate_responses: bool,
+    store: str | None = None,
+    extra: tuple[str, ...] = (),
 ) -> list[str]:
     argv = [
         PY,
@@ -291,6 +296,7 @@ def jobmock_argv(
         argv += ["--control-token", route.control_token]
     if validate_responses:
         argv.append("--validate-responses")
+    argv += extra
     argv += ["--store", store] if store else state_args()
     return argv
 
@@ -400,6 +406,10 @@ def control_route(port: int) -> Route:
     )
 
 
+FAULTS = "error:rate=0.2"
+PROFILED = ("jobmock", "jobmock+rv")  # the flame graphs the profile page shows
+
+
 def jobmock_stacks() -> list[Stack]:
     return [
         Stack("jobmock", "jobmock (auth + request validation)", "`jobmock serve` defaults"),
@@ -407,6 +417,12 @@ def jobmock_stacks() -> list[Stack]:
             "jobmock+rv",
             "jobmock + --validate-responses",
             "also checks every response against the spec",
+        ),
+        Stack(
+            "jobmock+faults",
+            f"jobmock + --fault {FAULTS}",
+            "one answer in five is the route's documented 5xx (wrk counts it like any answer): "
+            "what deciding a fault per request costs",
         ),
     ]
 
@@ -439,7 +455,9 @@ def stacks_for(
     for stack in out:
         stack.path = route.path
         stack.env = python_env()
-    out[2].argv = [
+    by_key = {stack.key: stack for stack in out}
+    prism = by_key["prism"]
+    prism.argv = [
         str(prism_bin()),
         "mock",
         "-h",
@@ -450,11 +468,11 @@ def stacks_for(
         "error",
         str(route.spec_file),
     ]
-    out[2].path = route.peer_path
-    out[2].env = None
+    prism.path = route.peer_path
+    prism.env = None
     # connexion: first exactly as documented; a 3.1 document is refused, then its mock is built on
     # jobmock's 3.1 support (the document as written, no copy)
-    conn = out[3]
+    conn = by_key["connexion"]
     conn.path = route.peer_path
     refused = connexion_refusal(route, cpus)
     if refused:
@@ -475,10 +493,22 @@ def stacks_for(
         conn.argv = [PY, str(BENCH / "connexion_mock.py"), str(route.spec_file), "<port>"]
     body_file = tmp / f"{route.key}.body.json"
     body_file.write_bytes(route.body)
-    out[4].argv = [PY, str(BENCH / "bare_starlette.py"), "<port>", route.template, str(body_file)]
-    out[5].argv = [PY, str(BENCH / "connexion_floor.py"), "<port>", route.key, str(body_file)]
+    by_key["starlette"].argv = [
+        PY,
+        str(BENCH / "bare_starlette.py"),
+        "<port>",
+        route.template,
+        str(body_file),
+    ]
+    by_key["connexion-floor"].argv = [
+        PY,
+        str(BENCH / "connexion_floor.py"),
+        "<port>",
+        route.key,
+        str(body_file),
+    ]
     if route.key == "control":  # the floor serves vendor specs only
-        del out[5]
+        out.remove(by_key["connexion-floor"])
     if memory and "--store" in SERVE_OPTIONS:
         extra = Stack(
             "jobmock-mem",
@@ -664,6 +694,7 @@ def finalize_argv(route: Route, stack: Stack) -> None:
             0,
             validate_responses=stack.key == "jobmock+rv",
             store="memory://" if stack.key == "jobmock-mem" else None,
+            extra=("--fault", FAULTS) if stack.key == "jobmock+faults" else (),
         )
         stack.argv[stack.argv.index("--port") + 1] = "<port>"
 
@@ -922,6 +953,8 @@ def profile(route: Route, tmp: Path, out_dir: Path) -> dict[str, Any]:
     s = SETTINGS
     out: dict[str, Any] = {}
     for stack in jobmock_stacks():
+        if stack.key not in PROFILED:
+            continue
         stack.path, stack.env = route.path, python_env()
         finalize_argv(route, stack)
         port = procs.free_port()
@@ -1055,7 +1088,7 @@ def rewrite_reports(out_dir: Path) -> None:
             data["profile"][key] = {**data["profile"][key], **analyse(raw.read_text())}
     (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
     (out_dir / "latest.md").write_text(report.markdown(data))
-    if "profile" in data:
+    if "profile" in data and "profile" not in data.get("carried", {}):
         target = out_dir / "profile.md"
         target.write_text(
             report.profile_markdown(data, target.read_text() if target.exists() else "")
@@ -1110,7 +1143,7 @@ def main() -> None:
         action="append",
         default=[],
         choices=["second", "store", "profile", "inprocess", "validate", "contract"],
-        help="leave a part out (repeatable)",
+        help="leave a part out (repeatable; its figures are carried from the previous results)",
     )
     parser.add_argument(
         "--report-only",
@@ -1210,13 +1243,14 @@ def main() -> None:
     finally:
         procs.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
+    carry_over(data, args.skip, out_dir / "latest.json")
     data["quiet_waits"] = QUIET
     data["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     data["seconds"] = time.perf_counter() - started
     data["command"] = "bench/run.sh " + " ".join(sys.argv[1:])
     (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
     (out_dir / "latest.md").write_text(report.markdown(data))
-    if "profile" in data:
+    if "profile" in data and "profile" not in data.get("carried", {}):
         target = out_dir / "profile.md"
         previous = (
             target.read_text()
@@ -1227,6 +1261,23 @@ def main() -> None:
         )
         target.write_text(report.profile_markdown(data, previous))
     log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
+
+
+CARRIED_PARTS = ("store", "contract", "validate", "profile", "inprocess")
+
+
+def carry_over(data: dict[str, Any], skipped: list[str], previous_file: Path) -> None:
+    """Parts left out with --skip keep their figures from the previous run (marked with its date),
+    so a run that measures one thing does not erase the rest of the report."""
+    if not previous_file.exists():
+        return
+    previous = json.loads(previous_file.read_text())
+    for part in CARRIED_PARTS:
+        if part in skipped and part not in data and part in previous:
+            data[part] = previous[part]
+            data.setdefault("carried", {})[part] = previous.get("carried", {}).get(
+                part, previous.get("started")
+            )
 
 
 if __name__ == "__main__":
