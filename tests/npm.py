@@ -2,14 +2,19 @@
 
 `npm_install(folder, packages)` needs Node.js and npm (Debian's nodejs and npm; `.ci/run` installs
 them) and the npm registry: where either is missing the test skips, saying why, except under CI
-(tests/requirements.py), where it fails.
+(tests/requirements.py), where it fails. `npm_cached(folder, packages)` is the same into a folder
+kept between runs (a gitignored one): installed once, reused while the package list holds.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,4 +41,26 @@ def npm_install(folder: Path, packages: list[str], timeout: float = 300) -> Path
         offline = OFFLINE.search(installed.stderr)
         require(not offline, f"the npm registry cannot be reached: {installed.stderr[-300:]}")
         pytest.fail(f"npm install {' '.join(packages)} failed:\n{installed.stderr[-2000:]}")
+    return folder
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One installer at a time in `folder` (two pytest runs of one checkout)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def npm_cached(folder: Path, packages: list[str], timeout: float = 600) -> Path:
+    """`folder` with `packages` installed: one `npm install` the first time and whenever the list
+    changes, none while it holds (`.installed.json` records the list of the last install)."""
+    marker = folder / ".installed.json"
+    with _locked(folder):
+        if marker.is_file() and json.loads(marker.read_text()) == packages:
+            return folder
+        marker.unlink(missing_ok=True)  # an install cut short is done again next time
+        npm_install(folder, packages, timeout)
+        marker.write_text(json.dumps(packages))
     return folder

@@ -24,6 +24,7 @@ import uvicorn
 
 from jobmock.config import Config
 from jobmock.serving.app import create_app
+from tests.frontend.node import node_project
 from tests.requirements import require
 
 CHROMIUM = os.environ.get("JOBMOCK_CHROMIUM", "/usr/bin/chromium")
@@ -149,3 +150,9 @@ def page(browser: Any) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def node_packages() -> Path:
+    """`.node-clients/`: the typed-client tests' npm packages, installed once (tests/frontend/node.py)."""
+    return node_project()

@@ -1,29 +1,25 @@
 """Typed clients: openapi-typescript turns every served spec into TypeScript types, and the README's
 polling client type-checks against them (`tsc --strict`) and polls a job of each API until it ends.
 
-Needs Node.js and npm (the packages are installed by the test into a temporary folder); skipped,
-saying why, where they are missing or the npm registry cannot be reached, and failed under CI
-(tests/requirements.py; .ci/run installs Debian's nodejs and npm).
+Needs Node.js and npm (the packages come from the npm registry into `.node-clients/`:
+tests/frontend/node.py); skipped, saying why, where they are missing or the npm registry cannot be
+reached, and failed under CI (tests/requirements.py; .ci/run installs Debian's nodejs and npm).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.requirements import require
+from tests.frontend.node import run, tsc, workspace
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-PACKAGES = ["openapi-typescript@7", "typescript@5"]
 APIS = ["matcher", "crosmos", "gu1", "seekr", "claret"]
-OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|network")
 
 GENERATE = """
 import fs from "node:fs";
@@ -61,19 +57,6 @@ import type { MatcherJob } from "./poll.js";
 export const done: MatcherJob["status"] = "DONE";
 """
 
-TSCONFIG = {
-    "compilerOptions": {
-        "strict": True,
-        "module": "nodenext",
-        "moduleResolution": "nodenext",
-        "target": "es2022",
-        "lib": ["es2022", "dom"],
-        "outDir": "out",
-        "skipLibCheck": True,
-    },
-    "include": ["src"],
-}
-
 
 def readme_client() -> str:
     match = re.search(r"```ts\n(// src/api/poll\.ts\n.*?)```", README.read_text(), re.S)
@@ -81,27 +64,10 @@ def readme_client() -> str:
     return match.group(1)
 
 
-def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
-
-
-@pytest.fixture(scope="module")
-def npm_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with openapi-typescript and typescript installed (from the npm registry)."""
-    node, npm = shutil.which("node"), shutil.which("npm")
-    require(node and npm, "Node.js and npm are not installed (apt-get install nodejs npm)")
-    assert npm is not None
-    folder = tmp_path_factory.mktemp("typed-client")
-    (folder / "package.json").write_text('{"name": "client", "private": true, "type": "module"}')
-    installed = run(
-        [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES], folder, 300
-    )
-    if installed.returncode != 0:
-        offline = OFFLINE.search(installed.stderr)
-        require(not offline, f"the npm registry cannot be reached: {installed.stderr[-300:]}")
-        pytest.fail(f"npm install failed:\n{installed.stderr}")
-    (folder / "src").mkdir()
-    (folder / "tsconfig.json").write_text(json.dumps(TSCONFIG))
+@pytest.fixture
+def npm_folder(node_packages: Path, tmp_path: Path) -> Path:
+    """A TypeScript project with openapi-typescript and typescript (tests/frontend/node.py)."""
+    folder = workspace(tmp_path, node_packages)
     (folder / "generate.mjs").write_text(GENERATE)
     return folder
 
@@ -112,13 +78,14 @@ def test_generated_types_check_the_readme_client_which_polls_every_api_to_the_en
     server = serve(clock="real", speed=100)  # the default scenarios end in well under a second
     generated = run(["node", "generate.mjs", server.url, "control", *APIS], npm_folder)
     assert generated.returncode == 0, generated.stderr
+    assert generated.stderr == ""  # openapi-typescript warns there (console.warn)
     for name in ["control", *APIS]:
         assert "export interface paths" in (npm_folder / "src" / f"{name}.ts").read_text()
 
     src = npm_folder / "src"
     (src / "poll.ts").write_text(readme_client())
     (src / "main.ts").write_text(MAIN)
-    compiled = run(["node", "node_modules/typescript/bin/tsc", "-p", "."], npm_folder)
+    compiled = tsc(npm_folder)
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
 
     polled = run(["node", "out/main.js", server.url], npm_folder, 60)
@@ -130,6 +97,6 @@ def test_generated_types_check_the_readme_client_which_polls_every_api_to_the_en
     } == (dict.fromkeys(APIS, True))
 
     (src / "wrong.ts").write_text(WRONG)  # the types are the spec's: an undeclared status fails
-    refused = run(["node", "node_modules/typescript/bin/tsc", "-p", "."], npm_folder)
+    refused = tsc(npm_folder)
     assert refused.returncode != 0
     assert "wrong.ts" in refused.stdout and '"DONE"' in refused.stdout
