@@ -33,6 +33,21 @@ def project_fixture(document: Path) -> Path | None:
     return candidate
 
 
+def project_document(fixture: Path) -> Path | None:
+    """The document a project fixture belongs to (its `document:`, else the folder's only one)."""
+    from jobmock.stateless.documents import documents_in
+
+    data = fast_load(fixture, FixtureError).data
+    named = data.get("document") if isinstance(data, dict) else None
+    if named is not None:
+        return fixture.parent / Path(str(named)).name
+    try:
+        found = documents_in(fixture.parent)
+    except Exception:  # no document beside it: a vendor-style fixture (fixtures/<api>.yaml)
+        return None
+    return found[0] if len(found) == 1 else None
+
+
 def load_project(path: Path, spec: ServedSpec, name: str) -> tuple[Fixture, Binding | None]:
     """The fixture at `path`, checked, as API `name`'s, and its binding checked against `spec`."""
     fixture = dataclasses.replace(load_fixture(path), api=name)
