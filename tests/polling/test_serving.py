@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from starlette.testclient import TestClient
 
-from tests.polling.conftest import KEY
+from tests.polling.conftest import KEY, REPORTS, served
 
 
 def later(created: str, seconds: float) -> str:
@@ -119,3 +119,34 @@ def test_the_control_api_creates_jobs_of_each_scenario(reports: TestClient) -> N
 
 def test_other_operations_stay_stateless(reports: TestClient) -> None:
     assert reports.get("/formats", headers=KEY).json() == ["csv", "pdf", "xlsx"]
+
+
+def test_prefer_code_answers_the_documented_response(reports: TestClient) -> None:
+    refused = reports.post(
+        "/reports", json={"kind": "sales", "format": "csv"}, headers={**KEY, "Prefer": "code=422"}
+    )
+    assert refused.status_code == 422
+    assert set(refused.json()) == {"code", "message"}  # the document's Error
+    assert reports.get("/_mock/apis/reports/jobs").json() == []  # nothing was started
+
+
+def test_faults_apply_to_the_status_route(reports: TestClient) -> None:
+    created = reports.post("/reports", json={"kind": "sales", "format": "csv"}, headers=KEY)
+    fault = {"kind": "error", "api": "reports", "route": "getReport", "rate": 1}
+    assert reports.put("/_mock/faults", json={"faults": [fault]}).status_code == 200
+    busy = reports.get(created.headers["location"], headers=KEY)
+    assert busy.status_code == 503  # the only 5xx getReport declares
+    assert set(busy.json()) == {"code", "message"}
+    assert (
+        reports.post("/reports", json={"kind": "sales", "format": "csv"}, headers=KEY).status_code
+        == 202
+    )
+
+
+def test_the_poll_clock_moves_a_job_one_phase_per_poll() -> None:
+    with served(REPORTS, clock="poll") as client:
+        created = client.post("/reports", json={"kind": "sales", "format": "csv"}, headers=KEY)
+        seen = [
+            client.get(created.headers["location"], headers=KEY).json()["status"] for _ in range(4)
+        ]
+        assert seen == ["queued", "running", "succeeded", "succeeded"]
