@@ -77,4 +77,5 @@ def project_runtime(
     jobs = JobApi(name, fixture, binding, runtime.stateless.answers, prefix)
     runtime.fixture = fixture
     runtime.handlers = jobs.handlers(fixture_path, runtime.handlers.envelope)
+    runtime.stateless.jobs = jobs
     return runtime

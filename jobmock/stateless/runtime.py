@@ -54,6 +54,7 @@ class StatelessApi:
 
     answers: Answers
     broken: dict[str, str]  # operation key -> why it answers 501
+    jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
     def handler(self, operation: Operation) -> Callable[..., Any]:
         answers, broken = self.answers, self.broken.get(operation.key)

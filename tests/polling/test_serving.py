@@ -150,3 +150,17 @@ def test_the_poll_clock_moves_a_job_one_phase_per_poll() -> None:
             client.get(created.headers["location"], headers=KEY).json()["status"] for _ in range(4)
         ]
         assert seen == ["queued", "running", "succeeded", "succeeded"]
+
+
+def test_the_banner_says_how_jobs_start_and_which_curl_works() -> None:
+    from jobmock.config import Config
+    from jobmock.serving.app import create_app
+    from jobmock.serving.banner import banner
+
+    config = Config(documents=(f"={REPORTS / 'openapi.yaml'}",))
+    lines = banner(create_app(config).mock, config).splitlines()  # type: ignore[attr-defined]
+    assert lines[3:5] == [
+        "           jobs: POST /reports starts one, GET /reports/{reportId} polls it"
+        " (scenarios: succeeded, failed)",
+        "           curl -s -H 'X-API-Key: dev-reports-apiKey' http://127.0.0.1:8000/formats",
+    ]
