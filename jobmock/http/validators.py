@@ -45,7 +45,23 @@ def openapi_format_checker() -> FormatChecker:
             return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
 
         checker.checks(name)(in_range)
+    for name in URI_FORMATS:
+        if name not in checker.checkers:  # rfc3986-validator, where installed, checks them already
+            checker.checks(name)(_rust_format(name))
     return checker
+
+
+URI_FORMATS = ("uri", "uri-reference", "iri", "iri-reference")
+"""Formats jsonschema checks only with rfc3986-validator installed, which would also make
+openapi-spec-validator refuse published documents for an empty `url`; schemathesis' own checker
+(jsonschema_rs, a dependency of schemathesis) checks them for our answers and requests alone."""
+
+
+def _rust_format(name: str) -> t.Callable[[object], bool]:
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+    return lambda value: not isinstance(value, str) or bool(validator.is_valid(value))
 
 
 FORMAT_CHECKER = openapi_format_checker()
@@ -292,6 +308,8 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
 
     class FormBody(CheckedBody, FormDataValidatorBase):
         def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
+            if not body and not self.body_required:
+                return None  # an optional form left out: an empty form is no body at all
             self.check(body)
             return None
 
