@@ -3,12 +3,14 @@ fixture's file:line (exit 2), and `jobmock validate FOLDER` reports the same pla
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from jobmock.cli import main
+from tests.polling.conftest import KEY, served
 
 
 def edit(folder: Path, old: str, new: str) -> int:
@@ -82,3 +84,28 @@ def test_a_field_mapping_names_a_known_source(project: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--store", "memory://", str(project), "--get", "/"])
     assert result.exit_code == 2
     assert "binding/fields//download_url: 'link' is not something jobmock knows" in result.output
+
+
+@pytest.mark.parametrize(("old", "new", "message"), CASES[:5], ids=[c[1] for c in CASES[:5]])
+def test_validate_reports_the_same_line(
+    project: Path, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    line = edit(project, old, new)
+    report = tmp_path / "report.json"
+    arguments = ["validate", "--format", "json", "--output", str(report), str(project)]
+    assert CliRunner().invoke(main, arguments).exit_code == 1
+    findings = json.loads(report.read_text())["findings"]
+    invalid = [(f["line"], f["message"]) for f in findings if f["rule"] == "fixture-invalid"]
+    assert invalid == [(line, message)]
+
+
+@pytest.mark.parametrize("place", ["{body: /id}", "{header: Location}"])
+def test_the_id_may_be_bound_by_body_or_location(project: Path, place: str) -> None:
+    edit(project, "id: {link: GetReport}", f"id: {place}")
+    with served(project) as client:
+        created = client.post("/reports", json={"kind": "sales", "format": "csv"}, headers=KEY)
+        assert created.status_code == 202
+        job_id = created.json()["id"]
+        assert created.headers["location"] == f"/reports/{job_id}"
+        polled = client.get(f"/reports/{job_id}", headers=KEY)
+        assert (polled.status_code, polled.json()["id"]) == (200, job_id)
