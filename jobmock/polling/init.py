@@ -5,8 +5,10 @@ The folder holds a copy of the document (bundled into one file when it `$ref`s o
 status property's values as statuses, one scenario per terminal value, a tenant per security
 scheme with its development credential (`jobmock.stateless.credentials`). What could not be
 decided is written as `FILL-IN` under its key and listed, so `jobmock serve` and `jobmock
-validate` point at the line to edit. The written folder is loaded once before `init` reports
-success, so what it writes is what `serve` accepts.
+validate` point at the line to edit; with no pair at all the binding is written commented out, and
+the folder serves the document stateless (with the fixture's tenants) until it is filled in.
+The written folder is loaded once before `init` reports success, so what it writes is what
+`serve` accepts.
 """
 
 from __future__ import annotations
@@ -170,7 +172,11 @@ def plan_for(document: dict[str, Any], api: str, source: str) -> Plan:
         f"# Written by `jobmock init {source}`: edit it, then `jobmock serve` this folder.",
         f"api: {_flow(api)}",
     ]
+    start = len(plan.lines)
     _binding(plan, pair)
+    if pair is None:  # nothing to bind: the folder serves the document stateless until it is
+        plan.lines[start:] = [f"# {line}" for line in plan.lines[start:]]
+        plan.lines.insert(start, "# no upload-then-poll pair was found: fill in and uncomment")
     order, terminal = _statuses(plan, pair)
     names = _scenarios(plan, pair, order, terminal)
     tenants = _tenants(plan, document)
@@ -229,10 +235,14 @@ def init(spec: Path, out: Path | None) -> str:
         shutil.copyfile(spec, target)
     fixture = folder / FIXTURE_FILE
     fixture.write_text("\n".join(plan.lines) + "\n")
-    if not plan.todo:
+    if not plan.todo or plan.found.best is None:
         load_project(fixture, load_document(target, api), api)  # what serve will read
     report = [f"jobmock init: wrote {folder}/ ({target.name}, {FIXTURE_FILE})", *plan.said]
-    if plan.todo:
+    if plan.todo and plan.found.best is None:
+        report.append(
+            f"  to fill in (the binding is commented out in {fixture}; served stateless until then):"
+        )
+    elif plan.todo:
         report.append(f"  to fill in ({FILL_IN} in {fixture}):")
         report += [f"    {item}" for item in plan.todo]
     report.append(f"next: jobmock serve {folder}   then   jobmock contract {folder}")

@@ -114,3 +114,21 @@ def test_a_document_it_cannot_read_is_one_line_exit_2(
     assert code == 2
     assert output.startswith(f"jobmock: {spec}:") and message in output
     assert output.count("\n") == 1
+
+
+def test_without_a_pair_the_binding_is_commented_out_and_the_folder_serves(
+    tmp_path: Path,
+) -> None:
+    petstore = REPORTS.parents[1] / "tests" / "stateless" / "documents" / "petstore-3.1.yaml"
+    out = tmp_path / "petstore"
+    code, output = init(str(petstore), "--out", str(out))
+    assert code == 0
+    assert "  jobs      no POST or PUT answers an id that a GET's path takes" in output
+    assert (
+        f"  to fill in (the binding is commented out in {out / 'fixture.yaml'}; served stateless"
+        " until then):"
+    ) in output
+    text = (out / "fixture.yaml").read_text()
+    assert "\n# binding:\n#   create:\n#     operation: FILL-IN\n" in text
+    result = CliRunner().invoke(main, ["serve", "--store", "memory://", str(out), "--get", "/pets"])
+    assert result.exit_code == 0, result.output
