@@ -67,6 +67,8 @@ def written(value: Any, validator: Draft202012Validator) -> Any:
         forms: list[Any] = [rfc3339(value.t), moment.date().isoformat(), int(value.t), value.t]
     elif isinstance(value, Percent):
         forms = [count(100, value.fraction), value.fraction * 100, value.fraction]
+    elif isinstance(value, str) and value.isdigit():  # an id the path carries as text
+        forms = [value, int(value)]
     else:
         forms = [value]
     return next((form for form in forms if validator.is_valid(form)), ABSENT)

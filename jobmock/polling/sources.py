@@ -122,6 +122,10 @@ def _failed(view: JobView, facts: Facts) -> Any:
     return _finished(view, facts) if facts.outcome(view) == "failure" else ABSENT
 
 
+def _cancelled(view: JobView, facts: Facts) -> Any:
+    return _finished(view, facts) if facts.outcome(view) == "cancelled" else ABSENT
+
+
 def _error(view: JobView, facts: Facts) -> Any:
     if facts.outcome(view) != "failure":
         return ABSENT
@@ -182,6 +186,7 @@ SOURCES: dict[str, Source] = {
     "updated": _updated,
     "finished": _finished,
     "failed": _failed,
+    "cancelled": _cancelled,
     "error": _error,
     "error_code": _error_code,
     "result": _result,
@@ -223,7 +228,8 @@ NAMES: dict[str, str] = {
         ],
         "finished",
     ),
-    **dict.fromkeys(["failedat", "erroredat"], "failed"),
+    **dict.fromkeys(["failedat", "erroredat", "rejectedat", "abortedat"], "failed"),
+    **dict.fromkeys(["cancelledat", "canceledat"], "cancelled"),
     **dict.fromkeys(
         [
             "error",
