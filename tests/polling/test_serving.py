@@ -164,3 +164,21 @@ def test_the_banner_says_how_jobs_start_and_which_curl_works() -> None:
         " (scenarios: succeeded, failed)",
         "           curl -s -H 'X-API-Key: dev-reports-apiKey' http://127.0.0.1:8000/formats",
     ]
+
+
+def test_under_a_prefix_beside_another_document() -> None:
+    from jobmock.config import Config
+    from jobmock.serving.app import create_app
+
+    bookshelf = REPORTS.parent / "bookshelf" / "openapi.yaml"
+    documents = (f"/shelf={bookshelf}", f"/reports={REPORTS / 'openapi.yaml'}")
+    with TestClient(create_app(Config(documents=documents, clock="manual"))) as client:
+        created = client.post(
+            "/reports/reports", json={"kind": "sales", "format": "csv"}, headers=KEY
+        )
+        job_id = created.json()["id"]
+        assert created.headers["location"] == f"/reports/reports/{job_id}"
+        client.post("/_mock/clock", json={"advance_seconds": 12})
+        polled = client.get(created.headers["location"], headers=KEY).json()
+        assert (polled["id"], polled["status"]) == (job_id, "succeeded")
+        assert client.get("/_mock/apis/shelf/scenarios").json() == []  # still stateless
