@@ -152,14 +152,14 @@ class JobApi:
         if preferences is not None and preferences.code is not None:
             answered: Response = await stateless.handler(self.create_op)()
             return answered
-        body = params.get("body")
+        sent = {**request_facts(params), **await form_facts()}
         request = {
-            str(k): v
-            for k, v in (body.items() if isinstance(body, Mapping) else ())
+            k: v
+            for k, v in sent.items()
             if isinstance(v, str | int | float | bool) and len(str(v)) <= MAX_ECHO
         }
         path = self._path_params(self.create_regex, self.create_names)
-        choice = ctx.api.fixture.choose({**(body if isinstance(body, Mapping) else {}), **path})
+        choice = ctx.api.fixture.choose({**sent, **path})
         fields: dict[str, Any] = {"request": request}
         if path:
             fields["path"] = path
@@ -213,6 +213,42 @@ class JobApi:
             new_job=self.new_job,
             envelope=envelope,
         )
+
+
+def request_facts(params: Mapping[str, Any]) -> dict[str, Any]:
+    """What a create request sent, for the fixture's rules: its JSON body's members, its form
+    fields and query parameters, an uploaded file as its file name."""
+    body = params.get("body")
+    sent = {**(body if isinstance(body, Mapping) else {}), **params}
+    facts: dict[str, Any] = {}
+    for name, value in sent.items():
+        if name == "body":
+            continue
+        if isinstance(value, list):
+            value = [getattr(v, "filename", v) for v in value]
+        facts[str(name)] = getattr(value, "filename", value)
+    return {k: v for k, v in facts.items() if v is not None}
+
+
+UPLOAD_LIMIT = 100 * 1024 * 1024  # bytes of a multipart create read for its facts (spooled)
+
+
+async def form_facts() -> dict[str, Any]:
+    """A multipart create's text fields and its files' names (connexion passes neither)."""
+    from jobmock.uploads import forms
+
+    request = forms.current_request()
+    if not forms.is_multipart(request):
+        return {}
+    try:
+        async with forms.read_form(UPLOAD_LIMIT) as form:
+            facts: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in form.fields.items()}
+            for name, files in form.files.items():
+                names = [upload.filename for upload in files]
+                facts[name] = names[0] if len(names) == 1 else names
+            return facts
+    except forms.UploadProblem:  # too large, or unreadable: it says nothing for the rules
+        return {}
 
 
 def _response(
