@@ -1,4 +1,4 @@
-"""`jobmock serve | validate | contract`: parse options into a Config, call the library, print.
+"""`jobmock serve | init | validate | contract`: parse options into a Config, call the library, print.
 
 Every option's default is its config field's (`jobmock.config`). Every error of jobmock's that
 reaches the command line is rendered by one boundary, `JobmockGroup`: one line on stderr naming the
@@ -333,6 +333,25 @@ def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any
     if state:
         click.echo(state)
     run(config, app)
+
+
+@main.command()
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="FOLDER",
+    help="Write the project folder there.  [default: ./<the document's API name>]",
+)
+def init(spec: Path, out: Path | None) -> None:
+    """Write a project folder for SPEC (the document and fixture.yaml) and say what was found:
+    upload-then-poll pairs, the status property, terminal values, scenarios and tenants.
+
+    `jobmock serve FOLDER` then makes the jobs move. Exit 2 on a document it cannot read.
+    """
+    from jobmock.polling.init import init as write
+
+    click.echo(write(spec, out))
 
 
 @main.command()

@@ -122,7 +122,7 @@ def _code(value: str, route: Route, api: ApiRuntime) -> int:
 
 
 def _status(value: str, route: Route, api: ApiRuntime) -> str:
-    if api.stateless is not None:
+    if not api.fixture.scenarios:
         raise invalid(f"status={value}: {api.name} is a stateless API, it has no jobs")
     model = api.fixture.statuses
     if value not in model:

@@ -69,9 +69,16 @@ def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
 
 def resolver_of(runtime: ApiRuntime, mock: Mock) -> Any:
     if runtime.stateless is not None:
+        import functools
+
         from jobmock.stateless.runtime import StatelessResolver
 
-        return StatelessResolver(runtime.stateless)
+        context = ApiContext(mock, runtime)
+        bound = {  # a project's job operations (jobmock.polling.handler)
+            key: functools.partial(function, context, runtime.stateless)
+            for key, function in runtime.handlers.operations.items()
+        }
+        return StatelessResolver(runtime.stateless, bound)
     return resolver_for(
         runtime.handlers.operations,
         ApiContext(mock, runtime),

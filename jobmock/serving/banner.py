@@ -50,8 +50,18 @@ def _stateless_lines(runtime: ApiRuntime, base: str) -> list[str]:
         else []
     )
     found = example_request(runtime.spec.document, runtime.name)
+    jobs = runtime.stateless.jobs
+    if jobs is not None:  # a project's binding: how its jobs start, and their scenarios
+        create, status = jobs.create_op, jobs.status_op
+        lines.append(
+            f"           jobs: {create.method.upper()} {runtime.prefix}{create.path} starts one,"
+            f" GET {runtime.prefix}{status.path} polls it"
+            f" (scenarios: {', '.join(runtime.fixture.scenarios)})"
+        )
     if found is not None:
         path, headers = found
+        if runtime.fixture.tenants and jobs is not None:  # the fixture's first tenant
+            headers = runtime.client_headers(next(iter(runtime.fixture.tenants)))
         parts = ["curl", "-s"] + [a for k, v in headers.items() for a in ("-H", f"{k}: {v}")]
         parts.append(f"{base}{runtime.prefix}{path}")
         lines.append("           " + " ".join(shlex.quote(p) for p in parts))

@@ -13,7 +13,7 @@ the same place; connexion's validators and security middleware are used as they 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,7 @@ class StatelessApi:
 
     answers: Answers
     broken: dict[str, str]  # operation key -> why it answers 501
+    jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
     def handler(self, operation: Operation) -> Callable[..., Any]:
         answers, broken = self.answers, self.broken.get(operation.key)
@@ -76,14 +77,20 @@ class StatelessApi:
 
 
 class StatelessResolver(Resolver):
-    """operationId (or `method path`) -> the operation's documented answer."""
+    """operationId (or `method path`) -> the operation's documented answer, or its function in
+    `bound` (a project's job operations, `jobmock.polling.handler`)."""
 
-    def __init__(self, api: StatelessApi) -> None:
+    def __init__(
+        self, api: StatelessApi, bound: Mapping[str, Callable[..., Any]] | None = None
+    ) -> None:
         super().__init__()
         self.api = api
+        self.bound = dict(bound or {})
 
     def resolve(self, operation: Any) -> Resolution:
         key = operation.operation_id or f"{operation.method.lower()} {operation.path}"
+        if key in self.bound:
+            return Resolution(self.bound[key], key)
         return Resolution(self.api.handler(self.api.answers.operations[key]), key)
 
 
@@ -211,12 +218,19 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
 
 def load_stateless(documents: tuple[str, ...], seed: int) -> dict[str, ApiRuntime]:
     """`PREFIX=PATH` entries (Config.documents) as runtimes; the name is the prefix's, or the
-    file's stem for the document served at `/`."""
+    file's stem for the document served at `/`; a document with a project fixture beside it
+    (`jobmock.polling.project`) has its tenants and jobs."""
+    from jobmock.polling.project import project_fixture, project_runtime
     from jobmock.stateless.documents import api_name, load_document
 
     runtimes = {}
     for entry in documents:
         prefix, _, path = entry.partition("=")
         name = prefix.strip("/") or api_name(Path(path))
-        runtimes[name] = stateless_runtime(name, load_document(Path(path), name), prefix, seed)
+        spec = load_document(Path(path), name)
+        fixture = project_fixture(Path(path))
+        if fixture is not None:  # a project folder: the fixture's tenants, and jobs that move
+            runtimes[name] = project_runtime(name, spec, prefix, seed, fixture)
+        else:
+            runtimes[name] = stateless_runtime(name, spec, prefix, seed)
     return runtimes

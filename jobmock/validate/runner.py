@@ -109,6 +109,8 @@ class _Loader:
             doc.error = exc
         if doc.api is None:
             return doc
+        if self.project(path, doc):
+            return doc
         options, api = self.options, doc.api
         specs = resources.specs_dir()
         spec_path = self._find(path, "specs", options.specs_dir, specs, f"{api}.yaml")
@@ -121,6 +123,29 @@ class _Loader:
             handlers = resources.handlers_dir()
             doc.handlers = self._find(path, "handlers", options.handlers_dir, handlers, f"{api}.py")
         return doc
+
+    def project(self, path: Path, doc: FixtureDocument) -> bool:
+        """A project folder's fixture (`jobmock.polling.project`): checked with its document and
+        binding as `jobmock serve FOLDER` checks it (its error is `fixture-invalid`'s)."""
+        from jobmock.polling.project import FIXTURE_FILE, load_project, project_document
+        from jobmock.stateless.documents import api_name, load_document
+
+        document = project_document(path) if path.name == FIXTURE_FILE else None
+        if document is None or not document.is_file():
+            return False
+        try:
+            doc.spec = self.spec(document)
+        except SpecError as exc:
+            doc.spec_error = exc
+            return True
+        if doc.error is None:
+            name = api_name(document.resolve())
+            try:
+                load_project(path, load_document(document, name), name)
+            except (FixtureError, SpecError) as exc:
+                doc.error = exc if isinstance(exc, FixtureError) else None
+                doc.spec_error = exc if isinstance(exc, SpecError) else None
+        return True
 
 
 Document = SpecDocument | OverlayDocument | FixtureDocument

@@ -35,7 +35,8 @@ EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z: the mock time rendered jobs are
     Severity.ERROR,
     Kind.FIXTURE,
     catches="the fixture file is malformed: unknown key, bad duration, unknown tenant or scenario, "
-    "a status outside the file's own `statuses`, a lifecycle going backwards",
+    "a status outside the file's own `statuses`, a lifecycle going backwards; a project "
+    "fixture's `binding` that does not fit its document",
     fix="follow the message (it is the error `jobmock serve` would stop on)",
 )
 def malformed(doc: FixtureDocument) -> Iterator[Problem]:
