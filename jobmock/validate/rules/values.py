@@ -77,7 +77,7 @@ def _canonical(value: Any) -> Any:
 
 @rule(
     "enum-duplicate",
-    Severity.ERROR,
+    Severity.WARNING,
     Kind.OPENAPI,
     catches="an `enum` lists the same value twice (often a copy-paste slip hiding a missing value)",
     fix="remove the repeated value, or replace it with the one that was meant",
