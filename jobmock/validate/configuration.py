@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
-from jobmock.documents.yamlfast import KeyedSourceMap, fast_load
+from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind
 from jobmock.validate.findings import Severity
+from jobmock.validate.reader import read
 from jobmock.validate.rules import RULES, Rule
 
 Level = Severity | None  # None: the rule is off
@@ -223,7 +224,7 @@ def read_config(path: Path, ruleset: str | None = None) -> Settings:
         table, line = _toml_table(path)
         reader = _Reader(path, lambda _pointer, _key: (line, None))
         return reader.settings(table or {}, (), ruleset)
-    loaded = fast_load(path, SourceError)
+    loaded = read(path, SourceError)
     source = loaded.source
 
     def locate(pointer: Pointer, key: bool) -> tuple[int | None, int | None]:

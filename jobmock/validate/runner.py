@@ -14,7 +14,6 @@ from pathlib import Path
 from jobmock.config import ValidateOptions
 from jobmock.documents.pointers import encode_pointer
 from jobmock.documents.specs import CONTROL_API, discover, overlay_path_for
-from jobmock.documents.yamlfast import fast_load
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.engine import resources
 from jobmock.errors import FixtureError, SourceError, SpecError
@@ -30,6 +29,7 @@ from jobmock.validate.documents import (
     spec_path_for_overlay,
 )
 from jobmock.validate.findings import Finding, Problem, Report, Severity
+from jobmock.validate.reader import read
 from jobmock.validate.rules import RULES, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -70,7 +70,7 @@ class _Loader:
     def load(self, path: Path) -> LoadedYaml:
         key = path.resolve()
         if key not in self.files:
-            self.files[key] = fast_load(path, SourceError)
+            self.files[key] = read(path, SourceError)
         return self.files[key]
 
     def kind(self, path: Path) -> Kind:

@@ -162,10 +162,32 @@ class SchemaSet:
         return [best_match([error]) or error for error in found]  # for values: jsonschema's pick
 
 
+def _json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def plain_message(error: ValidationError) -> str:
+    """jsonschema's message with the values written as JSON (`null`, `true`, `"x"`), not as
+    Python reprs (`None`, `True`, `'x'`)."""
+    message: str = error.message
+    instance = error.instance
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        return f"{_json(instance)} is not one of {_json(error.validator_value)}"
+    if error.validator == "const":
+        return f"{_json(error.validator_value)} was expected, not {_json(instance)}"
+    if message == "None for not nullable":  # openapi-schema-validator's 3.0 `nullable` message
+        return "null is not allowed here (the schema is not `nullable: true`)"
+    shown = repr(instance)
+    if message.startswith(shown) and error.validator not in ("required", "additionalProperties"):
+        return _json(instance) + message[len(shown) :]
+    return message
+
+
 def describe(error: ValidationError) -> str:
-    """`at /items/0/status: 'DONE' is not one of [...]` (or without `at` for the root)."""
+    """`at /items/0/status: "DONE" is not one of [...]` (or without `at` for the root)."""
     where = encode_pointer(tuple(error.absolute_path))
-    message = error.message
+    message = plain_message(error)
     if len(message) > 200:
         message = message[:197] + "..."
     return f"at {where}: {message}" if where else message
