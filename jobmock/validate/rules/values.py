@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,29 @@ from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import Node, deref, mapping, media_owners, schemas
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe
+
+# Media types whose examples are data (a JSON value, or YAML that reads as one); the others'
+# examples are the serialized text (form-urlencoded, event streams, CSV, XML...).
+_JSON_LIKE = re.compile(
+    r"application/(?:json|yaml|x-yaml)|text/(?:json|yaml|x-yaml)|.+\+(?:json|yaml)"
+)
+
+
+def json_like(media: str) -> bool:
+    """`application/json`, `+json`, YAML (parameters like `; charset=utf-8` ignored)."""
+    return bool(_JSON_LIKE.fullmatch(media.split(";")[0].strip().lower()))
+
+
+def _checked_as_data(doc: SpecDocument, owner: Node) -> bool:
+    """A media type's examples are checked when it is JSON-like, or when its schema asks for a
+    string (the serialized text itself); other media types' examples are skipped."""
+    if len(owner.pointer) < 2 or owner.pointer[-2] != "content":
+        return True  # a parameter's or header's own schema: the value, as data
+    if json_like(str(owner.pointer[-1])):
+        return True
+    schema = deref(doc.document, Node((*owner.pointer, "schema"), owner.value.get("schema"))).value
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return kind == "string" or (isinstance(kind, list) and "string" in kind)
 
 
 def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
@@ -27,6 +51,8 @@ def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
                 yield f"`examples[{index}]`", node.pointer, value, at
     for owner in media_owners(doc.document):
         schema_pointer = (*owner.pointer, "schema")
+        if not _checked_as_data(doc, owner):
+            continue
         if "example" in owner.value:
             yield "`example`", schema_pointer, owner.value["example"], (*owner.pointer, "example")
         for name, raw in mapping(owner.value.get("examples")).items():
@@ -42,7 +68,10 @@ def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
     Severity.ERROR,
     Kind.OPENAPI,
     catches="an `example`, `examples` entry or `default` does not validate against its own schema "
-    "(JSON Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted)",
+    "(JSON Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted); a media "
+    "type's examples are data when it is JSON or YAML (`application/json`, `+json`, "
+    "`application/yaml`), else the serialized text: checked where the schema asks for a string, "
+    "skipped otherwise",
     fix="correct the example (or the schema, if the example is what the API really sends)",
 )
 def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
