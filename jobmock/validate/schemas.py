@@ -88,7 +88,18 @@ def openapi_schema(version: str) -> dict[str, Any] | None:
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if version == "3.1" and json.dumps(schema).count('"$dynamicAnchor"') == 1:
         schema = {"$schema": schema["$schema"], **_static(schema, "#/$defs/schema")}
+    if version == "3.1":
+        _link_server(schema)
     return schema
+
+
+def _link_server(schema: dict[str, Any]) -> None:
+    """The Link Object's fixed fields are operationRef, operationId, parameters, requestBody,
+    description and `server` (OpenAPI 3.1.0, 4.8.20.1); the 3.1 schema as shipped spells the last
+    one `body`, accepting a Link with `body` and refusing one with `server`. Spelt as specified."""
+    properties = schema.get("$defs", {}).get("link", {}).get("properties", {})
+    if "body" in properties and "server" not in properties:
+        properties["server"] = properties.pop("body")
 
 
 @cache
