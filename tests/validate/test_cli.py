@@ -79,17 +79,17 @@ def test_unknown_format_is_a_usage_error() -> None:
 def test_every_format_parses() -> None:
     code, out, _ = invoke("--format", "json", ERRORS)
     assert code == 1
-    assert json.loads(out)["summary"]["errors"] == 6
+    assert json.loads(out)["summary"]["errors"] == 7  # the seven its `# expect:` line names
 
     code, out, _ = invoke("--format", "github", ERRORS)
     assert code == 1
     lines = out.splitlines()
-    assert len(lines) == 6 and all(ANNOTATION.fullmatch(line) for line in lines), lines
+    assert len(lines) == 7 and all(ANNOTATION.fullmatch(line) for line in lines), lines
 
     code, out, _ = invoke("--format", "sarif", ERRORS)
     assert code == 1
     assert list(Draft4Validator(SARIF_SCHEMA).iter_errors(json.loads(out))) == []
-    assert len(json.loads(out)["runs"][0]["results"]) == 6
+    assert len(json.loads(out)["runs"][0]["results"]) == 7
 
 
 def test_output_goes_to_a_file(tmp_path: Path) -> None:
