@@ -138,6 +138,63 @@ def meta_validator() -> Validator:
     return validator
 
 
+_FREE = frozenset({"example", "default", "const"})  # any value is valid JSON Schema there
+_TEXT = frozenset({"description", "title", "$comment"})
+
+
+# maps from names the author chose (a property may be called `example`) to constrained values
+_NAMED = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "dependentRequired",
+        "dependencies",
+        "$vocabulary",
+    }
+)
+
+
+def _shape(node: Any, names: bool = False) -> Any:
+    """`node` with the values the meta-schema does not constrain blanked (examples, defaults,
+    texts; not the schemas of properties that happen to be named so): valid when the schema is,
+    so schemas that differ only there are checked once."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if names:
+                out[key] = _shape(value)
+            elif key in _FREE:
+                out[key] = None
+            elif key in _TEXT and isinstance(value, str):
+                out[key] = ""
+            elif key == "examples" and isinstance(value, list):
+                out[key] = []
+            else:
+                out[key] = _shape(value, key in _NAMED)
+        return out
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return node
+
+
+_VALID_SHAPES: set[str] = set()
+
+
+def meta_errors(schema: Any) -> Iterator[ValidationError]:
+    """The errors of a 3.1 Schema Object against JSON Schema 2020-12; a schema shaped like one
+    already found valid is valid (a blanked value never makes an invalid schema valid)."""
+    shape = json.dumps(_shape(schema), sort_keys=True, default=str)
+    if shape in _VALID_SHAPES:
+        return iter(())
+    errors = list(meta_validator().iter_errors(schema))
+    if not errors:
+        _VALID_SHAPES.add(shape)
+    return iter(errors)
+
+
 class SchemaSet:
     """Validators for the schemas of one served document, by pointer."""
 

@@ -24,7 +24,7 @@ from jobmock.validate.schemas import (
     document_validator,
     hint,
     leaf_errors,
-    meta_validator,
+    meta_errors,
     plain_message,
     unexpected_key,
 )
@@ -145,7 +145,7 @@ def external_targets(doc: SpecDocument) -> Iterator[Problem]:
     for holder, target in targets.items():
         if not any(holder[: len(root)] == root for root in roots):
             continue
-        for error in leaf_errors(meta_validator().iter_errors(target.value)):
+        for error in leaf_errors(meta_errors(target.value)):
             inside = (*error.absolute_path, *unexpected_key(error))
             if ((*holder, *inside), error.message) not in seen:
                 seen.add(((*holder, *inside), error.message))

@@ -23,7 +23,7 @@ from jobmock.validate.schemas import (
     document_validator,
     hint,
     leaf_errors,
-    meta_validator,
+    meta_errors,
     plain_message,
     unexpected_key,
 )
@@ -61,7 +61,7 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
             yield Problem(message, pointer, key=True)
     if doc.version == "3.1":
         for root in schema_roots(doc.document):
-            for error in leaf_errors(meta_validator().iter_errors(root.value)):
+            for error in leaf_errors(meta_errors(root.value)):
                 pointer = (*root.pointer, *error.absolute_path, *unexpected_key(error))
                 if (pointer, error.message) not in seen:
                     seen.add((pointer, error.message))
