@@ -301,6 +301,16 @@ def markdown(data: dict[str, Any]) -> str:
             if s.get("cpus_server")
             else "No CPU pinning."
         ),
+        *(
+            [
+                "",
+                "Carried from earlier runs (left out of this one with `--skip`): "
+                + ", ".join(f"{part} ({when})" for part, when in data["carried"].items())
+                + ".",
+            ]
+            if data.get("carried")
+            else []
+        ),
         "",
         "## Machine",
         "",

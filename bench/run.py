@@ -1088,7 +1088,7 @@ def rewrite_reports(out_dir: Path) -> None:
             data["profile"][key] = {**data["profile"][key], **analyse(raw.read_text())}
     (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
     (out_dir / "latest.md").write_text(report.markdown(data))
-    if "profile" in data:
+    if "profile" in data and "profile" not in data.get("carried", {}):
         target = out_dir / "profile.md"
         target.write_text(
             report.profile_markdown(data, target.read_text() if target.exists() else "")
@@ -1143,7 +1143,7 @@ def main() -> None:
         action="append",
         default=[],
         choices=["second", "store", "profile", "inprocess", "validate", "contract"],
-        help="leave a part out (repeatable)",
+        help="leave a part out (repeatable; its figures are carried from the previous results)",
     )
     parser.add_argument(
         "--report-only",
@@ -1243,13 +1243,14 @@ def main() -> None:
     finally:
         procs.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
+    carry_over(data, args.skip, out_dir / "latest.json")
     data["quiet_waits"] = QUIET
     data["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     data["seconds"] = time.perf_counter() - started
     data["command"] = "bench/run.sh " + " ".join(sys.argv[1:])
     (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
     (out_dir / "latest.md").write_text(report.markdown(data))
-    if "profile" in data:
+    if "profile" in data and "profile" not in data.get("carried", {}):
         target = out_dir / "profile.md"
         previous = (
             target.read_text()
@@ -1260,6 +1261,23 @@ def main() -> None:
         )
         target.write_text(report.profile_markdown(data, previous))
     log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
+
+
+CARRIED_PARTS = ("store", "contract", "validate", "profile", "inprocess")
+
+
+def carry_over(data: dict[str, Any], skipped: list[str], previous_file: Path) -> None:
+    """Parts left out with --skip keep their figures from the previous run (marked with its date),
+    so a run that measures one thing does not erase the rest of the report."""
+    if not previous_file.exists():
+        return
+    previous = json.loads(previous_file.read_text())
+    for part in CARRIED_PARTS:
+        if part in skipped and part not in data and part in previous:
+            data[part] = previous[part]
+            data.setdefault("carried", {})[part] = previous.get("carried", {}).get(
+                part, previous.get("started")
+            )
 
 
 if __name__ == "__main__":

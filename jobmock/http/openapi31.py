@@ -23,11 +23,15 @@ from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
-from connexion.uri_parsing import OpenAPIURIParser
 
+from jobmock.documents.routes import matching_order
 from jobmock.http.invocation import BoundASGIApp
 from jobmock.http.validators import ORIGINAL_SCHEMA
-from jobmock.internals.connexion import OpenAPISpecificationBase, set_middleware_app
+from jobmock.internals.connexion import (
+    OpenAPISpecificationBase,
+    OpenAPIURIParserBase,
+    set_middleware_app,
+)
 
 
 def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -46,7 +50,7 @@ def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
     return {**schema, "type": "string"}
 
 
-class DefinitionsOnceURIParser(OpenAPIURIParser):
+class DefinitionsOnceURIParser(OpenAPIURIParserBase):
     """connexion's OpenAPI URI parser, built once per operation: its map of parameter schemas is
     made once (connexion rebuilds it on every lookup), and the path parameters of recent requests
     are remembered resolved (clients poll the same ids)."""
@@ -64,6 +68,16 @@ class DefinitionsOnceURIParser(OpenAPIURIParser):
     def param_schemas(self) -> dict[str, t.Any]:  # type: ignore[override]
         schemas: dict[str, t.Any] = super().param_schemas
         return schemas
+
+    @functools.cached_property
+    def form_defns(self) -> dict[str, t.Any]:  # type: ignore[override]
+        """The form body's property schemas as coercion reads them: each with one `type` (connexion
+        indexes `defn["type"]`: a property given by `enum`, `$ref` or a type list would be a 500)."""
+        properties = self.body_schema.get("properties") or {}
+        return {
+            name: coercion_schema(schema) if isinstance(schema, dict) else {"type": "string"}
+            for name, schema in properties.items()
+        }
 
     def resolve_path(self, path_data: dict[str, t.Any]) -> dict[str, t.Any]:
         key = tuple(path_data.items())
@@ -164,7 +178,9 @@ class OpenAPI31Middleware(ConnexionMiddleware):
     ) -> None:
         if self.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
-        spec = OpenAPI31Specification(specification)
+        paths = specification.get("paths") or {}
+        ordered = {path: paths[path] for path in matching_order(paths)}  # routers try in order
+        spec = OpenAPI31Specification({**specification, "paths": ordered})
         merged = self.options.replace(**options)
         self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
 

@@ -45,7 +45,23 @@ def openapi_format_checker() -> FormatChecker:
             return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
 
         checker.checks(name)(in_range)
+    for name in URI_FORMATS:
+        if name not in checker.checkers:  # rfc3986-validator, where installed, checks them already
+            checker.checks(name)(_rust_format(name))
     return checker
+
+
+URI_FORMATS = ("uri", "uri-reference", "iri", "iri-reference")
+"""Formats jsonschema checks only with rfc3986-validator installed, which would also make
+openapi-spec-validator refuse published documents for an empty `url`; schemathesis' own checker
+(jsonschema_rs, a dependency of schemathesis) checks them for our answers and requests alone."""
+
+
+def _rust_format(name: str) -> t.Callable[[object], bool]:
+    import jsonschema_rs
+
+    validator = jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+    return lambda value: not isinstance(value, str) or bool(validator.is_valid(value))
 
 
 FORMAT_CHECKER = openapi_format_checker()
@@ -153,6 +169,20 @@ PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
 }
 
 
+def _declares_body(scope: t.Any) -> bool:
+    """Whether the request's headers say a body follows (a Content-Type, or bytes to come)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type" or name == b"transfer-encoding":
+            return True
+        if name == b"content-length" and value.strip() not in (b"", b"0"):
+            return True
+    return False
+
+
+async def _unchecked(receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
+    return receive, scope
+
+
 def original_schema(parameter: dict[str, t.Any]) -> dict[str, t.Any]:
     """A parameter's schema as written (see `OpenAPI31Specification`)."""
     schema: dict[str, t.Any] = parameter.get(ORIGINAL_SCHEMA) or parameter.get("schema", {})
@@ -253,8 +283,12 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
             if error is not None:
                 raise body_problems(self.body_schema, [error, *errors])
 
+        def left_out(self, scope: t.Any) -> bool:
+            """True for a request that sends no body where one is optional (nothing to check)."""
+            return False
+
         async def wrap_receive(self, receive: t.Any, *, scope: t.Any) -> tuple[t.Any, t.Any]:
-            wrap = super().wrap_receive  # type: ignore[misc]
+            wrap = _unchecked if self.left_out(scope) else super().wrap_receive  # type: ignore[misc]
             deferred: list[InvalidParameter | InvalidBody] | None = scope.pop(DEFERRED, None)
             if deferred is None:
                 return t.cast(tuple[t.Any, t.Any], await wrap(receive, scope=scope))
@@ -291,6 +325,11 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
             return None
 
     class FormBody(CheckedBody, FormDataValidatorBase):
+        def left_out(self, scope: t.Any) -> bool:
+            # an optional form not sent at all (no bytes, no Content-Type): nothing to check; an
+            # empty form sent as one is a form without its required fields
+            return not self.body_required and not _declares_body(scope)
+
         def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
             self.check(body)
             return None

@@ -6,7 +6,7 @@ Three kinds:
 - two functions of connexion's own argument rules (`path_arguments`, `query_arguments`);
 - hooks connexion calls under a private name and documents no other way to change: each gets a
   base class here that calls a public method instead (`validate_body`, `parse_body`,
-  `parameter_decorator_cls`, `validate_spec`), whose default is connexion's own behaviour. A
+  `parameter_decorator_cls`, `validate_spec`, `body_schema`), whose default is connexion's own behaviour. A
   subclass elsewhere in jobmock overrides the public name.
 
 `tests/internals/test_private_names.py` checks each one still exists and is still used by
@@ -25,6 +25,7 @@ from connexion.decorators.parameter import (
     _get_query_arguments,
 )
 from connexion.spec import OpenAPISpecification
+from connexion.uri_parsing import OpenAPIURIParser
 from connexion.validators import (
     FormDataValidator,
     JSONRequestBodyValidator,
@@ -137,6 +138,16 @@ class OpenAPISpecificationBase(OpenAPISpecification):
     def validate_spec(cls, spec: t.Any) -> None:
         """Check the raw document, raising connexion's InvalidSpecification. Default: connexion's."""
         super()._validate_spec(spec)
+
+
+class OpenAPIURIParserBase(OpenAPIURIParser):
+    """connexion's OpenAPI URI parser, with the body schema it coerces form fields by public."""
+
+    @property
+    def body_schema(self) -> dict[str, t.Any]:
+        # connexion keeps it only as `_body_schema` (read by `form_defns` and `resolve_form`)
+        schema: dict[str, t.Any] | None = self._body_schema
+        return schema or {}
 
 
 def set_middleware_app(app: t.Any, middleware_app: t.Any) -> None:

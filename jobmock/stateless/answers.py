@@ -5,7 +5,8 @@ status    the lowest declared 2xx (`2XX` and `default` answer 200), or `Prefer: 
 media     the first of the response's media types the request's `Accept` takes (JSON first
           when it takes anything); none it takes: 406
 body      `Prefer: example=NAME`'s named example, else the documented example
-          (`jobmock.stateless.values.documented`), else a value generated from the schema,
+          (`jobmock.stateless.values.documented`) if its schema takes it (a JSON example its
+          schema refuses is warned about at start and skipped), else a value generated from the schema,
           kept per (operation, status, media type); `Prefer: dynamic=true` draws a fresh one
 headers   every declared response header, valued the same way
 """
@@ -18,10 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import operations
+from jobmock.documents.routes import matching_order, operations
 from jobmock.errors import error_for_status
+from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.credentials import credential_header, schemes
 from jobmock.stateless.values import (
     NOT_GIVEN,
@@ -118,12 +123,16 @@ class Answers:
         self.document = document
         self.view = response_view(document)
         self.generator = Generator(seed)
+        self.misfits: dict[tuple[str, str, str], str | None] = {}
         self.operations: dict[str, Operation] = {}
         self.templates: list[tuple[re.Pattern[str], str, str]] = []
         for method, path, spec in operations(document):
             key = str(spec.get("operationId") or f"{method} {path}")
             self.operations[key] = Operation(key, method, path, spec)
-            self.templates.append((template_regex(path), method, key))
+        for path in matching_order(dict.fromkeys(op.path for op in self.operations.values())):
+            for key, op in self.operations.items():
+                if op.path == path:
+                    self.templates.append((template_regex(path), op.method, key))
 
     def at(self, path: str, method: str) -> Operation | None:
         """The operation a concrete path (under the API's prefix) and method are for."""
@@ -212,8 +221,47 @@ class Answers:
         spec = deref(self.view, Node((), content[media])).value
         named = documented(spec, example) if example and not dynamic else NOT_GIVEN
         if named is NOT_GIVEN:
-            named = self.value(f"{operation.key} {key} {media}", spec, dynamic)
+            fits = self.misfit(operation, key, media) is None
+            named = self.value(f"{operation.key} {key} {media}", spec, dynamic, usable=fits)
         return Answer(status, named, media, headers)
+
+    def misfit(self, operation: Operation, key: str, media: str) -> str | None:
+        """Why the documented example of a JSON answer does not fit its schema in the document
+        (its first problem), or None: it fits, there is none, or the media type is not JSON."""
+        at = (operation.key, key, media)
+        if at not in self.misfits:
+            self.misfits[at] = self._misfit(operation, key, media)
+        return self.misfits[at]
+
+    def _misfit(self, operation: Operation, key: str, media: str) -> str | None:
+        if not is_json(media):
+            return None  # a non-JSON example is the serialized text, not data of the schema
+        content = self.response(operation, key, self.document).get("content") or {}
+        holder = deref(self.document, Node((), content.get(media) or {})).value
+        if not isinstance(holder, Mapping) or not isinstance(holder.get("schema"), Mapping | bool):
+            return None
+        given = documented(holder)
+        if given is NOT_GIVEN:
+            return None
+        schema = standalone(holder["schema"], self.document)
+        error = best_match(
+            Draft202012Validator(schema, format_checker=FORMAT_CHECKER).iter_errors(given)
+        )
+        if error is None:
+            return None
+        where = "/".join(str(part) for part in error.absolute_path)
+        message = error.message if len(error.message) <= 100 else error.message[:97] + "..."
+        return f"{message} (at /{where})" if where else message
+
+    def misfit_examples(self, operation: Operation) -> list[tuple[str, str]]:
+        """(response key, problem) for each documented JSON example the success answer would
+        skip because its schema refuses it."""
+        chosen = self.response_key(operation, None)
+        if chosen is None:
+            return []
+        content = self.response(operation, chosen[1], self.document).get("content") or {}
+        found = [(chosen[1], self.misfit(operation, chosen[1], media)) for media in content]
+        return [(key, problem) for key, problem in found if problem is not None]
 
     def headers(self, response: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
         found = {}
@@ -225,10 +273,18 @@ class Answers:
                 found[name] = value
         return found
 
-    def value(self, key: str, holder: Mapping[str, Any], dynamic: bool, also: Any = None) -> Any:
-        """`holder`'s (a media type's or header's) documented value, else one generated (valid
-        against `also` too)."""
-        if not dynamic:
+    def value(
+        self,
+        key: str,
+        holder: Mapping[str, Any],
+        dynamic: bool,
+        also: Any = None,
+        *,
+        usable: bool = True,
+    ) -> Any:
+        """`holder`'s (a media type's or header's) documented value, else (or when it is not
+        `usable`: its schema refuses it) one generated, valid against `also` too."""
+        if not dynamic and usable:
             given = documented(holder)
             if given is not NOT_GIVEN:
                 return given
@@ -248,9 +304,11 @@ class Answers:
         if chosen is None:
             return "it declares no response"
         response = self.response(operation, chosen[1], self.view)
-        for media in (response.get("content") or {}).values():
-            spec = deref(self.view, Node((), media)).value
-            if not isinstance(spec, Mapping) or documented(spec) is not NOT_GIVEN:
+        for media, holder in (response.get("content") or {}).items():
+            spec = deref(self.view, Node((), holder)).value
+            if not isinstance(spec, Mapping):
+                continue
+            if documented(spec) is not NOT_GIVEN and not self.misfit(operation, chosen[1], media):
                 continue
             if "schema" in spec:
                 try:

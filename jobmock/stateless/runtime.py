@@ -150,6 +150,34 @@ def empty_fixture(name: str, spec: ServedSpec) -> Fixture:
     )
 
 
+MISFITS_SHOWN = 3  # examples named one by one at start; `jobmock validate` lists every one
+
+
+def warn_misfit_examples(answers: Answers, spec: ServedSpec) -> None:
+    """One warning at start for the documented examples answers skip (their schemas refuse them)."""
+    found = [
+        spec.source.error(
+            ("paths", operation.path, operation.method, "responses", key),
+            f"{operation.key}'s {key} example does not fit its schema: {problem}",
+            SpecError,
+        )
+        for operation in answers.operations.values()
+        for key, problem in answers.misfit_examples(operation)
+    ]
+    if not found:
+        return
+    more = len(found) - MISFITS_SHOWN
+    lines = [f"  {problem}" for problem in found[:MISFITS_SHOWN]]
+    if more > 0:
+        lines.append(f"  ... and {more} more (`jobmock validate {spec.path}` lists them)")
+    logger.warning(
+        "jobmock: %d documented example(s) do not fit their schemas; a value generated from "
+        "the schema is answered instead:\n%s",
+        len(found),
+        "\n".join(lines),
+    )
+
+
 def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> ApiRuntime:
     answers = Answers(spec.document, seed)
     broken = {}
@@ -160,6 +188,7 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             problem = spec.source.error(at, f"{key} cannot be answered: {reason}", SpecError)
             logger.warning("jobmock: %s (it answers 501)", problem)
             broken[key] = reason
+    warn_misfit_examples(answers, spec)
     api = StatelessApi(answers, broken)
 
     def no_jobs(*_: Any) -> Any:

@@ -116,10 +116,30 @@ def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> N
 
 
 def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
-    """`schema` with the document's components beside it, so its `#/components/...` refs resolve."""
+    """`schema` with the document's components it reaches beside it, so its `#/components/...`
+    refs resolve. Only those: generators serialize a schema whole (GitHub's description carries
+    8 MB of components; each of its 1,223 operations reaches a few)."""
     if not isinstance(schema, Mapping) or "components" not in document:
         return schema
-    return {**schema, "components": document["components"]}
+    components: dict[str, dict[str, Any]] = {}
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/components/"):
+                kind, _, rest = ref[len("#/components/") :].partition("/")
+                name = (
+                    rest.split("/", 1)[0].replace("~1", "/").replace("~0", "~")
+                )  # whole component
+                found = (document["components"].get(kind) or {}).get(name)
+                if found is not None and name not in components.setdefault(kind, {}):
+                    components[kind][name] = found
+                    pending.append(found)
+            pending.extend(value for key, value in node.items() if key != "$ref")
+        elif isinstance(node, list):
+            pending.extend(node)
+    return {**schema, "components": components} if components else schema
 
 
 class Generator:

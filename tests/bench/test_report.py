@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from bench.report import targets
+from bench.run import carry_over
 
 
 def stack(rps: float) -> dict[str, Any]:
@@ -30,3 +33,14 @@ def test_response_validation_is_allowed_a_quarter() -> None:
 
 def test_no_row_without_the_stack() -> None:
     assert cost_rows(jobmock=1000) == {}
+
+
+def test_parts_left_out_keep_the_previous_runs_figures(tmp_path: Path) -> None:
+    previous = tmp_path / "latest.json"
+    store = {"default": {"10": {"peak_rss_mb": 90}}}
+    previous.write_text(json.dumps({"started": "2026-11-23", "store": store, "contract": {"s": 1}}))
+    data: dict[str, Any] = {"routes": [], "contract": {"s": 2}}
+    carry_over(data, ["store", "contract"], previous)
+    assert data["store"] == store  # left out: carried, with the date it was measured
+    assert data["contract"] == {"s": 2}  # measured in this run: kept
+    assert data["carried"] == {"store": "2026-11-23"}

@@ -280,8 +280,28 @@ def check_unique_key() -> None:
     assert one != other, "Failure.__eq__ no longer compares it"
 
 
+def check_body_schema() -> None:
+    from connexion.uri_parsing import OpenAPIURIParser
+
+    from jobmock.internals.connexion import OpenAPIURIParserBase
+
+    schema = {"type": "object", "properties": {"Status": {"enum": ["stopped"]}}}
+    parser = OpenAPIURIParserBase([], {"schema": schema})
+    assert parser.body_schema == schema, "the parser no longer keeps the body schema there"
+    assert "self.form_defns" in inspect.getsource(OpenAPIURIParser.resolve_form), (
+        "resolve_form no longer coerces form fields by form_defns"
+    )
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
+    Private(
+        "connexion",
+        "connexion.uri_parsing.AbstractURIParser._body_schema",
+        "the body schema whose properties (form_defns) resolve_form coerces form fields by",
+        "jobmock.internals.connexion.OpenAPIURIParserBase.body_schema",
+        check_body_schema,
+    ),
     Private(
         "connexion",
         "connexion.context._context",

@@ -77,9 +77,17 @@ def test_a_document_that_cannot_be_served_is_one_line_and_exit_2(tmp_path: Path)
 
 def test_two_documents_of_one_name_need_a_prefix(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
-    shutil.copy(PETSTORE, tmp_path / "a" / "api.yaml")
+    shutil.copy(PETSTORE, tmp_path / "a" / "shop.yaml")
     (tmp_path / "b").mkdir()
-    shutil.copy(FEATURES, tmp_path / "b" / "api.yaml")
-    code, output = serve(str(tmp_path / "a" / "api.yaml"), str(tmp_path / "b" / "api.yaml"))
+    shutil.copy(FEATURES, tmp_path / "b" / "shop.yaml")
+    code, output = serve(str(tmp_path / "a" / "shop.yaml"), str(tmp_path / "b" / "shop.yaml"))
     assert code == 2
-    assert "two documents would be served under /api" in output
+    assert "two documents would be served under /shop" in output
+
+
+def test_a_generically_named_document_takes_its_folders_name(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    shutil.copy(PETSTORE, tmp_path / "shop" / "openapi.yaml")  # README: "Your own API"
+    code, output = serve(str(tmp_path / "shop" / "openapi.yaml"), FEATURES, "--get", "/shop/pets/1")
+    assert code == 0, output
+    assert set(json.loads(output)) >= {"id", "name"}

@@ -1,0 +1,74 @@
+"""Documented examples are answered only where their own schema takes them: one that it refuses
+(published documents have them: Twilio's list pages give relative paths where the schema says
+`format: uri`) is warned about at start and a value generated from the schema is answered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from jobmock.config import Config
+from jobmock.serving.app import create_app
+
+DOCUMENT = """\
+openapi: 3.1.0
+info: {title: pages, version: '1'}
+paths:
+  /page:
+    get:
+      operationId: getPage
+      responses:
+        '200':
+          description: a page of a list
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [uri]
+                properties:
+                  uri: {type: string, format: uri}
+              example: {uri: /2010-04-01/Accounts.json}
+  /fine:
+    get:
+      operationId: getFine
+      responses:
+        '200':
+          description: an example that fits
+          content:
+            application/json:
+              schema: {type: object, properties: {uri: {type: string, format: uri}}}
+              example: {uri: 'https://api.example.com/accounts'}
+"""
+
+
+@pytest.fixture
+def pages(tmp_path: Path) -> Path:
+    document = tmp_path / "pages.yaml"
+    document.write_text(DOCUMENT)
+    return document
+
+
+def test_an_example_its_schema_refuses_is_warned_about_at_start(
+    pages: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    create_app(Config(documents=(f"={pages}",)))
+    # the position is the start of the 200 response's mapping (line 9, `description:`)
+    assert caplog.messages == [
+        "jobmock: 1 documented example(s) do not fit their schemas; a value generated from the "
+        "schema is answered instead:\n"
+        f"  {pages}:9:11: getPage's 200 example does not fit its schema: "
+        "'/2010-04-01/Accounts.json' is not a 'uri' (at /uri)"
+    ]
+
+
+def test_a_generated_value_is_answered_instead_and_a_fitting_example_as_written(
+    pages: Path,
+) -> None:
+    with TestClient(create_app(Config(documents=(f"={pages}",)))) as client:
+        page = client.get("/page").json()
+        fine = client.get("/fine").json()
+    assert page["uri"] != "/2010-04-01/Accounts.json"
+    assert ":" in page["uri"]  # a URI has a scheme (RFC 3986, section 3)
+    assert fine == {"uri": "https://api.example.com/accounts"}
