@@ -63,22 +63,14 @@ def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
                 yield f"example `{name}`", schema_pointer, example.value["value"], at
 
 
-@rule(
-    "example-invalid",
-    Severity.ERROR,
-    Kind.OPENAPI,
-    catches="an `example`, `examples` entry or `default` does not validate against its own schema "
-    "(JSON Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted); a media "
-    "type's examples are data when it is JSON or YAML (`application/json`, `+json`, "
-    "`application/yaml`), else the serialized text: checked where the schema asks for a string, "
-    "skipped otherwise",
-    fix="correct the example (or the schema, if the example is what the API really sends)",
-)
-def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
+def _mismatches(doc: SpecDocument, defaults: bool) -> Iterator[Problem]:
+    """Each example (or, with `defaults`, each `default`) its own schema refuses."""
     if doc.version not in ("3.0", "3.1"):
         return
     checker: SchemaSet | None = None
     for what, schema_pointer, value, pointer in _values(doc):
+        if (what == "`default`") is not defaults:
+            continue
         checker = checker or SchemaSet(doc.document, doc.version)
         errors = checker.errors(schema_pointer, value)
         if errors:
@@ -89,6 +81,34 @@ def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
                 (*pointer, *errors[0].absolute_path),
                 key=True,
             )
+
+
+@rule(
+    "example-invalid",
+    Severity.WARNING,
+    Kind.OPENAPI,
+    catches="an `example` or `examples` entry (of a schema, parameter, header or media type; "
+    "named examples' `value`, `$ref`s followed) does not validate against its own schema (JSON "
+    "Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted). The "
+    "specification says an example SHOULD match: a warning. A media type's examples are data "
+    "when it is JSON or YAML (`application/json`, `+json`, `application/yaml`), else the "
+    "serialized text: checked where the schema asks for a string, skipped otherwise",
+    fix="correct the example (or the schema, if the example is what the API really sends)",
+)
+def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
+    yield from _mismatches(doc, defaults=False)
+
+
+@rule(
+    "default-invalid",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="a schema's `default` does not validate against that schema (OpenAPI 3.0: it MUST "
+    "conform to the schema's type; formats asserted)",
+    fix="correct the default (or the schema)",
+)
+def invalid_defaults(doc: SpecDocument) -> Iterator[Problem]:
+    yield from _mismatches(doc, defaults=True)
 
 
 def _canonical(value: Any) -> Any:
