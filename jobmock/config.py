@@ -103,6 +103,10 @@ class ValidateOptions:
     output_format: str = "text"  # a key of jobmock.validate.formats.FORMATS
     output: Path | None = None  # write the report there instead of stdout
     strict: bool = False  # warnings fail the run too
+    ruleset: str | None = (
+        None  # strict | recommended | minimal; None: the config's, else recommended
+    )
+    config: Path | None = None  # jobmock.yaml or pyproject.toml; None: found from the cwd up
     specs_dir: Path | None = None  # where a fixture's spec is looked up first (default: beside it)
     fixtures_dir: Path | None = None  # the default targets' fixtures (default: the bundled ones)
     handlers_dir: Path | None = None  # where `handlers/<api>.py` is looked up first

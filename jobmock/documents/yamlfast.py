@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from jobmock.errors import SourceError
 
 _PLAIN = "jobmock:plain"  # plain scalars without a tag: resolved below
 _QUOTED = "jobmock:quoted"  # quoted and block scalars without a tag: strings
+PLAIN, QUOTED = _PLAIN, _QUOTED  # the tags a scalar resolver given to `Builder` sees
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FLOAT = re.compile(
     r"[-+]?[0-9]+\.[0-9]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+|[-+]?\.[0-9]+(?:[eE][-+][0-9]+)?"
@@ -64,8 +66,11 @@ _UNUSUAL = tuple(
 )
 
 
-class _Unusual(Exception):
-    """The document needs the reference parser."""
+class Unusual(Exception):
+    """The document needs the reference parser (raised by a scalar resolver, or the builder)."""
+
+
+_Unusual = Unusual
 
 
 def _loader() -> type[Any] | None:
@@ -128,80 +133,98 @@ class KeyedSourceMap(SourceMap):
 Positions = dict[Pointer, tuple[int, int]]
 
 
-def _mapping(node: Any, path: Pointer, positions: Positions, keys: Positions) -> dict[str, Any]:
-    """A mapping as ruamel gives it: its own keys in order, then those merged in with `<<` (the
-    first source that has a key wins), merged keys placed where the mapping starts."""
-    if node.tag != "tag:yaml.org,2002:map":
-        raise _Unusual
-    out: dict[str, Any] = {}
-    merged: list[Any] = []
-    for key_node, value_node in node.value:
-        if key_node.id != "scalar":
+Resolve = Callable[[Any], Any]
+
+
+class Builder:
+    """Plain values from a composed libyaml node graph, each value's and key's position noted;
+    plain scalars resolved by `scalar` (this module's: what ruamel.yaml builds)."""
+
+    def __init__(self, scalar: Resolve = _scalar) -> None:
+        self.scalar = scalar
+        self.positions: Positions = {(): (1, 1)}
+        self.keys: Positions = {}
+
+    def mapping(self, node: Any, path: Pointer, note: bool = True) -> dict[str, Any]:
+        """A mapping as ruamel gives it: its own keys in order, then those merged in with `<<`
+        (the first source that has a key wins), merged keys placed where the mapping starts."""
+        if node.tag != "tag:yaml.org,2002:map":
             raise _Unusual
-        if key_node.tag == _PLAIN and key_node.value == "<<":
-            sources = value_node.value if value_node.id == "sequence" else [value_node]
-            if merged or not all(s.id == "mapping" for s in sources):
+        positions, keys = (self.positions, self.keys) if note else ({}, {})
+        out: dict[str, Any] = {}
+        merged: list[Any] = []
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar":
                 raise _Unusual
-            merged = sources
-            continue
-        key = str(_scalar(key_node))
-        if key in out:
-            raise _Unusual  # ruamel's duplicate-key error is the reference message
-        child = (*path, key)
-        mark = value_node.start_mark
-        positions[child] = (mark.line + 1, mark.column + 1)
-        keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-        out[key] = _build(value_node, child, positions, keys)
-    start = (node.start_mark.line + 1, node.start_mark.column + 1)
-    for source in merged:
-        for key in _mapping(source, path, {}, {}):
-            if key not in out:
-                child = (*path, key)
-                positions[child] = keys[child] = start
-                found = [v for k, v in source.value if k.id == "scalar" and k.value == key]
-                if len(found) != 1:
-                    raise _Unusual  # merged in turn by the source: leave it to ruamel
-                out[key] = _build(found[0], child, positions, keys)
-                positions[child] = keys[child] = start
-    return out
-
-
-def _build(node: Any, path: Pointer, positions: Positions, keys: Positions) -> Any:
-    kind = node.id
-    if kind == "scalar":
-        return _scalar(node)
-    if kind == "mapping":
-        return _mapping(node, path, positions, keys)
-    if kind == "sequence":
-        if node.tag != "tag:yaml.org,2002:seq":
-            raise _Unusual
-        items: list[Any] = []
-        for index, item_node in enumerate(node.value):
-            child = (*path, index)
-            mark = item_node.start_mark
+            if key_node.tag == _PLAIN and key_node.value == "<<":
+                sources = value_node.value if value_node.id == "sequence" else [value_node]
+                if merged or not all(s.id == "mapping" for s in sources):
+                    raise _Unusual
+                merged = sources
+                continue
+            key = str(self.scalar(key_node))
+            if key in out:
+                raise _Unusual  # ruamel's duplicate-key error is the reference message
+            child = (*path, key)
+            mark = value_node.start_mark
             positions[child] = (mark.line + 1, mark.column + 1)
-            items.append(_build(item_node, child, positions, keys))
-        return items
-    raise _Unusual
+            keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, child) if note else None
+        start = (node.start_mark.line + 1, node.start_mark.column + 1)
+        for source in merged:
+            for key in self.mapping(source, path, note=False):
+                if key not in out:
+                    child = (*path, key)
+                    found = [v for k, v in source.value if k.id == "scalar" and k.value == key]
+                    if len(found) != 1:
+                        raise _Unusual  # merged in turn by the source: leave it to ruamel
+                    out[key] = self.build(found[0], child)
+                    positions[child] = keys[child] = start
+        return out
+
+    def build(self, node: Any, path: Pointer = ()) -> Any:
+        kind = node.id
+        if kind == "scalar":
+            return self.scalar(node)
+        if kind == "mapping":
+            return self.mapping(node, path)
+        if kind == "sequence":
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _Unusual
+            items: list[Any] = []
+            for index, item_node in enumerate(node.value):
+                child = (*path, index)
+                mark = item_node.start_mark
+                self.positions[child] = (mark.line + 1, mark.column + 1)
+                items.append(self.build(item_node, child))
+            return items
+        raise _Unusual
 
 
-def fast_parse(text: str, file: Path | str, cls: type[SourceError] = SourceError) -> LoadedYaml:
-    """Same result as `jobmock.documents.yamlsource.parse_yaml(text, file, cls)`, usually much sooner."""
+def compose(text: str) -> Any:
+    """libyaml's node graph of `text` (None for an empty document; yaml.YAMLError on bad syntax),
+    or raise `Unusual` when PyYAML has no libyaml."""
     if not _LOADER:
         _LOADER.append(_loader())
     loader = _LOADER[0]
     if loader is None:
-        return parse_yaml(text, file, cls)
+        raise _Unusual
+    import yaml
+
+    return yaml.compose(text, Loader=loader)
+
+
+def fast_parse(text: str, file: Path | str, cls: type[SourceError] = SourceError) -> LoadedYaml:
+    """Same result as `jobmock.documents.yamlsource.parse_yaml(text, file, cls)`, usually much sooner."""
     import yaml
 
     try:
-        node = yaml.compose(text, Loader=loader)
-        positions: dict[Pointer, tuple[int, int]] = {(): (1, 1)}
-        keys: dict[Pointer, tuple[int, int]] = {}
-        data = None if node is None else _build(node, (), positions, keys)
+        node = compose(text)
+        builder = Builder()
+        data = None if node is None else builder.build(node)
     except (yaml.YAMLError, _Unusual, RecursionError):
         return parse_yaml(text, file, cls)
-    return LoadedYaml(data, KeyedSourceMap(Path(file), positions, keys))
+    return LoadedYaml(data, KeyedSourceMap(Path(file), builder.positions, builder.keys))
 
 
 def fast_load(path: Path, cls: type[SourceError] = SourceError) -> LoadedYaml:

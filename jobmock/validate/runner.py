@@ -14,10 +14,10 @@ from pathlib import Path
 from jobmock.config import ValidateOptions
 from jobmock.documents.pointers import encode_pointer
 from jobmock.documents.specs import CONTROL_API, discover, overlay_path_for
-from jobmock.documents.yamlfast import fast_load
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.engine import resources
 from jobmock.errors import FixtureError, SourceError, SpecError
+from jobmock.validate.configuration import Settings, ignored, load_settings
 from jobmock.validate.documents import (
     FixtureDocument,
     Kind,
@@ -29,6 +29,7 @@ from jobmock.validate.documents import (
     spec_path_for_overlay,
 )
 from jobmock.validate.findings import Finding, Problem, Report, Severity
+from jobmock.validate.reader import read
 from jobmock.validate.rules import RULES, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -69,7 +70,7 @@ class _Loader:
     def load(self, path: Path) -> LoadedYaml:
         key = path.resolve()
         if key not in self.files:
-            self.files[key] = fast_load(path, SourceError)
+            self.files[key] = read(path, SourceError)
         return self.files[key]
 
     def kind(self, path: Path) -> Kind:
@@ -189,8 +190,9 @@ def display_path(path: Path) -> Path:
         return path
 
 
-def _run(rule: Rule, doc: Document) -> list[Finding]:
+def _run(rule: Rule, doc: Document, settings: Settings) -> list[Finding]:
     findings = []
+    data = doc.document if isinstance(doc, SpecDocument) else doc.data
     try:
         problems: list[Problem] = list(rule.check(doc))
     except Exception as exc:  # a rule's bug must not hide the other findings
@@ -204,10 +206,13 @@ def _run(rule: Rule, doc: Document) -> list[Finding]:
         ]
     for problem in problems:
         position = problem.position or doc.locate(problem.pointer, problem.key)
+        severity = problem.severity or settings.level(rule, position.file)
+        if severity is None or ignored(data, problem.pointer, rule.id):
+            continue
         findings.append(
             Finding(
                 rule=rule.id,
-                severity=problem.severity or rule.severity,
+                severity=severity,
                 message=problem.message,
                 file=display_path(position.file),
                 line=position.line,
@@ -221,6 +226,7 @@ def _run(rule: Rule, doc: Document) -> list[Finding]:
 def validate_paths(paths: Sequence[Path] = (), options: ValidateOptions | None = None) -> Report:
     """Check `paths` (default: everything jobmock serves) and report every finding."""
     options = options or ValidateOptions()
+    settings = load_settings(options.config, options.ruleset)
     files = expand(paths) if paths else default_targets(options)
     loader = _Loader(options)
     report = Report()
@@ -229,9 +235,9 @@ def validate_paths(paths: Sequence[Path] = (), options: ValidateOptions | None =
     for doc in docs:
         kind = _kind_of(doc)
         for rule in RULES.values():
-            if rule.kind is not kind:
+            if rule.kind is not kind or not settings.runs(rule):
                 continue
-            for finding in _run(rule, doc):
+            for finding in _run(rule, doc, settings):
                 key = (finding.rule, finding.file, finding.line, finding.column, finding.message)
                 if key not in seen:
                     seen.add(key)

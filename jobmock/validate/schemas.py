@@ -88,7 +88,18 @@ def openapi_schema(version: str) -> dict[str, Any] | None:
     schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     if version == "3.1" and json.dumps(schema).count('"$dynamicAnchor"') == 1:
         schema = {"$schema": schema["$schema"], **_static(schema, "#/$defs/schema")}
+    if version == "3.1":
+        _link_server(schema)
     return schema
+
+
+def _link_server(schema: dict[str, Any]) -> None:
+    """The Link Object's fixed fields are operationRef, operationId, parameters, requestBody,
+    description and `server` (OpenAPI 3.1.0, 4.8.20.1); the 3.1 schema as shipped spells the last
+    one `body`, accepting a Link with `body` and refusing one with `server`. Spelt as specified."""
+    properties = schema.get("$defs", {}).get("link", {}).get("properties", {})
+    if "body" in properties and "server" not in properties:
+        properties["server"] = properties.pop("body")
 
 
 @cache
@@ -127,6 +138,63 @@ def meta_validator() -> Validator:
     return validator
 
 
+_FREE = frozenset({"example", "default", "const"})  # any value is valid JSON Schema there
+_TEXT = frozenset({"description", "title", "$comment"})
+
+
+# maps from names the author chose (a property may be called `example`) to constrained values
+_NAMED = frozenset(
+    {
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "dependentRequired",
+        "dependencies",
+        "$vocabulary",
+    }
+)
+
+
+def _shape(node: Any, names: bool = False) -> Any:
+    """`node` with the values the meta-schema does not constrain blanked (examples, defaults,
+    texts; not the schemas of properties that happen to be named so): valid when the schema is,
+    so schemas that differ only there are checked once."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if names:
+                out[key] = _shape(value)
+            elif key in _FREE:
+                out[key] = None
+            elif key in _TEXT and isinstance(value, str):
+                out[key] = ""
+            elif key == "examples" and isinstance(value, list):
+                out[key] = []
+            else:
+                out[key] = _shape(value, key in _NAMED)
+        return out
+    if isinstance(node, list):
+        return [_shape(v) for v in node]
+    return node
+
+
+_VALID_SHAPES: set[str] = set()
+
+
+def meta_errors(schema: Any) -> Iterator[ValidationError]:
+    """The errors of a 3.1 Schema Object against JSON Schema 2020-12; a schema shaped like one
+    already found valid is valid (a blanked value never makes an invalid schema valid)."""
+    shape = json.dumps(_shape(schema), sort_keys=True, default=str)
+    if shape in _VALID_SHAPES:
+        return iter(())
+    errors = list(meta_validator().iter_errors(schema))
+    if not errors:
+        _VALID_SHAPES.add(shape)
+    return iter(errors)
+
+
 class SchemaSet:
     """Validators for the schemas of one served document, by pointer."""
 
@@ -162,10 +230,32 @@ class SchemaSet:
         return [best_match([error]) or error for error in found]  # for values: jsonschema's pick
 
 
+def _json(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def plain_message(error: ValidationError) -> str:
+    """jsonschema's message with the values written as JSON (`null`, `true`, `"x"`), not as
+    Python reprs (`None`, `True`, `'x'`)."""
+    message: str = error.message
+    instance = error.instance
+    if error.validator == "enum" and isinstance(error.validator_value, list):
+        return f"{_json(instance)} is not one of {_json(error.validator_value)}"
+    if error.validator == "const":
+        return f"{_json(error.validator_value)} was expected, not {_json(instance)}"
+    if message == "None for not nullable":  # openapi-schema-validator's 3.0 `nullable` message
+        return "null is not allowed here (the schema is not `nullable: true`)"
+    shown = repr(instance)
+    if message.startswith(shown) and error.validator not in ("required", "additionalProperties"):
+        return _json(instance) + message[len(shown) :]
+    return message
+
+
 def describe(error: ValidationError) -> str:
-    """`at /items/0/status: 'DONE' is not one of [...]` (or without `at` for the root)."""
+    """`at /items/0/status: "DONE" is not one of [...]` (or without `at` for the root)."""
     where = encode_pointer(tuple(error.absolute_path))
-    message = error.message
+    message = plain_message(error)
     if len(message) > 200:
         message = message[:197] + "..."
     return f"at {where}: {message}" if where else message

@@ -20,3 +20,19 @@ def test_every_rule_is_in_the_rules_table_with_its_severity() -> None:
 def test_every_format_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert [name for name in FORMATS if f"- `{name}`" not in text] == []
+
+
+def test_every_validate_option_is_documented() -> None:
+    import click
+
+    from jobmock.cli import validate
+
+    text = DOC.read_text(encoding="utf-8")
+    options = [
+        opt
+        for param in validate.params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+        if opt.startswith("--") and opt != "--help"
+    ]
+    assert [opt for opt in options if opt not in text] == []

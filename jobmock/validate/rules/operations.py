@@ -109,7 +109,7 @@ def _declares(codes: dict[str, Node], *wanted: str) -> bool:
 
 @rule(
     "security-no-401",
-    Severity.ERROR,
+    Severity.WARNING,
     Kind.OPENAPI,
     catches="an operation requires credentials (its own `security` or the document's) but declares "
     "no 401, 4XX or default response: what does a call without them get?",
@@ -183,7 +183,7 @@ def _all_responses(doc: SpecDocument) -> Iterator[tuple[str, str, Node]]:
 
 @rule(
     "response-no-schema",
-    Severity.ERROR,
+    Severity.WARNING,
     Kind.OPENAPI,
     catches="a response declares a body (`content`) with no `schema`: nothing says what it holds, "
     "so nothing can check or generate it",

@@ -13,19 +13,22 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer, encode_pointer
-from jobmock.documents.yamlfast import fast_load
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
+from jobmock.validate.reader import read
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import (
     document_validator,
     hint,
     leaf_errors,
-    meta_validator,
+    meta_errors,
+    plain_message,
     unexpected_key,
 )
+
+_EXAMPLE_XOR = {"required": ["example", "examples"]}  # the 3.0 schema's ExampleXORExamples
 
 
 @rule(
@@ -49,19 +52,22 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
         return
     seen: set[tuple[Pointer, str]] = set()
     for error in leaf_errors(validator.iter_errors(doc.document)):
+        if error.validator == "not" and error.validator_value == _EXAMPLE_XOR:
+            continue  # the example-and-examples rule says it, in 3.1 documents too
         pointer = (*error.absolute_path, *unexpected_key(error))
         if (pointer, error.message) not in seen:
             seen.add((pointer, error.message))
-            message = f"not valid OpenAPI {doc.version}: {error.message}; {hint(error)}"
+            message = f"not valid OpenAPI {doc.version}: {plain_message(error)}; {hint(error)}"
             yield Problem(message, pointer, key=True)
     if doc.version == "3.1":
         for root in schema_roots(doc.document):
-            for error in leaf_errors(meta_validator().iter_errors(root.value)):
+            for error in leaf_errors(meta_errors(root.value)):
                 pointer = (*root.pointer, *error.absolute_path, *unexpected_key(error))
                 if (pointer, error.message) not in seen:
                     seen.add((pointer, error.message))
                     yield Problem(
-                        f"not a valid JSON Schema 2020-12 schema: {error.message}; {hint(error)}",
+                        f"not a valid JSON Schema 2020-12 schema: {plain_message(error)}; "
+                        f"{hint(error)}",
                         pointer,
                         key=True,
                     )
@@ -110,7 +116,7 @@ def unresolved_refs(doc: SpecDocument) -> Iterator[Problem]:
             where = target
             if file not in files:
                 try:
-                    files[file] = fast_load(file, SourceError).data
+                    files[file] = read(file, SourceError).data
                 except SourceError as exc:
                     files[file] = exc
             if isinstance(files[file], SourceError):

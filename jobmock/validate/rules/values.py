@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,29 @@ from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import Node, deref, mapping, media_owners, schemas
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe
+
+# Media types whose examples are data (a JSON value, or YAML that reads as one); the others'
+# examples are the serialized text (form-urlencoded, event streams, CSV, XML...).
+_JSON_LIKE = re.compile(
+    r"application/(?:json|yaml|x-yaml)|text/(?:json|yaml|x-yaml)|.+\+(?:json|yaml)"
+)
+
+
+def json_like(media: str) -> bool:
+    """`application/json`, `+json`, YAML (parameters like `; charset=utf-8` ignored)."""
+    return bool(_JSON_LIKE.fullmatch(media.split(";")[0].strip().lower()))
+
+
+def _checked_as_data(doc: SpecDocument, owner: Node) -> bool:
+    """A media type's examples are checked when it is JSON-like, or when its schema asks for a
+    string (the serialized text itself); other media types' examples are skipped."""
+    if len(owner.pointer) < 2 or owner.pointer[-2] != "content":
+        return True  # a parameter's or header's own schema: the value, as data
+    if json_like(str(owner.pointer[-1])):
+        return True
+    schema = deref(doc.document, Node((*owner.pointer, "schema"), owner.value.get("schema"))).value
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return kind == "string" or (isinstance(kind, list) and "string" in kind)
 
 
 def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
@@ -27,6 +51,8 @@ def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
                 yield f"`examples[{index}]`", node.pointer, value, at
     for owner in media_owners(doc.document):
         schema_pointer = (*owner.pointer, "schema")
+        if not _checked_as_data(doc, owner):
+            continue
         if "example" in owner.value:
             yield "`example`", schema_pointer, owner.value["example"], (*owner.pointer, "example")
         for name, raw in mapping(owner.value.get("examples")).items():
@@ -37,19 +63,14 @@ def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
                 yield f"example `{name}`", schema_pointer, example.value["value"], at
 
 
-@rule(
-    "example-invalid",
-    Severity.ERROR,
-    Kind.OPENAPI,
-    catches="an `example`, `examples` entry or `default` does not validate against its own schema "
-    "(JSON Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted)",
-    fix="correct the example (or the schema, if the example is what the API really sends)",
-)
-def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
+def _mismatches(doc: SpecDocument, defaults: bool) -> Iterator[Problem]:
+    """Each example (or, with `defaults`, each `default`) its own schema refuses."""
     if doc.version not in ("3.0", "3.1"):
         return
     checker: SchemaSet | None = None
     for what, schema_pointer, value, pointer in _values(doc):
+        if (what == "`default`") is not defaults:
+            continue
         checker = checker or SchemaSet(doc.document, doc.version)
         errors = checker.errors(schema_pointer, value)
         if errors:
@@ -60,6 +81,34 @@ def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
                 (*pointer, *errors[0].absolute_path),
                 key=True,
             )
+
+
+@rule(
+    "example-invalid",
+    Severity.WARNING,
+    Kind.OPENAPI,
+    catches="an `example` or `examples` entry (of a schema, parameter, header or media type; "
+    "named examples' `value`, `$ref`s followed) does not validate against its own schema (JSON "
+    "Schema 2020-12 for 3.1, the OpenAPI 3.0 dialect for 3.0; formats asserted). The "
+    "specification says an example SHOULD match: a warning. A media type's examples are data "
+    "when it is JSON or YAML (`application/json`, `+json`, `application/yaml`), else the "
+    "serialized text: checked where the schema asks for a string, skipped otherwise",
+    fix="correct the example (or the schema, if the example is what the API really sends)",
+)
+def invalid_examples(doc: SpecDocument) -> Iterator[Problem]:
+    yield from _mismatches(doc, defaults=False)
+
+
+@rule(
+    "default-invalid",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="a schema's `default` does not validate against that schema (OpenAPI 3.0: it MUST "
+    "conform to the schema's type; formats asserted)",
+    fix="correct the default (or the schema)",
+)
+def invalid_defaults(doc: SpecDocument) -> Iterator[Problem]:
+    yield from _mismatches(doc, defaults=True)
 
 
 def _canonical(value: Any) -> Any:
@@ -77,7 +126,7 @@ def _canonical(value: Any) -> Any:
 
 @rule(
     "enum-duplicate",
-    Severity.ERROR,
+    Severity.WARNING,
     Kind.OPENAPI,
     catches="an `enum` lists the same value twice (often a copy-paste slip hiding a missing value)",
     fix="remove the repeated value, or replace it with the one that was meant",
