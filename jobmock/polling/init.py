@@ -208,7 +208,7 @@ def plan_for(document: dict[str, Any], api: str, source: str) -> Plan:
 
 def init(spec: Path, out: Path | None) -> str:
     """Write the project folder for `spec`; the report `jobmock init` prints."""
-    from jobmock.documents.yamlfast import fast_load
+    from jobmock.documents.reader import read
     from jobmock.errors import SpecError
     from jobmock.polling.project import load_project
     from jobmock.stateless.documents import Bundler, api_name, load_document, refs
@@ -220,7 +220,7 @@ def init(spec: Path, out: Path | None) -> str:
         raise SetupError(
             f"{folder / FIXTURE_FILE} exists already; edit it, or --out another folder"
         )
-    loaded = fast_load(spec, SpecError)
+    loaded = read(spec, SpecError)
     external = any(not holder["$ref"].startswith("#") for _, holder in refs(loaded.data))
     target = folder / (f"{spec.stem}.yaml" if external else spec.name)
     api = api_name(target.resolve())  # the name `jobmock serve FOLDER` will give it

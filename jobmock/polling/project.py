@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from jobmock.documents.reader import read
 from jobmock.documents.specs import ServedSpec
-from jobmock.documents.yamlfast import fast_load
 from jobmock.engine.mock import ApiRuntime
 from jobmock.errors import FixtureError
 from jobmock.fixtures.loading import Fixture, load_fixture
@@ -26,7 +26,7 @@ def project_fixture(document: Path) -> Path | None:
     candidate = document.parent / FIXTURE_FILE
     if not candidate.is_file():
         return None
-    data = fast_load(candidate, FixtureError).data
+    data = read(candidate, FixtureError).data
     named = data.get("document") if isinstance(data, dict) else None
     if named is not None and Path(str(named)).name != document.name:
         return None
@@ -37,7 +37,7 @@ def project_document(fixture: Path) -> Path | None:
     """The document a project fixture belongs to (its `document:`, else the folder's only one)."""
     from jobmock.stateless.documents import documents_in
 
-    data = fast_load(fixture, FixtureError).data
+    data = read(fixture, FixtureError).data
     named = data.get("document") if isinstance(data, dict) else None
     if named is not None:
         return fixture.parent / Path(str(named)).name
@@ -51,7 +51,7 @@ def project_document(fixture: Path) -> Path | None:
 def load_project(path: Path, spec: ServedSpec, name: str) -> tuple[Fixture, Binding | None]:
     """The fixture at `path`, checked, as API `name`'s, and its binding checked against `spec`."""
     fixture = dataclasses.replace(load_fixture(path), api=name)
-    raw = fast_load(path, FixtureError).data.get("binding")
+    raw = read(path, FixtureError).data.get("binding")
     if raw is None:
         return fixture, None
     counters = {c for s in fixture.scenarios.values() for c in s.counters}

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
+from jobmock.documents.reader import read
 from jobmock.documents.specs import ServedSpec, validate_document
-from jobmock.documents.yamlfast import fast_load
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.errors import SpecError
 
@@ -53,7 +53,7 @@ class Bundler:
         if path not in self.files:
             if not path.is_file():
                 raise loaded.source.error(at, f"$ref to a missing file {path}", SpecError)
-            self.files[path] = fast_load(path, SpecError)
+            self.files[path] = read(path, SpecError)
         return self.files[path]
 
     def bundle(self, path: Path) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def load_document(path: Path, name: str) -> ServedSpec:
     """The document at `path`, bundled, checked and in 3.1; SpecError (file:line) if it cannot be served."""
-    loaded = fast_load(path, SpecError)
+    loaded = read(path, SpecError)
     if not isinstance(loaded.data, dict):
         raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
     if "swagger" in loaded.data:
@@ -243,7 +243,7 @@ def documents_in(path: Path) -> list[Path]:
     for candidate in sorted(path.iterdir()):
         if candidate.suffix.lower() not in DOCUMENT_SUFFIXES or not candidate.is_file():
             continue
-        data = fast_load(candidate, SpecError).data
+        data = read(candidate, SpecError).data
         if isinstance(data, dict) and ("openapi" in data or "swagger" in data):
             found.append(candidate)
     if not found:

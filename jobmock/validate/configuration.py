@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
+from jobmock.documents.reader import read
 from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind
 from jobmock.validate.findings import Severity
-from jobmock.validate.reader import read
 from jobmock.validate.rules import RULES, Rule
 
 Level = Severity | None  # None: the rule is off

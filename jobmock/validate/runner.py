@@ -13,6 +13,7 @@ from pathlib import Path
 
 from jobmock.config import ValidateOptions
 from jobmock.documents.pointers import encode_pointer
+from jobmock.documents.reader import read
 from jobmock.documents.specs import CONTROL_API, discover, overlay_path_for
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.engine import resources
@@ -29,7 +30,6 @@ from jobmock.validate.documents import (
     spec_path_for_overlay,
 )
 from jobmock.validate.findings import Finding, Problem, Report, Severity
-from jobmock.validate.reader import read
 from jobmock.validate.rules import RULES, Rule
 
 YAML_SUFFIXES = (".yaml", ".yml")

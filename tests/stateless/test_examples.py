@@ -72,3 +72,16 @@ def test_a_generated_value_is_answered_instead_and_a_fitting_example_as_written(
     assert page["uri"] != "/2010-04-01/Accounts.json"
     assert ":" in page["uri"]  # a URI has a scheme (RFC 3986, section 3)
     assert fine == {"uri": "https://api.example.com/accounts"}
+
+
+def test_an_unquoted_date_is_a_string_as_yaml_1_2_reads_it(tmp_path: Path) -> None:
+    # OpenAPI 3.1 documents are YAML 1.2: `2024-10-01` is a string there (not a YAML 1.1 date)
+    document = tmp_path / "dated.yaml"
+    document.write_text(
+        "openapi: 3.1.0\ninfo: {title: dated, version: 2024-10-01}\npaths:\n  /day:\n    get:\n"
+        "      responses:\n        '200':\n          description: a day\n          content:\n"
+        "            application/json:\n              schema: {type: string, format: date}\n"
+        "              example: 2024-10-01\n"
+    )
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        assert client.get("/day").json() == "2024-10-01"

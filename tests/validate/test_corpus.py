@@ -42,7 +42,7 @@ def test_nothing_openapi_spec_validator_rejects_passes(path: Path) -> None:
     a document is invalid, `validate` must report an error in it too."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
-    from jobmock.validate.reader import read
+    from jobmock.documents.reader import read
 
     # read as YAML 1.2, as OpenAPI says (PyYAML's safe_load reads an unquoted date as a date)
     document = read(path).data

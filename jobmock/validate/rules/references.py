@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
+from jobmock.documents.reader import read
 from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots
-from jobmock.validate.reader import read
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import (
     document_validator,

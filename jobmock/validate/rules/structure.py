@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer, encode_pointer
+from jobmock.documents.reader import read
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
 from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
-from jobmock.validate.reader import read
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import (
     document_validator,

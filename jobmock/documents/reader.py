@@ -1,4 +1,5 @@
-"""The one reader of `validate`: JSON as JSON, YAML as YAML 1.2 (core schema), positions kept.
+"""The one reader of users' documents (`validate`, `serve DOC`, `init`): JSON as JSON, YAML as
+YAML 1.2 (core schema), positions kept.
 
 OpenAPI 3.1 says a YAML document follows YAML 1.2 and its JSON-compatible values: an unquoted
 `2024-10-01` is a string, `on`/`off` are strings, `017` is 17, `0o17` is 15, `1_000` is a string.

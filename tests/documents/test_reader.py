@@ -1,4 +1,5 @@
-"""validate's reader: JSON as JSON, YAML as YAML 1.2 core, positions kept, bombs refused."""
+"""The reader of users' documents (validate, serve DOC, init): JSON as JSON, YAML as YAML 1.2
+core, positions kept, bombs refused."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jobmock.cli import main
+from jobmock.documents import reader
+from jobmock.documents.reader import FALLBACKS, MAX_DEPTH, core_value, parse, read
 from jobmock.errors import SourceError
-from jobmock.validate import ValidateOptions, reader, validate_paths
-from jobmock.validate.reader import FALLBACKS, MAX_DEPTH, core_value, parse, read
+from jobmock.validate import ValidateOptions, validate_paths
 
 SPEC_HEAD = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
 
