@@ -8,6 +8,7 @@ exactly; ``dev`` explores fresh random examples on each run.  Pick one with
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
 
@@ -22,3 +23,7 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, max_examples=100, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+# jobmock remembers documents it found valid in the user's cache folder: the tests keep their own
+# (each run starts empty), so no test passes because an earlier run validated its document
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="jobmock-test-cache-")

@@ -104,7 +104,10 @@ def validate_document(document: dict[str, Any], source: SourceMap) -> None:
         )
     for error in validator_cls(document).iter_errors():
         path = tuple(getattr(error, "absolute_path", ()) or ())
-        raise source.error(path, f"invalid OpenAPI document: {error.message}", SpecError)
+        message = error.message.strip().splitlines()[
+            0
+        ]  # jsonschema-rs appends the schema's details
+        raise source.error(path, f"invalid OpenAPI document: {message}", SpecError)
 
 
 def _file_state(path: Path) -> tuple[str, int, int] | None:

@@ -18,6 +18,7 @@ from typing import Any
 from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
 from jobmock.documents.reader import read
 from jobmock.documents.specs import ServedSpec, validate_document
+from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.errors import SpecError
 
@@ -210,9 +211,12 @@ def load_document(path: Path, name: str) -> ServedSpec:
         )
     if "openapi" not in loaded.data:
         raise loaded.source.error((), "not an OpenAPI document (no `openapi` field)", SpecError)
-    document = Bundler(loaded, path).bundle(path)
+    bundler = Bundler(loaded, path)
+    document = bundler.bundle(path)
     check_local_refs(document, loaded)
-    validate_document(document, loaded.source)
+    if not ValidDocuments().known(bundler.files):
+        validate_document(document, loaded.source)
+        ValidDocuments().remember(bundler.files)
     if str(document["openapi"]).startswith("3.0"):
         document = upgrade(document)
     return ServedSpec(name=name, path=path, document=document, source=loaded.source)
