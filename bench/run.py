@@ -115,6 +115,75 @@ def ensure_prism() -> str:
     return str(json.loads(package.read_text())["version"])
 
 
+LARGE_DOCUMENT_PACKAGE = "@octokit/openapi@23"  # GitHub's REST description, as npm ships it
+LARGE_DOCUMENT = (
+    NODE / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+)
+
+
+def ensure_large_document() -> Path:
+    if not LARGE_DOCUMENT.exists():
+        log(f"installing {LARGE_DOCUMENT_PACKAGE} into bench/.node (npm): GitHub's description")
+        done = sh(
+            ["npm", "install", "--prefix", str(NODE), "--no-audit", "--no-fund",
+             LARGE_DOCUMENT_PACKAGE],
+            timeout=900,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise SystemExit(
+                f"npm install of {LARGE_DOCUMENT_PACKAGE} failed:\n{done.stderr[-2000:]}"
+            )
+    return LARGE_DOCUMENT
+
+
+def document_start(tmp: Path) -> dict[str, Any]:
+    """`jobmock serve DOC` on GitHub's published description: seconds to the first answer and
+    RSS, with an empty cache (the OpenAPI check runs) and then a warm one; Prism beside it."""
+    document = ensure_large_document()
+    cache = tmp / "xdg-cache"
+    runs: dict[str, Any] = {
+        "document": f"{LARGE_DOCUMENT_PACKAGE} generated/api.github.com.json",
+        "bytes": document.stat().st_size,
+        "operations": sum(
+            1
+            for item in json.loads(document.read_text())["paths"].values()
+            for method in item
+            if method in ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+        ),
+    }
+    jobmock = [PY, "-m", "jobmock", "serve", str(document), "--host", "127.0.0.1", "--port",
+               "<port>", "--store", "memory://"]  # fmt: skip
+    prism = [str(prism_bin()), "mock", "-h", "127.0.0.1", "-p", "<port>", "--verboseLevel",
+             "error", str(document)]  # fmt: skip
+    for key, argv, env in (
+        ("jobmock, first start", jobmock, {**python_env(), "XDG_CACHE_HOME": str(cache)}),
+        ("jobmock, later starts", jobmock, {**python_env(), "XDG_CACHE_HOME": str(cache)}),
+        ("Prism", prism, None),
+    ):
+        port = procs.free_port()
+        server = procs.launch(
+            f"document-{len(runs)}",
+            [str(port) if a == "<port>" else a for a in argv],
+            port,
+            WORK / "logs" / f"document-{len(runs)}.log",
+            cwd=SRC,
+            env=env,
+            cpus=SETTINGS.cpus_server,
+        )
+        watch = procs.Watch(server.process.pid).start()
+        try:
+            first, status, _ = server.wait_first_answer("/zen", {}, timeout=300)
+            runs[key] = {"first_answer_s": first, "status": status, "peak_rss_mb": watch.peak_mb,
+                         "cpu_s": watch.cpu()}  # fmt: skip
+            log(f"  {key}: first answer {first:.1f} s, peak RSS {watch.peak_mb:.0f} MB")
+        except procs.ServerDied as exc:
+            runs[key] = {"error": str(exc)[-600:]}
+        finally:
+            watch.stop()
+            procs.stop(server)
+    return runs
+
+
 def py_spy_bin() -> Path:
     return PYLIB / "bin" / "py-spy"
 
@@ -1142,7 +1211,7 @@ def main() -> None:
         "--skip",
         action="append",
         default=[],
-        choices=["second", "store", "profile", "inprocess", "validate", "contract"],
+        choices=["second", "store", "profile", "inprocess", "validate", "contract", "document"],
         help="leave a part out (repeatable; its figures are carried from the previous results)",
     )
     parser.add_argument(
@@ -1240,6 +1309,9 @@ def main() -> None:
         if "inprocess" not in args.skip:
             log("in-process cost per layer")
             data["inprocess"] = inprocess(primary, tmp)
+        if "document" not in args.skip:
+            log("a large published document: GitHub's REST description")
+            data["document"] = document_start(tmp)
     finally:
         procs.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -1263,7 +1335,7 @@ def main() -> None:
     log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
 
 
-CARRIED_PARTS = ("store", "contract", "validate", "profile", "inprocess")
+CARRIED_PARTS = ("store", "contract", "validate", "profile", "inprocess", "document")
 
 
 def carry_over(data: dict[str, Any], skipped: list[str], previous_file: Path) -> None:

@@ -44,3 +44,14 @@ def test_parts_left_out_keep_the_previous_runs_figures(tmp_path: Path) -> None:
     assert data["store"] == store  # left out: carried, with the date it was measured
     assert data["contract"] == {"s": 2}  # measured in this run: kept
     assert data["carried"] == {"store": "2026-11-23"}
+
+
+def test_a_large_document_start_is_met_within_five_seconds_and_300_mb() -> None:
+    def met(first: float, peak: float) -> bool:
+        later = {"first_answer_s": first, "peak_rss_mb": peak}
+        rows = targets({"routes": [], "document": {"jobmock, later starts": later}})
+        return bool(rows[0]["met"]) if rows else False
+
+    assert met(4.9, 290) is True
+    assert met(5.1, 290) is False  # issue 15: first answer within 5 s
+    assert met(4.9, 310) is False  # and RSS under 300 MB
