@@ -292,6 +292,7 @@ class ErrorBoundary:
             status_code=reply.status,
             mimetype=reply.media_type,
             content_type=reply.media_type,
-            body=json.dumps(reply.body),
+            # a body that is not JSON (a redirect's HTML page) goes as it is
+            body=json.dumps(reply.body) if "json" in reply.media_type else reply.body,
             headers=headers,
         )

@@ -9,8 +9,11 @@ no I/O, no globals, no wall clock.  Times are float epoch seconds (UTC).
   entered at ``T`` with their full progress) and natural time restarts at ``T``; a forced move to a
   status outside the rest of the scenario but of higher rank LEAVES the scenario: counters freeze
   and the job stays in that status until another forced move (one to a higher-ranked status that
-  the scenario has rejoins it there).  A recorded transition that would not move the job forward
-  when replayed is ignored, so ``render`` is total and monotone for any input.
+  the scenario has rejoins it there).  Either way a forced move first enters, at ``T``, the
+  non-terminal statuses every scenario of the API passes before the target
+  (``StatusModel.through``): a job forced from queued to failed has started, as a vendor's would.
+  A recorded transition that would not move the job forward when replayed is ignored, so
+  ``render`` is total and monotone for any input.
 * With ``natural=False`` (the "poll" clock mode) phases never end by time: only forced transitions
   move the job and counters hold each phase's entry value.
 """
@@ -151,13 +154,17 @@ class _Walk:
             return  # not replayable under this model: ignored like any non-forward move
         if j is None:
             return
+        rank = self.model.rank
+        for status in self.model.through.get(to, ()):  # what the skipped phases would have set
+            if rank(status) > rank(self.status):
+                self.status, self.entered[status] = status, at
+                self.path.append(status)
         if j < 0:
             if self.idx is not None:
                 self.frozen = self.counters(at)
             self.idx, self.status, self.start, self.entered[to] = None, to, at, at
             self.path.append(to)
             return
-        rank = self.model.rank
         for k in range(0 if self.idx is None else self.idx + 1, j + 1):
             status = self.scenario.phases[k].status
             if rank(status) > rank(self.status):
