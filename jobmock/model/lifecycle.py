@@ -238,8 +238,10 @@ def resolve_transition(
     """
     at = float(max(t, job.created_at, *(tr.at for tr in job.transitions)))
     walk = _walk(job, scenario, model, at, natural)
+    reachable = [s for s in (*model.order, *model.terminal) if walk.target(s) is not None]
+    targets = f"reachable: {', '.join(reachable) or 'none'}"  # what the caller may ask instead
     if model.is_terminal(walk.status):
-        raise TransitionRefused(f"job is already {walk.status}")
+        raise TransitionRefused(f"job is already {walk.status}; {targets}")
     if to == NEXT:
         if walk.idx is not None:
             return Transition(at, scenario.phases[walk.idx + 1].status)
@@ -247,9 +249,11 @@ def resolve_transition(
         for phase in scenario.phases:
             if model.rank(phase.status) > current:
                 return Transition(at, phase.status)
-        raise TransitionRefused(f"job left scenario {scenario.name!r}; it has no next phase")
+        raise TransitionRefused(
+            f"job left scenario {scenario.name!r}; it has no next phase; {targets}"
+        )
     if walk.target(to) is None:
-        raise TransitionRefused(f"{to} is not reachable from {walk.status}")
+        raise TransitionRefused(f"{to} is not reachable from {walk.status}; {targets}")
     return Transition(at, to)
 
 

@@ -11,7 +11,7 @@ ordered within a body (created <= started <= finished).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +209,100 @@ def test_forced_moves_keep_the_vendors_invariants(
             )
             assert preferred.status_code == 200, preferred.text
             check(preferred.json())
+
+
+def iso(seconds: float, digits: int) -> str:
+    """An RFC 3339 UTC time with `digits` of fraction, as each vendor writes them."""
+    stamp = datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return (stamp[: len(stamp) - 6 + digits] if digits else stamp[:-7]) + "Z"
+
+
+def test_matcher_forced_from_queued_to_failed_has_started(client_for: Any) -> None:
+    """Go's Fail() works on a started job only (apis.md §1 [SRC S6]): the forced job started and
+    failed at the moment of the move, and keeps its file's rows."""
+    client = client_for("matcher")
+    job = client.create("matcher", scenario="completes")
+    queued = client.get(job["status_path"], headers=job["headers"]).json()
+    client.advance(1)
+    assert client.move("matcher", job["id"], "FAILED").status_code == 200
+    forced_at = iso(at(queued["createdAt"]) + 1, 3)
+    body = client.get(job["status_path"], headers=job["headers"]).json()
+    assert body == {
+        **{k: queued[k] for k in ("id", "contextId", "sourceId", "fileName")},
+        "status": "FAILED",
+        "totalRows": queued.get("totalRows", 1000),  # the fixture's file (transactions_2024.csv)
+        "startedAt": forced_at,
+        "completedAt": forced_at,
+        "createdAt": queued["createdAt"],
+    }
+
+
+def test_gu1_forced_from_running_to_failed_says_why(client_for: Any) -> None:
+    """jobFailure is present when the whole job failed, workerError with it (apis.md §3 [DOC
+    G1]); the rows it had not done failed with it."""
+    client = client_for("gu1")
+    job = client.create("gu1", scenario="completes")
+    client.advance(3 + 15)  # queued 3 s, then half of its 30 s of running
+    assert client.move("gu1", job["id"], "failed").status_code == 200
+    body = client.get(job["status_path"], headers=job["headers"]).json()["job"]
+    assert {k: body[k] for k in ("status", "totalItems", "succeeded", "failed", "skipped")} == {
+        "status": "failed",
+        "totalItems": 1200,
+        "succeeded": 600,
+        "failed": 600,
+        "skipped": 0,
+    }
+    assert body["jobFailure"] == {"code": "BATCH_ABORTED", "message": "The batch job was aborted"}
+    assert body["workerError"] == "Batch aborted"
+    assert body["completedAt"] == iso(at(body["createdAt"]) + 18, 3)
+
+
+def test_gu1_forced_interrupt_is_noticed_once_the_lease_lapsed(client_for: Any) -> None:
+    client = client_for("gu1")
+    job = client.create("gu1", scenario="completes")
+    client.advance(3 + 12)  # running 12 s: heartbeats at 0, 5, 10 s
+    assert client.move("gu1", job["id"], "interrupted").status_code == 200
+    body = client.get(job["status_path"], headers=job["headers"]).json()["job"]
+    created = at(body["createdAt"])
+    assert (body["heartbeatAt"], body["leaseExpiresAt"]) == (
+        iso(created + 13, 3),
+        iso(created + 43, 3),
+    )
+    assert body["completedAt"] == body["leaseExpiresAt"]  # not before the lease ran out
+    assert body["workerError"] == "Worker lease expired: no heartbeat received within 30s"
+    assert body["jobFailure"] is None
+
+
+def test_crosmos_forced_from_pending_to_failed_has_started(client_for: Any) -> None:
+    client = client_for("crosmos")
+    job = client.create("crosmos", scenario="completes")
+    client.advance(1)
+    assert client.move("crosmos", job["id"], "failed").status_code == 200
+    body = client.get(job["status_path"], headers=job["headers"]).json()
+    forced_at = iso(at(body["created_at"]) + 1, 6).replace(".000000Z", "Z")
+    assert (body["status"], body["started_at"], body["completed_at"]) == (
+        "failed",
+        forced_at,
+        forced_at,
+    )
+    assert (
+        body["error_message"] is not None
+        and body["result"]["failed_source_ids"] == body["source_ids"]
+    )
+
+
+def test_a_refused_move_names_the_reachable_targets(client_for: Any) -> None:
+    client = client_for("matcher")
+    job = client.create("matcher", scenario="completes")
+    assert client.move("matcher", job["id"], "PROCESSING").status_code == 200
+    refused = client.move("matcher", job["id"], "QUEUED")
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "type": "https://jobmock.dev/problems/transition-refused",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "QUEUED is not reachable from PROCESSING; reachable: COMPLETED, FAILED",
+    }
+    assert client.move("matcher", job["id"], "COMPLETED").status_code == 200
+    done = client.move("matcher", job["id"], "next")
+    assert done.json()["detail"] == "job is already COMPLETED; reachable: none"
