@@ -171,9 +171,12 @@ class FastApiDetail:
             missing = REQUIRED.match(error.reason)
             loc.append(missing.group(1) if missing else "")
             item.update(type="missing", msg="Field required")
-        elif error.keyword == "json":
+        elif error.keyword == "json":  # FastAPI's: where json.loads stopped, and why
             item.update(type="json_invalid", msg="JSON decode error")
             value = {}
+            if isinstance(expected, dict) and "pos" in expected:
+                loc.append(expected["pos"])
+                item["ctx"] = {"error": expected["error"]}
         elif error.keyword == "type" and isinstance(expected, str) and expected in PYDANTIC_TYPE:
             kind = PYDANTIC_TYPE[expected]
             if isinstance(value, str) and expected in PYDANTIC_PARSING:
