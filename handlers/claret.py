@@ -16,7 +16,8 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
 - 401 is Laravel's `{"message": "Unauthenticated."}` for a request that asks for JSON, else a 302
   to the login page (`claret_login`); other errors are Laravel's `{"message"}`;
 - `current_step` is null while pending; a failed job keeps its completed_steps, has completed_at set
-  and an errors file; the path segment after the date is the user id.
+  and an errors file; the path segment after the date is not the user id (the seed's one example
+  has `/1/` for `user_id` 42): it is the job's `upload_folder`, default 1, the seed's [INF].
 
 Tokens and imports (apis.md §5 [DOC L2, L4]): tokens/create takes `email` and `password` as query
 parameters and answers `{"token": "<id>|<40 chars>"}` (the 40 characters are unpredictable, whatever
@@ -194,7 +195,8 @@ def files(view: JobView, done: int) -> dict[str, list[str]]:
     created = datetime.fromtimestamp(job.created_at, UTC)
     uploads = f"/{job.tenant}/download/{job.tenant}/user-uploads/{fields['type']}"
     stem = (
-        f"{uploads}/{created:%Y-%m-%d}/{fields['user_id']}/{fields['upload_name']}_{created:%Y%m%d}"
+        f"{uploads}/{created:%Y-%m-%d}/{fields.get('upload_folder', 1)}/"
+        f"{fields['upload_name']}_{created:%Y%m%d}"
     )
     validated = snap.status == "completed" or done >= int(fields["staging_after_steps"])
     found: dict[str, list[str]] = {"input": [f"{stem}_untouched.csv"]}  # there from the upload on

@@ -62,9 +62,11 @@ def file_paths(
     job: dict[str, Any], tenant: str, user_id: int, name: str = "inventory"
 ) -> dict[str, str]:
     """Shaped like the doc's `/tenant/download/tenant/user-uploads/inventory-import/2024-01-01/1/
-    inventory_20240101_untouched.csv` (the segment after the date: the job's user)."""
+    inventory_20240101_untouched.csv`: the segment after the date is the seed's `1`, whoever the
+    user (`user_id` is 42 in that example; issue 17 L2)."""
     day = job["created_at"][:10]
-    folder = f"/{tenant}/download/{tenant}/user-uploads/inventory-import/{day}/{user_id}"
+    # the segment after the date is 1 whoever the user: the seed's example has /1/ for user 42
+    folder = f"/{tenant}/download/{tenant}/user-uploads/inventory-import/{day}/1"
     stem = f"{folder}/{name}_{day.replace('-', '')}"
     return {
         kind: f"{stem}_{suffix}.csv"
@@ -396,3 +398,15 @@ def test_a_tenant_segment_with_an_encoded_slash_is_the_documented_422(
     response = mock_client.get("/claret/de%2Fmo/api/v1/imports/status/12345", headers=headers)
     assert (response.status_code, response.json()) == (422, NOT_FOUND)
     mock_client.assert_conforms("claret", ROUTE, "get", response)
+
+
+def test_the_segment_after_the_date_is_the_seeds_not_the_user_id(mock_client: MockClient) -> None:
+    """Seed 004: user_id 42, and `/2024-01-01/1/inventory_20240101_untouched.csv`."""
+    job = mock_client.create("claret", scenario="completes", tenant="demo")
+    body = content(mock_client, job)
+    day = body["files"]["input"][0].split("/")[-3]
+    assert body["user_id"] == 42
+    assert body["files"]["input"] == [
+        f"/demo/download/demo/user-uploads/inventory-import/{day}/1/"
+        f"inventory_{day.replace('-', '')}_untouched.csv"
+    ]
