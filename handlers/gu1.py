@@ -9,8 +9,9 @@ returns the kind's failures body (handlers/gu1_failures.py) [DOC G2, G3]; the ke
 transactions:create, entities:bulk_import, events:create (else 403); an unknown id or another
 organisation's job -> 404 [DOC G1].
 
-Invented (apis.md [INF]): the `{success: false, error}` error body; every key present with null
-rather than omitted; totalItems known from the upload on (counters 0 while queued); a 5 s
+Invented (apis.md [INF]): the `{success: false, error}` error body; heartbeatAt and
+leaseExpiresAt null until a worker runs the job (workerError, completedAt and jobFailure are left
+out until set: the seed says "present when"); totalItems known from the upload on (counters 0 while queued); a 5 s
 heartbeat and 30 s lease; `interrupted` some time after the lease lapsed; a malformed jobId is just
 an unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored;
 batchCancelRequested kept once the job is cancelled.
@@ -149,6 +150,9 @@ WORKER_ERRORS = {
 }
 
 
+PRESENT_WHEN_SET = ("workerError", "completedAt", "jobFailure")
+
+
 def failure_of(view: JobView) -> tuple[str | None, dict[str, Any] | None]:
     """(workerError, jobFailure): both for a failed job, the worker's error for an interrupted
     one [DOC G1], the scenario's own where it names them."""
@@ -194,6 +198,11 @@ def render(view: JobView) -> dict[str, Any]:
         "metadata": metadata,
         "jobFailure": failure[1],
     }
+    # gu1's field list: workerError "when the job failed at job level", completedAt "when
+    # terminal", jobFailure "present when status is failed" (seed 002 [DOC G1]): absent otherwise
+    for key in PRESENT_WHEN_SET:
+        if job[key] is None:
+            del job[key]
     return {"success": True, "job": job}
 
 

@@ -83,19 +83,23 @@ def gu1(answer: dict[str, Any]) -> dict[str, str | None]:
     status, beat, lease = job["status"], job["heartbeatAt"], job["leaseExpiresAt"]
     assert (beat is None) == (status == "queued") and (lease is None) == (beat is None), job
     terminal = status in ("completed", "failed", "cancelled", "interrupted")
-    assert (job["completedAt"] is not None) == terminal, job
-    if status == "failed":
-        assert job["jobFailure"] is not None and job["workerError"] is not None, job
+    # present when set, absent otherwise (seed 002: "present when status is failed", ...)
+    assert ("completedAt" in job) == terminal, job
+    assert ("jobFailure" in job) == (status == "failed"), job
+    assert ("workerError" in job) == (status in ("failed", "interrupted")), job
     if status == "interrupted":
-        assert job["workerError"] is not None, job
         ordered(lease, job["completedAt"])  # the lease ran out before the job was interrupted
     done = job["succeeded"] + job["failed"] + job["skipped"]
     assert done <= job["totalItems"], job
     if status in ("completed", "failed"):  # an aborted job failed what it had not done
         assert done == job["totalItems"], job
-    ordered(job["createdAt"], beat, job["completedAt"])
+    ordered(job["createdAt"], beat, job.get("completedAt"))
     ordered(beat, lease)
-    return {"createdAt": job["createdAt"], "heartbeatAt": beat, "completedAt": job["completedAt"]}
+    return {
+        "createdAt": job["createdAt"],
+        "heartbeatAt": beat,
+        "completedAt": job.get("completedAt"),
+    }
 
 
 # --------------------------------------------------------------------------------------- seekr
@@ -270,7 +274,7 @@ def test_gu1_forced_interrupt_is_noticed_once_the_lease_lapsed(client_for: Any) 
     )
     assert body["completedAt"] == body["leaseExpiresAt"]  # not before the lease ran out
     assert body["workerError"] == "Worker lease expired: no heartbeat received within 30s"
-    assert body["jobFailure"] is None
+    assert "jobFailure" not in body  # present when failed only
 
 
 def test_crosmos_forced_from_pending_to_failed_has_started(client_for: Any) -> None:
