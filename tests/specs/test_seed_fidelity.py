@@ -600,14 +600,19 @@ def test_claret_file_categories_are_optional_string_arrays() -> None:
         }
 
 
-def test_claret_422_body_requires_only_message() -> None:
+def test_claret_422_body_is_the_documented_one() -> None:
+    """Seed 004's 422 example: `message` and `error.error`, both there (issue 17: the documented
+    schema stays as documented; jobmock answers this body only on the status route)."""
     document = spec("claret")
     op = operation(document, "/{tenant}/api/v1/imports/status/{job_log_id}")
     schema = deref(document, response_schema(document, op, "422"))
-    assert schema["required"] == ["message"]
-    assert (
-        errors_of(document, schema, {"message": "The job log id field must be an integer."}) == []
-    )
+    assert schema["required"] == ["message", "error"]
+    documented = {
+        "message": "Job not found or you do not have access to this job.",
+        "error": {"error": "Job log ID does not exist"},
+    }
+    assert errors_of(document, schema, documented) == []
+    assert errors_of(document, schema, {"message": "The job log id field must be an integer."})
 
 
 # ----------------------------------------------------------------------------- OpenAPI and overlays
