@@ -237,6 +237,8 @@ async def checked_upload(
         raise PayloadTooLarge(
             f"file exceeds limit: {problem.reason}", slug="request_entity_too_large"
         ) from None
+    # [INF] wording and place: our material (apis.md §1) has no message for an unreadable file;
+    # jobmock refuses it here, as the legacy envelope's 400
     except uploads.NotUtf8:
         raise BadRequest(f"failed to parse {fmt} file: invalid UTF-8") from None
     except uploads.UnreadableFile:
