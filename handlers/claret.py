@@ -13,9 +13,11 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
   ("not found or you do not have access"), not 401;
 - a job_log_id that is not an integer answers the same 422 body (no such job log can exist); the
   router (integer converter) turns it away before authentication, so it is 422 even without a token;
-- 401 is Laravel's `{"message": "Unauthenticated."}`; other errors are Laravel's `{"message"}`;
+- 401 is Laravel's `{"message": "Unauthenticated."}` for a request that asks for JSON, else a 302
+  to the login page (`claret_login`); other errors are Laravel's `{"message"}`;
 - `current_step` is null while pending; a failed job keeps its completed_steps, has completed_at set
-  and an errors file; the path segment after the date is the user id.
+  and an errors file; the path segment after the date is not the user id (the seed's one example
+  has `/1/` for `user_id` 42): it is the job's `upload_folder`, default 1, the seed's [INF].
 
 Tokens and imports (apis.md §5 [DOC L2, L4]): tokens/create takes `email` and `password` as query
 parameters and answers `{"token": "<id>|<40 chars>"}` (the 40 characters are unpredictable, whatever
@@ -59,6 +61,8 @@ from jobmock.http.auth import IssuedCredentials, Principal
 from jobmock.http.envelopes import ErrorReply
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
+
+from .claret_login import expects_json, login_redirect
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
@@ -160,9 +164,12 @@ class ClaretEnvelope:
         if isinstance(error, NotFound) and IMPORT_ROUTE.match(raw_path):
             # the router cannot place the tenant (an encoded newline): not the token's tenant
             return ErrorReply(403, {"message": UNAUTHORIZED_ACTION})
-        if isinstance(error, Unauthorized):
-            message = error.message if error.slug == "invalid_credentials" else "Unauthenticated."
-            return ErrorReply(401, {"message": message})
+        if isinstance(error, Unauthorized) and error.slug == "invalid_credentials":
+            return ErrorReply(401, {"message": error.message})  # the login route's own answer
+        if isinstance(error, Unauthorized):  # Laravel redirects a guest that did not ask for JSON
+            if expects_json(request):
+                return ErrorReply(401, {"message": "Unauthenticated."})
+            return login_redirect(request)
         route = request.url.path.removeprefix("/claret").lstrip("/")
         if isinstance(error, NotFound):  # Laravel's router wording for an unknown route
             return ErrorReply(404, {"message": f"The route {route} could not be found."})
@@ -188,7 +195,8 @@ def files(view: JobView, done: int) -> dict[str, list[str]]:
     created = datetime.fromtimestamp(job.created_at, UTC)
     uploads = f"/{job.tenant}/download/{job.tenant}/user-uploads/{fields['type']}"
     stem = (
-        f"{uploads}/{created:%Y-%m-%d}/{fields['user_id']}/{fields['upload_name']}_{created:%Y%m%d}"
+        f"{uploads}/{created:%Y-%m-%d}/{fields.get('upload_folder', 1)}/"
+        f"{fields['upload_name']}_{created:%Y%m%d}"
     )
     validated = snap.status == "completed" or done >= int(fields["staging_after_steps"])
     found: dict[str, list[str]] = {"input": [f"{stem}_untouched.csv"]}  # there from the upload on

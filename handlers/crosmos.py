@@ -22,8 +22,10 @@ jobmock's choices where Crosmos says nothing (inferred; 401 and 404 are in the o
   `result.source_ids` lists every source of the job, `failed_source_ids` the ones that failed;
   `partial` adds `source_errors` keyed by the stringified id; `failed` repeats `error_message` in
   `result`, stores nothing and reports the tokens spent before failing;
-- `completed_at` is set on every terminal status (cancelled included); timestamps are pydantic's:
-  UTC with `Z`, microseconds only when non-zero;
+- `completed_at` is set when the job completed, ended partial or failed, and stays null on a
+  cancelled job, which never completed (jobmock's choice, [INF]; issue 17); a job forced to
+  completed, partial or failed has `started_at` (fixtures/crosmos.yaml `through`); timestamps are
+  pydantic's: UTC with `Z`, microseconds only when non-zero;
 - creating: any well-formed `space_id` is a space of the caller (the mock serves no spaces API);
   the job has one integer source id per source sent (the 202 lists them as UUIDs [DOC C2]); its
   memory, entity and edge counts and tokens grow with the text sent (invented yields); a `partial`
@@ -208,7 +210,7 @@ def result(view: JobView) -> dict[str, Any] | None:
 def render(view: JobView) -> dict[str, Any]:
     """The IngestionJobResponse body, every field present, in the schema's order."""
     job, snap, fields = view.job, view.snapshot, view.fields
-    failed = snap.status == "failed"
+    failed, finished = snap.status == "failed", snap.status in WITH_RESULT
     started = snap.entered.get("processing")
     return {
         "job_id": job.id,
@@ -218,7 +220,7 @@ def render(view: JobView) -> dict[str, Any]:
         "error_message": fields.get("failure_message", FAILURE_MESSAGE) if failed else None,
         "created_at": timestamp(job.created_at),
         "started_at": timestamp(started) if started is not None else None,
-        "completed_at": timestamp(snap.entered[snap.status]) if snap.terminal else None,
+        "completed_at": timestamp(snap.entered[snap.status]) if finished else None,
     }
 
 

@@ -9,8 +9,9 @@ returns the kind's failures body (handlers/gu1_failures.py) [DOC G2, G3]; the ke
 transactions:create, entities:bulk_import, events:create (else 403); an unknown id or another
 organisation's job -> 404 [DOC G1].
 
-Invented (apis.md [INF]): the `{success: false, error}` error body; every key present with null
-rather than omitted; totalItems known from the upload on (counters 0 while queued); a 5 s
+Invented (apis.md [INF]): the `{success: false, error}` error body; heartbeatAt and
+leaseExpiresAt null until a worker runs the job (workerError, completedAt and jobFailure are left
+out until set: the seed says "present when"); totalItems known from the upload on (counters 0 while queued); a 5 s
 heartbeat and 30 s lease; `interrupted` some time after the lease lapsed; a malformed jobId is just
 an unknown one (404: gu1's own example id is `abc-123`); unknown `include` values are ignored;
 batchCancelRequested kept once the job is cancelled.
@@ -93,7 +94,11 @@ def counters(view: JobView) -> dict[str, int]:
         n: count(total, view.snapshot.counters.get(n, 0.0))
         for n in ("processed", "failed", "skipped")
     }
+    if view.snapshot.status == "completed":  # every row was done, however the job got here
+        at["processed"] = total
     succeeded = max(0, at["processed"] - at["failed"] - at["skipped"])
+    if view.snapshot.status == "failed":  # the whole job aborted: what was left failed with it
+        at["failed"] = total - succeeded - at["skipped"]
     return {
         "totalItems": total,
         "succeeded": succeeded,
@@ -137,6 +142,30 @@ def heartbeat(view: JobView) -> float | None:
     return max(view.snapshot.entered["running"], at - (ran - last))
 
 
+# A job forced to failed or interrupted whose scenario names no failure still says why (wording
+# invented, [INF]; the jobFailure is gu1_failures.job_failure's).
+WORKER_ERRORS = {
+    "failed": "Batch aborted",
+    "interrupted": "Worker lease expired: no heartbeat received within {lease:g}s",
+}
+
+
+PRESENT_WHEN_SET = ("workerError", "completedAt", "jobFailure")
+
+
+def failure_of(view: JobView) -> tuple[str | None, dict[str, Any] | None]:
+    """(workerError, jobFailure): both for a failed job, the worker's error for an interrupted
+    one [DOC G1], the scenario's own where it names them."""
+    status, fields = view.snapshot.status, view.fields
+    if status not in WORKER_ERRORS:
+        return None, None
+    lease = float(fields.get("leaseSeconds", LEASE_SECONDS))
+    error = fields.get("workerError") or WORKER_ERRORS[status].format(lease=lease)
+    if status == "interrupted":
+        return error, None
+    return error, failures.job_failure(view)
+
+
 def cancel_requested(view: JobView) -> bool:
     if view.status == "cancelled":
         return True
@@ -152,7 +181,10 @@ def render(view: JobView) -> dict[str, Any]:
     if cancel_requested(view):
         metadata["batchCancelRequested"] = True
     lease = float(fields.get("leaseSeconds", LEASE_SECONDS))
-    worker_failed = snap.status in ("failed", "interrupted")
+    ended = snap.entered[snap.status] if snap.terminal else None
+    if snap.status == "interrupted" and beat is not None and ended is not None:
+        ended = max(ended, beat + lease)  # noticed once the lease lapsed, however it was forced
+    failure = failure_of(view)
     job = {
         "jobId": view.job.id,
         "kind": fields.get("kind", "transaction_batch"),
@@ -160,12 +192,17 @@ def render(view: JobView) -> dict[str, Any]:
         **counters(view),
         "heartbeatAt": stamp(beat),
         "leaseExpiresAt": stamp(None if beat is None else beat + lease),
-        "workerError": fields.get("workerError") if worker_failed else None,
+        "workerError": failure[0],
         "createdAt": stamp(view.job.created_at),
-        "completedAt": stamp(snap.entered[snap.status]) if snap.terminal else None,
+        "completedAt": stamp(ended),
         "metadata": metadata,
-        "jobFailure": fields.get("jobFailure") if snap.status == "failed" else None,
+        "jobFailure": failure[1],
     }
+    # gu1's field list: workerError "when the job failed at job level", completedAt "when
+    # terminal", jobFailure "present when status is failed" (seed 002 [DOC G1]): absent otherwise
+    for key in PRESENT_WHEN_SET:
+        if job[key] is None:
+            del job[key]
     return {"success": True, "job": job}
 
 

@@ -61,6 +61,8 @@ if TYPE_CHECKING:
     from jobmock.http.binding import ApiContext
 
 # Messages of the general errors, as Matcher's error list documents them (apis.md §1 [DOC S3]).
+# The envelope is the seed's generation (code = HTTP status, title = slug); that generation's own
+# 401/403 wording was not found, so these documented sentences stand in (issue 17 M5, [INF]).
 MESSAGES = {
     401: "The request could not be authenticated. Please verify your credentials and try again.",
     403: "You do not have permission to perform this action. Please verify your access level.",
@@ -117,13 +119,19 @@ def render(view: JobView) -> dict[str, Any]:
     }
     if fields.get("fileName"):
         body["fileName"] = fields["fileName"]
-    if snap.status != "QUEUED":  # rows are counted once the file is read
+    # Rows are counted once the file is read, PROCESSING and FAILED included: Matcher's own
+    # example (seed 000's JobResponse examples, apis.md §1 [DOC S1]) shows a PROCESSING job with
+    # totalRows 1000 and failedRows 5. Issue 17 (M1) reads Matcher's Go source as setting them in
+    # Complete() only; that source is not in our material, so the documented example wins.
+    if snap.status != "QUEUED":
         total = int(fields.get("totalRows", 0))
         if total:
             body["totalRows"] = total
         failed = count(total, snap.counters.get("failed", 0.0))
         if failed:
             body["failedRows"] = failed
+    # milliseconds, as the seed's examples write them (`2025-01-15T10:30:00.000Z`, [DOC S1]);
+    # issue 17 M3 read `time.RFC3339` (no fraction) in the source: the seed wins for the spec
     if "PROCESSING" in snap.entered:
         body["startedAt"] = rfc3339(snap.entered["PROCESSING"], 3)
     if snap.terminal:
@@ -139,7 +147,9 @@ def status_path(job: Job) -> str:
 def new_job(
     seq: int, rng: random.Random, tenant: Tenant, fields: dict[str, Any], now: float
 ) -> tuple[str, dict[str, Any]]:
-    """A UUIDv7 id; the job goes to the tenant's first context and source unless told otherwise."""
+    """A UUIDv7 id, as the seed's newer example ids (`019c96a0-10ce-75fc-…`, apis.md §1 [DOC
+    S1]; issue 17 M4 read v4 in the source: the seed wins); the job goes to the tenant's first
+    context and source unless told otherwise."""
     context = tenant.data["contexts"][0]
     fields = {"contextId": context["id"], "sourceId": context["sources"][0], **fields}
     return uuid7(now, rng.getrandbits(74)), fields
@@ -227,6 +237,8 @@ async def checked_upload(
         raise PayloadTooLarge(
             f"file exceeds limit: {problem.reason}", slug="request_entity_too_large"
         ) from None
+    # [INF] wording and place: our material (apis.md §1) has no message for an unreadable file;
+    # jobmock refuses it here, as the legacy envelope's 400
     except uploads.NotUtf8:
         raise BadRequest(f"failed to parse {fmt} file: invalid UTF-8") from None
     except uploads.UnreadableFile:

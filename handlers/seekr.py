@@ -3,7 +3,8 @@
 
 Facts (apis.md §4): the API key goes in `Authorization` WITHOUT `Bearer` (so `Bearer <key>` is an
 unknown key); the id is a plain string (no format, so a malformed id is simply not found); ids are
-`ij-<uuid>` (job), `ijf-<uuid>` (record); timestamps carry
+`ij-<uuid>` (job), `ijf-<uuid>` (record), `md-file-<uuid>` (the converted file a record writes,
+its `alignment_file_id`, never the input file's id: apis.md §4 [DOC K3]); timestamps carry
 microseconds; `method` defaults to "best" (the docs also show "speed-optimized"); job statuses are
 queued|running|completed|failed. 401/404 bodies are FastAPI's `{"detail": ...}` (inferred, see
 specs/seekr.overlay.yaml).
@@ -26,6 +27,7 @@ Invented (Seekr does not document it; apis.md "Gaps"):
   a failed job still lists what did convert). `worker_id`/`metaflow_job_id` stay on a finished
   record (the row keeps who handled it). As in SeekrFlow's example (apis.md §4 [DOC K3]),
   `output_files` lists the completed records' `alignment_file_id`s.
+- List: `GET /v1/flow/alignment/ingestion/` answers `{"data": [jobs]}`, newest first.
 - Create: `{files, method}` answers the job as created (200, FastAPI's default), one record per
   file in the order sent; a file id the tenant did not upload is still converted, under its id as
   file name (the mock serves no file upload); an empty `files` is FastAPI's 422 (too_short).
@@ -132,18 +134,20 @@ def render(view: JobView) -> dict[str, Any]:
     for i, file in enumerate(files):
         start, stop = i / (n + 1), (i + 2) / (n + 1)
         record_id = derived_id("ijf-", job.id, i)
+        # the converted file's own id, minted with the record ([INF]: the schema requires it always)
+        output_id = derived_id("md-file-", job.id, i)
         done = "failed" if i in fails else "completed"
         state = "queued" if start > f else "processing" if stop > f else done
         failure = fails.get(i, {}) if state == "failed" else {}
         processing_at = min(run_start + start * seconds, end)
         finished_at = rfc3339(min(run_start + stop * seconds, end), 6)
         if state == "completed":
-            outputs.append(file["id"])
+            outputs.append(output_id)
         records.append(
             {
                 "record_id": record_id,
                 "ingestion_job_id": job.id,
-                "alignment_file_id": file["id"],
+                "alignment_file_id": output_id,
                 "user_id": view.tenant.data.get("user_id", view.tenant.name),
                 "filename": file["filename"],
                 "metaflow_job_id": None if state == "queued" else f"IngestionFlow/{base + i}",
@@ -223,7 +227,17 @@ async def get_ingestion_job(ctx: ApiContext, ingestion_job_id: str) -> Any:
     return render(view)
 
 
+async def list_ingestion_jobs(ctx: ApiContext) -> Any:
+    """`GET /v1/flow/alignment/ingestion/`: the caller's jobs under `data` (apis.md §4 [DOC K3]),
+    newest first ([INF]: Seekr does not document the order)."""
+    jobs = await ctx.mock.jobs(ctx.name, ctx.principal().tenant)
+    bodies = [render(await ctx.mock.describe(ctx.name, job)) for job in jobs]
+    bodies.sort(key=lambda b: (b["created_at"], b["id"]), reverse=True)
+    return {"data": bodies}
+
+
 OPERATIONS = {
+    "ingestion_list_v1_flow_alignment_ingestion__get": list_ingestion_jobs,
     "ingestion_get_v1_flow_alignment_ingestion__ingestion_job_id__get": get_ingestion_job,
     "ingest_files_v1_flow_alignment_ingestion_post": ingest_files,
 }

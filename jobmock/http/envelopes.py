@@ -171,9 +171,12 @@ class FastApiDetail:
             missing = REQUIRED.match(error.reason)
             loc.append(missing.group(1) if missing else "")
             item.update(type="missing", msg="Field required")
-        elif error.keyword == "json":
+        elif error.keyword == "json":  # FastAPI's: where json.loads stopped, and why
             item.update(type="json_invalid", msg="JSON decode error")
             value = {}
+            if isinstance(expected, dict) and "pos" in expected:
+                loc.append(expected["pos"])
+                item["ctx"] = {"error": expected["error"]}
         elif error.keyword == "type" and isinstance(expected, str) and expected in PYDANTIC_TYPE:
             kind = PYDANTIC_TYPE[expected]
             if isinstance(value, str) and expected in PYDANTIC_PARSING:
@@ -292,6 +295,7 @@ class ErrorBoundary:
             status_code=reply.status,
             mimetype=reply.media_type,
             content_type=reply.media_type,
-            body=json.dumps(reply.body),
+            # a body that is not JSON (a redirect's HTML page) goes as it is
+            body=json.dumps(reply.body) if "json" in reply.media_type else reply.body,
             headers=headers,
         )

@@ -82,11 +82,22 @@ class DecorateOnce(StarletteDecoratorBase):
 
     def __init__(self, operation: AbstractOperation, **kwargs: t.Any) -> None:
         super().__init__(**kwargs)
+        self.media_type = json_media_type(operation)
         self._uri_parser = operation.uri_parser_class(
             operation.parameters, operation.body_definition()
         )
 
     def __call__(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        media_type = self.media_type
+        if media_type and inspect.iscoroutinefunction(unwrap_decorators(function)):
+            handler = function
+
+            @functools.wraps(handler)
+            async def typed(*args: t.Any, **kwargs: t.Any) -> t.Any:
+                answer = await handler(*args, **kwargs)
+                return json_answer(answer, media_type) or answer
+
+            function = typed
         decorated = self.decorate(function)  # connexion redoes this per request
 
         @functools.wraps(function)
@@ -136,29 +147,46 @@ class Arguments:
         return kwargs
 
 
+def json_media_type(operation: AbstractOperation) -> str | None:
+    """The one JSON media type the operation declares, if it has one: a handler's dict or list
+    answer is in it (another media type beside it, a redirect's HTML page, is the error
+    boundary's; connexion would refuse to guess between them)."""
+    found = {m for m in operation.produces if is_json_mimetype(m)}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def json_answer(answer: t.Any, media_type: str) -> tuple[t.Any, int, dict[str, t.Any]] | None:
+    """A handler's dict or list answer (`body`, `(body, status)` or `(body, status, headers)`) as
+    `(body, status, headers)` with its Content-Type; None for anything else."""
+    body, status, headers = answer, 200, t.cast(dict[str, t.Any], {})
+    if type(answer) is tuple:
+        if not 2 <= len(answer) <= 3:
+            return None
+        body, status, *rest = answer
+        headers = rest[0] if rest else {}
+    if (
+        isinstance(body, (dict, list))
+        and type(status) is int
+        and isinstance(headers, dict)
+        and not any(k.lower() == "content-type" for k in headers)
+    ):
+        return body, status, {**headers, "Content-Type": media_type}
+    return None
+
+
 class JSONAnswers(AsyncResponseDecorator):
-    """connexion's response decorator, with `(body, status[, headers])` answers of an operation
-    that produces one JSON media type serialized directly (connexion infers the type each time)."""
+    """connexion's response decorator, with the dict and list answers of an operation that
+    declares one JSON media type serialized directly (connexion infers the type each time)."""
 
     def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier) -> None:
         super().__init__(framework=StarletteFramework, jsonifier=jsonifier)
-        produces = set(operation.produces)
-        only = next(iter(produces)) if len(produces) == 1 else None
-        self.media_type = only if only and is_json_mimetype(only) else None
+        self.media_type = json_media_type(operation)
 
     def build_framework_response(self, handler_response: t.Any) -> t.Any:
-        if self.media_type and type(handler_response) is tuple and 2 <= len(handler_response) <= 3:
-            body, status, *rest = handler_response
-            headers = rest[0] if rest else {}
-            if (
-                isinstance(body, (dict, list))
-                and type(status) is int
-                and isinstance(headers, dict)
-                and not any(k.lower() == "content-type" for k in headers)
-            ):
-                content = self.jsonifier.dumps(body)
-                headers = {**headers, "Content-Type": self.media_type}
-                return Response(content, status, headers, media_type=self.media_type)
+        if self.media_type and (answer := json_answer(handler_response, self.media_type)):
+            body, status, headers = answer
+            content = self.jsonifier.dumps(body)
+            return Response(content, status, headers, media_type=self.media_type)
         return super().build_framework_response(handler_response)
 
 

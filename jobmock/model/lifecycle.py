@@ -9,8 +9,11 @@ no I/O, no globals, no wall clock.  Times are float epoch seconds (UTC).
   entered at ``T`` with their full progress) and natural time restarts at ``T``; a forced move to a
   status outside the rest of the scenario but of higher rank LEAVES the scenario: counters freeze
   and the job stays in that status until another forced move (one to a higher-ranked status that
-  the scenario has rejoins it there).  A recorded transition that would not move the job forward
-  when replayed is ignored, so ``render`` is total and monotone for any input.
+  the scenario has rejoins it there).  Either way a forced move first enters, at ``T``, the
+  non-terminal statuses every scenario of the API passes before the target
+  (``StatusModel.through``): a job forced from queued to failed has started, as a vendor's would.
+  A recorded transition that would not move the job forward when replayed is ignored, so
+  ``render`` is total and monotone for any input.
 * With ``natural=False`` (the "poll" clock mode) phases never end by time: only forced transitions
   move the job and counters hold each phase's entry value.
 """
@@ -151,13 +154,17 @@ class _Walk:
             return  # not replayable under this model: ignored like any non-forward move
         if j is None:
             return
+        rank = self.model.rank
+        for status in self.model.through.get(to, ()):  # what the skipped phases would have set
+            if rank(status) > rank(self.status):
+                self.status, self.entered[status] = status, at
+                self.path.append(status)
         if j < 0:
             if self.idx is not None:
                 self.frozen = self.counters(at)
             self.idx, self.status, self.start, self.entered[to] = None, to, at, at
             self.path.append(to)
             return
-        rank = self.model.rank
         for k in range(0 if self.idx is None else self.idx + 1, j + 1):
             status = self.scenario.phases[k].status
             if rank(status) > rank(self.status):
@@ -231,8 +238,10 @@ def resolve_transition(
     """
     at = float(max(t, job.created_at, *(tr.at for tr in job.transitions)))
     walk = _walk(job, scenario, model, at, natural)
+    reachable = [s for s in (*model.order, *model.terminal) if walk.target(s) is not None]
+    targets = f"reachable: {', '.join(reachable) or 'none'}"  # what the caller may ask instead
     if model.is_terminal(walk.status):
-        raise TransitionRefused(f"job is already {walk.status}")
+        raise TransitionRefused(f"job is already {walk.status}; {targets}")
     if to == NEXT:
         if walk.idx is not None:
             return Transition(at, scenario.phases[walk.idx + 1].status)
@@ -240,9 +249,11 @@ def resolve_transition(
         for phase in scenario.phases:
             if model.rank(phase.status) > current:
                 return Transition(at, phase.status)
-        raise TransitionRefused(f"job left scenario {scenario.name!r}; it has no next phase")
+        raise TransitionRefused(
+            f"job left scenario {scenario.name!r}; it has no next phase; {targets}"
+        )
     if walk.target(to) is None:
-        raise TransitionRefused(f"{to} is not reachable from {walk.status}")
+        raise TransitionRefused(f"{to} is not reachable from {walk.status}; {targets}")
     return Transition(at, to)
 
 

@@ -141,6 +141,11 @@ class Scenario:
 class StatusModel:
     order: tuple[str, ...]
     terminal: tuple[str, ...]
+    through: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    """status -> the non-terminal statuses a job always passes before it (`passed_through`): a
+    forced move there enters them too, so a forced job reads as the vendor's own would."""
     _rank: dict[str, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -167,6 +172,32 @@ class StatusModel:
 
     def __contains__(self, status: object) -> bool:
         return status in self._rank
+
+
+def passed_through(
+    scenarios: Iterable[Scenario],
+    model: StatusModel,
+    declared: Mapping[str, Iterable[str]] | None = None,
+) -> StatusModel:
+    """`model` with `through` learnt from the scenarios: for each status, the non-terminal
+    statuses that every scenario reaching it passes first (a status no scenario reaches: none);
+    `declared` (the fixture's `statuses.through`) wins where it says otherwise."""
+    for status, before in (declared or {}).items():
+        for name in (status, *before):
+            model.rank(name)  # UnknownStatus names it
+    through: dict[str, tuple[str, ...]] = {}
+    for scenario in scenarios:
+        seen: list[str] = []
+        for phase in scenario.phases:
+            if phase.status not in seen:
+                before = tuple(s for s in seen if not model.is_terminal(s))
+                known = through.get(phase.status)
+                through[phase.status] = (
+                    before if known is None else tuple(s for s in known if s in before)
+                )
+                seen.append(phase.status)
+    through.update({status: tuple(before) for status, before in (declared or {}).items()})
+    return StatusModel(model.order, model.terminal, through)
 
 
 def check_scenario(scenario: Scenario, model: StatusModel) -> None:

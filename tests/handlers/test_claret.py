@@ -62,9 +62,11 @@ def file_paths(
     job: dict[str, Any], tenant: str, user_id: int, name: str = "inventory"
 ) -> dict[str, str]:
     """Shaped like the doc's `/tenant/download/tenant/user-uploads/inventory-import/2024-01-01/1/
-    inventory_20240101_untouched.csv` (the segment after the date: the job's user)."""
+    inventory_20240101_untouched.csv`: the segment after the date is the seed's `1`, whoever the
+    user (`user_id` is 42 in that example; issue 17 L2)."""
     day = job["created_at"][:10]
-    folder = f"/{tenant}/download/{tenant}/user-uploads/inventory-import/{day}/{user_id}"
+    # the segment after the date is 1 whoever the user: the seed's example has /1/ for user 42
+    folder = f"/{tenant}/download/{tenant}/user-uploads/inventory-import/{day}/1"
     stem = f"{folder}/{name}_{day.replace('-', '')}"
     return {
         kind: f"{stem}_{suffix}.csv"
@@ -282,6 +284,53 @@ def test_missing_and_unknown_tokens_are_401_unauthenticated(mock_client: MockCli
         mock_client.assert_conforms("claret", ROUTE, "get", response)
 
 
+# Symfony's RedirectResponse page, which Laravel's `redirect()` sends (claret_login's docstring)
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html>
+    <head>
+        <meta charset="UTF-8" />
+        <meta http-equiv="refresh" content="0;url='http://testserver/claret/demo/login'" />
+
+        <title>Redirecting to http://testserver/claret/demo/login</title>
+    </head>
+    <body>
+        Redirecting to <a href="http://testserver/claret/demo/login">http://testserver/claret/demo/login</a>.
+    </body>
+</html>"""
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer 9|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+        {"X-Requested-With": "fetch"},
+        {"Accept": "text/html,application/json"},
+    ],
+)
+def test_an_auth_failure_without_the_xhr_header_redirects_to_the_login_page(
+    mock_client: MockClient, headers: dict[str, str]
+) -> None:
+    """apis.md §5 [DOC L4]: without `X-Requested-With: XMLHttpRequest` an authentication failure
+    answers with an HTML redirect to the login page, not the JSON 401."""
+    job = mock_client.create("claret", tenant="demo")
+    response = mock_client.http.get(job["status_path"], headers=headers, follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "http://testserver/claret/demo/login"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.text == REDIRECT_PAGE
+    errors = mock_client.checker("claret").errors(ROUTE, "get", 302, response.text, "text/html")
+    assert not errors, errors
+
+
+def test_a_request_that_asks_for_json_gets_the_json_401(mock_client: MockClient) -> None:
+    """Laravel's `expectsJson()`: the XHR header, or JSON first in `Accept`."""
+    job = mock_client.create("claret", tenant="demo")
+    for headers in [{"X-Requested-With": "XMLHttpRequest"}, {"Accept": "application/json"}]:
+        response = mock_client.http.get(job["status_path"], headers=headers, follow_redirects=False)
+        assert (response.status_code, response.json()) == (401, UNAUTHENTICATED)
+
+
 def test_another_tenants_job_is_the_documented_422(mock_client: MockClient) -> None:
     demo = mock_client.tenant_headers("claret", "demo")
     northwind_job = mock_client.create("claret", tenant="northwind")
@@ -318,7 +367,10 @@ def test_non_integer_job_log_id_is_the_documented_422(
     assert response.json() == NOT_FOUND
     mock_client.assert_conforms("claret", ROUTE, "get", response)
     # the token is checked first: without one, Laravel's JSON 401
-    anonymous = mock_client.get(f"/claret/demo/api/v1/imports/status/{job_log_id}")
+    anonymous = mock_client.get(
+        f"/claret/demo/api/v1/imports/status/{job_log_id}",
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
     assert (anonymous.status_code, anonymous.json()) == (401, {"message": "Unauthenticated."})
 
 
@@ -346,3 +398,15 @@ def test_a_tenant_segment_with_an_encoded_slash_is_the_documented_422(
     response = mock_client.get("/claret/de%2Fmo/api/v1/imports/status/12345", headers=headers)
     assert (response.status_code, response.json()) == (422, NOT_FOUND)
     mock_client.assert_conforms("claret", ROUTE, "get", response)
+
+
+def test_the_segment_after_the_date_is_the_seeds_not_the_user_id(mock_client: MockClient) -> None:
+    """Seed 004: user_id 42, and `/2024-01-01/1/inventory_20240101_untouched.csv`."""
+    job = mock_client.create("claret", scenario="completes", tenant="demo")
+    body = content(mock_client, job)
+    day = body["files"]["input"][0].split("/")[-3]
+    assert body["user_id"] == 42
+    assert body["files"]["input"] == [
+        f"/demo/download/demo/user-uploads/inventory-import/{day}/1/"
+        f"inventory_{day.replace('-', '')}_untouched.csv"
+    ]

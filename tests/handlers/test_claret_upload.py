@@ -332,6 +332,15 @@ def test_another_tenant_in_the_path_is_refused(client: MockClient, planner: dict
 def test_without_a_token_it_is_401(client: MockClient) -> None:
     response = upload(client, XHR, inventory_csv(1))
     assert response.status_code == 401 and response.json() == {"message": "Unauthenticated."}
+    # without the XHR header: Laravel's redirect to the login page (apis.md §5 [DOC L4])
+    response = client.http.post(
+        "/claret/demo/api/v1/inventory/import/process",
+        files={"file": ("inventory.csv", inventory_csv(1), "text/csv")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 302
+    assert response.headers["location"] == "http://testserver/claret/demo/login"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
 
 
 # ------------------------------------------------------------------------------------------ JSON

@@ -230,3 +230,10 @@ def test_a_body_that_breaks_the_schema_is_fastapis_422(
     response = ingest(client, acme, body)
     assert response.status_code == 422
     assert response.json() == {"detail": items}
+
+
+def test_the_conversations_202_is_marked_inferred(client: MockClient) -> None:
+    """apis.md §2 [DOC C3]: "same accepted shape", "[INF] also 202": the overlay says so."""
+    document = client.app.mock.apis[API].spec.document
+    answer = document["paths"]["/api/v1/conversations"]["post"]["responses"]["202"]
+    assert answer["x-jobmock-inferred"] is True

@@ -251,3 +251,31 @@ def test_fastapis_422_lists_every_problem_of_the_body(
     response = ingest(client, acme, body)
     assert response.status_code == 422
     assert response.json() == {"detail": items}
+
+
+@pytest.mark.parametrize(
+    ("raw", "position"),
+    [(b"{", 1), (b'{"space_id": "x",}', 17), (b"", None)],
+)
+def test_json_that_does_not_decode_is_fastapis_json_invalid_with_its_position(
+    client: MockClient, acme: dict[str, str], raw: bytes, position: int | None
+) -> None:
+    """FastAPI's request handling: a json.JSONDecodeError becomes `{"type": "json_invalid",
+    "loc": ["body", e.pos], "msg": "JSON decode error", "input": {}, "ctx": {"error": e.msg}}`
+    (issue 17, C2); no body at all is pydantic's `missing`."""
+    headers = {**acme, "Content-Type": "application/json"}
+    for route in ("/crosmos/api/v1/sources", "/crosmos/api/v1/conversations"):
+        response = client.http.post(route, headers=headers, content=raw)
+        assert response.status_code == 422, response.text
+        expected = (
+            {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None}
+            if position is None
+            else {
+                "type": "json_invalid",
+                "loc": ["body", position],
+                "msg": "JSON decode error",
+                "input": {},
+                "ctx": {"error": "Expecting property name enclosed in double quotes"},
+            }
+        )
+        assert response.json() == {"detail": [expected]}

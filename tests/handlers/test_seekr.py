@@ -24,6 +24,7 @@ PREFIX = "/seekr/v1/flow/alignment/ingestion/"
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 JOB_ID = re.compile(rf"^ij-{UUID}$")
 RECORD_ID = re.compile(rf"^ijf-{UUID}$")
+CONVERTED_ID = re.compile(rf"^md-file-{UUID}$")  # a converted file's id (apis.md §4 [DOC K3])
 MICROS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 FIXTURE = yaml.safe_load((Path(__file__).parents[2] / "fixtures" / "seekr.yaml").read_text())
 TENANTS = {t["name"]: t for t in FIXTURE["tenants"]}
@@ -82,10 +83,11 @@ def test_a_queued_job_has_every_record_queued_with_documented_keys(mock_client: 
     for i, (record, file) in enumerate(zip(queued["file_records"], expected_files, strict=True)):
         assert list(record) == RECORD_KEYS
         assert RECORD_ID.match(record["record_id"])
+        assert CONVERTED_ID.match(record["alignment_file_id"])  # its own file, not the upload
         assert record == {
             "record_id": record["record_id"],
             "ingestion_job_id": job["id"],
-            "alignment_file_id": file["id"],
+            "alignment_file_id": record["alignment_file_id"],
             "user_id": TENANTS["acme"]["data"]["user_id"],
             "filename": file["filename"],
             "metaflow_job_id": None,
@@ -147,7 +149,8 @@ def test_the_documented_single_file_example(mock_client: MockClient) -> None:
     assert done["status"] == "completed" and record["status"] == "completed"
     assert at(record["completed_at"]) - at(record["processing_at"]) == pytest.approx(60)
     assert done["output_files"] == [record["alignment_file_id"]]
-    assert record["alignment_file_id"] == uploads("acme", 1)[0]["id"]
+    assert CONVERTED_ID.match(record["alignment_file_id"])
+    assert record["alignment_file_id"] != uploads("acme", 1)[0]["id"]  # converted, not uploaded
     for key in ("queue_position", "error_message", "suggested_fix", "failed_at"):
         assert record[key] is None
 
@@ -288,8 +291,7 @@ def test_files_and_method_can_be_chosen_per_job(mock_client: MockClient) -> None
     )
     records = body(mock_client, job)["file_records"]
     assert [r["filename"] for r in records] == ["sales_kickoff.pptx", "new_upload.pdf"]
-    assert records[0]["alignment_file_id"] == uploads("globex")[3]["id"]
-    assert re.match(rf"^file-{UUID}$", records[1]["alignment_file_id"])
+    assert all(CONVERTED_ID.match(r["alignment_file_id"]) for r in records)
     assert {r["method"] for r in records} == {"speed-optimized"}
 
 

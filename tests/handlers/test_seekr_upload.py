@@ -7,6 +7,7 @@ bodies). Scenario rules: fixtures/seekr.yaml (`fail` in a file name -> that file
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ CREATE = "/v1/flow/alignment/ingestion"
 STATUS = "/v1/flow/alignment/ingestion/{ingestion_job_id}"
 HANDBOOK = "file-21636369-8b52-4b4a-97b7-50923ceb3ffd"  # acme's employee_handbook.pdf
 FAQ = "file-795b929e-9a9a-40fd-aa7b-5bf55eb561a4"  # acme's benefits_faq.docx
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
 def create(client: MockClient, headers: dict[str, str], body: Any) -> Any:
@@ -43,7 +45,10 @@ def test_a_job_of_the_files_sent_with_one_record_each(
     assert job["id"].startswith("ij-") and job["status"] == "queued"
     assert job["output_files"] == []
     records = job["file_records"]
-    assert [r["alignment_file_id"] for r in records] == [HANDBOOK, FAQ, "file-not-uploaded-here"]
+    converted = [r["alignment_file_id"] for r in records]
+    # each record converts into a file of its own, `md-file-<uuid>` (apis.md §4 [DOC K3])
+    assert all(re.fullmatch(rf"md-file-{UUID}", c) for c in converted), converted
+    assert len(set(converted)) == 3
     assert [r["filename"] for r in records] == [
         "employee_handbook.pdf",
         "benefits_faq.docx",
@@ -61,7 +66,7 @@ def test_a_job_of_the_files_sent_with_one_record_each(
     client.advance(60)
     done = poll(client, acme, job["id"])
     assert done["status"] == "completed"
-    assert done["output_files"] == [HANDBOOK, FAQ, "file-not-uploaded-here"]
+    assert done["output_files"] == converted
     assert {r["status"] for r in done["file_records"]} == {"completed"}
 
 
@@ -82,7 +87,9 @@ def test_a_file_named_fail_fails_while_the_others_convert(
     assert failed["status"] == "failed" and failed["failed_at"] is not None
     assert failed["error_message"] and failed["suggested_fix"]
     assert states["employee_handbook.pdf"]["status"] == "completed"
-    assert done["output_files"] == [HANDBOOK, FAQ]
+    assert done["output_files"] == [
+        states[name]["alignment_file_id"] for name in ("employee_handbook.pdf", "benefits_faq.docx")
+    ]
 
 
 def test_another_tenant_does_not_see_the_job(client: MockClient, acme: dict[str, str]) -> None:
@@ -219,3 +226,36 @@ def test_fastapis_422_lists_every_problem_of_the_body(
     response = create(client, acme, body)
     assert response.status_code == 422
     assert response.json() == {"detail": items}
+
+
+LIST = "/v1/flow/alignment/ingestion/"  # with its slash (apis.md §4 [DOC K3 old])
+
+
+def test_the_list_route_answers_the_callers_jobs_under_data(
+    client: MockClient, acme: dict[str, str]
+) -> None:
+    globex = client.tenant_headers(API, "globex")
+    first = create(client, acme, {"files": [HANDBOOK]}).json()
+    client.advance(1)
+    second = create(client, acme, {"files": [FAQ]}).json()
+    create(client, globex, {"files": ["product_manual.pdf"]})
+    response = client.get(f"/seekr{LIST}", headers=acme, follow_redirects=False)
+    assert response.status_code == 200, response.text  # not a redirect to the POST route
+    client.assert_conforms(API, LIST, "get", response)
+    jobs = response.json()["data"]
+    assert list(response.json()) == ["data"]  # SDK: client.ingestion.list().data
+    ours = [j for j in jobs if j["id"] in (first["id"], second["id"])]
+    assert ours == [  # newest first, each as its status route shows it
+        poll(client, acme, second["id"]),
+        poll(client, acme, first["id"]),
+    ]
+    seeded = {
+        j["id"] for j in client.http.get("/_mock/apis/seekr/jobs").json() if j["tenant"] == "acme"
+    }
+    assert {j["id"] for j in jobs} == seeded | {first["id"], second["id"]}  # acme's only
+
+
+def test_the_list_route_needs_the_key(client: MockClient) -> None:
+    response = client.get(f"/seekr{LIST}", follow_redirects=False)
+    assert response.status_code == 401 and response.json() == {"detail": "Not authenticated"}
+    client.assert_conforms(API, LIST, "get", response)
