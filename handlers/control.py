@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
 from jobmock.engine.mock import Mock
-from jobmock.errors import Unprocessable
+from jobmock.errors import Conflict, Unprocessable
 from jobmock.frontend import fault_injection as fault_control
 from jobmock.frontend import faults
+from jobmock.journal.recorder import Journal, journal_of
 from jobmock.model.lifecycle import Job
 from jobmock.model.timestamps import rfc3339
 
@@ -120,6 +122,11 @@ async def set_clock(mock: Mock, body: dict[str, Any]) -> Any:
 
 
 async def reset(mock: Mock) -> Any:
+    recorder = journal_of(mock)
+    if (
+        recorder is not None
+    ):  # the store's journal is cleared with the rest; this worker's batch too
+        recorder.discard()
     return {"jobs": await mock.reset()}, 200, JSON
 
 
@@ -147,7 +154,38 @@ async def delete_faults(mock: Mock) -> Any:
     return ConnexionResponse(status_code=204)
 
 
+def journal(mock: Mock) -> Journal:
+    found = journal_of(mock)
+    if found is None or not found.keep:
+        raise Conflict(
+            "the request journal is off (jobmock serve --no-journal)", slug="journal_off"
+        )
+    return found
+
+
+async def list_requests(
+    mock: Mock,
+    api: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    tenant: str | None = None,
+) -> Any:
+    if api is not None:
+        mock.runtime(api)  # an unknown API: 404
+    moment = None if since is None else datetime.fromisoformat(since.replace("z", "Z"))
+    if moment is not None and moment.tzinfo is None:  # RFC 3339 always has an offset
+        moment = moment.replace(tzinfo=UTC)
+    return await journal(mock).entries(api, status, moment, tenant), 200, JSON
+
+
+async def clear_requests(mock: Mock) -> Any:
+    await journal(mock).clear()
+    return ConnexionResponse(status_code=204)
+
+
 OPERATIONS = {
+    "list_requests": list_requests,
+    "clear_requests": clear_requests,
     "list_apis": list_apis,
     "list_scenarios": list_scenarios,
     "list_tenants": list_tenants,
