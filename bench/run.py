@@ -407,6 +407,10 @@ def control_route(port: int) -> Route:
 
 
 FAULTS = "error:rate=0.2"
+EXTRA_ARGS: dict[str, tuple[str, ...]] = {  # serve options a jobmock stack adds to the defaults
+    "jobmock+faults": ("--fault", FAULTS),
+    "jobmock-journal": ("--no-journal",),
+}
 PROFILED = ("jobmock", "jobmock+rv")  # the flame graphs the profile page shows
 
 
@@ -424,12 +428,28 @@ def jobmock_stacks() -> list[Stack]:
             "one answer in five is the route's documented 5xx (wrk counts it like any answer): "
             "what deciding a fault per request costs",
         ),
+        Stack(
+            "jobmock-journal",
+            "jobmock --no-journal",
+            "no request journal: what recording each request (the default) costs",
+        ),
     ]
 
 
 def stacks_for(
-    route: Route, tmp: Path, findings: list[str], cpus: str | None, *, memory: bool = False
+    route: Route,
+    tmp: Path,
+    findings: list[str],
+    cpus: str | None,
+    *,
+    memory: bool = False,
+    peers: bool = True,
 ) -> list[Stack]:
+    if not peers:  # --skip peers: jobmock's own stacks only (what an option costs)
+        own = jobmock_stacks()
+        for stack in own:
+            stack.path, stack.env = route.path, python_env()
+        return own
     out = [
         *jobmock_stacks(),
         Stack(
@@ -694,7 +714,7 @@ def finalize_argv(route: Route, stack: Stack) -> None:
             0,
             validate_responses=stack.key == "jobmock+rv",
             store="memory://" if stack.key == "jobmock-mem" else None,
-            extra=("--fault", FAULTS) if stack.key == "jobmock+faults" else (),
+            extra=EXTRA_ARGS.get(stack.key, ()),
         )
         stack.argv[stack.argv.index("--port") + 1] = "<port>"
 
@@ -1142,8 +1162,14 @@ def main() -> None:
         "--skip",
         action="append",
         default=[],
-        choices=["second", "store", "profile", "inprocess", "validate", "contract"],
-        help="leave a part out (repeatable)",
+        choices=["second", "store", "profile", "inprocess", "validate", "contract", "peers"],
+        help="leave a part out (repeatable; peers: Prism, connexion and Starlette, so only"
+        " jobmock's own stacks are measured)",
+    )
+    parser.add_argument(
+        "--name",
+        default="latest",
+        help="write NAME.md and NAME.json (default latest; e.g. a partial run beside the full one)",
     )
     parser.add_argument(
         "--report-only",
@@ -1170,6 +1196,7 @@ def main() -> None:
         quiet_wait=0.0 if args.quick else args.quiet_wait,
     )
     out_dir = WORK / "quick" if args.quick else RESULTS
+    stem = args.name
     out_dir.mkdir(parents=True, exist_ok=True)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
     atexit.register(procs.stop_all)
@@ -1183,7 +1210,12 @@ def main() -> None:
 
     started = time.perf_counter()
     log("checking tools")
-    tools = {"wrk": ensure_wrk(), "prism": ensure_prism(), "py_spy": ensure_py_spy()}
+    peers = "peers" not in args.skip
+    tools = {
+        "wrk": ensure_wrk(),
+        "prism": ensure_prism() if peers else "not run (--skip peers)",
+        "py_spy": ensure_py_spy() if "profile" not in args.skip else "not run (--skip profile)",
+    }
     machine = machine_info(tools)
     log(
         f"{machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, {tools['wrk']}, "
@@ -1208,7 +1240,9 @@ def main() -> None:
             routes = routes[:1]
         for number, route in enumerate(routes):
             log(f"route {route.key}: GET {route.path}")
-            stack_list = stacks_for(route, tmp, findings, SETTINGS.cpus_server, memory=number == 0)
+            stack_list = stacks_for(
+                route, tmp, findings, SETTINGS.cpus_server, memory=number == 0, peers=peers
+            )
             results = measure_route(
                 route, stack_list, SETTINGS.launch_repeats if number == 0 else 1
             )
@@ -1247,8 +1281,8 @@ def main() -> None:
     data["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     data["seconds"] = time.perf_counter() - started
     data["command"] = "bench/run.sh " + " ".join(sys.argv[1:])
-    (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
-    (out_dir / "latest.md").write_text(report.markdown(data))
+    (out_dir / f"{stem}.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+    (out_dir / f"{stem}.md").write_text(report.markdown(data))
     if "profile" in data:
         target = out_dir / "profile.md"
         previous = (
@@ -1259,7 +1293,7 @@ def main() -> None:
             else ""
         )
         target.write_text(report.profile_markdown(data, previous))
-    log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
+    log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/{stem}.md")
 
 
 if __name__ == "__main__":
