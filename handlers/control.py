@@ -8,6 +8,7 @@ from typing import Any
 from connexion.lifecycle import ConnexionResponse
 
 from jobmock.engine.mock import Mock
+from jobmock.engine.story import story
 from jobmock.errors import Conflict, Unprocessable
 from jobmock.frontend import fault_injection as fault_control
 from jobmock.frontend import faults
@@ -94,6 +95,16 @@ async def list_jobs(mock: Mock, api: str, tenant: str | None = None) -> Any:
 
 async def get_job(mock: Mock, api: str, id: str) -> Any:
     return await job_resource(mock, await mock.get(api, id)), 200, JSON
+
+
+async def get_job_story(mock: Mock, api: str, id: str) -> Any:
+    resource = await job_resource(mock, await mock.get(api, id))
+    recorder = journal_of(mock)
+    polls = []
+    if recorder is not None and recorder.keep:
+        path = resource["status_path"]
+        polls = [e for e in await recorder.entries(api) if e["path"] == path]
+    return await story(mock, api, id, resource, polls), 200, JSON
 
 
 async def delete_job(mock: Mock, api: str, id: str) -> Any:
@@ -192,6 +203,7 @@ OPERATIONS = {
     "create_job": create_job,
     "list_jobs": list_jobs,
     "get_job": get_job,
+    "get_job_story": get_job_story,
     "delete_job": delete_job,
     "transition_job": transition_job,
     "get_clock": get_clock,

@@ -107,3 +107,31 @@ def test_log_requests_prints_one_line_with_the_first_problem(
     method, path, status, ms, unit, problem = line.split(" ", 5)
     assert (method, path, status, unit) == ("POST", "/crosmos/api/v1/sources", "422", "ms")
     assert float(ms) >= 0 and problem.strip() == "body/sources/0/content: required"
+
+
+def test_a_jobs_story_timeline_progress_body_and_polls(client: TestClient) -> None:
+    job = client.post("/_mock/apis/matcher/jobs", json={"scenario": "completes"}).json()
+    client.get(job["status_path"], headers=job["headers"])
+    client.post(
+        "/_mock/clock", json={"advance_seconds": 13}
+    )  # fixtures: QUEUED 3 s, PROCESSING 20 s
+    polled = client.get(job["status_path"], headers=job["headers"]).json()
+    story = client.get(f"/_mock/apis/matcher/jobs/{job['id']}/story").json()
+    assert [(p["status"], p["state"]) for p in story["phases"]] == [
+        ("QUEUED", "done"),
+        ("PROCESSING", "current"),
+        ("COMPLETED", "next"),
+    ]
+    queued, processing, completed = story["phases"]
+    assert (
+        queued["ends_at"] == processing["starts_at"]
+        and processing["ends_at"] == completed["starts_at"]
+    )
+    assert story["progress"] == pytest.approx(13 / 23, abs=1e-3)  # 13 of the 23 timed seconds
+    assert story["body"] == polled  # what the status route serves now
+    assert [p["status"] for p in story["polls"]] == [200, 200]
+    assert story["job"]["status"] == "PROCESSING"  # reading the story moved nothing
+    client.post(f"/_mock/apis/matcher/jobs/{job['id']}/transitions", json={"to": "FAILED"})
+    story = client.get(f"/_mock/apis/matcher/jobs/{job['id']}/story").json()
+    assert story["phases"][-1]["status"] == "FAILED" and story["phases"][-1]["state"] == "current"
+    assert story["progress"] == 1
