@@ -8,7 +8,7 @@ from typing import Any
 from connexion.lifecycle import ConnexionResponse
 
 from jobmock.engine.mock import Mock
-from jobmock.engine.story import story
+from jobmock.engine.story import progress, story
 from jobmock.errors import Conflict, Unprocessable
 from jobmock.frontend import fault_injection as fault_control
 from jobmock.frontend import faults
@@ -33,6 +33,7 @@ async def job_resource(mock: Mock, job: Job) -> dict[str, Any]:
         "status_path": runtime.status_path(job),
         "headers": runtime.client_headers(job.tenant),
         "created_at": rfc3339(job.created_at, 3),
+        "progress": round(progress(view), 4),
     }
 
 

@@ -6,7 +6,7 @@ and hands a finished entry to `Journal`.  `Journal` batches entries in the worke
 to the store every `FLUSH_S` (one write for many requests: recording costs no store write per
 request), keeping the last `size` per API.  Reading it (`GET /_mock/requests`) writes this
 worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's own
-requests (`/_mock`) are not recorded: the dashboard polls it.
+requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ logger = logging.getLogger("jobmock")
 FLUSH_S = 0.1  # a batch of entries waits at most this long before it is written
 FLUSH_AT = 200  # ... or until it holds this many
 CONTROL_PREFIX = "/_mock"
+UNRECORDED = {CONTROL_PREFIX, "/favicon.ico"}  # the browser asks for an icon by itself: not the app
 NO_API = ""  # requests under no API's prefix are kept under this name
 _ATTRIBUTE = "_jobmock_journal"
 
@@ -253,7 +254,7 @@ class JournalMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or path == CONTROL_PREFIX or path.startswith("/_mock/"):
+        if scope["type"] != "http" or path in UNRECORDED or path.startswith("/_mock/"):
             await self.app(scope, receive, send)
             return
         scope.setdefault("extensions", {})  # one dict every later copy of the scope shares
