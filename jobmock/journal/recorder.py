@@ -2,9 +2,11 @@
 
 `JournalMiddleware` (outermost of jobmock's layers, so refusals by the guards are recorded too)
 copies what it needs while the request streams through (the head, at most a limit of each body)
-and hands a finished entry to `Journal`.  `Journal` batches entries in the worker and writes them
-to the store every `FLUSH_S` (one write for many requests: recording costs no store write per
-request), keeping the last `size` per API.  Reading it (`GET /_mock/requests`) writes this
+and hands it to `Journal`.  `Journal` keeps the last `size` answered requests of each API in the
+worker and, every `FLUSH_S`, builds their entries (masking, problems, near misses) and writes them
+to the store in one write, which keeps the last `size` per API.  So a request costs a copy of its
+head and the start of its bodies; under load, requests the bound would drop anyway are dropped
+before any entry is built for them.  Reading the journal (`GET /_mock/requests`) writes this
 worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's own
 requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
 """
@@ -18,6 +20,7 @@ import logging
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -33,8 +36,7 @@ from jobmock.store import Store, StoreError
 
 logger = logging.getLogger("jobmock")
 
-FLUSH_S = 0.1  # a batch of entries waits at most this long before it is written
-FLUSH_AT = 200  # ... or until it holds this many
+FLUSH_S = 0.25  # answered requests wait at most this long before their entries are written
 CONTROL_PREFIX = "/_mock"
 UNRECORDED = {CONTROL_PREFIX, "/favicon.ico"}  # the browser asks for an icon by itself: not the app
 NO_API = ""  # requests under no API's prefix are kept under this name
@@ -62,7 +64,9 @@ class Journal:
         self.body_limit = body_limit
         self.keep = keep  # False (--no-journal): entries are only logged
         self.log = log
-        self._batch: list[tuple[str, str]] = []
+        # answered requests not yet written, per API, the last `size` of each: under load the
+        # older ones are dropped here, before any work was spent on them
+        self._batch: dict[str, deque[Exchange]] = {}
         self._pending: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
@@ -71,15 +75,18 @@ class Journal:
     def new_id(self, wall: float) -> str:
         return f"{int(wall * 1000):x}-{self._worker}-{next(self._ids)}"
 
-    def record(self, entry: dict[str, Any]) -> None:
+    def record(self, exchange: Exchange) -> None:
+        """Keep an answered request for the next write (its entry is built then, if still kept)."""
         if self.log is not None:
-            self.log(log_line(entry))
+            self.log(log_line(self.entry(exchange)))
         if not self.keep:
             return
-        self._batch.append((entry["api"] or NO_API, json.dumps(entry, separators=(",", ":"))))
-        if len(self._batch) >= FLUSH_AT:
-            self._spawn()
-        elif self._pending is None:
+        api = self.operations.api_of(exchange.scope["path"]) or NO_API
+        kept = self._batch.get(api)
+        if kept is None:
+            kept = self._batch[api] = deque(maxlen=self.size)
+        kept.append(exchange)
+        if self._pending is None:
             self._pending = asyncio.get_running_loop().call_later(FLUSH_S, self._spawn)
 
     def _spawn(self) -> None:
@@ -92,7 +99,14 @@ class Journal:
         if self._pending is not None:
             self._pending.cancel()
             self._pending = None
-        batch, self._batch = self._batch, []
+        exchanges, self._batch = self._batch, {}
+        batch = []
+        for api, kept in exchanges.items():
+            for exchange in kept:
+                try:
+                    batch.append((api, json.dumps(self.entry(exchange), separators=(",", ":"))))
+                except Exception:  # recording must never break serving
+                    logger.exception("a request could not be recorded in the journal")
         if not batch:
             return
         try:
@@ -126,7 +140,7 @@ class Journal:
 
     def discard(self) -> None:
         """Drop this worker's entries not yet written (a reset or clear forgets them too)."""
-        self._batch = []
+        self._batch = {}
 
     async def clear(self) -> None:
         self.discard()
@@ -288,7 +302,7 @@ class JournalMiddleware:
         finally:
             exchange.duration_s = time.perf_counter() - exchange.started
             try:
-                self.journal.record(self.journal.entry(exchange))
+                self.journal.record(exchange)
             except Exception:  # recording must never change the answer
                 logger.exception("a request could not be recorded in the journal")
 

@@ -103,6 +103,7 @@ def test_log_requests_prints_one_line_with_the_first_problem(
             "/crosmos/api/v1/sources", json={"space_id": SPACE, "sources": [{}]}, headers=CROSMOS
         )
         assert c.get("/_mock/requests").status_code == 409  # --no-journal: nothing kept
+        assert c.delete("/_mock/requests").status_code == 409
     line = capsys.readouterr().out.strip()
     method, path, status, ms, unit, problem = line.split(" ", 5)
     assert (method, path, status, unit) == ("POST", "/crosmos/api/v1/sources", "422", "ms")
