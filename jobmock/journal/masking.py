@@ -31,7 +31,7 @@ JSON_MEMBER = re.compile(
 FORM_FIELD = re.compile(r"((?:^|[&?])[^=&\s]*" + SECRET_MEMBER + r"[^=&\s]*=)[^&\s]*", re.I)
 # words a secret member's name contains: checked with `in` on the lowered text first (fast), as
 # most bodies name no secret at all and the patterns below cost a scan each
-SECRET_WORDS = ("authorization", "token", "secret", "passw", "pwd", "key", "session", "credential")
+SECRET_WORDS = re.compile("authorization|token|secret|passw|pwd|key|session|credential")
 MULTIPART_FIELD = re.compile(
     r'(name="[^"]*' + SECRET_MEMBER + r'[^"]*"[^\n]*\n(?:[^\r\n]+\r?\n)*\r?\n)[^\r\n]*', re.I
 )
@@ -79,7 +79,12 @@ class Secrets:
             scheme, space, _ = value.partition(" ")
             # the scheme word (Bearer, Basic) helps reading and is no secret
             return f"{scheme} {MASK}" if space and scheme.isalpha() else MASK
-        return self.text(value)
+        if len(value) < self.shortest:  # too short to hold a known credential
+            return value
+        for known in self.known:  # a credential sent under a name that does not say so
+            if known in value:
+                value = value.replace(known, MASK)
+        return value
 
     def cookie(self, value: str) -> str:
         """Every cookie's value masked: a session cookie is a credential whatever its name."""
@@ -98,8 +103,7 @@ class Secrets:
 
     def text(self, text: str) -> str:
         """A body or value with secret members, fields and known credentials masked."""
-        lower = text.lower()
-        if any(word in lower for word in SECRET_WORDS):
+        if SECRET_WORDS.search(text.lower()):
             text = JSON_MEMBER.sub(lambda m: f'{m.group(1)}"{MASK}"', text)
             text = FORM_FIELD.sub(lambda m: m.group(1) + MASK, text)
             text = MULTIPART_FIELD.sub(lambda m: m.group(1) + MASK, text)
@@ -107,6 +111,10 @@ class Secrets:
             if value in text:
                 text = text.replace(value, MASK)
         return text
+
+    @cached_property
+    def shortest(self) -> int:
+        return min((len(value) for value in self.values), default=1 << 30)
 
     @cached_property
     def known(self) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from jobmock.store import Store, StoreError
 
 logger = logging.getLogger("jobmock")
 
-FLUSH_S = 0.25  # answered requests wait at most this long before their entries are written
+FLUSH_S = 1.0  # answered requests wait at most this long before their entries are written
 CONTROL_PREFIX = "/_mock"
 UNRECORDED = {CONTROL_PREFIX, "/favicon.ico"}  # the browser asks for an icon by itself: not the app
 NO_API = ""  # requests under no API's prefix are kept under this name

@@ -136,7 +136,7 @@ def test_two_workers_requests_appear_in_one_journal(server: JobmockServer) -> No
         assert len(by_worker) >= 2
         wanted = {marker for markers in by_worker.values() for marker in markers}
         reader = opened[0][0]
-        deadline = time.monotonic() + 30  # each worker writes its entries every 0.25 s
+        deadline = time.monotonic() + 30  # each worker writes its entries every second
         seen: set[str] = set()
         while time.monotonic() < deadline:
             seen = {entry["path"] for entry in reader.get("/_mock/requests?api=matcher")}
