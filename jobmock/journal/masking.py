@@ -79,12 +79,16 @@ class Secrets:
             scheme, space, _ = value.partition(" ")
             # the scheme word (Bearer, Basic) helps reading and is no secret
             return f"{scheme} {MASK}" if space and scheme.isalpha() else MASK
-        if len(value) < self.shortest:  # too short to hold a known credential
-            return value
-        for known in self.known:  # a credential sent under a name that does not say so
-            if known in value:
-                value = value.replace(known, MASK)
-        return value
+        return self.known_masked(value)  # a credential sent under a name that does not say so
+
+    def known_masked(self, text: str) -> str:
+        """`text` with every known credential masked (a path, a header under any name)."""
+        if len(text) < self.shortest:  # too short to hold one
+            return text
+        for known in self.known:
+            if known in text:
+                text = text.replace(known, MASK)
+        return text
 
     def cookie(self, value: str) -> str:
         """Every cookie's value masked: a session cookie is a credential whatever its name."""

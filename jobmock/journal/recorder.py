@@ -22,6 +22,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -59,7 +60,10 @@ class Journal:
     ) -> None:
         self.store = store
         self.operations = operations
-        self.secrets = secrets
+        # any request may carry any API's credential (a wrong prefix, a copied header)
+        every = frozenset(v for each in secrets.values() for v in each.values)
+        self.secrets = {api: replace(each, values=every) for api, each in secrets.items()}
+        self.secrets[NO_API] = Secrets(values=every)
         self.size = size
         self.body_limit = body_limit
         self.keep = keep  # False (--no-journal): entries are only logged
@@ -78,7 +82,8 @@ class Journal:
     def record(self, exchange: Exchange) -> None:
         """Keep an answered request for the next write (its entry is built then, if still kept)."""
         if self.log is not None:
-            self.log(log_line(self.entry(exchange)))
+            entry = self.entry(exchange)
+            self.log(self.secrets_of(entry["api"]).known_masked(log_line(entry)))
         if not self.keep:
             return
         api = self.operations.api_of(exchange.scope["path"]) or NO_API
@@ -88,6 +93,14 @@ class Journal:
         kept.append(exchange)
         if self._pending is None:
             self._pending = asyncio.get_running_loop().call_later(FLUSH_S, self._spawn)
+
+    def secrets_of(self, api: str | None) -> Secrets:
+        return self.secrets.get(api or "") or Secrets()
+
+    def serialized(self, api: str, entry: dict[str, Any]) -> str:
+        """The entry as stored; a known credential echoed anywhere (a path segment quoted in a
+        problem or a near miss) is masked in the text as a whole, last."""
+        return self.secrets_of(api).known_masked(json.dumps(entry, separators=(",", ":")))
 
     def _spawn(self) -> None:
         task = asyncio.ensure_future(self.flush())
@@ -104,7 +117,7 @@ class Journal:
         for api, kept in exchanges.items():
             for exchange in kept:
                 try:
-                    batch.append((api, json.dumps(self.entry(exchange), separators=(",", ":"))))
+                    batch.append((api, self.serialized(api, self.entry(exchange))))
                 except Exception:  # recording must never break serving
                     logger.exception("a request could not be recorded in the journal")
         if not batch:
@@ -151,7 +164,7 @@ class Journal:
         scope = exchange.scope
         path = scope["path"]
         api = self.operations.api_of(path)
-        secrets = self.secrets.get(api or "", Secrets())
+        secrets = self.secrets_of(api)
         extensions = scope.get("extensions") or {}
         routing = extensions.get(ROUTING_CONTEXT) or {}
         operation_id = routing.get("operation_id")
@@ -166,7 +179,7 @@ class Journal:
             "api": api,
             "operation": operation.operation_id if operation else None,
             "method": scope["method"],
-            "path": path,
+            "path": secrets.known_masked(path),
             "query": secrets.query(query),
             "tenant": token.get("sub") if isinstance(token.get("sub"), str) else None,
             "status": exchange.status,
