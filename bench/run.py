@@ -477,6 +477,10 @@ def control_route(port: int) -> Route:
 
 
 FAULTS = "error:rate=0.2"
+EXTRA_ARGS: dict[str, tuple[str, ...]] = {  # serve options a jobmock stack adds to the defaults
+    "jobmock+faults": ("--fault", FAULTS),
+    "jobmock-journal": ("--no-journal",),
+}
 PROFILED = ("jobmock", "jobmock+rv")  # the flame graphs the profile page shows
 
 
@@ -495,12 +499,28 @@ def jobmock_stacks() -> list[Stack]:
             "what deciding a fault per request costs",
             faulty=True,
         ),
+        Stack(
+            "jobmock-journal",
+            "jobmock --no-journal",
+            "no request journal: what recording each request (the default) costs",
+        ),
     ]
 
 
 def stacks_for(
-    route: Route, tmp: Path, findings: list[str], cpus: str | None, *, memory: bool = False
+    route: Route,
+    tmp: Path,
+    findings: list[str],
+    cpus: str | None,
+    *,
+    memory: bool = False,
+    peers: bool = True,
 ) -> list[Stack]:
+    if not peers:  # --skip peers: jobmock's own stacks only (what an option costs)
+        own = jobmock_stacks()
+        for stack in own:
+            stack.path, stack.env = route.path, python_env()
+        return own
     out = [
         *jobmock_stacks(),
         Stack(
@@ -765,7 +785,7 @@ def finalize_argv(route: Route, stack: Stack) -> None:
             0,
             validate_responses=stack.key == "jobmock+rv",
             store="memory://" if stack.key == "jobmock-mem" else None,
-            extra=("--fault", FAULTS) if stack.key == "jobmock+faults" else (),
+            extra=EXTRA_ARGS.get(stack.key, ()),
         )
         stack.argv[stack.argv.index("--port") + 1] = "<port>"
 
@@ -1213,8 +1233,23 @@ def main() -> None:
         "--skip",
         action="append",
         default=[],
-        choices=["second", "store", "profile", "inprocess", "validate", "contract", "document"],
-        help="leave a part out (repeatable; its figures are carried from the previous results)",
+        choices=[
+            "second",
+            "store",
+            "profile",
+            "inprocess",
+            "validate",
+            "contract",
+            "document",
+            "peers",
+        ],
+        help="leave a part out (repeatable; its figures are carried from the previous results;"
+        " peers: Prism, connexion and Starlette, so only jobmock's own stacks are measured)",
+    )
+    parser.add_argument(
+        "--name",
+        default="latest",
+        help="write NAME.md and NAME.json (default latest; e.g. a partial run beside the full one)",
     )
     parser.add_argument(
         "--report-only",
@@ -1241,6 +1276,7 @@ def main() -> None:
         quiet_wait=0.0 if args.quick else args.quiet_wait,
     )
     out_dir = WORK / "quick" if args.quick else RESULTS
+    stem = args.name
     out_dir.mkdir(parents=True, exist_ok=True)
     (WORK / "logs").mkdir(parents=True, exist_ok=True)
     atexit.register(procs.stop_all)
@@ -1254,7 +1290,12 @@ def main() -> None:
 
     started = time.perf_counter()
     log("checking tools")
-    tools = {"wrk": ensure_wrk(), "prism": ensure_prism(), "py_spy": ensure_py_spy()}
+    peers = "peers" not in args.skip
+    tools = {
+        "wrk": ensure_wrk(),
+        "prism": ensure_prism() if peers else "not run (--skip peers)",
+        "py_spy": ensure_py_spy() if "profile" not in args.skip else "not run (--skip profile)",
+    }
     machine = machine_info(tools)
     log(
         f"{machine['cores']} cores, {machine['cpu_model']}, Python {machine['python']}, {tools['wrk']}, "
@@ -1279,7 +1320,9 @@ def main() -> None:
             routes = routes[:1]
         for number, route in enumerate(routes):
             log(f"route {route.key}: GET {route.path}")
-            stack_list = stacks_for(route, tmp, findings, SETTINGS.cpus_server, memory=number == 0)
+            stack_list = stacks_for(
+                route, tmp, findings, SETTINGS.cpus_server, memory=number == 0, peers=peers
+            )
             results = measure_route(
                 route, stack_list, SETTINGS.launch_repeats if number == 0 else 1
             )
@@ -1317,13 +1360,13 @@ def main() -> None:
     finally:
         procs.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)
-    carry_over(data, args.skip, out_dir / "latest.json")
+    carry_over(data, args.skip, out_dir / f"{stem}.json")
     data["quiet_waits"] = QUIET
     data["machine"]["loadavg_at_end"] = Path("/proc/loadavg").read_text().split()[:3]
     data["seconds"] = time.perf_counter() - started
     data["command"] = "bench/run.sh " + " ".join(sys.argv[1:])
-    (out_dir / "latest.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
-    (out_dir / "latest.md").write_text(report.markdown(data))
+    (out_dir / f"{stem}.json").write_text(json.dumps(data, indent=1, default=str) + "\n")
+    (out_dir / f"{stem}.md").write_text(report.markdown(data))
     if "profile" in data and "profile" not in data.get("carried", {}):
         target = out_dir / "profile.md"
         previous = (
@@ -1334,7 +1377,7 @@ def main() -> None:
             else ""
         )
         target.write_text(report.profile_markdown(data, previous))
-    log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/latest.md")
+    log(f"done in {data['seconds']:.0f} s: {out_dir.relative_to(ROOT)}/{stem}.md")
 
 
 CARRIED_PARTS = ("store", "contract", "validate", "profile", "inprocess", "document")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 
 from jobmock.engine.mock import Mock
-from jobmock.errors import Unprocessable
+from jobmock.engine.story import progress, story
+from jobmock.errors import Conflict, Unprocessable
 from jobmock.frontend import fault_injection as fault_control
 from jobmock.frontend import faults
+from jobmock.journal.recorder import Journal, journal_of
 from jobmock.model.lifecycle import Job
 from jobmock.model.timestamps import rfc3339
 
@@ -30,6 +33,7 @@ async def job_resource(mock: Mock, job: Job) -> dict[str, Any]:
         "status_path": runtime.status_path(job),
         "headers": runtime.client_headers(job.tenant),
         "created_at": rfc3339(job.created_at, 3),
+        "progress": round(progress(view), 4),
     }
 
 
@@ -94,6 +98,16 @@ async def get_job(mock: Mock, api: str, id: str) -> Any:
     return await job_resource(mock, await mock.get(api, id)), 200, JSON
 
 
+async def get_job_story(mock: Mock, api: str, id: str) -> Any:
+    resource = await job_resource(mock, await mock.get(api, id))
+    recorder = journal_of(mock)
+    polls = []
+    if recorder is not None and recorder.keep:
+        path = resource["status_path"]
+        polls = [e for e in await recorder.entries(api) if e["path"] == path]
+    return await story(mock, api, id, resource, polls), 200, JSON
+
+
 async def delete_job(mock: Mock, api: str, id: str) -> Any:
     await mock.delete(api, id)
     return ConnexionResponse(status_code=204)  # no body, so no Content-Type
@@ -120,6 +134,11 @@ async def set_clock(mock: Mock, body: dict[str, Any]) -> Any:
 
 
 async def reset(mock: Mock) -> Any:
+    recorder = journal_of(mock)
+    if (
+        recorder is not None
+    ):  # the store's journal is cleared with the rest; this worker's batch too
+        recorder.discard()
     return {"jobs": await mock.reset()}, 200, JSON
 
 
@@ -147,13 +166,45 @@ async def delete_faults(mock: Mock) -> Any:
     return ConnexionResponse(status_code=204)
 
 
+def journal(mock: Mock) -> Journal:
+    found = journal_of(mock)
+    if found is None or not found.keep:
+        raise Conflict(
+            "the request journal is off (jobmock serve --no-journal)", slug="journal_off"
+        )
+    return found
+
+
+async def list_requests(
+    mock: Mock,
+    api: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    tenant: str | None = None,
+) -> Any:
+    if api is not None:
+        mock.runtime(api)  # an unknown API: 404
+    moment = None if since is None else datetime.fromisoformat(since.replace("z", "Z"))
+    if moment is not None and moment.tzinfo is None:  # RFC 3339 always has an offset
+        moment = moment.replace(tzinfo=UTC)
+    return await journal(mock).entries(api, status, moment, tenant), 200, JSON
+
+
+async def clear_requests(mock: Mock) -> Any:
+    await journal(mock).clear()
+    return ConnexionResponse(status_code=204)
+
+
 OPERATIONS = {
+    "list_requests": list_requests,
+    "clear_requests": clear_requests,
     "list_apis": list_apis,
     "list_scenarios": list_scenarios,
     "list_tenants": list_tenants,
     "create_job": create_job,
     "list_jobs": list_jobs,
     "get_job": get_job,
+    "get_job_story": get_job_story,
     "delete_job": delete_job,
     "transition_job": transition_job,
     "get_clock": get_clock,

@@ -25,6 +25,7 @@ from jobmock.config import (
     serve_store,
 )
 from jobmock.errors import ChecksFailed, Interrupted, JobmockError, SetupError
+from jobmock.journal import LOGS
 from jobmock.model.clock import CLOCK_MODES
 
 
@@ -259,6 +260,28 @@ def _limits(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
     help="Raise or lower one bound on client input (repeatable), e.g. json_max_depth=200;"
     " README 'Limits and safety' lists them.",
 )
+@click.option(
+    "--journal/--no-journal",
+    default=default(Config, "journal"),
+    show_default=True,
+    help="Record each request and its answer in the store (GET /_mock/requests, the dashboard).",
+)
+@click.option(
+    "--journal-size",
+    type=click.IntRange(min=1),
+    default=default(Config, "journal_size"),
+    show_default=True,
+    metavar="N",
+    help="Requests the journal keeps per API; the oldest are dropped.",
+)
+@click.option(
+    "--log",
+    "logs",
+    multiple=True,
+    type=click.Choice(LOGS),
+    help="Print as it happens: requests, one line per request (method, path, status, ms,"
+    " first problem).",
+)
 def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any) -> None:
     """Serve every API's mock, the control API (/_mock) and the docs.
 
@@ -286,6 +309,9 @@ def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any
         workers=options["workers"],
         limits=options["limits"],
         documents=_documents(documents, prefixes),
+        journal=options["journal"],
+        journal_size=options["journal_size"],
+        log=tuple(options["logs"]),
     )
     if config.speed > config.limits.clock_max_speed:  # the bound POST /_mock/clock applies too
         raise click.BadParameter(

@@ -62,6 +62,9 @@ class Config:
         dict[str, Any], ...
     ] = ()  # fault rules (jobmock.frontend.faults), before the fixtures'
     limits: Limits = field(default_factory=Limits)  # every bound on client input (jobmock.limits)
+    journal: bool = True  # record requests in the store (jobmock.journal; GET /_mock/requests)
+    journal_size: int = 200  # requests kept per API; the oldest are dropped
+    log: tuple[str, ...] = ()  # what to print as it happens: keys of jobmock.journal.LOGS
 
     def replace(self, **changes: Any) -> Config:
         return replace(self, **changes)

@@ -54,6 +54,9 @@ class Limits:
     store_busy_timeout_s: float = 1.0  # a busy SQLite file: give up (503) after this
     idempotency_lease_s: float = 300.0  # a claimed upload key is free again after this (a crash)
 
+    # Request journal (jobmock.journal): what one entry keeps of a body, request or response
+    journal_max_body_bytes: int = 16 * KIB
+
 
 class LimitError(ValueError):
     """A `--limit NAME=VALUE` that names no limit or gives it no usable value."""

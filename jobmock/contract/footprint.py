@@ -4,7 +4,7 @@
 Without `--reset`, such a server is shared: the run
 
 - never calls the control operations that act on every job at once (`SERVER_WIDE`: reset, the
-  clock, faults); they are reported as skipped, and `--reset` runs them too;
+  clock, faults, the request journal); they are reported as skipped, and `--reset` runs them too;
 - feeds generated cases only the jobs it created itself, so its transitions, deletes and polls
   (a poll moves a job under the poll clock) touch nothing else;
 - remembers every id its own successful writes answered (bodies and `Location`), and at the end
@@ -25,6 +25,7 @@ SERVER_WIDE: Mapping[str, str] = {
     "POST /clock": "moves every job's time",
     "PUT /faults": "changes every route's answers",
     "DELETE /faults": "clears faults someone else set",
+    "DELETE /requests": "empties every client's request journal",
 }
 READS = frozenset({"GET", "HEAD", "OPTIONS"})
 SKIPPED_REASON = "not run against a shared server ({why}); --reset runs it"

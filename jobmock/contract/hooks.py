@@ -39,9 +39,10 @@ class LiveIds:
     each job comes round as many times as its scenario has phases), then starts over.
     """
 
-    def __init__(self, target: Target, ratio: int) -> None:
+    def __init__(self, target: Target, ratio: int, protected: frozenset[str] = frozenset()) -> None:
         self.target = target
         self.ratio = max(1, ratio)
+        self.protected = protected  # ids of jobs a shared server had before the run: never touched
         self.candidates: dict[str, list[dict[str, str]]] = {}
         self._counters: dict[str, int] = {}  # cases seen, per operation
         self._fed: dict[str, int] = {}  # cases given live ids, per operation
@@ -98,10 +99,11 @@ class LiveIds:
         ):
             return case
         label = case.operation.label
+        theirs = any(str(v) in self.protected for v in (case.path_parameters or {}).values())
         with self._lock:
             n = self._counters.get(label, 0)
             self._counters[label] = n + 1
-            if n % self.ratio == self.ratio - 1:
+            if n % self.ratio == self.ratio - 1 and not theirs:
                 return case
             fed = self._fed.get(label, 0)
             self._fed[label] = fed + 1

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("jobmock")
 
+ANSWERED_ERROR = "jobmock.answered_error"
+"""Key of the ASGI scope's extensions where the boundary leaves the error it answered."""
+
 
 @dataclass(frozen=True)
 class ErrorReply:
@@ -286,6 +289,8 @@ class ErrorBoundary:
         from connexion.lifecycle import ConnexionResponse
 
         error = translate(exc)
+        # the request journal (jobmock.journal.problems) explains the refusal from this error
+        request.scope.setdefault("extensions", {})[ANSWERED_ERROR] = error
         reply = self.envelope_for(request.url.path).render(error, request)
         headers = {**error.headers, **(reply.headers or {})}
         if isinstance(error, MethodNotAllowed) and self.allowed is not None:

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import os
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any
 
 from connexion.exceptions import ProblemException
@@ -34,6 +35,9 @@ from jobmock.http.binding import ApiContext, resolver_for
 from jobmock.http.envelopes import ErrorBoundary, ProblemJson
 from jobmock.http.openapi31 import OpenAPI31App
 from jobmock.http.validators import ValidatorCache, make_validator_map
+from jobmock.journal.masking import Secrets
+from jobmock.journal.operations import Operations
+from jobmock.journal.recorder import Journal, JournalMiddleware, attach, print_line
 from jobmock.limits import Limits
 from jobmock.store import open_store
 
@@ -130,6 +134,30 @@ def with_limits(document: dict[str, Any], limits: Limits) -> dict[str, Any]:
     return served
 
 
+def journal_for(config: Config, mock: Mock) -> Journal | None:
+    """The request journal (None when neither kept nor logged)."""
+    logging = "requests" in config.log
+    if not config.journal and not logging:
+        return None
+    operations = Operations({n: (r.prefix, r.spec.document) for n, r in mock.apis.items()})
+    secrets = {
+        name: Secrets.of(
+            runtime.spec.document,
+            (c.value for t in runtime.fixture.tenants.values() for c in t.credentials),
+        )
+        for name, runtime in mock.apis.items()
+    }
+    return Journal(
+        mock.store,
+        operations,
+        secrets,
+        size=config.journal_size,
+        body_limit=config.limits.journal_max_body_bytes,
+        keep=config.journal,
+        log=print_line if logging else None,
+    )
+
+
 def create_app(config: Config | None = None) -> OpenAPI31App:
     config = config or Config()
     runtimes = load_runtimes(config)
@@ -146,17 +174,25 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
         routing = request.scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
         return prefixes.get(routing.get("api_base_path"), "")
 
+    journal = journal_for(config, mock)
+    attach(mock, journal)
+    layers = frontend.layers(config, mock)
+    if journal is not None:  # outermost: the guards' refusals are recorded too
+        layers.outer.insert(0, partial(JournalMiddleware, journal=journal))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         await mock.start()
         yield
+        if journal is not None:
+            await journal.flush()
         await mock.store.close()
 
     cache = ValidatorCache()
     app = OpenAPI31App(
         "jobmock",
         lifespan=lifespan,
-        middlewares=stack.middlewares(config, frontend.layers(config, mock)),
+        middlewares=stack.middlewares(config, layers),
         validator_map=make_validator_map(cache, config.limits),
         security_map=make_security_map(credentials, api_of),
         validate_responses=config.validate_responses,

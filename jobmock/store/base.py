@@ -11,7 +11,7 @@ given time is computed by :func:`jobmock.model.lifecycle.render`.  Open one by U
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from jobmock.errors import JobmockError
@@ -89,8 +89,18 @@ class Store(Protocol):
         False, changing nothing, if it does not (the lease ran out and the key was leased again).
         """
 
+    async def journal_add(self, entries: Sequence[tuple[str, str]], keep: int) -> None:
+        """Append ``(api, record)`` entries of the request journal in their order, then keep only
+        the last ``keep`` of each API (the oldest are dropped)."""
+
+    async def journal(self, api: str | None = None) -> builtins.list[str]:
+        """The journal's records, oldest first within each API (only ``api``'s if given)."""
+
+    async def journal_clear(self) -> None:
+        """Forget the request journal (jobs and everything else stay)."""
+
     async def clear(self) -> None:
-        """Forget everything: jobs, sequences, remembered keys and the clock."""
+        """Forget everything: jobs, sequences, remembered keys, the clock and the journal."""
 
     async def close(self) -> None:
         """Release resources; calling it twice is harmless."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import builtins
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
@@ -24,6 +24,7 @@ class MemoryStore:
         self._remembered: dict[str, bytes] = {}
         self._leases: dict[str, tuple[bytes, float | None]] = {}  # key -> (value, expires or None)
         self._clock: ClockState | None = None
+        self._journal: dict[str, builtins.list[str]] = {}
 
     async def get(self, api: str, job_id: str) -> Job | None:
         return self._jobs.get(api, {}).get(job_id)
@@ -85,6 +86,20 @@ class MemoryStore:
         else:
             self._leases[key] = (bytes(value), None)
         return True
+
+    async def journal_add(self, entries: Sequence[tuple[str, str]], keep: int) -> None:
+        for api, record in entries:
+            self._journal.setdefault(api, []).append(record)
+        for api in {api for api, _ in entries}:
+            del self._journal[api][: max(0, len(self._journal[api]) - keep)]
+
+    async def journal(self, api: str | None = None) -> builtins.list[str]:
+        if api is not None:
+            return list(self._journal.get(api, ()))
+        return [record for records in self._journal.values() for record in records]
+
+    async def journal_clear(self) -> None:
+        self._journal = {}
 
     async def clear(self) -> None:
         self._reset()

@@ -11,6 +11,8 @@ without seeing each other, and ``clear`` deletes only that prefix's keys::
     jobmock:_clock           the clock settings as JSON
     jobmock:_remember:<key>  remembered values (set if absent)
     jobmock:_lease:<key>     leased values (set if absent, expiring unless settled: Redis' own TTL)
+    jobmock:_journal:<api>   the request journal's records of one API (a list, trimmed to the last N)
+    jobmock:_journal         the set of APIs with a journal list
 
 Atomicity: ``put`` and ``remember`` are Lua scripts; ``add_transition`` and ``update_clock`` run
 the caller's Python function between WATCH and MULTI/EXEC and retry when another client changed the
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import builtins
 import re
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -275,6 +277,41 @@ class RedisStore:
         keep = [b"0", b""] if value is None else [b"1", bytes(value)]
         done = await self._settle(keys=[f"{self.prefix}:_lease:{key}"], args=[bytes(holder), *keep])
         return bool(done)
+
+    def _journal_key(self, api: str) -> str:
+        return f"{self.prefix}:_journal:{api}"
+
+    @_translated
+    async def journal_add(self, entries: Sequence[tuple[str, str]], keep: int) -> None:
+        apis = {api for api, _ in entries}
+        if not apis:
+            return
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for api, record in entries:
+                pipe.rpush(self._journal_key(api), record)
+            for api in apis:
+                pipe.ltrim(self._journal_key(api), -keep, -1)
+            pipe.sadd(f"{self.prefix}:_journal", *apis)
+            await pipe.execute()
+
+    @_translated
+    async def journal(self, api: str | None = None) -> builtins.list[str]:
+        if api is None:
+            members = await self._redis.smembers(f"{self.prefix}:_journal")  # type: ignore[misc]
+            apis = sorted(cast(bytes, member).decode() for member in members)
+        else:
+            apis = [api]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in apis:
+                pipe.lrange(self._journal_key(name), 0, -1)
+            lists = await pipe.execute()
+        return [cast(bytes, raw).decode() for records in lists for raw in records]
+
+    @_translated
+    async def journal_clear(self) -> None:
+        batch = [key async for key in self._redis.scan_iter(match=f"{self.prefix}:_journal*")]
+        if batch:
+            await self._redis.unlink(*batch)
 
     @_translated
     async def clear(self) -> None:

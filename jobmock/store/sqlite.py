@@ -40,7 +40,7 @@ import asyncio
 import builtins
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -75,6 +75,12 @@ CREATE TABLE IF NOT EXISTS leases (
     value BLOB NOT NULL,
     expires REAL                   -- wall time (time.time()) the lease runs out; NULL: settled
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (
+    position INTEGER PRIMARY KEY,  -- grows with every entry: the order requests were recorded
+    api TEXT NOT NULL,
+    record TEXT NOT NULL           -- the entry as JSON (jobmock.journal.entries)
+);
+CREATE INDEX IF NOT EXISTS journal_by_api ON journal (api, position);
 """
 
 
@@ -363,9 +369,33 @@ class SQLiteStore:
                 )
             return cursor.rowcount > 0
 
+    async def journal_add(self, entries: Sequence[tuple[str, str]], keep: int) -> None:
+        async with self._write() as db:
+            db.executemany("INSERT INTO journal (api, record) VALUES (?, ?)", entries)
+            for api in {api for api, _ in entries}:
+                db.execute(
+                    "DELETE FROM journal WHERE api = ? AND position <= (SELECT position FROM"
+                    " journal WHERE api = ? ORDER BY position DESC LIMIT 1 OFFSET ?)",
+                    (api, api, keep),
+                )
+
+    async def journal(self, api: str | None = None) -> builtins.list[str]:
+        db = self._connection()
+        if api is None:
+            rows = self._read(db, "SELECT record FROM journal ORDER BY position")
+        else:
+            rows = self._read(
+                db, "SELECT record FROM journal WHERE api = ? ORDER BY position", (api,)
+            )
+        return [record for (record,) in rows.fetchall()]
+
+    async def journal_clear(self) -> None:
+        async with self._write() as db:
+            db.execute("DELETE FROM journal")
+
     async def clear(self) -> None:
         async with self._write() as db:
-            for table in ("jobs", "sequences", "remembered", "settings", "leases"):
+            for table in ("jobs", "sequences", "remembered", "settings", "leases", "journal"):
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:

@@ -743,6 +743,10 @@ CONTROL_OPERATIONS = {
     ("get", "/faults"): "get_faults",
     ("put", "/faults"): "set_faults",
     ("delete", "/faults"): "delete_faults",
+    # issue 20: the request journal and a job's story
+    ("get", "/requests"): "list_requests",
+    ("delete", "/requests"): "clear_requests",
+    ("get", "/apis/{api}/jobs/{id}/story"): "get_job_story",
 }
 
 

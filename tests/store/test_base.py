@@ -242,6 +242,43 @@ class StoreContract:
 
         self.run(body)
 
+    def test_journal_keeps_the_last_n_of_each_api(self) -> None:
+        # the invariant of --journal-size N: per API, exactly the newest min(N, added) records,
+        # oldest first, whatever the batches they arrived in
+        @given(
+            st.lists(st.lists(st.tuples(APIS, st.integers(0, 99)), max_size=6), max_size=6),
+            st.integers(1, 5),
+        )
+        def check(batches: list[list[tuple[str, int]]], keep: int) -> None:
+            async def body(store: Store) -> None:
+                added: dict[str, list[str]] = {"matcher": [], "other": []}
+                for batch in batches:
+                    entries = [(api, f"{api}-{n}") for api, n in batch]
+                    await store.journal_add(entries, keep)
+                    for api, record in entries:
+                        added[api].append(record)
+                for api, records in added.items():
+                    assert await store.journal(api) == records[-keep:]
+                every = await store.journal()
+                assert sorted(every) == sorted(r for rs in added.values() for r in rs[-keep:])
+
+            self.run(body)
+
+        check()
+
+    def test_journal_clear_and_clear_forget_the_journal_only_or_all(self) -> None:
+        async def body(store: Store) -> None:
+            await store.put(job("a"))
+            await store.journal_add([("matcher", "one"), ("other", "two")], 10)
+            await store.journal_clear()
+            assert await store.journal() == []
+            assert await store.get("matcher", "a") == job("a")  # jobs stay
+            await store.journal_add([("matcher", "three")], 10)
+            await store.clear()
+            assert await store.journal() == []
+
+        self.run(body)
+
     def test_close_twice_is_harmless(self) -> None:
         async def body(store: Store) -> None:
             await store.close()

@@ -120,3 +120,27 @@ def test_reset_resets_every_worker(spread: list[Connection]) -> None:
         assert connection.call("GET", f"{JOBS}/{job['id']}")[0] == 404
     listed = {tuple(j["id"] for j in c.get(JOBS)) for c in spread}
     assert len(listed) == 1 and len(next(iter(listed))) > 0  # the fixture jobs, once
+
+
+def test_two_workers_requests_appear_in_one_journal(server: JobmockServer) -> None:
+    """Requests answered by different workers are all in the journal any worker serves."""
+    with workers_answering(server, 2, keep=4) as opened:
+        by_worker: dict[int, list[str]] = {}
+        for n, (connection, pid) in enumerate(opened):
+            marker = (
+                f"/matcher/journal-{pid}-{n}"  # no operation: a near miss, recorded all the same
+            )
+            status, _ = connection.call("GET", marker)
+            assert status == 404
+            by_worker.setdefault(pid, []).append(marker)
+        assert len(by_worker) >= 2
+        wanted = {marker for markers in by_worker.values() for marker in markers}
+        reader = opened[0][0]
+        deadline = time.monotonic() + 30  # each worker writes its entries every second
+        seen: set[str] = set()
+        while time.monotonic() < deadline:
+            seen = {entry["path"] for entry in reader.get("/_mock/requests?api=matcher")}
+            if wanted <= seen:
+                break
+            time.sleep(0.2)
+        assert wanted <= seen, sorted(wanted - seen)

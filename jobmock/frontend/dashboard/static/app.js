@@ -3,7 +3,12 @@
 
 const CONTROL = new URL(".", location.href).pathname.replace(/\/$/, ""); // "/_mock"
 const REFRESH_MS = 1000;
-const state = { apis: [], scenarios: {}, tenants: {}, statuses: {}, faults: null };
+const state = {
+  apis: [], scenarios: {}, tenants: {}, statuses: {}, faults: null,
+  story: null, // "api:id" of the job whose story is open
+  open: new Set(), // journal entries shown in full
+  journalOn: true,
+};
 
 // --- the control API --------------------------------------------------------------------------
 
@@ -93,6 +98,9 @@ async function loadApis() {
     state.statuses[api.name] = seen;
   }));
   renderApis();
+  const filter = document.getElementById("journal-api");
+  options(filter, ["", ...state.apis.map((api) => api.name)], filter.value);
+  filter.options[0].textContent = "every API";
   const select = document.getElementById("create-api");
   options(select, state.apis.map((api) => api.name), select.value || state.apis[0]?.name);
   renderCreateChoices();
@@ -143,8 +151,10 @@ function jobRow(job) {
     h("td", {}, job.tenant),
     h("td", {}, job.scenario),
     h("td", {}, h("span", { class: "status", "data-role": "status" }, job.status)),
+    h("td", { title: `${Math.round((job.progress ?? 0) * 100)}%` }, progressBar(job.progress ?? 0)),
     h("td", { class: "muted created", title: job.created_at }, time(job.created_at).slice(11)),
     h("td", { class: "actions" },
+      h("button", { type: "button", "data-role": "story", onclick: () => openStory(job) }, "Story"),
       h("button", { type: "button", "data-role": "next", disabled: job.terminal, onclick: () => move("next") }, "Next"),
       target,
       h("button", { type: "button", "data-role": "move", disabled: job.terminal, onclick: () => move(target.value) }, "Move"),
@@ -168,6 +178,193 @@ function renderJobs(jobs) {
   });
   body.replaceChildren(...wanted);
   document.getElementById("jobs-count").textContent = `(${jobs.length})`;
+}
+
+function progressBar(fraction, big = false) {
+  const bar = h("div", { class: "bar", "data-role": "bar" });
+  bar.style.width = `${Math.round(Math.max(0, Math.min(1, fraction)) * 1000) / 10}%`;
+  return h("div", { class: big ? "progress big" : "progress", role: "progressbar",
+    "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": Math.round(fraction * 100) }, bar);
+}
+
+// --- a job's story ----------------------------------------------------------------------------
+
+function openStory(job) {
+  state.story = `${job.api}:${job.id}`;
+  document.getElementById("story").hidden = false;
+  act(async () => {});
+  document.getElementById("story").scrollIntoView({ behavior: "smooth", block: "start" });
+}
+
+function phaseTone(phase, story) {
+  if (phase.state !== "current") return "";
+  if (!story.job.terminal) return /queue|pend/i.test(phase.status) ? "waiting" : "";
+  return /fail|error|interrupt|cancel/i.test(phase.status) ? "failed" : "finished";
+}
+
+function renderStory(story) {
+  const job = story.job;
+  const section = document.getElementById("story");
+  section.dataset.job = `${job.api}:${job.id}`;
+  section.dataset.tone = tone(job);
+  document.getElementById("story-id").textContent = job.id;
+  document.getElementById("story-what").textContent =
+    `${job.api} · ${job.tenant} · ${job.scenario} · now ${time(story.now)}`;
+  document.getElementById("story-timeline").replaceChildren(...story.phases.map((phase) => {
+    const when = phase.state === "current"
+      ? (phase.ends_at ? `until ${time(phase.ends_at).slice(11)}` : "now")
+      : phase.state === "next"
+        ? (phase.starts_at ? `from ${time(phase.starts_at).slice(11)}` : "next")
+        : phase.state === "done"
+          ? `${time(phase.starts_at).slice(11)}${phase.ends_at ? ` – ${time(phase.ends_at).slice(11)}` : ""}`
+          : "skipped";
+    return h("li", { class: `${phase.state} ${phaseTone(phase, story)}`.trim(), "data-status": phase.status,
+      "data-state": phase.state },
+      h("strong", {}, phase.status), h("small", {}, when),
+      phase.seconds != null ? h("small", {}, ` · ${phase.seconds} s`) : null);
+  }));
+  const bar = document.getElementById("story-bar");
+  bar.style.width = `${Math.round(story.progress * 1000) / 10}%`;
+  document.getElementById("story-progress").textContent = `${Math.round(story.progress * 100)}%`;
+  const counters = Object.entries(story.counters);
+  document.getElementById("story-counters").textContent = counters.length
+    ? "Counters: " + counters.map(([name, value]) => `${name} ${Math.round(value * 10000) / 100}%`).join(", ")
+    : "";
+  const body = document.getElementById("story-body");
+  const text = JSON.stringify(story.body, null, 2);
+  if (body.textContent !== text) body.textContent = text;
+  document.getElementById("story-polls-count").textContent = `(${story.polls.length})`;
+  document.querySelector("#story-polls tbody").replaceChildren(...story.polls.map((entry) =>
+    h("tr", { class: codeTone(entry.status) },
+      h("td", {}, time(entry.time).slice(11, 23)), h("td", {}, h("span", { class: "code" }, entry.status)),
+      h("td", {}, entry.duration_ms.toFixed(1)), h("td", {}, entry.tenant ?? ""))));
+}
+
+async function refreshStory() {
+  if (!state.story) return;
+  const [api, ...rest] = state.story.split(":");
+  try {
+    renderStory(await control(`/apis/${api}/jobs/${encodeURIComponent(rest.join(":"))}/story`));
+  } catch (error) {
+    state.story = null; // deleted meanwhile
+    document.getElementById("story").hidden = true;
+    throw error;
+  }
+}
+
+// --- the request journal ----------------------------------------------------------------------
+
+function codeTone(status) {
+  if (status >= 500) return "broken";
+  if (status >= 400) return "refused";
+  return status >= 300 ? "other" : "ok";
+}
+
+function firstProblem(entry) {
+  const miss = entry.near_misses?.[0];
+  if (miss) return `no operation matches; closest ${miss.method} ${miss.path}: ${miss.reasons[0]}`;
+  const problem = entry.problems[0];
+  return problem ? (problem.pointer ? `${problem.pointer}: ${problem.message}` : problem.message) : "";
+}
+
+const SKIPPED_HEADERS = ["host", "content-length", "connection", "accept-encoding", "user-agent"];
+
+function curlOf(entry) {
+  // masked credentials are filled from the tenant's own headers, when the tenant is known
+  const tenant = (state.tenants[entry.api] || []).find((t) => t.name === entry.tenant);
+  const known = Object.fromEntries(Object.entries(tenant?.headers || {}).map(([n, v]) => [n.toLowerCase(), v]));
+  const quote = (text) => `'${String(text).replace(/'/g, "'\\''")}'`;
+  const url = location.origin + entry.path + (entry.query ? `?${entry.query}` : "");
+  const parts = ["curl -s", entry.method !== "GET" ? `-X ${entry.method}` : null, quote(url)];
+  for (const [name, value] of Object.entries(entry.request.headers)) {
+    if (SKIPPED_HEADERS.includes(name) || name.startsWith("sec-")) continue;
+    parts.push(`-H ${quote(`${name}: ${value.includes("<masked>") && known[name] ? known[name] : value}`)}`);
+  }
+  if (entry.request.body.text && !entry.request.body.truncated) parts.push(`--data-raw ${quote(entry.request.body.text)}`);
+  return parts.filter(Boolean).join(" ");
+}
+
+function headerList(headers) {
+  return h("div", { class: "headers" },
+    Object.entries(headers).map(([name, value]) => h("div", {}, h("strong", {}, name), `: ${value}`)));
+}
+
+function bodyOf(body) {
+  const pretty = (() => { try { return JSON.stringify(JSON.parse(body.text), null, 2); } catch { return body.text; } })();
+  return h("pre", { class: "body" }, pretty || "(empty)",
+    body.truncated ? `\n… ${body.bytes} bytes in all` : "");
+}
+
+function entryDetail(entry) {
+  const problems = entry.problems.length
+    ? h("ul", { class: "problems", "data-role": "problems" }, entry.problems.map((p) =>
+      h("li", {}, p.pointer ? h("code", {}, p.pointer) : null, p.pointer ? ": " : "", p.message)))
+    : null;
+  const misses = entry.near_misses?.length
+    ? [h("h4", {}, "Closest documented operations"),
+      h("ul", { class: "misses", "data-role": "near-misses" }, entry.near_misses.map((m) =>
+        h("li", {}, h("code", {}, `${m.method} ${m.path}`), ` (${m.api}): ${m.reasons.join("; ")}`)))]
+    : null;
+  const documented = entry.documented_request
+    ? [h("h4", {}, "What the operation documents"),
+      h("pre", { class: "body" }, JSON.stringify(entry.documented_request, null, 2))]
+    : null;
+  return h("tr", { class: "detail", "data-detail": entry.id },
+    h("td", { colspan: 7 },
+      h("p", {}, h("code", {}, `${entry.method} ${entry.path}${entry.query ? `?${entry.query}` : ""}`),
+        entry.operation ? h("span", { class: "muted" }, ` · ${entry.operation}`) : null, " ",
+        copyButton(curlOf(entry), "copy as curl")),
+      problems, misses, documented,
+      h("div", { class: "detail-grid" },
+        h("div", {}, h("h4", {}, "Request headers"), headerList(entry.request.headers),
+          h("h4", {}, "Request body"), bodyOf(entry.request.body)),
+        h("div", {}, h("h4", {}, `Response ${entry.status} headers`), headerList(entry.response.headers),
+          h("h4", {}, "Response body"), bodyOf(entry.response.body)))));
+}
+
+function journalRow(entry) {
+  const toggle = () => {
+    if (state.open.has(entry.id)) state.open.delete(entry.id); else state.open.add(entry.id);
+    renderJournal(state.entries);
+  };
+  return h("tr", { class: `entry ${codeTone(entry.status)}`, "data-entry": entry.id, onclick: toggle },
+    h("td", { class: "muted" }, time(entry.time).slice(11, 23)),
+    h("td", {}, entry.api ?? "—"),
+    h("td", { class: "request", title: `${entry.method} ${entry.path}` }, `${entry.method} ${entry.path}${entry.query ? `?${entry.query}` : ""}`),
+    h("td", {}, h("span", { class: "code" }, entry.status)),
+    h("td", {}, entry.duration_ms.toFixed(1)),
+    h("td", {}, entry.tenant ?? ""),
+    h("td", { class: "first-problem" }, firstProblem(entry)));
+}
+
+function renderJournal(entries) {
+  state.entries = entries;
+  const rows = [];
+  for (const entry of entries) {
+    rows.push(journalRow(entry));
+    if (state.open.has(entry.id)) rows.push(entryDetail(entry));
+  }
+  document.querySelector("#journal tbody").replaceChildren(...rows);
+  document.getElementById("journal-count").textContent = `(${entries.length})`;
+}
+
+async function refreshJournal(force = false) {
+  if (!state.journalOn || (!force && !document.getElementById("journal-live").checked)) return;
+  const query = new URLSearchParams();
+  for (const [name, id] of [["api", "journal-api"], ["status", "journal-status"], ["tenant", "journal-tenant"]]) {
+    const value = document.getElementById(id).value.trim();
+    if (value) query.set(name, value);
+  }
+  try {
+    const entries = await control(`/requests${query.size ? `?${query}` : ""}`);
+    const signature = JSON.stringify(entries.map((e) => e.id));
+    if (signature !== state.journalSignature || force) renderJournal(entries);
+    state.journalSignature = signature;
+  } catch (error) {
+    if (!/journal is off/.test(error.message)) throw error;
+    state.journalOn = false;
+    document.getElementById("journal-off").hidden = false;
+  }
 }
 
 // --- clock and faults -------------------------------------------------------------------------
@@ -213,6 +410,7 @@ async function refresh() {
   renderClock(clock);
   renderFaults(faults);
   renderJobs(jobs.flat());
+  await Promise.all([refreshStory(), refreshJournal()]);
 }
 
 function wire() {
@@ -245,6 +443,17 @@ function wire() {
   })));
   submit("faults-form", () => control("/faults", {
     method: "PUT", body: { enabled: true, ...JSON.parse(document.getElementById("faults-json").value) },
+  }));
+  on("story-close", "click", () => {
+    state.story = null;
+    document.getElementById("story").hidden = true;
+  });
+  for (const id of ["journal-api", "journal-status", "journal-tenant"])
+    on(id, "input", () => refreshJournal(true).catch(report));
+  on("journal-clear", "click", () => act(async () => {
+    await control("/requests", { method: "DELETE" });
+    state.open.clear();
+    await refreshJournal(true);
   }));
   on("faults-clear", "click", () => act(() => control("/faults", { method: "DELETE" })));
   submit("token-form", async () => {
