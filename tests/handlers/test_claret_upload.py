@@ -443,15 +443,33 @@ def stored_rows(path: Path) -> int:
         return sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)
 
 
-def test_unknown_tokens_write_nothing(client_for: Any, tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    client = client_for(API, store=f"sqlite://{path}")
-    before = stored_rows(path)
-    for n in range(300):  # every one distinct and large: each a row before, now none
+def refuse_unknown_tokens(client: Any, count: int = 300) -> None:
+    for n in range(count):  # every one distinct and large: each a row before issue 16's fix
         headers = {**XHR, "Authorization": f"Bearer {n}|{'x' * 10_000}"}
         response = client.get("/claret/demo/api/v1/imports/status/12345", headers=headers)
         assert response.status_code == 401 and response.json() == {"message": "Unauthenticated."}
+
+
+def test_unknown_tokens_write_nothing(client_for: Any, tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    client = client_for(API, store=f"sqlite://{path}", journal=False)
+    before = stored_rows(path)
+    refuse_unknown_tokens(client)
     assert stored_rows(path) == before
+
+
+def test_with_the_journal_unknown_tokens_leave_bounded_masked_entries(
+    client_for: Any, tmp_path: Path
+) -> None:
+    # the request journal (on by default) keeps the last journal_size requests, credentials masked
+    path = tmp_path / "state.db"
+    client = client_for(API, store=f"sqlite://{path}", journal_size=50)
+    before = stored_rows(path)
+    refuse_unknown_tokens(client)
+    entries = client.get("/_mock/requests?api=claret").json()
+    assert len(entries) <= 50 and stored_rows(path) <= before + 50
+    stored = b"".join(file.read_bytes() for file in tmp_path.glob("state.db*"))  # -wal too
+    assert b"x" * 100 not in stored  # no token text stored
 
 
 def test_login_tokens_are_unpredictable_whatever_the_seed(client_for: Any) -> None:
