@@ -167,18 +167,24 @@ MISFITS_SHOWN = 3  # examples named one by one at start; `jobmock validate` list
 def warn_misfit_examples(answers: Answers, spec: ServedSpec) -> None:
     """One warning at start for the documented examples answers skip (their schemas refuse them)."""
     found = [
-        spec.source.error(
-            ("paths", operation.path, operation.method, "responses", key),
-            f"{operation.key}'s {key} example does not fit its schema: {problem}",
-            SpecError,
-        )
+        (operation, key, problem)
         for operation in answers.operations.values()
         for key, problem in answers.misfit_examples(operation)
     ]
     if not found:
         return
     more = len(found) - MISFITS_SHOWN
-    lines = [f"  {problem}" for problem in found[:MISFITS_SHOWN]]
+    lines = [  # positions only for those shown: finding one scans a JSON document whole
+        "  "
+        + str(
+            spec.source.error(
+                ("paths", operation.path, operation.method, "responses", key),
+                f"{operation.key}'s {key} example does not fit its schema: {problem}",
+                SpecError,
+            )
+        )
+        for operation, key, problem in found[:MISFITS_SHOWN]
+    ]
     if more > 0:
         lines.append(f"  ... and {more} more (`jobmock validate {spec.path}` lists them)")
     logger.warning(
