@@ -35,7 +35,7 @@ from jobmock.documents.yamlfast import (
     Unusual,
     compose,
 )
-from jobmock.documents.yamlsource import LoadedYaml, parse_yaml
+from jobmock.documents.yamlsource import LoadedYaml, parse_yaml, read_text
 from jobmock.errors import SourceError
 from jobmock.http.jsondepth import TooDeep
 from jobmock.http.jsondepth import loads as json_loads
@@ -296,10 +296,4 @@ def parse(text: str, file: Path | str, cls: type[SourceError] = SourceError) -> 
 
 def read(path: Path, cls: type[SourceError] = SourceError) -> LoadedYaml:
     """The document in `path`; a file that cannot be read or parsed raises `cls` (exit 2)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise cls(path, "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise cls(path, f"cannot read file: {exc}") from None
-    return parse(text, path, cls)
+    return parse(read_text(path, cls), path, cls)

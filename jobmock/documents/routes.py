@@ -54,11 +54,16 @@ class Route:
         return method.upper() == self.method and path.strip() == self.path
 
 
+def matching_key(path: str) -> tuple[bool, ...]:
+    """Sorts paths (stably) in the order a router must try them: "concrete (non-templated) paths
+    would be matched before their templated counterparts" (OpenAPI 3.1, Paths Object), segment by
+    segment; the document's order otherwise (`/numbers/Local.json` before `/numbers/{Sid}.json`)."""
+    return tuple("{" in part for part in path.split("/"))
+
+
 def matching_order(paths: Iterable[str]) -> list[str]:
-    """`paths` in the order a router must try them: "concrete (non-templated) paths would be matched
-    before their templated counterparts" (OpenAPI 3.1, Paths Object), segment by segment; the
-    document's order otherwise (`/numbers/Local.json` before `/numbers/{Sid}.json`)."""
-    return sorted(paths, key=lambda path: tuple("{" in part for part in path.split("/")))
+    """`paths` in the order a router must try them (see `matching_key`)."""
+    return sorted(paths, key=matching_key)
 
 
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:

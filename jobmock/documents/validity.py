@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import importlib.metadata
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -30,10 +30,19 @@ class ValidDocuments:
         except OSError:
             return False
 
-    def remember(self, files: Iterable[Path]) -> None:
+    def check(self, files: Iterable[Path], validate: Callable[[], None]) -> None:
+        """Run `validate` unless these files were found valid before; remember them if it passes."""
+        try:
+            marker = self.folder / self.key(files)  # the files hashed once, for both steps
+            if marker.exists():
+                return
+        except OSError:
+            validate()
+            return
+        validate()
         with contextlib.suppress(OSError):  # a read-only home: validate again next time
             self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / self.key(files)).touch()
+            marker.touch()
 
 
 def jobmock_version() -> str:

@@ -102,11 +102,15 @@ def parse_yaml(text: str, file: Path | str, cls: type[SourceError] = SourceError
     return LoadedYaml(_plain(node, (), positions), SourceMap(Path(file), positions))
 
 
-def load_yaml(path: Path, cls: type[SourceError] = SourceError) -> LoadedYaml:
+def read_text(path: Path, cls: type[SourceError] = SourceError) -> str:
+    """The UTF-8 text of `path`; a file that cannot be read raises `cls` naming it."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise cls(path, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise cls(path, f"cannot read file: {exc}") from None
-    return parse_yaml(text, path, cls)
+
+
+def load_yaml(path: Path, cls: type[SourceError] = SourceError) -> LoadedYaml:
+    return parse_yaml(read_text(path, cls), path, cls)

@@ -14,7 +14,6 @@ headers   every declared response header, valued the same way
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +23,7 @@ from jsonschema.exceptions import best_match
 
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import matching_order, operations
+from jobmock.documents.routes import matching_key, operations
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.credentials import credential_header, schemes
@@ -125,14 +124,11 @@ class Answers:
         self.generator = Generator(seed)
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         self.operations: dict[str, Operation] = {}
-        self.templates: list[tuple[re.Pattern[str], str, str]] = []
         for method, path, spec in operations(document):
             key = str(spec.get("operationId") or f"{method} {path}")
             self.operations[key] = Operation(key, method, path, spec)
-        for path in matching_order(dict.fromkeys(op.path for op in self.operations.values())):
-            for key, op in self.operations.items():
-                if op.path == path:
-                    self.templates.append((template_regex(path), op.method, key))
+        by_path = sorted(self.operations.values(), key=lambda op: matching_key(op.path))
+        self.templates = [(template_regex(op.path), op.method, op.key) for op in by_path]
 
     def at(self, path: str, method: str) -> Operation | None:
         """The operation a concrete path (under the API's prefix) and method are for."""

@@ -214,9 +214,7 @@ def load_document(path: Path, name: str) -> ServedSpec:
     bundler = Bundler(loaded, path)
     document = bundler.bundle(path)
     check_local_refs(document, loaded)
-    if not ValidDocuments().known(bundler.files):
-        validate_document(document, loaded.source)
-        ValidDocuments().remember(bundler.files)
+    ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
     if str(document["openapi"]).startswith("3.0"):
         document = upgrade(document)
     return ServedSpec(name=name, path=path, document=document, source=loaded.source)
