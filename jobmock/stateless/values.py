@@ -17,6 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from jobmock.documents.pointers import decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import schemas
 
@@ -127,11 +128,9 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
         node = pending.pop()
         if isinstance(node, Mapping):
             ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/components/"):
-                kind, _, rest = ref[len("#/components/") :].partition("/")
-                name = (
-                    rest.split("/", 1)[0].replace("~1", "/").replace("~0", "~")
-                )  # whole component
+            pointer = decode_pointer(ref[1:]) if isinstance(ref, str) and ref[:1] == "#" else None
+            if pointer and len(pointer) >= 3 and pointer[0] == "components":
+                kind, name = str(pointer[1]), str(pointer[2])  # the whole component it is in
                 found = (document["components"].get(kind) or {}).get(name)
                 if found is not None and name not in components.setdefault(kind, {}):
                     components[kind][name] = found
