@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 
 from jobmock.config import CONFIG_ENV, Config
 from jobmock.documents.conformance import template_regex
+from jobmock.documents.routes import matching_key
 from jobmock.documents.specs import CONTROL_API, HTTP_METHODS, discover, load_spec
 from jobmock.engine import resources
 from jobmock.engine.handlers import control_operations, load_handlers
@@ -109,10 +110,12 @@ def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credenti
 
 def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str | None]:
     """path -> the methods the served spec declares for it (a 405's `Allow`)."""
-    index = [
+    index = [  # concrete paths first, as requests are routed (`/a/Local.json` before `/a/{id}.json`)
         (template_regex(prefix + template), ", ".join(m.upper() for m in item if m in HTTP_METHODS))
         for prefix, document in documents.items()
-        for template, item in document.get("paths", {}).items()
+        for template, item in sorted(
+            document.get("paths", {}).items(), key=lambda entry: matching_key(entry[0])
+        )
     ]
 
     def allowed(path: str) -> str | None:

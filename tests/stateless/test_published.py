@@ -84,3 +84,12 @@ def test_an_empty_form_sent_as_one_lacks_its_required_field(numbers: TestClient)
     response = numbers.post(NUMBER, headers=form, content=b"")
     assert response.status_code == 422
     assert response.json()["detail"] == "'Status' is a required property"
+
+
+def test_a_405_on_a_concrete_path_allows_its_own_methods(numbers: TestClient) -> None:
+    # Allow lists the methods of the path that matched (schemathesis' allow_header_conformance
+    # found `/IncomingPhoneNumbers/Local.json` advertising its template's DELETE)
+    response = numbers.delete("/numbers/Local.json")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert numbers.delete(NUMBER).headers["allow"] == "GET, POST"
