@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bench.targets import targets
+
 BASELINE = "jobmock"
 ORDER = [
     "jobmock",
@@ -12,7 +14,11 @@ ORDER = [
     "jobmock+faults",
     "jobmock-journal",
     "jobmock-mem",
+    "jobmock-w2",
     "prism",
+    "wiremock",
+    "wiremock-2",
+    "mockoon",
     "connexion",
     "connexion-floor",
     "starlette",
@@ -100,6 +106,13 @@ def route_tables(route: dict[str, Any]) -> list[str]:
         cpu = level(stack, "64").get("server_cpu_us_per_request")
         errors = sum(level(stack, c).get("errors", 0) or 0 for c in LEVELS)
         note = stack.get("note", "")
+        warm = stack.get("warmup")
+        if warm:
+            note += (
+                f"; warm-up {warm['seconds']:g} s at 64 connections"
+                + ("" if warm.get("steady") else " (CPU per request still moving at the cap)")
+                + f", req/s per round {', '.join(f'{r:,.0f}' for r in warm['rps'])}"
+            )
         if stack.get("error"):
             note = f"**not measured**: {one_line(stack['error'])}. {note}"
         lines.append(
@@ -119,172 +132,6 @@ def one_line(text: str, limit: int = 220) -> str:
     return joined.replace("|", "\\|")[:limit]
 
 
-def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    if not data.get("routes"):
-        return document_targets(data)
-    for route in data["routes"]:
-        stacks = route["stacks"]
-        jm, prism, ceiling = (
-            stacks.get("jobmock", {}),
-            stacks.get("prism", {}),
-            stacks.get("starlette", {}),
-        )
-        floor = stacks.get("connexion-floor", {})
-        where = route["key"]
-
-        def rps(stack: dict[str, Any], conns: str) -> float | None:
-            return level(stack, conns).get("rps")
-
-        def cpu_note(other: dict[str, Any], name: str, jm: dict[str, Any] = jm) -> str:
-            a = level(jm, "64").get("server_cpu_us_per_request")
-            b = level(other, "64").get("server_cpu_us_per_request")
-            if not (a and b):
-                return ""
-            return f"; CPU per request @64: jobmock {a:,.0f} µs, {name} {b:,.0f} µs ({b / a:.2f}×)"
-
-        def ratios(mine: dict[str, Any], other: dict[str, Any]) -> list[float] | None:
-            """req/s of `mine` over `other` at each connection count (None: a figure is missing)."""
-            pairs = [(rps(mine, c), rps(other, c)) for c in LEVELS]
-            if not all(a and b for a, b in pairs):
-                return None
-            return [a / b for a, b in pairs]  # type: ignore[operator]
-
-        def at_levels(values: list[float]) -> str:
-            return ", ".join(f"{v:.2f}× @{c}" for c, v in zip(LEVELS, values, strict=False))
-
-        for peer, name, factor, label in (
-            (prism, "Prism", 3.0, "≥ 3× Prism"),
-            (ceiling, "Starlette", 0.5, "≥ 0.5× bare Starlette"),
-        ):
-            mine = ratios(jm, peer)
-            if mine is None:
-                continue
-            floors = ratios(floor, peer)
-            floor_text = f"; connexion floor vs {name}: {at_levels(floors)}" if floors else ""
-            out.append(
-                {
-                    "route": where,
-                    "target": f"throughput {label} (every connection count)",
-                    "measured": at_levels(mine) + cpu_note(peer, name) + floor_text,
-                    "met": min(mine) >= factor,
-                }
-            )
-        for key, name, limit in (
-            ("jobmock+faults", "faults on (`error:rate=0.2`)", 0.10),
-            ("jobmock+rv", "response validation on (`--validate-responses`)", 0.25),
-        ):
-            kept = ratios(stacks.get(key, {}), jm)
-            if kept is not None:
-                out.append(
-                    {
-                        "route": where,
-                        "target": f"{name} cost ≤ {limit:.0%} of req/s (every connection count)",
-                        "measured": at_levels(kept),
-                        "met": min(kept) >= 1 - limit,
-                    }
-                )
-        kept = ratios(jm, stacks.get("jobmock-journal", {}))  # the defaults keep a journal
-        if kept is not None:
-            out.append(
-                {
-                    "route": where,
-                    "target": "request journal (on by default) cost ≤ 10% of req/s vs"
-                    " `--no-journal` (every connection count)",
-                    "measured": at_levels(kept),
-                    "met": min(kept) >= 0.9,
-                }
-            )
-        p99_jm, p99_prism = level(jm, "64").get("p99_ms"), level(prism, "64").get("p99_ms")
-        if p99_jm and p99_prism:
-            out.append(
-                {
-                    "route": where,
-                    "target": "p99 @64 ≤ ⅓ of Prism's",
-                    "measured": f"{p99_jm:.2f} ms vs Prism {p99_prism:.2f} ms ({p99_jm / p99_prism:.2f}×)",
-                    "met": p99_jm <= p99_prism / 3,
-                }
-            )
-        if where != data["routes"][0]["key"]:
-            continue
-        fa_jm, fa_prism, fa_ceiling = (s.get("first_answer_s") for s in (jm, prism, ceiling))
-        if fa_jm and fa_prism:
-            out.append(
-                {
-                    "route": where,
-                    "target": "first answer sooner than Prism",
-                    "measured": f"{fa_jm:.2f} s vs Prism {fa_prism:.2f} s",
-                    "met": fa_jm < fa_prism,
-                }
-            )
-        if fa_jm and fa_ceiling:
-            fa_floor = floor.get("first_answer_s")
-            floor_start = (
-                f"; connexion floor {fa_floor:.2f} s ({fa_floor / fa_ceiling:.2f}×)"
-                if fa_floor
-                else ""
-            )
-            out.append(
-                {
-                    "route": where,
-                    "target": "first answer ≤ 2× bare Starlette's",
-                    "measured": f"{fa_jm:.2f} s vs {fa_ceiling:.2f} s ({fa_jm / fa_ceiling:.2f}×)"
-                    + floor_start,
-                    "met": fa_jm <= 2 * fa_ceiling,
-                }
-            )
-    for kind, store in (data.get("store") or {}).items():
-        counts = sorted((int(k) for k in store), key=int)
-        if len(counts) < 2 or not all("levels" in store[str(c)] for c in (counts[0], counts[-1])):
-            continue
-        small, large = store[str(counts[0])], store[str(counts[-1])]
-        where = f"store: {kind}"
-        a, b = level(small, "16").get("rps"), level(large, "16").get("rps")
-        if a and b:
-            change = b / a - 1
-            note = (
-                "; faster with more jobs: that is this run's noise, not a cost"
-                if change > 0.10
-                else ""
-            )
-            out.append(
-                {
-                    "route": where,
-                    "target": f"{counts[-1]:,} jobs cost ≤ 10% of req/s (@16)",
-                    "measured": f"{b:,.0f} vs {a:,.0f} req/s with {counts[0]} jobs ({change:+.1%}{note})",
-                    "met": change >= -0.10,
-                }
-            )
-        peak = large.get("peak_rss_mb")
-        if peak:
-            out.append(
-                {
-                    "route": where,
-                    "target": f"RSS < 200 MB with {counts[-1]:,} jobs",
-                    "measured": f"peak while serving {peak:.1f} MB (idle after seeding "
-                    f"{large.get('idle_rss_mb', 0):.1f} MB; bench's seeding peak "
-                    f"{large.get('seeding_peak_rss_mb') or 0:.1f} MB)",
-                    "met": peak < 200,
-                }
-            )
-    return out + document_targets(data)
-
-
-def document_targets(data: dict[str, Any]) -> list[dict[str, Any]]:
-    later = (data.get("document") or {}).get("jobmock, later starts") or {}
-    if not later.get("first_answer_s"):
-        return []
-    first, peak = later["first_answer_s"], later.get("peak_rss_mb") or 0
-    return [
-        {
-            "route": "document: GitHub's description",
-            "target": "first answer within 5 s, RSS under 300 MB (a start after the first)",
-            "measured": f"{first:.1f} s, {peak:.0f} MB",
-            "met": first <= 5 and peak < 300,
-        }
-    ]
-
-
 def document_lines(data: dict[str, Any]) -> list[str]:
     document = data.get("document")
     if not document:
@@ -294,19 +141,32 @@ def document_lines(data: dict[str, Any]) -> list[str]:
         "",
         f"`jobmock serve DOC` on {document['document']} ({document['bytes'] / 2**20:.1f} MiB, "
         f"{document['operations']:,} operations), until `GET /zen` answers; the first start "
-        "checks the document (openapi-spec-validator) and remembers it valid, later ones skip that.",
+        "checks the document (openapi-spec-validator) and remembers it valid, later ones skip that. "
+        "Then wrk loads `GET /zen` on the later start and on Prism (ratios to jobmock's later start; "
+        "peak RSS includes the load).",
         "",
-        "| stack | first answer, s | peak RSS, MB | CPU, s |",
-        "|---|---:|---:|---:|",
+        "| stack | first answer, s | peak RSS, MB | CPU to start, s | req/s @1 | req/s @16 | req/s @64 |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    base = document.get("jobmock, later starts") or {}
     for key in ("jobmock, first start", "jobmock, later starts", "Prism"):
         run = document.get(key) or {}
         if "error" in run:
-            lines.append(f"| {key} | did not start: {one_line(run['error'], 200)} | | |")
+            lines.append(f"| {key} | did not start: {one_line(run['error'], 200)} | | | | | |")
             continue
+        cells = [
+            fmt_num(level(run, c).get("rps"))
+            + ratio(level(run, c).get("rps"), level(base, c).get("rps"))
+            if level(run, c).get("rps")
+            else "–"
+            for c in LEVELS
+        ]
+        first, peak = run.get("first_answer_s"), run.get("peak_rss_mb")
         lines.append(
-            f"| {key} | {fmt_num(run.get('first_answer_s'), 1)} | "
-            f"{fmt_num(run.get('peak_rss_mb'))} | {fmt_num(run.get('cpu_s'), 1)} |"
+            f"| {key} | {fmt_num(first, 1)}{ratio(first, base.get('first_answer_s'))} | "
+            f"{fmt_num(peak)}{ratio(peak, base.get('peak_rss_mb'))} | {fmt_num(run.get('cpu_s'), 1)} | "
+            + " | ".join(cells)
+            + " |"
         )
     return [*lines, ""]
 
@@ -378,6 +238,8 @@ def markdown(data: dict[str, Any]) -> str:
         f"{m['packages']['uvicorn']} (uvloop {m['packages']['uvloop']}, httptools {m['packages']['httptools']}) |",
         f"| jsonschema / werkzeug | {m['packages']['jsonschema']} / {m['packages']['werkzeug']} |",
         f"| Node / Prism | {m['node']} / @stoplight/prism-cli {m['prism']} |",
+        f"| Java / WireMock / Mockoon | {m.get('java', '–')} / wiremock {m.get('wiremock', '–')} "
+        f"(npm, standalone jar) / @mockoon/cli {m.get('mockoon', '–')} |",
         f"| load generator | {m['load_generator']} |",
         f"| profiler | {m['py_spy']} |",
         f"| jobmock | commit {m['jobmock_commit']}, {m['jobmock_tree']} |",
@@ -452,6 +314,13 @@ def markdown(data: dict[str, Any]) -> str:
         lines.append(
             f"| contract suite (tests/contract) | {contract['seconds']:.1f} s | exit {contract['exit_code']}: "
             f"{contract['summary']} |"
+        )
+    command = contract.get("command") or {}
+    if command.get("seconds"):
+        lines.append(
+            f"| `jobmock contract --seed {command.get('seed')}` (every API, in-process) "
+            f"| {command['seconds']:.1f} s | exit {command['exit_code']}, {command.get('cpu_s') or 0:.1f} s CPU: "
+            f"{one_line(command.get('last_line', ''), 160)} |"
         )
     validate = data.get("validate", {"skipped": "not run"})
     if "skipped" in validate:

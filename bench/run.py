@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import procs, report, stacks  # noqa: E402
+from bench import peers, procs, report, stacks  # noqa: E402
 from bench.wrkparse import WrkParseError, parse  # noqa: E402
 
 BENCH = ROOT / "bench"
@@ -155,6 +155,7 @@ def document_start(tmp: Path) -> dict[str, Any]:
                "<port>", "--store", "memory://"]  # fmt: skip
     prism = [str(prism_bin()), "mock", "-h", "127.0.0.1", "-p", "<port>", "--verboseLevel",
              "error", str(document)]  # fmt: skip
+    live: dict[str, tuple[procs.Server, procs.Watch]] = {}  # kept up for the req/s rounds
     for key, argv, env in (
         ("jobmock, first start", jobmock, {**python_env(), "XDG_CACHE_HOME": str(cache)}),
         ("jobmock, later starts", jobmock, {**python_env(), "XDG_CACHE_HOME": str(cache)}),
@@ -176,12 +177,42 @@ def document_start(tmp: Path) -> dict[str, Any]:
             runs[key] = {"first_answer_s": first, "status": status, "peak_rss_mb": watch.peak_mb,
                          "cpu_s": watch.cpu()}  # fmt: skip
             log(f"  {key}: first answer {first:.1f} s, peak RSS {watch.peak_mb:.0f} MB")
+            if key != "jobmock, first start" and status == 200:
+                live[key] = (server, watch)
         except procs.ServerDied as exc:
             runs[key] = {"error": str(exc)[-600:]}
         finally:
+            if key not in live:
+                watch.stop()
+                procs.stop(server)
+    try:
+        document_load(runs, live)
+    finally:
+        for key, (server, watch) in live.items():
             watch.stop()
+            runs[key]["peak_rss_mb"] = max(runs[key]["peak_rss_mb"], watch.peak_mb)
             procs.stop(server)
     return runs
+
+
+def document_load(runs: dict[str, Any], live: dict[str, tuple[procs.Server, procs.Watch]]) -> None:
+    """req/s of `GET /zen` at each connection count, the servers' rounds interleaved, best kept."""
+    s = SETTINGS
+    for server, _ in live.values():
+        wrk(f"http://127.0.0.1:{server.port}/zen", {}, 16, s.warmup, s.cpus_load)
+    for conns in s.levels:
+        QUIET.append(wait_for_quiet(s.quiet_wait))
+        rounds: dict[str, list[dict[str, Any]]] = {key: [] for key in live}
+        for round_no in range(s.rounds):
+            order = list(live)[round_no % len(live) :] + list(live)[: round_no % len(live)]
+            for key in order:
+                server, watch = live[key]
+                rounds[key].append(
+                    measured_run(server, watch, "/zen", {}, conns, s.duration, s.cpus_load)
+                )
+        for key, key_runs in rounds.items():
+            runs[key].setdefault("levels", {})[str(conns)] = chosen = best(key_runs)
+            log(f"  {key} c={conns}: {chosen.get('rps', 0):.0f} req/s")
 
 
 def py_spy_bin() -> Path:
@@ -245,6 +276,9 @@ def machine_info(tools: dict[str, str]) -> dict[str, Any]:
         "node": node,
         "load_generator": tools["wrk"],
         "prism": tools["prism"],
+        "java": tools["java"],
+        "wiremock": tools["wiremock"],
+        "mockoon": tools["mockoon"],
         "py_spy": tools["py_spy"],
         "packages": {
             d: version(d)
@@ -307,6 +341,8 @@ class Stack:
     path: str = ""
     env: dict[str, str] | None = None
     faulty: bool = False  # answers a documented 5xx on purpose now and then (--fault error:...)
+    cores: int = 1  # 2: the server gets both cores (wrk's too), as `--workers 2` needs them
+    jit: bool = False  # a JIT-compiled server: warmed up until its CPU per request is steady
 
 
 REF: str | None = "HEAD"  # None: the work tree as it is
@@ -480,6 +516,7 @@ FAULTS = "error:rate=0.2"
 EXTRA_ARGS: dict[str, tuple[str, ...]] = {  # serve options a jobmock stack adds to the defaults
     "jobmock+faults": ("--fault", FAULTS),
     "jobmock-journal": ("--no-journal",),
+    "jobmock-w2": ("--workers", "2"),
 }
 PROFILED = ("jobmock", "jobmock+rv")  # the flame graphs the profile page shows
 
@@ -517,9 +554,9 @@ def stacks_for(
     peers: bool = True,
 ) -> list[Stack]:
     if not peers:  # --skip peers: jobmock's own stacks only (what an option costs)
-        own = jobmock_stacks()
+        own = jobmock_stacks() + (primary_stacks(route, tmp, with_peers=False) if memory else [])
         for stack in own:
-            stack.path, stack.env = route.path, python_env()
+            stack.path, stack.env = stack.path or route.path, stack.env or python_env()
         return own
     out = [
         *jobmock_stacks(),
@@ -609,6 +646,54 @@ def stacks_for(
         )
         extra.path, extra.env = route.path, python_env()
         out.insert(2, extra)
+    if memory:
+        out += primary_stacks(route, tmp)
+    return out
+
+
+def primary_stacks(route: Route, tmp: Path, *, with_peers: bool = True) -> list[Stack]:
+    """The first route's extra stacks: `jobmock --workers 2` and, with the peers, WireMock (one
+    core like jobmock, and both cores like `--workers 2`) and Mockoon."""
+    out = [
+        Stack(
+            "jobmock-w2",
+            "jobmock --workers 2 (both cores)",
+            "two uvicorn workers on the default store (SQLite in --state-dir), pinned to both "
+            "cores (wrk's included), as WireMock on both cores is",
+            cores=2,
+        )
+    ]
+    for stack in out:
+        stack.path, stack.env = route.path, python_env()
+    if not with_peers:
+        return out
+    headers = ", ".join(f"`{name}`" for name in route.headers) or "no"
+    stub = (
+        f"one stub: GET on the route's exact path, the {headers} header matched by value "
+        f"(`equalTo`), jobmock's body; request journal capped at {peers.WIREMOCK_JOURNAL} entries "
+        "(jobmock keeps 200); warmed up at 64 connections until its CPU per request is steady"
+    )
+    wiremock_argv = peers.wiremock_argv(
+        NODE, tmp / "wiremock" / route.key, route.peer_path, route.headers, route.body
+    )
+    for key, label, cores, where in (
+        ("wiremock", f"WireMock {peers.WIREMOCK_VERSION}", 1, "pinned to one core like jobmock"),
+        ("wiremock-2", f"WireMock {peers.WIREMOCK_VERSION} (both cores)", 2,
+         "on both cores, like `jobmock --workers 2`"),
+    ):  # fmt: skip
+        stack = Stack(key, label, f"{stub}; {where} (JVM defaults)", cores=cores, jit=True)
+        stack.argv, stack.path, stack.env = list(wiremock_argv), route.peer_path, None
+        out.append(stack)
+    mockoon = Stack(
+        "mockoon",
+        f"Mockoon CLI {peers.MOCKOON_VERSION}",
+        "`mockoon-cli start --data SPEC` on the documented spec (its OpenAPI import: static "
+        "examples, no auth or request checks); it logs a line per request to stdout and has no "
+        "option to stop that (written to a file here); admin API off",
+    )
+    mockoon.argv = peers.mockoon_argv(NODE, route.spec_file)
+    mockoon.path, mockoon.env = route.peer_path, None
+    out.append(mockoon)
     return out
 
 
@@ -738,6 +823,8 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
         return runs[0] if runs else {"error": "not run"}
     chosen = dict(max(good, key=lambda r: r["rps"]))
     chosen["rounds_rps"] = [round(r["rps"], 1) for r in good]
+    # round by round, in the order run (None: that round failed): the p99 target pairs rounds
+    chosen["rounds_p99_ms"] = [r.get("p99_ms") if "error" not in r else None for r in runs]
     return chosen
 
 
@@ -765,6 +852,15 @@ def fresh_state(arg: str) -> str:
     return str(folder)
 
 
+def cpus_of(stack: Stack) -> str | None:
+    """The CPUs a stack is pinned to: the server's one, or both (the server's and wrk's) for a
+    stack that needs two cores; None without pinning."""
+    s = SETTINGS
+    if s.cpus_server is None or stack.cores == 1 or s.cpus_load is None:
+        return s.cpus_server
+    return f"{s.cpus_server},{s.cpus_load}"
+
+
 def launch_stack(stack: Stack, port: int, name: str) -> procs.Server:
     argv = [str(port) if a == "<port>" else fresh_state(a) for a in stack.argv]
     return procs.launch(
@@ -774,8 +870,38 @@ def launch_stack(stack: Stack, port: int, name: str) -> procs.Server:
         WORK / "logs" / f"{name}.log",
         cwd=SRC,
         env=stack.env,
-        cpus=SETTINGS.cpus_server,
+        cpus=cpus_of(stack),
     )
+
+
+JIT_WARMUP_MAX = 90.0  # seconds of load at most before a JIT-compiled server is measured anyway
+
+
+def warm_up(
+    stack: Stack, server: procs.Server, watch: procs.Watch, headers: dict[str, str]
+) -> dict[str, Any]:
+    """Load a JIT-compiled server at 64 connections in rounds until two rounds in a row cost the
+    same CPU per request (peers.steady), at most JIT_WARMUP_MAX seconds."""
+    s = SETTINGS
+    chunk = max(s.warmup, 3.0)
+    costs: list[float] = []
+    rates: list[float] = []
+    while not peers.steady(costs) and len(costs) * chunk < JIT_WARMUP_MAX:
+        run = measured_run(server, watch, stack.path, headers, 64, chunk, s.cpus_load)
+        if "error" in run:
+            break
+        costs.append(run["server_cpu_us_per_request"])
+        rates.append(run["rps"])
+    log(
+        f"  {stack.key}: warmed up for {len(costs) * chunk:.0f} s at 64 connections "
+        f"(req/s per round: {', '.join(f'{r:.0f}' for r in rates)})"
+    )
+    return {
+        "seconds": len(costs) * chunk,
+        "steady": peers.steady(costs),
+        "rps": [round(r, 1) for r in rates],
+        "cpu_us_per_request": [round(c, 1) for c in costs],
+    }
 
 
 def finalize_argv(route: Route, stack: Stack) -> None:
@@ -841,7 +967,11 @@ def measure_route(route: Route, stack_list: list[Stack], launch_repeats: int) ->
                     f"  {stack.key}: first answer in {first:.2f} s (median of {len(firsts)}: "
                     f"{statistics.median(firsts):.2f} s)"
                 )
-        for key, (server, _watch) in live.items():
+        jit = {stack.key: stack for stack in stack_list if stack.jit}
+        for key, (server, watch) in live.items():
+            if key in jit:
+                results[key]["warmup"] = warm_up(jit[key], server, watch, route.headers)
+                continue
             wrk(
                 f"http://127.0.0.1:{server.port}{results[key]['path']}",
                 route.headers,
@@ -1013,6 +1143,35 @@ def contract_suite() -> dict[str, Any]:
         "seconds": time.perf_counter() - started,
         "exit_code": done.returncode,
         "summary": lines[-1] if lines else "no summary line",
+    }
+
+
+CONTRACT_SEED = "1234"  # one seed for every run, so two runs' times compare the same cases
+
+
+def contract_command() -> dict[str, Any]:
+    """`jobmock contract` with no options (every API, in-process), on this tree: wall time."""
+    helptext = sh([PY, "-m", "jobmock", "--help"], cwd=SRC, env=python_env()).stdout
+    if not re.search(r"^\s+contract\b", helptext, re.M):
+        return {"skipped": "`jobmock contract` does not exist (yet)"}
+    started = time.perf_counter()
+    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = sh(
+        [PY, "-m", "jobmock", "contract", "--seed", CONTRACT_SEED],
+        timeout=1800,
+        cwd=TMP,
+        env=python_env(),
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    lines = [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
+    operations = re.findall(r"^\[(\d+)/(\d+),", done.stdout, re.M)
+    return {
+        "seconds": time.perf_counter() - started,
+        "cpu_s": (after.ru_utime + after.ru_stime) - (cpu.ru_utime + cpu.ru_stime),
+        "seed": CONTRACT_SEED,
+        "exit_code": done.returncode,
+        "operations": int(operations[-1][1]) if operations else None,
+        "last_line": (lines[-1] if lines else "")[:300],
     }
 
 
@@ -1201,7 +1360,10 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of load per wrk run")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="interleaved rounds per figure (best kept)"
+        "--rounds",
+        type=int,
+        default=3,
+        help="interleaved rounds per figure (best kept; the p99 target is read round by round)",
     )
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument(
@@ -1244,7 +1406,8 @@ def main() -> None:
             "peers",
         ],
         help="leave a part out (repeatable; its figures are carried from the previous results;"
-        " peers: Prism, connexion and Starlette, so only jobmock's own stacks are measured)",
+        " peers: Prism, WireMock, Mockoon, connexion and Starlette, so only jobmock's own stacks"
+        " are measured)",
     )
     parser.add_argument(
         "--name",
@@ -1290,10 +1453,18 @@ def main() -> None:
 
     started = time.perf_counter()
     log("checking tools")
-    peers = "peers" not in args.skip
+    with_peers = "peers" not in args.skip
+    skipped = "not run (--skip peers)"
     tools = {
         "wrk": ensure_wrk(),
-        "prism": ensure_prism() if peers else "not run (--skip peers)",
+        "prism": ensure_prism() if with_peers else skipped,
+        "java": peers.ensure_java(log) if with_peers else skipped,
+        "wiremock": peers.ensure(NODE, "wiremock", peers.WIREMOCK_VERSION, log)
+        if with_peers
+        else skipped,
+        "mockoon": peers.ensure(NODE, "@mockoon/cli", peers.MOCKOON_VERSION, log)
+        if with_peers
+        else skipped,
         "py_spy": ensure_py_spy() if "profile" not in args.skip else "not run (--skip profile)",
     }
     machine = machine_info(tools)
@@ -1321,7 +1492,7 @@ def main() -> None:
         for number, route in enumerate(routes):
             log(f"route {route.key}: GET {route.path}")
             stack_list = stacks_for(
-                route, tmp, findings, SETTINGS.cpus_server, memory=number == 0, peers=peers
+                route, tmp, findings, SETTINGS.cpus_server, memory=number == 0, peers=with_peers
             )
             results = measure_route(
                 route, stack_list, SETTINGS.launch_repeats if number == 0 else 1
@@ -1344,7 +1515,8 @@ def main() -> None:
             log("store size: jobmock with " + ", ".join(map(str, SETTINGS.job_counts)) + " jobs")
             data["store"] = store_scaling(primary)
         if "contract" not in args.skip:
-            data["contract"] = contract_suite()
+            log("contract suite (tests/contract) and `jobmock contract`")
+            data["contract"] = {**contract_suite(), "command": contract_command()}
         if "validate" not in args.skip:
             log("jobmock validate")
             data["validate"] = validate_time()
