@@ -4,16 +4,18 @@
 
 What it does, in order (every server on 127.0.0.1, a free port, its own process group, stopped in
 `finally`; every load bounded by wrk's -d):
-1. installs what it needs if missing: wrk (Debian), @stoplight/prism-cli (npm, into bench/.node),
-   py-spy (PyPI, into bench/.pylib);
+1. installs what it needs if missing: wrk and Java (Debian), @stoplight/prism-cli, wiremock (its
+   standalone jar) and @mockoon/cli (npm, into bench/.node), py-spy (PyPI, into bench/.pylib);
 2. finds the routes: Matcher's job status (the seed job mid-lifecycle) and one other API's, tried
    by name (`--other crosmos`) with `jobmock serve --api matcher --api NAME`; if that API cannot be
    served yet, the control API's `GET /_mock/apis/matcher/jobs/{id}` stands in (said in the results);
 3. for each route, the stacks: jobmock (auth + request validation; response validation off, then
-   on), Prism, connexion's built-in mock, a bare Starlette app: time to first answer, then wrk at
-   1, 16 and 64 connections (interleaved rounds, best round kept), peak RSS, CPU per request;
+   on; faults; no journal), Prism, connexion's built-in mock, a bare Starlette app, and on the
+   first route `jobmock --workers 2`, WireMock (one core, then both) and Mockoon: time to first
+   answer, then wrk at 1, 16 and 64 connections (interleaved rounds, best round kept), peak RSS,
+   CPU per request;
 4. jobmock with 10, 10k and 100k jobs in the store; the contract suite's time (tests/contract, if
-   any); `jobmock validate` wall time (if the command exists);
+   any) and `jobmock contract`'s; `jobmock validate` wall time (if the command exists);
 5. py-spy on jobmock under load, and an in-process, per-layer cost table (bench/inprocess.py).
 """
 
