@@ -1165,7 +1165,8 @@ def contract_command() -> dict[str, Any]:
         env=python_env(),
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    lines = [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
+    summary = re.findall(r"^.*\d+ operations, .*$", done.stdout, re.M)  # its closing line
+    lines = summary or [x for x in (done.stdout + done.stderr).splitlines() if x.strip()]
     operations = re.findall(r"^\[(\d+)/(\d+),", done.stdout, re.M)
     return {
         "seconds": time.perf_counter() - started,
