@@ -110,7 +110,11 @@ def route_tables(route: dict[str, Any]) -> list[str]:
         if warm:
             note += (
                 f"; warm-up {warm['seconds']:g} s at 64 connections"
-                + ("" if warm.get("steady") else " (CPU per request still moving at the cap)")
+                + (
+                    ""
+                    if warm.get("steady")
+                    else " (stopped at the cap: fewer than 20,000 requests or CPU per request still moving)"
+                )
                 + f", req/s per round {', '.join(f'{r:,.0f}' for r in warm['rps'])}"
             )
         if stack.get("error"):

@@ -673,7 +673,8 @@ def primary_stacks(route: Route, tmp: Path, *, with_peers: bool = True) -> list[
     stub = (
         f"one stub: GET on the route's exact path, the {headers} header matched by value "
         f"(`equalTo`), jobmock's body; request journal capped at {peers.WIREMOCK_JOURNAL} entries "
-        "(jobmock keeps 200); warmed up at 64 connections until its CPU per request is steady"
+        "(jobmock keeps 200); warmed up at 64 connections until it has served 20,000 requests and "
+        "its CPU per request is steady"
     )
     wiremock_argv = peers.wiremock_argv(
         NODE, tmp / "wiremock" / route.key, route.peer_path, route.headers, route.body
@@ -877,30 +878,39 @@ def launch_stack(stack: Stack, port: int, name: str) -> procs.Server:
 
 
 JIT_WARMUP_MAX = 90.0  # seconds of load at most before a JIT-compiled server is measured anyway
+JIT_WARMUP_REQUESTS = (
+    20_000  # HotSpot's C2 compiles a method after ~10,000 calls: twice that, at least
+)
 
 
 def warm_up(
     stack: Stack, server: procs.Server, watch: procs.Watch, headers: dict[str, str]
 ) -> dict[str, Any]:
-    """Load a JIT-compiled server at 64 connections in rounds until two rounds in a row cost the
-    same CPU per request (peers.steady), at most JIT_WARMUP_MAX seconds."""
+    """Load a JIT-compiled server at 64 connections in rounds until it has served
+    JIT_WARMUP_REQUESTS and two rounds in a row cost the same CPU per request (peers.steady), at
+    most JIT_WARMUP_MAX seconds."""
     s = SETTINGS
     chunk = max(s.warmup, 3.0)
     costs: list[float] = []
     rates: list[float] = []
-    while not peers.steady(costs) and len(costs) * chunk < JIT_WARMUP_MAX:
+    served = 0
+    while len(costs) * chunk < JIT_WARMUP_MAX and not (
+        peers.steady(costs) and served >= JIT_WARMUP_REQUESTS
+    ):
         run = measured_run(server, watch, stack.path, headers, 64, chunk, s.cpus_load)
         if "error" in run:
             break
         costs.append(run["server_cpu_us_per_request"])
         rates.append(run["rps"])
+        served += run["requests"]
     log(
         f"  {stack.key}: warmed up for {len(costs) * chunk:.0f} s at 64 connections "
         f"(req/s per round: {', '.join(f'{r:.0f}' for r in rates)})"
     )
     return {
         "seconds": len(costs) * chunk,
-        "steady": peers.steady(costs),
+        "steady": peers.steady(costs) and served >= JIT_WARMUP_REQUESTS,
+        "requests": served,
         "rps": [round(r, 1) for r in rates],
         "cpu_us_per_request": [round(c, 1) for c in costs],
     }
