@@ -1,14 +1,13 @@
 """The request journal: every request a worker answers, recorded in the store all workers share.
 
-`JournalMiddleware` (outermost of jobmock's layers, so refusals by the guards are recorded too)
-copies what it needs while the request streams through (the head, at most a limit of each body)
-and hands it to `Journal`.  `Journal` keeps the last `size` answered requests of each API in the
-worker and, every `FLUSH_S`, builds their entries (masking, problems, near misses) and writes them
-to the store in one write, which keeps the last `size` per API.  So a request costs a copy of its
-head and the start of its bodies; under load, requests the bound would drop anyway are dropped
-before any entry is built for them.  Reading the journal (`GET /_mock/requests`) writes this
-worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's own
-requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
+`jobmock.journal.capture` notes each request and its answer as they stream (the head, at most a
+limit of each body) and hands the `Exchange` to `Journal.record`.  `Journal` keeps the last `size`
+answered requests of each API in the worker and, every `FLUSH_S`, builds their entries (masking,
+problems, near misses) and writes them to the store in one write, which keeps the last `size` per
+API.  So a request costs a few references; under load, requests the bound would drop anyway are
+dropped before any entry is built for them.  Reading the journal (`GET /_mock/requests`) writes
+this worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's
+own requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
 """
 
 from __future__ import annotations
@@ -19,27 +18,25 @@ import json
 import logging
 import os
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from typing import TYPE_CHECKING, Any
 
 from jobmock.documents.routes import ROUTING_CONTEXT
-from jobmock.journal.masking import MARGIN, Secrets, body_text
+from jobmock.journal.masking import Secrets, body_text
 from jobmock.journal.operations import Operations
 from jobmock.journal.problems import ANSWERED_ERROR, first_problem, problems_of
 from jobmock.model.timestamps import rfc3339
 from jobmock.store import Store, StoreError
 
+if TYPE_CHECKING:
+    from jobmock.journal.capture import Exchange
+
 logger = logging.getLogger("jobmock")
 
 FLUSH_S = 1.0  # answered requests wait at most this long before their entries are written
-CONTROL_PREFIX = "/_mock"
-UNRECORDED = {CONTROL_PREFIX, "/favicon.ico"}  # the browser asks for an icon by itself: not the app
 NO_API = ""  # requests under no API's prefix are kept under this name
 _ATTRIBUTE = "_jobmock_journal"
 
@@ -240,84 +237,6 @@ def log_line(entry: dict[str, Any]) -> str:
 def print_line(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-class Exchange:
-    """What the middleware copied of one request and its answer."""
-
-    __slots__ = (
-        "duration_s",
-        "request_body",
-        "request_bytes",
-        "response_body",
-        "response_bytes",
-        "response_headers",
-        "scope",
-        "started",
-        "status",
-        "wall",
-    )
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope = scope
-        self.wall = time.time()
-        self.started = time.perf_counter()
-        self.duration_s = 0.0
-        self.status = 500  # unless an answer starts
-        self.response_headers: Any = ()
-        self.request_body = b""
-        self.request_bytes = 0
-        self.response_body = b""
-        self.response_bytes = 0
-
-
-class JournalMiddleware:
-    """Records each request to a served API (not `/_mock`) in the journal once it is answered."""
-
-    def __init__(self, app: ASGIApp, journal: Journal) -> None:
-        self.app = app
-        self.journal = journal
-        self.cap = journal.body_limit + MARGIN
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path in UNRECORDED or path.startswith("/_mock/"):
-            await self.app(scope, receive, send)
-            return
-        scope.setdefault("extensions", {})  # one dict every later copy of the scope shares
-        exchange = Exchange(scope)
-        cap = self.cap
-
-        async def receiving() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                chunk = message.get("body", b"")
-                if chunk:
-                    if exchange.request_bytes < cap:
-                        exchange.request_body += chunk[: cap - exchange.request_bytes]
-                    exchange.request_bytes += len(chunk)
-            return message
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-                exchange.response_headers = message.get("headers") or ()
-            elif message["type"] == "http.response.body":
-                chunk = message.get("body", b"")
-                if chunk:
-                    if exchange.response_bytes < cap:
-                        exchange.response_body += chunk[: cap - exchange.response_bytes]
-                    exchange.response_bytes += len(chunk)
-            await send(message)
-
-        try:
-            await self.app(scope, receiving, sending)
-        finally:
-            exchange.duration_s = time.perf_counter() - exchange.started
-            try:
-                self.journal.record(exchange)
-            except Exception:  # recording must never change the answer
-                logger.exception("a request could not be recorded in the journal")
 
 
 def attach(mock: Any, journal: Journal | None) -> None:
