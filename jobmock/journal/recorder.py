@@ -39,6 +39,9 @@ logger = logging.getLogger("jobmock")
 FLUSH_S = 1.0  # answered requests wait at most this long before their entries are written
 NO_API = ""  # requests under no API's prefix are kept under this name
 _ATTRIBUTE = "_jobmock_journal"
+_COMPACT = json.JSONEncoder(
+    separators=(",", ":")
+).encode  # built once: json.dumps builds one a call
 
 
 class Journal:
@@ -97,7 +100,7 @@ class Journal:
     def serialized(self, api: str, entry: dict[str, Any]) -> str:
         """The entry as stored; a known credential echoed anywhere (a path segment quoted in a
         problem or a near miss) is masked in the text as a whole, last."""
-        return self.secrets_of(api).known_masked(json.dumps(entry, separators=(",", ":")))
+        return self.secrets_of(api).known_masked(_COMPACT(entry))
 
     def _spawn(self) -> None:
         task = asyncio.ensure_future(self.flush())
