@@ -39,6 +39,7 @@ logger = logging.getLogger("jobmock")
 FLUSH_S = 1.0  # answered requests wait at most this long before their entries are written
 NO_API = ""  # requests under no API's prefix are kept under this name
 _ATTRIBUTE = "_jobmock_journal"
+MASKED_HEADERS_KEPT = 4096  # header lines remembered masked (a worker's few clients repeat theirs)
 _COMPACT = json.JSONEncoder(
     separators=(",", ":")
 ).encode  # built once: json.dumps builds one a call
@@ -74,6 +75,7 @@ class Journal:
         self._pending: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
+        self._masked_headers: dict[tuple[str | None, bytes, bytes], tuple[str, str]] = {}
         self._worker = f"{os.getpid():x}"
 
     def new_id(self, wall: float) -> str:
@@ -159,6 +161,24 @@ class Journal:
         self.discard()
         await self.store.journal_clear()
 
+    def _headers(self, raw: Any, api: str | None) -> dict[str, str]:
+        """Headers by lower-case name, masked; a pair already seen is masked once (most repeat)."""
+        headers: dict[str, str] = {}
+        seen = self._masked_headers
+        for name, value in raw:
+            pair = seen.get((api, name, value))
+            if pair is None:
+                if len(seen) >= MASKED_HEADERS_KEPT:
+                    seen.clear()
+                key = name.decode("latin-1").lower()
+                pair = seen[(api, name, value)] = (
+                    key,
+                    self.secrets_of(api).header(key, value.decode("latin-1")),
+                )
+            key, text = pair
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        return headers
+
     def entry(self, exchange: Exchange) -> dict[str, Any]:
         """The journal entry of one finished exchange."""
         scope = exchange.scope
@@ -170,8 +190,8 @@ class Journal:
         operation_id = routing.get("operation_id")
         operation = self.operations.find(api, str(operation_id)) if api and operation_id else None
         token = (extensions.get("connexion_context") or {}).get("token_info") or {}
-        request_headers = _headers(scope.get("headers") or (), secrets)
-        response_headers = _headers(exchange.response_headers, secrets)
+        request_headers = self._headers(scope.get("headers") or (), api)
+        response_headers = self._headers(exchange.response_headers, api)
         query = scope.get("query_string", b"").decode("latin-1")
         entry: dict[str, Any] = {
             "id": self.new_id(exchange.wall),
@@ -218,15 +238,6 @@ class Journal:
                 {"pointer": "", "message": f"no operation {where} matches {scope['method']} {path}"}
             ]
         return entry
-
-
-def _headers(raw: Any, secrets: Secrets) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        text = secrets.header(key, value.decode("latin-1"))
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return headers
 
 
 def log_line(entry: dict[str, Any]) -> str:
