@@ -115,6 +115,11 @@ LAYERS: list[tuple[str, str, str]] = [
     ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/serving/app\.py", r"api_of"),
     ("error boundary (jobmock.http.envelopes)", r"jobmock/(http/envelopes|errors)\.py", r""),
     (
+        "request journal (jobmock.journal: each exchange noted, entries built and stored once a second)",
+        r"jobmock/journal/\w+\.py",
+        r"",
+    ),
+    (
         "connexion app layer (AsyncOperation, parameter + response decorators, jsonifier)",
         r"(connexion/apps/asynchronous\.py|connexion/decorators/|connexion/jsonifier\.py|connexion/uri_parsing\.py"
         r"|jobmock/http/openapi31\.py|jobmock/http/invocation\.py)",

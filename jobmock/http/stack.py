@@ -2,7 +2,8 @@
 
 connexion takes the list of its middlewares as an option; this is it, outermost first:
 
-    ServerErrorMiddleware          starlette's last resort (a 500 in the API's envelope)
+    ServerErrorMiddleware          starlette's last resort (a 500 in the API's envelope); with the
+                                   request journal on, jobmock.journal.capture's, which records too
     <outer>                        jobmock.frontend.wiring: CORS, before errors are rendered
     ExceptionMiddleware            every error rendered by jobmock.http.envelopes.ErrorBoundary
     DocsOnlySwaggerUI              /openapi.json and /ui, consulted for those paths only
@@ -128,13 +129,15 @@ class Layers:
 
     outer: list[t.Callable[[ASGIApp], ASGIApp]] = field(default_factory=list)
     routed: list[t.Callable[[ASGIApp], ASGIApp]] = field(default_factory=list)
+    # the outermost layer: connexion's, or one that also records (jobmock.journal.capture)
+    last_resort: t.Callable[[ASGIApp], ASGIApp] = ServerErrorMiddleware
 
 
 def middlewares(config: Config, layers: Layers | None = None) -> list[t.Any]:
     """The stack for `config`, outermost first (see the module docstring)."""
     layers = layers or Layers()
     return [
-        ServerErrorMiddleware,
+        layers.last_resort,
         *layers.outer,
         ExceptionMiddleware,
         DocsOnlySwaggerUI,

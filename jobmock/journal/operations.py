@@ -100,11 +100,13 @@ class Operations:
                     )
                 )
         self._by_id = {(o.api, o.operation_id): o for o in self.operations}
+        # asked for each request recorded: each prefix with its `/` once
+        self._under = [(prefix, prefix.rstrip("/") + "/", api) for prefix, api in self.prefixes]
 
     def api_of(self, path: str) -> str | None:
         """The API whose prefix `path` is under (the longest; "" prefix: served at `/`)."""
-        for prefix, api in self.prefixes:
-            if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+        for prefix, under, api in self._under:
+            if path == prefix or path.startswith(under):
                 return api
         return None
 

@@ -1,14 +1,13 @@
 """The request journal: every request a worker answers, recorded in the store all workers share.
 
-`JournalMiddleware` (outermost of jobmock's layers, so refusals by the guards are recorded too)
-copies what it needs while the request streams through (the head, at most a limit of each body)
-and hands it to `Journal`.  `Journal` keeps the last `size` answered requests of each API in the
-worker and, every `FLUSH_S`, builds their entries (masking, problems, near misses) and writes them
-to the store in one write, which keeps the last `size` per API.  So a request costs a copy of its
-head and the start of its bodies; under load, requests the bound would drop anyway are dropped
-before any entry is built for them.  Reading the journal (`GET /_mock/requests`) writes this
-worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's own
-requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
+`jobmock.journal.capture` notes each request and its answer as they stream (the head, at most a
+limit of each body) and hands the `Exchange` to `Journal.record`.  `Journal` keeps the last `size`
+answered requests of each API in the worker and, every `FLUSH_S`, builds their entries (masking,
+problems, near misses) and writes them to the store in one write, which keeps the last `size` per
+API.  So a request costs a few references; under load, requests the bound would drop anyway are
+dropped before any entry is built for them.  Reading the journal (`GET /_mock/requests`) writes
+this worker's batch first; another worker's reaches the store within `FLUSH_S`.  The control API's
+own requests (`/_mock`) are not recorded: the dashboard polls it; nor is a browser's `/favicon.ico`.
 """
 
 from __future__ import annotations
@@ -19,29 +18,31 @@ import json
 import logging
 import os
 import sys
-import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from typing import TYPE_CHECKING, Any
 
 from jobmock.documents.routes import ROUTING_CONTEXT
-from jobmock.journal.masking import MARGIN, Secrets, body_text
+from jobmock.journal.masking import Secrets, body_text
 from jobmock.journal.operations import Operations
 from jobmock.journal.problems import ANSWERED_ERROR, first_problem, problems_of
 from jobmock.model.timestamps import rfc3339
 from jobmock.store import Store, StoreError
 
+if TYPE_CHECKING:
+    from jobmock.journal.capture import Exchange
+
 logger = logging.getLogger("jobmock")
 
 FLUSH_S = 1.0  # answered requests wait at most this long before their entries are written
-CONTROL_PREFIX = "/_mock"
-UNRECORDED = {CONTROL_PREFIX, "/favicon.ico"}  # the browser asks for an icon by itself: not the app
 NO_API = ""  # requests under no API's prefix are kept under this name
 _ATTRIBUTE = "_jobmock_journal"
+MASKED_HEADERS_KEPT = 4096  # header lines remembered masked (a worker's few clients repeat theirs)
+_COMPACT = json.JSONEncoder(
+    separators=(",", ":")
+).encode  # built once: json.dumps builds one a call
 
 
 class Journal:
@@ -74,6 +75,7 @@ class Journal:
         self._pending: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._ids = itertools.count(1)
+        self._masked_headers: dict[tuple[str | None, bytes, bytes], tuple[str, str]] = {}
         self._worker = f"{os.getpid():x}"
 
     def new_id(self, wall: float) -> str:
@@ -100,7 +102,7 @@ class Journal:
     def serialized(self, api: str, entry: dict[str, Any]) -> str:
         """The entry as stored; a known credential echoed anywhere (a path segment quoted in a
         problem or a near miss) is masked in the text as a whole, last."""
-        return self.secrets_of(api).known_masked(json.dumps(entry, separators=(",", ":")))
+        return self.secrets_of(api).known_masked(_COMPACT(entry))
 
     def _spawn(self) -> None:
         task = asyncio.ensure_future(self.flush())
@@ -159,6 +161,24 @@ class Journal:
         self.discard()
         await self.store.journal_clear()
 
+    def _headers(self, raw: Any, api: str | None) -> dict[str, str]:
+        """Headers by lower-case name, masked; a pair already seen is masked once (most repeat)."""
+        headers: dict[str, str] = {}
+        seen = self._masked_headers
+        for name, value in raw:
+            pair = seen.get((api, name, value))
+            if pair is None:
+                if len(seen) >= MASKED_HEADERS_KEPT:
+                    seen.clear()
+                key = name.decode("latin-1").lower()
+                pair = seen[(api, name, value)] = (
+                    key,
+                    self.secrets_of(api).header(key, value.decode("latin-1")),
+                )
+            key, text = pair
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        return headers
+
     def entry(self, exchange: Exchange) -> dict[str, Any]:
         """The journal entry of one finished exchange."""
         scope = exchange.scope
@@ -170,8 +190,8 @@ class Journal:
         operation_id = routing.get("operation_id")
         operation = self.operations.find(api, str(operation_id)) if api and operation_id else None
         token = (extensions.get("connexion_context") or {}).get("token_info") or {}
-        request_headers = _headers(scope.get("headers") or (), secrets)
-        response_headers = _headers(exchange.response_headers, secrets)
+        request_headers = self._headers(scope.get("headers") or (), api)
+        response_headers = self._headers(exchange.response_headers, api)
         query = scope.get("query_string", b"").decode("latin-1")
         entry: dict[str, Any] = {
             "id": self.new_id(exchange.wall),
@@ -220,15 +240,6 @@ class Journal:
         return entry
 
 
-def _headers(raw: Any, secrets: Secrets) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name, value in raw:
-        key = name.decode("latin-1").lower()
-        text = secrets.header(key, value.decode("latin-1"))
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return headers
-
-
 def log_line(entry: dict[str, Any]) -> str:
     """`--log requests`: method, path, status, milliseconds, the first problem."""
     path = entry["path"] + (f"?{entry['query']}" if entry["query"] else "")
@@ -240,84 +251,6 @@ def log_line(entry: dict[str, Any]) -> str:
 def print_line(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
-
-
-class Exchange:
-    """What the middleware copied of one request and its answer."""
-
-    __slots__ = (
-        "duration_s",
-        "request_body",
-        "request_bytes",
-        "response_body",
-        "response_bytes",
-        "response_headers",
-        "scope",
-        "started",
-        "status",
-        "wall",
-    )
-
-    def __init__(self, scope: Scope) -> None:
-        self.scope = scope
-        self.wall = time.time()
-        self.started = time.perf_counter()
-        self.duration_s = 0.0
-        self.status = 500  # unless an answer starts
-        self.response_headers: Any = ()
-        self.request_body = b""
-        self.request_bytes = 0
-        self.response_body = b""
-        self.response_bytes = 0
-
-
-class JournalMiddleware:
-    """Records each request to a served API (not `/_mock`) in the journal once it is answered."""
-
-    def __init__(self, app: ASGIApp, journal: Journal) -> None:
-        self.app = app
-        self.journal = journal
-        self.cap = journal.body_limit + MARGIN
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path in UNRECORDED or path.startswith("/_mock/"):
-            await self.app(scope, receive, send)
-            return
-        scope.setdefault("extensions", {})  # one dict every later copy of the scope shares
-        exchange = Exchange(scope)
-        cap = self.cap
-
-        async def receiving() -> Message:
-            message = await receive()
-            if message["type"] == "http.request":
-                chunk = message.get("body", b"")
-                if chunk:
-                    if exchange.request_bytes < cap:
-                        exchange.request_body += chunk[: cap - exchange.request_bytes]
-                    exchange.request_bytes += len(chunk)
-            return message
-
-        async def sending(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                exchange.status = message["status"]
-                exchange.response_headers = message.get("headers") or ()
-            elif message["type"] == "http.response.body":
-                chunk = message.get("body", b"")
-                if chunk:
-                    if exchange.response_bytes < cap:
-                        exchange.response_body += chunk[: cap - exchange.response_bytes]
-                    exchange.response_bytes += len(chunk)
-            await send(message)
-
-        try:
-            await self.app(scope, receiving, sending)
-        finally:
-            exchange.duration_s = time.perf_counter() - exchange.started
-            try:
-                self.journal.record(exchange)
-            except Exception:  # recording must never change the answer
-                logger.exception("a request could not be recorded in the journal")
 
 
 def attach(mock: Any, journal: Journal | None) -> None:

@@ -36,9 +36,10 @@ from jobmock.http.binding import ApiContext, resolver_for
 from jobmock.http.envelopes import ErrorBoundary, ProblemJson
 from jobmock.http.openapi31 import OpenAPI31App
 from jobmock.http.validators import ValidatorCache, make_validator_map
+from jobmock.journal.capture import RecordingServerErrors
 from jobmock.journal.masking import Secrets
 from jobmock.journal.operations import Operations
-from jobmock.journal.recorder import Journal, JournalMiddleware, attach, print_line
+from jobmock.journal.recorder import Journal, attach, print_line
 from jobmock.limits import Limits
 from jobmock.store import open_store
 
@@ -181,7 +182,7 @@ def create_app(config: Config | None = None) -> OpenAPI31App:
     attach(mock, journal)
     layers = frontend.layers(config, mock)
     if journal is not None:  # outermost: the guards' refusals are recorded too
-        layers.outer.insert(0, partial(JournalMiddleware, journal=journal))
+        layers.last_resort = partial(RecordingServerErrors, journal=journal)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:

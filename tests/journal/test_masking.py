@@ -127,3 +127,15 @@ def test_a_credential_cut_by_the_body_limit_is_masked_before_the_cut() -> None:
     kept = entry["request"]["body"]
     assert kept["truncated"] and kept["bytes"] == len(body) and len(kept["text"]) == 40
     assert credential[:8] not in json.dumps(entry)
+
+
+def test_a_header_line_seen_again_is_masked_again(client: TestClient) -> None:
+    # the journal remembers each header line it masked: the second request's comes from memory
+    client.delete("/_mock/requests")
+    for _ in range(2):
+        client.get(PATHS[1], headers={"X-Auth-Token": CREDENTIALS[1], "Accept": "text/plain"})
+    text = journal_text(client)
+    assert CREDENTIALS[1] not in text
+    entries = json.loads(text)
+    assert [e["request"]["headers"]["x-auth-token"] for e in entries] == [MASK, MASK]
+    assert [e["request"]["headers"]["accept"] for e in entries] == ["text/plain"] * 2
