@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlfast import fast_load
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SpecError
@@ -145,8 +146,9 @@ def _load_spec(path: Path, *, name: str | None, validate: bool) -> ServedSpec:
         overlay = fast_load(overlay_file, SpecError)
         document = apply_overlay(document, overlay)
         overlay_source = overlay.source
-    if validate:
-        validate_document(document, loaded.source)
+    if validate:  # remembered by content: a start does not import the validator again
+        files = [path, overlay_file] if overlay_source else [path]
+        ValidDocuments().check(files, lambda: validate_document(document, loaded.source))
     return ServedSpec(
         name=name or path.stem,
         path=path,

@@ -194,6 +194,11 @@ def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             in_content(response.get("content"))
             for header in (response.get("headers") or {}).values():
                 roots.append(header.get("schema") if isinstance(header, dict) else None)
+    return nested(roots)
+
+
+def nested(roots: list[Any]) -> Iterator[dict[str, Any]]:
+    """The schema objects among `roots` and every schema nested in them, each once."""
     seen: set[int] = set()
     stack = [r for r in roots if isinstance(r, dict)]
     while stack:

@@ -4,22 +4,24 @@ Generation is schemathesis' JSON Schema 2020-12 generator (`jobmock.internals.sc
 replaced hypothesis-jsonschema in schemathesis 4: that one no longer runs on current Hypothesis),
 drawn with Hypothesis' `find` from a `random.Random` seeded by (`--seed`, what is generated), so a
 run replays. Each value is checked with `jsonschema` (formats included) before it is answered.
-The schema a response is generated from is the document's *response view* (`response_view`):
-writeOnly properties left out, and a discriminator's branches pinned to their mapping value.
+The schema a response is generated from is the document's *response view*: writeOnly properties
+left out, and a discriminator's branches pinned to their mapping value; `response_schema` makes it
+for one schema (and the components it reaches) as an operation is first answered, `response_view`
+for a whole document.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from jobmock.documents.pointers import decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
-from jobmock.stateless.documents import schemas
+from jobmock.stateless.documents import nested, schemas
 
 NOT_GIVEN = object()
 DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the emptiest
@@ -62,7 +64,29 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
     and the part of it a client expects: objects are closed (`unevaluatedProperties: false`)
     unless they say otherwise or are an `allOf` branch, whose siblings add properties."""
     view = copy.deepcopy(dict(document))
-    found = list(schemas(view))
+    named = (view.get("components") or {}).get("schemas") or {}
+    _make_response_view(lambda: list(schemas(view)), named)
+    return view
+
+
+def response_schema(schema: Any, document: Mapping[str, Any]) -> Any:
+    """`standalone(schema, document)` as `response_view` makes it, built for this schema alone: a
+    copy of the few components it reaches, not of the whole document (GitHub's is 12 MB). An
+    object is closed unless it is an `allOf` branch among the schemas it reaches."""
+    found = copy.deepcopy(standalone(schema, document))
+    if not isinstance(found, dict):
+        return found
+    named = (found.get("components") or {}).get("schemas") or {}
+    _make_response_view(lambda: list(nested([found, *named.values()])), named)
+    return found
+
+
+def _make_response_view(
+    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any]
+) -> None:
+    """Make the schemas `found_schemas` finds (in a copy) a response view; `named`: the
+    components' schemas their `#/components/schemas/...` refs name."""
+    found = found_schemas()
     for schema in found:
         bits = INTEGER_FORMATS.get(str(schema.get("format")))
         if bits is not None:  # OpenAPI's int32/int64 are bounds JSON Schema does not know
@@ -80,8 +104,7 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
-    found = list(schemas(view))  # the pinned branches too
-    named = (view.get("components") or {}).get("schemas") or {}
+    found = found_schemas()  # the pinned branches too
     branches: set[int] = set()
     for schema in found:
         for branch in schema.get("allOf") or ():
@@ -94,7 +117,6 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
         shaped = "properties" in schema or "allOf" in schema
         if shaped and id(schema) not in branches and not any(k in schema for k in open_keywords):
             schema["unevaluatedProperties"] = False
-    return view
 
 
 def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
