@@ -93,12 +93,10 @@ def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, An
 
 def validate_document(document: dict[str, Any], source: SourceMap) -> None:
     """Raise SpecError (with the line of the offending node) if the document is not valid OpenAPI."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from jobmock.documents.checker import checker_for
 
     version = str(document.get("openapi", ""))
-    validator_cls = (
-        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    )
+    validator_cls = checker_for(version)
     if not version.startswith(("3.0", "3.1")):
         raise source.error(
             ("openapi",), f"unsupported OpenAPI version {version!r} (3.0 or 3.1)", SpecError
