@@ -57,7 +57,7 @@ def document(version: str, **changes: Any) -> dict[str, Any]:
     return found
 
 
-BROKEN = {
+BROKEN: dict[str, dict[str, Any]] = {
     "valid": {},
     "duplicate-operation-id": {
         "paths__/pets/{id}__post": {
@@ -92,7 +92,7 @@ def test_the_same_errors_as_openapi_spec_validator(version: str, case: str) -> N
 def test_checked_schemas_are_kept_in_sets() -> None:
     checker = checker_for("3.0.3")(document("3.0.3"))
     assert list(checker.iter_errors()) == []
-    schemas = checker.keyword_validators_registry["schema"]
+    schemas: Any = checker.keyword_validators_registry["schema"]
     assert isinstance(schemas.visited_schema_ids, SeenSchemas)
     assert isinstance(schemas.meta_checked_schema_ids, SeenSchemas)
     assert len(schemas.visited_schema_ids) >= 4  # the parameter's, Pet and its properties
