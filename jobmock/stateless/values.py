@@ -28,6 +28,7 @@ DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the 
 
 
 INTEGER_FORMATS = {"int32": 32, "int64": 64}
+READABLE = ("words", "printable", None)  # the characters strings are tried with, in this order
 
 
 class CannotGenerate(Exception):
@@ -182,12 +183,14 @@ class Generator:
         return found
 
 
-def strategy(schema: Any) -> Any:
-    """schemathesis' strategy for `schema`; CannotGenerate when it admits nothing it can model."""
+def strategy(schema: Any, *, readable: str | None = None) -> Any:
+    """schemathesis' strategy for `schema` (`readable`: its strings' characters, see
+    `jobmock.internals.schemathesis.schema_strategy`);
+    CannotGenerate when it admits nothing it can model."""
     from jobmock.internals.schemathesis import schema_strategy
 
     try:
-        built = schema_strategy(schema)
+        built = schema_strategy(schema, readable=readable)
     except Exception as exc:  # schemathesis' InvalidSchema, UnsupportedSchema...: its reason
         raise CannotGenerate(str(exc).splitlines()[0]) from None
     if built is None:
@@ -196,13 +199,14 @@ def strategy(schema: Any) -> Any:
 
 
 def generate(schema: Any, rng: random.Random) -> Any:
-    """A value valid against `schema`, drawn with `rng`; CannotGenerate if none is found."""
+    """A value valid against `schema`, drawn with `rng`: with strings of ASCII letters, digits and
+    spaces (a message a client shows reads as text), else, when the schema's patterns need other
+    characters, of printable ASCII, else of any; CannotGenerate if none is found."""
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import HypothesisException
 
     if schema is True or schema == {}:
         return {}
-    built = strategy(schema)
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     options = settings(
         database=None,
@@ -212,13 +216,22 @@ def generate(schema: Any, rng: random.Random) -> Any:
         derandomize=False,  # `rng` decides (a loaded profile may derandomize)
         suppress_health_check=list(HealthCheck),
     )
-    for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+    state = rng.getstate()  # the fallback draws as if it were first: a seed replays either way
+    problem: CannotGenerate | None = None
+    for readable in READABLE:
+        rng.setstate(state)
         try:
-            found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
-        except HypothesisException:
+            built = strategy(schema, readable=readable)
+        except CannotGenerate as exc:
+            problem = problem or exc
             continue
-        return found
-    raise CannotGenerate("no generated value is valid against the schema")
+        for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+            try:
+                found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
+            except HypothesisException:
+                continue
+            return found
+    raise problem or CannotGenerate("no generated value is valid against the schema")
 
 
 class NthValid:
