@@ -328,7 +328,7 @@ def serve(documents: tuple[Path, ...], prefixes: tuple[str, ...], **options: Any
     overrides = {k: _dir(options[k]) for k in folders if options[k]}
     config = config.replace(**overrides)
     headers = _headers(options["headers"])
-    app = create_app(config)
+    app = create_app(config, serving=not options["get_path"])  # --get: one answer, then exit
     if options["get_path"]:
         status, body = request_once(app, options["get_path"], headers)
         click.echo(body)

@@ -23,6 +23,7 @@ import json
 import math
 import re
 from collections import Counter
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, untyped in typeshed
 from pathlib import Path
 from typing import Any
 
@@ -201,16 +202,60 @@ def parse_yaml_12(text: str, file: Path | str, cls: type[SourceError] = SourceEr
 # -- JSON ------------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.DOTALL)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+def _blank(text: str, at: int) -> int:
+    """The offset of the first non-whitespace character from `at`."""
+    found = _SPACE.match(text, at)
+    return found.end() if found else at
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _child(text: str, start: int, part: str | int) -> tuple[int, int | None] | None:
+    """(offset of the value, offset of its key) of member `part` of the JSON value at `start`
+    (a text json.loads took), or None when it has none. Siblings before it are skipped by
+    `json`'s scanner; of duplicate keys the first is found (json.loads keeps the last)."""
+    opener = text[start]
+    if opener not in "{[":
+        return None
+    at = _blank(text, start + 1)
+    if text[at] in "}]":
+        return None
+    index = 0
+    while True:
+        key = None
+        if opener == "{":
+            key = at
+            name, at = scanstring(text, at + 1)
+            at = _blank(text, _blank(text, at) + 1)  # past the colon
+            if name == str(part):
+                return at, key
+        elif str(index) == str(part):
+            return at, None
+        _, at = _DECODER.raw_decode(text, at)
+        at = _blank(text, at)
+        if text[at] in "}]":
+            return None
+        at = _blank(text, at + 1)  # past the comma
+        index += 1
 
 
 class JsonSourceMap(KeyedSourceMap):
-    """Positions of a JSON text, found by one scan of its tokens the first time one is asked."""
+    """Positions of a JSON text. A few pointers (a start warning's) are found by walking down to
+    them, skipping sibling values with `json`'s C scanner; every position (`positions`, `keys`:
+    `jobmock validate`) by one scan of all tokens the first time one is asked."""
 
     def __init__(self, file: Path, text: str) -> None:
         self.file = file
         self._text: str | None = text
         self._positions: dict[Pointer, tuple[int, int]] = {}
         self._keys: dict[Pointer, tuple[int, int]] = {}
+        self._walked: dict[Pointer, tuple[int, int | None]] = {}  # value offset, key offset
 
     @property  # type: ignore[override]
     def positions(self) -> dict[Pointer, tuple[int, int]]:
@@ -229,6 +274,35 @@ class JsonSourceMap(KeyedSourceMap):
     @keys.setter
     def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
         self._keys, self._text = value, None
+
+    def locate(self, path: Pointer) -> tuple[int | None, int | None]:
+        if self._text is None:
+            return super().locate(path)
+        value, _, _ = self._walk(tuple(path))
+        return _line_column(self._text, value)
+
+    def locate_key(self, path: Pointer) -> tuple[int | None, int | None]:
+        if self._text is None:
+            return super().locate_key(path)
+        value, key, whole = self._walk(tuple(path))
+        return _line_column(self._text, key if whole and key is not None else value)
+
+    def _walk(self, path: Pointer) -> tuple[int, int | None, bool]:
+        """(offset of the value of the longest prefix of `path` in the text, offset of its key,
+        whether that prefix is `path` whole)."""
+        text = self._text
+        assert text is not None
+        value, key = _blank(text, 0), None
+        for depth in range(len(path)):
+            prefix = path[: depth + 1]
+            found = self._walked.get(prefix)
+            if found is None:
+                found = _child(text, value, path[depth])
+                if found is None:
+                    return value, key, False
+                self._walked[prefix] = found
+            value, key = found
+        return value, key, True
 
     def _scan(self) -> None:
         text = self._text

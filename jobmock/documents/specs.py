@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlfast import fast_load
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SpecError
@@ -92,12 +93,10 @@ def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, An
 
 def validate_document(document: dict[str, Any], source: SourceMap) -> None:
     """Raise SpecError (with the line of the offending node) if the document is not valid OpenAPI."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from jobmock.documents.checker import checker_for
 
     version = str(document.get("openapi", ""))
-    validator_cls = (
-        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    )
+    validator_cls = checker_for(version)
     if not version.startswith(("3.0", "3.1")):
         raise source.error(
             ("openapi",), f"unsupported OpenAPI version {version!r} (3.0 or 3.1)", SpecError
@@ -145,8 +144,9 @@ def _load_spec(path: Path, *, name: str | None, validate: bool) -> ServedSpec:
         overlay = fast_load(overlay_file, SpecError)
         document = apply_overlay(document, overlay)
         overlay_source = overlay.source
-    if validate:
-        validate_document(document, loaded.source)
+    if validate:  # remembered by content: a start does not import the validator again
+        files = [path, overlay_file] if overlay_source else [path]
+        ValidDocuments().check(files, lambda: validate_document(document, loaded.source))
     return ServedSpec(
         name=name or path.stem,
         path=path,

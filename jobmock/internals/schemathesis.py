@@ -34,14 +34,31 @@ class KeyedFailure(Failure):
         return key
 
 
-def schema_strategy(schema: t.Any) -> t.Any:
+CHARACTERS = {  # code points a string may not hold, by how readable a generated string is to be
+    "words": "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == " ")),
+    "printable": "".join(map(chr, range(32))) + "\x7f",
+}
+
+
+def schema_strategy(schema: t.Any, *, readable: str | None = None) -> t.Any:
     """A Hypothesis strategy of values valid against a JSON Schema 2020-12 `schema`, by schemathesis'
     generator (`generation.jsonschema.builder.build`, with its OpenAPI formats); None when the
-    schema admits no value."""
+    schema admits no value. `readable` ("words": ASCII letters, digits and spaces; "printable":
+    printable ASCII) narrows the characters of strings and property names, so a schema whose
+    pattern needs others admits none."""
     import jsonschema_rs
     from schemathesis.generation.jsonschema.builder import EMPTY_STRATEGY, build
+    from schemathesis.generation.jsonschema.context import Alphabet
 
-    built = build(schema, draft=jsonschema_rs.Draft202012, formats=_formats())
+    alphabet = None
+    if readable is not None:
+        alphabet = Alphabet(
+            allow_x00=False,
+            codec="ascii",
+            max_codepoint=127,
+            exclude_characters=CHARACTERS[readable],
+        )
+    built = build(schema, draft=jsonschema_rs.Draft202012, formats=_formats(), alphabet=alphabet)
     return None if built is EMPTY_STRATEGY else built
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
+import gc
 import os
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Callable, Iterator
 from functools import partial
 from typing import Any
 
@@ -75,8 +78,6 @@ def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
 
 def resolver_of(runtime: ApiRuntime, mock: Mock) -> Any:
     if runtime.stateless is not None:
-        import functools
-
         from jobmock.stateless.runtime import StatelessResolver
 
         context = ApiContext(mock, runtime)
@@ -110,17 +111,24 @@ def credentials_for(runtimes: dict[str, ApiRuntime], config: Config) -> Credenti
 
 
 def allowed_methods(documents: dict[str, dict[str, Any]]) -> Callable[[str], str | None]:
-    """path -> the methods the served spec declares for it (a 405's `Allow`)."""
-    index = [  # concrete paths first, as requests are routed (`/a/Local.json` before `/a/{id}.json`)
-        (template_regex(prefix + template), ", ".join(m.upper() for m in item if m in HTTP_METHODS))
-        for prefix, document in documents.items()
-        for template, item in sorted(
-            document.get("paths", {}).items(), key=lambda entry: matching_key(entry[0])
-        )
-    ]
+    """path -> the methods the served spec declares for it (a 405's `Allow`); its index is built
+    at the first 405, not at start (GitHub's description has 900 paths to compile)."""
+
+    @functools.cache
+    def index() -> list[tuple[re.Pattern[str], str]]:
+        return [  # concrete paths first, as requests are routed (`/a/Local.json` before `/a/{id}.json`)
+            (
+                template_regex(prefix + template),
+                ", ".join(m.upper() for m in item if m in HTTP_METHODS),
+            )
+            for prefix, document in documents.items()
+            for template, item in sorted(
+                document.get("paths", {}).items(), key=lambda entry: matching_key(entry[0])
+            )
+        ]
 
     def allowed(path: str) -> str | None:
-        return next((methods for regex, methods in index if regex.fullmatch(path)), None)
+        return next((methods for regex, methods in index() if regex.fullmatch(path)), None)
 
     return allowed
 
@@ -162,8 +170,29 @@ def journal_for(config: Config, mock: Mock) -> Journal | None:
     )
 
 
-def create_app(config: Config | None = None) -> OpenAPI31App:
-    config = config or Config()
+@contextlib.contextmanager
+def building(freeze: bool) -> Iterator[None]:
+    """Start-up makes millions of long-lived objects (a large document, connexion's copies of
+    it): the cyclic garbage collector, which would traverse them all again and again, is paused
+    while they are made; a server's are then frozen (`gc.freeze`: never traversed again)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def create_app(config: Config | None = None, *, serving: bool = False) -> OpenAPI31App:
+    """The app for `config`; `serving`: for a server process (what start-up made is frozen)."""
+    with building(freeze=serving):
+        return _create_app(config or Config())
+
+
+def _create_app(config: Config) -> OpenAPI31App:
     runtimes = load_runtimes(config)
     store = open_store(config.store, config.limits)
     mock = Mock(runtimes, store, config.clock, config.speed, config.seed, limits=config.limits)
@@ -254,7 +283,7 @@ def create_app_from_env() -> OpenAPI31App:
     (`uvicorn --factory jobmock.app:create_app_from_env` does the same).
     """
     text = os.environ.get(CONFIG_ENV)
-    return create_app(Config.from_json(text) if text else Config())
+    return create_app(Config.from_json(text) if text else Config(), serving=True)
 
 
 def request_once(app: Any, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:

@@ -13,6 +13,7 @@ headers   every declared response header, valued the same way
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from jobmock.stateless.values import (
     CannotGenerate,
     Generator,
     documented,
+    response_schema,
     response_view,
     standalone,
     strategy,
@@ -120,8 +122,8 @@ class Answers:
 
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
         self.document = document
-        self.view = response_view(document)
         self.generator = Generator(seed)
+        self.schemas: dict[int, tuple[Any, Any]] = {}  # id -> (document's schema, response view)
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         self.operations: dict[str, Operation] = {}
         for method, path, spec in operations(document):
@@ -201,7 +203,7 @@ class Answers:
                 501, f"{operation.method.upper()} {operation.path} declares no response"
             )
         status, key = chosen
-        response = self.response(operation, key, self.view)
+        response = self.response(operation, key, self.document)
         headers = {
             name: header_text(
                 self.value(f"{operation.key} {key} header {name}", header, dynamic, HEADER_TEXT)
@@ -214,7 +216,7 @@ class Answers:
         media = negotiate(list(content), accept)
         if media is None:
             raise error_for_status(406, f"answers only {', '.join(content)}")
-        spec = deref(self.view, Node((), content[media])).value
+        spec = deref(self.document, Node((), content[media])).value
         named = documented(spec, example) if example and not dynamic else NOT_GIVEN
         if named is NOT_GIVEN:
             fits = self.misfit(operation, key, media) is None
@@ -264,7 +266,7 @@ class Answers:
         for name, header in (response.get("headers") or {}).items():
             if name.lower() == "content-type":
                 continue  # OpenAPI ignores it; the media type says it
-            value = deref(self.view, Node((), header)).value
+            value = deref(self.document, Node((), header)).value
             if isinstance(value, Mapping):
                 found[name] = value
         return found
@@ -287,28 +289,44 @@ class Answers:
         schema = holder.get("schema")
         if schema is None:
             return ""
+        made = self.response_schema(schema)
         if also is not None:
-            schema = {"allOf": [schema, also]}
+            parts = made.get("components") if isinstance(made, dict) else None
+            branch = {k: v for k, v in made.items() if k != "components"} if parts else made
+            made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
         try:
-            return self.generator.value(key, standalone(schema, self.view), fresh=dynamic)
+            return self.generator.value(key, made, fresh=dynamic)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
+
+    @functools.cached_property
+    def view(self) -> dict[str, Any]:
+        """The whole document as `response_view` makes it (a bound project's status answers)."""
+        return response_view(self.document)
+
+    def response_schema(self, schema: Any) -> Any:
+        """A schema of the document as its answers are generated from (`response_schema`), made
+        once per schema as operations are first answered, not for the whole document at start."""
+        made = self.schemas.get(id(schema))
+        if made is None:
+            made = self.schemas[id(schema)] = (schema, response_schema(schema, self.document))
+        return made[1]
 
     def unanswerable(self, operation: Operation) -> str | None:
         """Why the operation's success answer cannot be generated (checked at start), or None."""
         chosen = self.response_key(operation, None)
         if chosen is None:
             return "it declares no response"
-        response = self.response(operation, chosen[1], self.view)
+        response = self.response(operation, chosen[1], self.document)
         for media, holder in (response.get("content") or {}).items():
-            spec = deref(self.view, Node((), holder)).value
+            spec = deref(self.document, Node((), holder)).value
             if not isinstance(spec, Mapping):
                 continue
             if documented(spec) is not NOT_GIVEN and not self.misfit(operation, chosen[1], media):
                 continue
             if "schema" in spec:
                 try:
-                    strategy(standalone(spec["schema"], self.view))
+                    strategy(self.response_schema(spec["schema"]))
                 except CannotGenerate as exc:
                     return f"its {chosen[0]} response cannot be generated: {exc}"
         return None

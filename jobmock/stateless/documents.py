@@ -44,7 +44,10 @@ class Bundler:
 
     def __init__(self, root: LoadedYaml, path: Path) -> None:
         self.root = root
-        self.document: dict[str, Any] = copy.deepcopy(root.data)
+        self.found = list(refs(root.data))
+        # only local refs: nothing is rewritten, and the document read is used as it is
+        self.local = all(holder["$ref"].startswith("#") for _, holder in self.found)
+        self.document: dict[str, Any] = root.data if self.local else copy.deepcopy(root.data)
         self.files: dict[Path, LoadedYaml] = {path.resolve(): root}
         self.placed: dict[tuple[Path, str], str] = {}  # (file, pointer) -> local `#/...` ref
         self.inlining: set[tuple[Path, str]] = set()
@@ -58,7 +61,9 @@ class Bundler:
         return self.files[path]
 
     def bundle(self, path: Path) -> dict[str, Any]:
-        self.rewrite(self.document, path.resolve(), self.root, ())
+        if not self.local:
+            self.rewrite(self.document, path.resolve(), self.root, ())
+            self.found = list(refs(self.document))
         return self.document
 
     def rewrite(self, node: Any, file: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> None:
@@ -110,8 +115,13 @@ class Bundler:
         return None
 
 
-def check_local_refs(document: dict[str, Any], loaded: LoadedYaml) -> None:
-    for where, holder in refs(document):
+def check_local_refs(
+    document: dict[str, Any],
+    loaded: LoadedYaml,
+    found: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
+) -> None:
+    """A `$ref` of `document` (`found`: its refs, when known) to nothing is a SpecError."""
+    for where, holder in refs(document) if found is None else found:
         ref = holder["$ref"]
         if not ref.startswith("#"):
             continue
@@ -124,8 +134,8 @@ def upgrade(document: dict[str, Any]) -> dict[str, Any]:
     """A 3.0 document as the 3.1 document that means the same: `nullable` as a `null` type (or
     branch), boolean `exclusiveMinimum`/`exclusiveMaximum` as numbers. Converting, rather than
     validating 3.0 with draft 4, keeps one validator and one generator for both versions, and
-    loses nothing a client relies on (`/openapi.json` then says 3.1.0)."""
-    document = copy.deepcopy(document)
+    loses nothing a client relies on (`/openapi.json` then says 3.1.0). Converted in place: the
+    document is load_document's own."""
     for schema in schemas(document):
         _upgrade_schema(schema)
     document["openapi"] = "3.1.0"
@@ -184,6 +194,11 @@ def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
             in_content(response.get("content"))
             for header in (response.get("headers") or {}).values():
                 roots.append(header.get("schema") if isinstance(header, dict) else None)
+    return nested(roots)
+
+
+def nested(roots: list[Any]) -> Iterator[dict[str, Any]]:
+    """The schema objects among `roots` and every schema nested in them, each once."""
     seen: set[int] = set()
     stack = [r for r in roots if isinstance(r, dict)]
     while stack:
@@ -213,7 +228,7 @@ def load_document(path: Path, name: str) -> ServedSpec:
         raise loaded.source.error((), "not an OpenAPI document (no `openapi` field)", SpecError)
     bundler = Bundler(loaded, path)
     document = bundler.bundle(path)
-    check_local_refs(document, loaded)
+    check_local_refs(document, loaded, bundler.found)
     ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
     if str(document["openapi"]).startswith("3.0"):
         document = upgrade(document)

@@ -4,28 +4,31 @@ Generation is schemathesis' JSON Schema 2020-12 generator (`jobmock.internals.sc
 replaced hypothesis-jsonschema in schemathesis 4: that one no longer runs on current Hypothesis),
 drawn with Hypothesis' `find` from a `random.Random` seeded by (`--seed`, what is generated), so a
 run replays. Each value is checked with `jsonschema` (formats included) before it is answered.
-The schema a response is generated from is the document's *response view* (`response_view`):
-writeOnly properties left out, and a discriminator's branches pinned to their mapping value.
+The schema a response is generated from is the document's *response view*: writeOnly properties
+left out, and a discriminator's branches pinned to their mapping value; `response_schema` makes it
+for one schema (and the components it reaches) as an operation is first answered, `response_view`
+for a whole document.
 """
 
 from __future__ import annotations
 
 import copy
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from jobmock.documents.pointers import decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
-from jobmock.stateless.documents import schemas
+from jobmock.stateless.documents import nested, schemas
 
 NOT_GIVEN = object()
 DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the emptiest
 
 
 INTEGER_FORMATS = {"int32": 32, "int64": 64}
+READABLE = ("words", "printable", None)  # the characters strings are tried with, in this order
 
 
 class CannotGenerate(Exception):
@@ -62,7 +65,29 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
     and the part of it a client expects: objects are closed (`unevaluatedProperties: false`)
     unless they say otherwise or are an `allOf` branch, whose siblings add properties."""
     view = copy.deepcopy(dict(document))
-    found = list(schemas(view))
+    named = (view.get("components") or {}).get("schemas") or {}
+    _make_response_view(lambda: list(schemas(view)), named)
+    return view
+
+
+def response_schema(schema: Any, document: Mapping[str, Any]) -> Any:
+    """`standalone(schema, document)` as `response_view` makes it, built for this schema alone: a
+    copy of the few components it reaches, not of the whole document (GitHub's is 12 MB). An
+    object is closed unless it is an `allOf` branch among the schemas it reaches."""
+    found = copy.deepcopy(standalone(schema, document))
+    if not isinstance(found, dict):
+        return found
+    named = (found.get("components") or {}).get("schemas") or {}
+    _make_response_view(lambda: list(nested([found, *named.values()])), named)
+    return found
+
+
+def _make_response_view(
+    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any]
+) -> None:
+    """Make the schemas `found_schemas` finds (in a copy) a response view; `named`: the
+    components' schemas their `#/components/schemas/...` refs name."""
+    found = found_schemas()
     for schema in found:
         bits = INTEGER_FORMATS.get(str(schema.get("format")))
         if bits is not None:  # OpenAPI's int32/int64 are bounds JSON Schema does not know
@@ -80,8 +105,7 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
-    found = list(schemas(view))  # the pinned branches too
-    named = (view.get("components") or {}).get("schemas") or {}
+    found = found_schemas()  # the pinned branches too
     branches: set[int] = set()
     for schema in found:
         for branch in schema.get("allOf") or ():
@@ -94,7 +118,6 @@ def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
         shaped = "properties" in schema or "allOf" in schema
         if shaped and id(schema) not in branches and not any(k in schema for k in open_keywords):
             schema["unevaluatedProperties"] = False
-    return view
 
 
 def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
@@ -160,12 +183,14 @@ class Generator:
         return found
 
 
-def strategy(schema: Any) -> Any:
-    """schemathesis' strategy for `schema`; CannotGenerate when it admits nothing it can model."""
+def strategy(schema: Any, *, readable: str | None = None) -> Any:
+    """schemathesis' strategy for `schema` (`readable`: its strings' characters, see
+    `jobmock.internals.schemathesis.schema_strategy`);
+    CannotGenerate when it admits nothing it can model."""
     from jobmock.internals.schemathesis import schema_strategy
 
     try:
-        built = schema_strategy(schema)
+        built = schema_strategy(schema, readable=readable)
     except Exception as exc:  # schemathesis' InvalidSchema, UnsupportedSchema...: its reason
         raise CannotGenerate(str(exc).splitlines()[0]) from None
     if built is None:
@@ -174,13 +199,14 @@ def strategy(schema: Any) -> Any:
 
 
 def generate(schema: Any, rng: random.Random) -> Any:
-    """A value valid against `schema`, drawn with `rng`; CannotGenerate if none is found."""
+    """A value valid against `schema`, drawn with `rng`: with strings of ASCII letters, digits and
+    spaces (a message a client shows reads as text), else, when the schema's patterns need other
+    characters, of printable ASCII, else of any; CannotGenerate if none is found."""
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import HypothesisException
 
     if schema is True or schema == {}:
         return {}
-    built = strategy(schema)
     validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
     options = settings(
         database=None,
@@ -190,13 +216,22 @@ def generate(schema: Any, rng: random.Random) -> Any:
         derandomize=False,  # `rng` decides (a loaded profile may derandomize)
         suppress_health_check=list(HealthCheck),
     )
-    for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+    state = rng.getstate()  # the fallback draws as if it were first: a seed replays either way
+    problem: CannotGenerate | None = None
+    for readable in READABLE:
+        rng.setstate(state)
         try:
-            found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
-        except HypothesisException:
+            built = strategy(schema, readable=readable)
+        except CannotGenerate as exc:
+            problem = problem or exc
             continue
-        return found
-    raise CannotGenerate("no generated value is valid against the schema")
+        for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+            try:
+                found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
+            except HypothesisException:
+                continue
+            return found
+    raise problem or CannotGenerate("no generated value is valid against the schema")
 
 
 class NthValid:

@@ -179,6 +179,34 @@ def test_json_positions_point_at_each_value(value: Any, indent: int | None) -> N
     walk(loaded.data, ())
 
 
+def pointers(node: Any, pointer: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every pointer into `node`, and one past each container's members (a pointer to nothing)."""
+    found = [pointer]
+    if isinstance(node, dict | list):
+        members = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, child in members:
+            found += pointers(child, (*pointer, key))
+        found.append((*pointer, "missing" if isinstance(node, dict) else len(node)))
+    return found
+
+
+@settings(max_examples=80, deadline=None)
+@given(JSON, st.sampled_from([None, 2]), st.booleans())
+def test_a_json_pointer_found_alone_is_where_the_full_scan_puts_it(
+    value: Any, indent: int | None, ascii_only: bool
+) -> None:
+    """A start warning locates a few pointers without scanning the whole text: the same line and
+    column (of the value, and of its key) as the scan of every token, for pointers to nothing too
+    (their closest ancestor)."""
+    text = json.dumps({"root": value}, indent=indent, ensure_ascii=ascii_only)
+    scanned = parse(text, "x.json").source
+    scanned.positions  # noqa: B018  # the full scan
+    for pointer in pointers({"root": value}):
+        alone = parse(text, "x.json").source  # nothing found before
+        assert alone.locate(pointer) == scanned.locate(pointer), pointer
+        assert alone.locate_key(pointer) == scanned.locate_key(pointer), pointer  # type: ignore[attr-defined]
+
+
 def test_a_3mb_yaml_with_one_unquoted_date_stays_on_the_fast_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

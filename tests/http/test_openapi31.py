@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import datetime
 from typing import Any
 
 import pytest
 
 from jobmock.errors import ApiError, InvalidBody, InvalidParameter
-from jobmock.http.openapi31 import OpenAPI31App, coercion_schema
+from jobmock.http.openapi31 import ConnexionDocument, OpenAPI31App, coercion_schema
 from jobmock.http.validators import ValidatorCache, make_validator_map
 
 SPEC: dict[str, Any] = {
@@ -229,3 +231,18 @@ def test_a_malformed_integer_path_parameter_reaches_validation_not_a_404() -> No
     bad = client.get("/logs/abc")
     assert bad.status_code == 400
     assert bad.json() == {"error": InvalidParameter.__name__, "keyword": "type", "name": "log_id"}
+
+
+def test_connexions_copies_of_a_document_are_equal_and_its_own() -> None:
+    """connexion deep-copies the document it is given (twice at start): marshal's copy is equal
+    and shares nothing with it; a value marshal does not take is copied copy's way."""
+    shared = {"type": "string"}
+    document = ConnexionDocument(
+        {"paths": {"/a": {"get": {"x": [shared, shared, 1.5, None, True]}}}, "big": 2**70}
+    )
+    copied = copy.deepcopy(document)
+    assert copied == document and type(copied) is dict
+    assert copied["paths"] is not document["paths"]
+    assert copied["paths"]["/a"]["get"]["x"][0] is not shared
+    odd = ConnexionDocument({"when": datetime.date(2024, 10, 1), "items": [shared]})
+    assert copy.deepcopy(odd) == odd
