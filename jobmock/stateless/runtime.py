@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
 from jobmock.stateless.answers import Answers, Operation
 from jobmock.stateless.credentials import dev_tenant
+from jobmock.stateless.refusals import with_refusals
 from jobmock.stateless.values import NOT_GIVEN
 
 if TYPE_CHECKING:
@@ -54,18 +55,24 @@ class StatelessApi:
 
     answers: Answers
     broken: dict[str, str]  # operation key -> why it answers 501
+    # operation key -> refusals the document does not declare (jobmock.stateless.refusals)
+    undeclared: dict[str, tuple[int, ...]] = field(default_factory=dict)
     jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
     def handler(self, operation: Operation) -> Callable[..., Any]:
         answers, broken = self.answers, self.broken.get(operation.key)
+        undeclared = self.undeclared.get(operation.key, ())
 
         async def answer(**_: Any) -> Response:
             if broken is not None:
                 raise error_for_status(501, f"{operation.key}: {broken}")
             preferences = overrides.current()
+            code = preferences.code if preferences else None
+            if code in undeclared:  # declared by the served spec only: jobmock's own refusal
+                raise error_for_status(code, f"Prefer: code={code} (jobmock's refusal)")
             found = answers.answer(
                 operation,
-                code=preferences.code if preferences else None,
+                code=code,
                 accept=Headers(scope=current_scope()).get("accept"),
                 example=preferences.example if preferences else None,
                 dynamic=bool(preferences and preferences.dynamic),
@@ -207,7 +214,8 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s (it answers 501)", problem)
             broken[key] = reason
     warn_misfit_examples(answers, spec)
-    api = StatelessApi(answers, broken)
+    spec, undeclared = with_refusals(spec)  # answers keep the document's own responses
+    api = StatelessApi(answers, broken, undeclared)
 
     def no_jobs(*_: Any) -> Any:
         raise BadRequest(f"{name} is a stateless API: it has no jobs", slug="stateless_api")
