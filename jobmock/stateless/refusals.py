@@ -1,4 +1,4 @@
-"""Refusals a document does not declare: the document's gap, declared in the served spec.
+"""Answers a document does not declare: the document's gap, declared in the served spec.
 
 A request jobmock refuses (no valid credential: 401; an invalid input: 422; a path no route
 takes: 404) answers the operation's own response for that code, else its `default`
@@ -11,7 +11,8 @@ accept what the real server refuses (and fail `negative_data_rejection`, `ignore
 So jobmock refuses as a server does, with RFC 9457 problem+json (as Prism answers an undeclared
 refusal), names these operations in one warning at start, and its served `/openapi.json` declares
 each such refusal (`x-jobmock-inferred: true`), so clients generated from it and a checker run
-against it see every answer documented. The user's file is never changed.
+against it see every answer documented. An operation that declares no response at all (OpenAPI
+3.1 allows it) answers 204 No Content, declared the same way. The user's file is never changed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from jobmock.documents.routes import operations
 from jobmock.documents.specs import ServedSpec
 from jobmock.errors import SpecError
+from jobmock.stateless.answers import NO_RESPONSES
 
 logger = logging.getLogger("jobmock")
 
@@ -39,6 +41,7 @@ PROBLEM = {
     },
 }
 WHY = {
+    204: "a request to an operation that declares no response at all (OpenAPI 3.1 allows it)",
     401: "a request without a valid credential for the operation's security",
     404: "a path parameter no route takes (a `/` or a line break in it)",
     422: "a request its parameters' or body's schemas refuse",
@@ -85,7 +88,8 @@ def gaps(document: Mapping[str, Any]) -> Iterator[Gap]:
     422."""
     for method, path, operation in operations(document):
         responses = operation.get("responses") or {}
-        missing = tuple(
+        success = () if responses else (NO_RESPONSES,)  # answered 204 (`Answers.answer`)
+        missing = success + tuple(
             code
             for code in refusals(document, path, operation)
             if not covered(responses, code) and not (code == 422 and covered(responses, 400))
@@ -104,12 +108,16 @@ def declared(document: dict[str, Any], found: list[Gap]) -> dict[str, Any]:
         operation = item[gap.method] = dict(item[gap.method])
         responses = operation["responses"] = dict(operation.get("responses") or {})
         for code in gap.codes:
-            responses[str(code)] = {
-                "description": f"jobmock's refusal of {WHY[code]}: the document declares no "
-                f"response for it.",
-                INFERRED: True,
-                "content": {"application/problem+json": {"schema": PROBLEM}},
-            }
+            responses[str(code)] = (
+                {"description": f"jobmock's answer to {WHY[code]}: No Content.", INFERRED: True}
+                if code == NO_RESPONSES
+                else {
+                    "description": f"jobmock's refusal of {WHY[code]}: the document declares no "
+                    f"response for it.",
+                    INFERRED: True,
+                    "content": {"application/problem+json": {"schema": PROBLEM}},
+                }
+            )
     return served
 
 
@@ -132,9 +140,10 @@ def warn(spec: ServedSpec, found: list[Gap]) -> None:
         lines.append(f"  ... and {len(found) - SHOWN} more")
     logger.warning(
         "jobmock: %d operation(s) declare no response (nor `default`) for a request jobmock "
-        "refuses; it answers problem+json, declared (x-jobmock-inferred) in its /openapi.json "
-        "only. The document's gap: a checker given the document itself (schemathesis' "
-        "status_code_conformance) reports these refusals as undocumented:\n%s",
+        "refuses (problem+json), or none at all (204); these answers are declared "
+        "(x-jobmock-inferred) in its /openapi.json only. The document's gap: a checker given "
+        "the document itself (schemathesis' status_code_conformance) reports them as "
+        "undocumented:\n%s",
         len(found),
         "\n".join(lines),
     )

@@ -57,19 +57,27 @@ class StatelessApi:
     broken: dict[str, str]  # operation key -> why it answers 501
     # operation key -> refusals the document does not declare (jobmock.stateless.refusals)
     undeclared: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # concrete paths a DELETE answered 2xx for: 404 from then on (schemathesis' use_after_free),
+    # in this process until a PUT there or a restart
+    deleted: set[str] = field(default_factory=set)
     jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
     def handler(self, operation: Operation) -> Callable[..., Any]:
         answers, broken = self.answers, self.broken.get(operation.key)
         undeclared = self.undeclared.get(operation.key, ())
+        deleted = self.deleted if "{" in operation.path else None  # a collection stays
 
         async def answer(**_: Any) -> Response:
             if broken is not None:
                 raise error_for_status(501, f"{operation.key}: {broken}")
             preferences = overrides.current()
             code = preferences.code if preferences else None
-            if code in undeclared:  # declared by the served spec only: jobmock's own refusal
+            if code is not None and code >= 400 and code in undeclared:  # served spec only
                 raise error_for_status(code, f"Prefer: code={code} (jobmock's refusal)")
+            path = str(current_scope()["path"])
+            gone = deleted is not None and path in deleted and operation.method != "put"
+            if gone and code is None:
+                raise error_for_status(404, f"{path} was deleted")
             found = answers.answer(
                 operation,
                 code=code,
@@ -77,6 +85,10 @@ class StatelessApi:
                 example=preferences.example if preferences else None,
                 dynamic=bool(preferences and preferences.dynamic),
             )
+            if deleted is not None and operation.method == "delete" and found.status < 300:
+                deleted.add(path)
+            elif deleted is not None and operation.method == "put":
+                deleted.discard(path)  # put back
             headers = dict(found.headers)
             return Response(found.content(), found.status, headers, media_type=found.media_type)
 

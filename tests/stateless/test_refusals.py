@@ -131,9 +131,10 @@ def test_the_gap_is_named_at_start(calls: Path, caplog: pytest.LogCaptureFixture
     # each position is the start of the operation's `responses` mapping (its first `'200':`)
     assert caplog.messages == [
         "jobmock: 2 operation(s) declare no response (nor `default`) for a request jobmock "
-        "refuses; it answers problem+json, declared (x-jobmock-inferred) in its /openapi.json "
-        "only. The document's gap: a checker given the document itself (schemathesis' "
-        "status_code_conformance) reports these refusals as undocumented:\n"
+        "refuses (problem+json), or none at all (204); these answers are declared "
+        "(x-jobmock-inferred) in its /openapi.json only. The document's gap: a checker given "
+        "the document itself (schemathesis' status_code_conformance) reports them as "
+        "undocumented:\n"
         f"  {calls}:11:9: fetchCall declares no 401, 404, 422\n"
         f"  {calls}:22:9: listCall declares no 401"
     ]
@@ -159,3 +160,109 @@ def test_prefer_code_asks_for_a_refusal_the_served_spec_declares(client: TestCli
         "detail": "Prefer: code=422 (jobmock's refusal)",
     }
     assert client.get(CALL, auth=auth, headers={"Prefer": "code=200"}).json() == {"kind": "call"}
+
+
+ERRORS_ONLY = """\
+openapi: 3.1.0
+info: {title: orders, version: '1'}
+paths:
+  /orders/{orderId}:
+    delete:
+      operationId: deleteOrder
+      parameters:
+        - {name: orderId, in: path, required: true, schema: {type: integer, minimum: 1}}
+      responses:
+        '400': {description: Invalid ID supplied}
+        '404': {description: Order not found}
+  /users:
+    get:
+      operationId: listUsers
+"""
+
+
+@pytest.fixture
+def orders(tmp_path: Path) -> Iterator[TestClient]:
+    document = tmp_path / "orders.yaml"
+    document.write_text(ERRORS_ONLY)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as served:
+        yield served
+
+
+def test_a_valid_request_never_gets_the_answer_kept_for_invalid_ones(orders: TestClient) -> None:
+    # Swagger's petstore declares only 400 ("Invalid ID supplied") and 404 for this DELETE
+    valid = orders.delete("/orders/7")
+    assert (valid.status_code, valid.content) == (404, b"")
+    invalid = orders.delete("/orders/0")  # its 400 declares no body: problem+json says why
+    assert invalid.status_code == 400
+    assert invalid.json() == {
+        "type": "https://jobmock.dev/problems/invalid-parameter",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "orderId: 0 is less than the minimum of 1",
+    }
+
+
+def test_an_operation_without_responses_answers_204_declared_as_inferred(
+    orders: TestClient,
+) -> None:
+    # OpenAPI 3.1's Operation Object does not require `responses` (the OAI non-oauth-scopes example)
+    response = orders.get("/users")
+    assert (response.status_code, response.content) == (204, b"")
+    served = orders.get("/openapi.json").json()["paths"]["/users"]["get"]["responses"]
+    assert served == {
+        "204": {
+            "description": "jobmock's answer to a request to an operation that declares no "
+            "response at all (OpenAPI 3.1 allows it): No Content.",
+            "x-jobmock-inferred": True,
+        }
+    }
+
+
+PETS = """\
+openapi: 3.1.0
+info: {title: pets, version: '1'}
+paths:
+  /pets/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer, minimum: 1}}
+    get:
+      operationId: findPet
+      responses:
+        '200':
+          description: a pet
+          content:
+            application/json:
+              schema: {type: object}
+              example: {id: 7, name: Rex}
+        default:
+          description: unexpected error
+          content:
+            application/json:
+              schema: {type: object}
+              example: {code: 404, message: no such pet}
+    put:
+      operationId: putPet
+      responses:
+        '204': {description: stored}
+    delete:
+      operationId: deletePet
+      responses:
+        '204': {description: pet deleted}
+        default: {description: unexpected error}
+"""
+
+
+def test_a_deleted_resource_answers_404_until_it_is_put_back(tmp_path: Path) -> None:
+    # schemathesis' use_after_free (the OAI petstore-expanded example: DELETE then GET /pets/{id})
+    document = tmp_path / "pets.yaml"
+    document.write_text(PETS)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as pets:
+        assert pets.get("/pets/7").json() == {"id": 7, "name": "Rex"}
+        assert pets.delete("/pets/7").status_code == 204
+        gone = pets.get("/pets/7")
+        assert (gone.status_code, gone.json()) == (404, {"code": 404, "message": "no such pet"})
+        assert pets.delete("/pets/7").status_code == 404  # deleted already
+        assert pets.get("/pets/8").json() == {"id": 7, "name": "Rex"}  # another one stays
+        assert pets.get("/pets/7", headers={"Prefer": "code=200"}).status_code == 200
+        assert pets.put("/pets/7").status_code == 204
+        assert pets.get("/pets/7").status_code == 200
