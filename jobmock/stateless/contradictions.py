@@ -52,7 +52,7 @@ def warn_nullable_enums(document: dict[str, Any], source: SourceMap, count: int)
     """One warning naming the first of the `count` schemas `upgrade` added null to."""
     if not count:
         return
-    lines = []
+    lines: list[str] = []
     for path in nullable_enums(document):
         if len(lines) == SHOWN:
             break
