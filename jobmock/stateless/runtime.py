@@ -58,7 +58,7 @@ class StatelessApi:
     # operation key -> refusals the document does not declare (jobmock.stateless.refusals)
     undeclared: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # concrete paths a DELETE answered 2xx for: 404 from then on (schemathesis' use_after_free),
-    # in this process until a PUT there or a restart
+    # in this process until a PUT there, a POST to a path above it, or a restart
     deleted: set[str] = field(default_factory=set)
     jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
@@ -89,6 +89,10 @@ class StatelessApi:
                 deleted.add(path)
             elif deleted is not None and operation.method == "put":
                 deleted.discard(path)  # put back
+            elif operation.method == "post" and found.status < 300:
+                # a create answers the same resource every time: what was deleted under it is back
+                below = path.rstrip("/") + "/"
+                self.deleted.difference_update([p for p in self.deleted if p.startswith(below)])
             headers = dict(found.headers)
             return Response(found.content(), found.status, headers, media_type=found.media_type)
 

@@ -222,6 +222,16 @@ PETS = """\
 openapi: 3.1.0
 info: {title: pets, version: '1'}
 paths:
+  /pets:
+    post:
+      operationId: addPet
+      responses:
+        '201':
+          description: the pet, created
+          content:
+            application/json:
+              schema: {type: object}
+              example: {id: 7, name: Rex}
   /pets/{id}:
     parameters:
       - {name: id, in: path, required: true, schema: {type: integer, minimum: 1}}
@@ -265,4 +275,9 @@ def test_a_deleted_resource_answers_404_until_it_is_put_back(tmp_path: Path) -> 
         assert pets.get("/pets/8").json() == {"id": 7, "name": "Rex"}  # another one stays
         assert pets.get("/pets/7", headers={"Prefer": "code=200"}).status_code == 200
         assert pets.put("/pets/7").status_code == 204
+        assert pets.get("/pets/7").status_code == 200
+        assert pets.delete("/pets/7").status_code == 204
+        # a create answers the same pet every time (schemathesis' stateful phase: POST, then the
+        # id it answered): what was deleted under /pets is there again
+        assert pets.post("/pets").json() == {"id": 7, "name": "Rex"}
         assert pets.get("/pets/7").status_code == 200
