@@ -294,8 +294,9 @@ class Answers:
             if given is not NOT_GIVEN:
                 return given
         schema = holder.get("schema")
-        if schema is None:
-            return ""
+        if schema is None:  # nothing to generate from: its example even when asked for a fresh one
+            given = documented(holder)
+            return "" if given is NOT_GIVEN else given
         if also is not None:
             schema = {"allOf": [schema, also]}
         try:
