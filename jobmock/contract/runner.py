@@ -406,13 +406,10 @@ def document_gap(status: int, declared: Iterable[str]) -> bool:
     operations declare only 2xx, though they require credentials): the document's gap, which no
     server can answer within (`jobmock.stateless.refusals`); a 4xx of a family it does declare
     (422 where it declares 400) stays a failure."""
-    if not 400 <= status < 500:
-        return False
-    codes = {int(c) for c in declared if str(c).isdigit()}
-    if any(str(c).upper() == "4XX" for c in declared):
-        return False
-    family = next((f for f in REFUSAL_FAMILIES if status in f), {status})
-    return not codes & family
+    family = next((f for f in REFUSAL_FAMILIES if status in f), None)
+    if family is None or any(str(c).upper() == "4XX" for c in declared):
+        return False  # only these refusals: a 418 or a 5xx is the server's, whatever is declared
+    return not {int(c) for c in declared if str(c).isdigit()} & family
 
 
 def status_routes(target: Target, document: Mapping[str, Any], walk: int) -> dict[str, int]:

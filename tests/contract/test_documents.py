@@ -90,6 +90,7 @@ def test_a_spec_jobmock_cannot_read_is_one_line_naming_the_file(tmp_path: Path) 
         (403, ("200", "401"), False),
         (401, ("200", "4XX"), False),
         (500, ("200",), False),  # a server error is never the document's gap
+        (418, ("200",), False),  # nor a 4xx that is no refusal of a request
     ],
 )
 def test_a_gap_is_a_refusal_whose_kind_the_operation_declares_no_status_for(
