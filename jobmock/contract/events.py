@@ -36,6 +36,8 @@ class OperationReport:
     calls: int = 0
     failures: list[CheckFailure] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # undocumented refusals the document gives no status for: its gap, not a failure (`gaps`)
+    gaps: list[CheckFailure] = field(default_factory=list)
     done: bool = False
     skipped: str | None = None  # why the run did not call it (see `jobmock.contract.footprint`)
 

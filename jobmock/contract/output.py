@@ -96,6 +96,16 @@ def render_summary(result: RunResult) -> str:
         )
         lines += [f"   {line}" for line in failure.message.splitlines() if line.strip()][:8]
         lines += [f"   {line}" for line in failure.curl.splitlines()]
+    gaps = [gap for op in result.operations for gap in op.gaps]
+    if gaps:
+        lines += [
+            "",
+            f"Document gaps ({len(gaps)}): refusals the document declares no status of their "
+            "kind for (not failures: no server can answer them as documented):",
+        ]
+    for gap in gaps:
+        more = f" (and {gap.repeats} similar)" if gap.repeats else ""
+        lines.append(f"  {gap.api} {gap.operation}: {gap.status_code} undocumented{more}")
     errors = [
         *result.errors,
         *(f"{op.api} {op.operation}: {e}" for op in result.operations for e in op.errors),

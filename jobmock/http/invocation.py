@@ -151,7 +151,9 @@ def json_media_type(operation: AbstractOperation) -> str | None:
     """The one JSON media type the operation declares, if it has one: a handler's dict or list
     answer is in it (another media type beside it, a redirect's HTML page, is the error
     boundary's; connexion would refuse to guess between them)."""
-    found = {m for m in operation.produces if is_json_mimetype(m)}
+    # a key that is not one media type (`text/csv, text/comma-separated-values`) is not JSON;
+    # connexion's is_json_mimetype raises on it
+    found = {m for m in operation.produces if m.count("/") == 1 and is_json_mimetype(m)}
     return next(iter(found)) if len(found) == 1 else None
 
 

@@ -1,7 +1,8 @@
 """The documented answer of an operation: which status, which media type, which body and headers.
 
-status    the lowest declared 2xx (`2XX` and `default` answer 200), or `Prefer: code=N` if
-          declared (exactly, or by its `NXX` range, or by `default`)
+status    the lowest declared 2xx (`2XX` and `default` answer 200), else the lowest declared
+          code but 400 and 422, else 204 when no response is declared at all; or `Prefer: code=N`
+          if declared (exactly, or by its `NXX` range, or by `default`)
 media     the first of the response's media types the request's `Accept` takes (JSON first
           when it takes anything); none it takes: 406
 body      `Prefer: example=NAME`'s named example, else the documented example
@@ -38,6 +39,9 @@ from jobmock.stateless.values import (
     standalone,
     strategy,
 )
+
+REFUSALS = (400, 422)  # the answers to an invalid request (`DocumentedErrors.refusal_code`)
+NO_RESPONSES = 204  # an operation that declares no response at all (OpenAPI 3.1 allows it)
 
 HEADER_TEXT = {"pattern": "^[!-~]*$"}
 """Generated header strings are visible ASCII: a field value is bytes, with no edge spaces."""
@@ -168,7 +172,10 @@ class Answers:
         for key in ("2XX", "default"):
             if key in keys:
                 return 200, key
-        return (explicit[0], str(explicit[0])) if explicit else None
+        # no success declared (Swagger's petstore: DELETE /store/order/{orderId} declares 400 and
+        # 404 only): a valid request never gets the answer kept for invalid ones
+        valid = [c for c in explicit if c not in REFUSALS] or explicit
+        return (valid[0], str(valid[0])) if valid else None
 
     def declares(self, operation: Operation, code: int) -> bool:
         keys = self.responses(operation)
@@ -198,6 +205,8 @@ class Answers:
         dynamic: bool = False,
     ) -> Answer:
         chosen = self.response_key(operation, code)
+        if not self.responses(operation) and code in (None, NO_RESPONSES):
+            return Answer(NO_RESPONSES)  # nothing declared: success with nothing to say
         if chosen is None:
             raise error_for_status(
                 501, f"{operation.method.upper()} {operation.path} declares no response"
@@ -287,8 +296,9 @@ class Answers:
             if given is not NOT_GIVEN:
                 return given
         schema = holder.get("schema")
-        if schema is None:
-            return ""
+        if schema is None:  # nothing to generate from: its example even when asked for a fresh one
+            given = documented(holder)
+            return "" if given is NOT_GIVEN else given
         made = self.response_schema(schema)
         if also is not None:
             parts = made.get("components") if isinstance(made, dict) else None
@@ -316,7 +326,7 @@ class Answers:
         """Why the operation's success answer cannot be generated (checked at start), or None."""
         chosen = self.response_key(operation, None)
         if chosen is None:
-            return "it declares no response"
+            return None if not self.responses(operation) else "it declares no usable response"
         response = self.response(operation, chosen[1], self.document)
         for media, holder in (response.get("content") or {}).items():
             spec = deref(self.document, Node((), holder)).value

@@ -21,6 +21,7 @@ from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml
 from jobmock.errors import SpecError
+from jobmock.stateless.contradictions import nullable_enum, warn_nullable_enums
 
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
@@ -143,6 +144,7 @@ def upgrade(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _upgrade_schema(schema: dict[str, Any]) -> None:
+    # the document contradicts itself there; null is taken (jobmock.stateless.contradictions)
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if schema.get(bound) is True and limit in schema:
             schema[bound] = schema.pop(limit)
@@ -231,6 +233,8 @@ def load_document(path: Path, name: str) -> ServedSpec:
     check_local_refs(document, loaded, bundler.found)
     ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
     if str(document["openapi"]).startswith("3.0"):
+        contradicted = sum(1 for schema in schemas(document) if nullable_enum(schema))
+        warn_nullable_enums(document, loaded.source, contradicted)
         document = upgrade(document)
     return ServedSpec(name=name, path=path, document=document, source=loaded.source)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
 from jobmock.stateless.answers import Answers, Operation
 from jobmock.stateless.credentials import dev_tenant
+from jobmock.stateless.refusals import with_refusals
 from jobmock.stateless.values import NOT_GIVEN
 
 if TYPE_CHECKING:
@@ -54,22 +55,44 @@ class StatelessApi:
 
     answers: Answers
     broken: dict[str, str]  # operation key -> why it answers 501
+    # operation key -> refusals the document does not declare (jobmock.stateless.refusals)
+    undeclared: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # concrete paths a DELETE answered 2xx for: 404 from then on (schemathesis' use_after_free),
+    # in this process until a PUT there, a POST to a path above it, or a restart
+    deleted: set[str] = field(default_factory=set)
     jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
     def handler(self, operation: Operation) -> Callable[..., Any]:
         answers, broken = self.answers, self.broken.get(operation.key)
+        undeclared = self.undeclared.get(operation.key, ())
+        deleted = self.deleted if "{" in operation.path else None  # a collection stays
 
         async def answer(**_: Any) -> Response:
             if broken is not None:
                 raise error_for_status(501, f"{operation.key}: {broken}")
             preferences = overrides.current()
+            code = preferences.code if preferences else None
+            if code is not None and code >= 400 and code in undeclared:  # served spec only
+                raise error_for_status(code, f"Prefer: code={code} (jobmock's refusal)")
+            path = str(current_scope()["path"])
+            gone = deleted is not None and path in deleted and operation.method != "put"
+            if gone and code is None:
+                raise error_for_status(404, f"{path} was deleted")
             found = answers.answer(
                 operation,
-                code=preferences.code if preferences else None,
+                code=code,
                 accept=Headers(scope=current_scope()).get("accept"),
                 example=preferences.example if preferences else None,
                 dynamic=bool(preferences and preferences.dynamic),
             )
+            if deleted is not None and operation.method == "delete" and found.status < 300:
+                deleted.add(path)
+            elif deleted is not None and operation.method == "put":
+                deleted.discard(path)  # put back
+            elif operation.method == "post" and found.status < 300:
+                # a create answers the same resource every time: what was deleted under it is back
+                below = path.rstrip("/") + "/"
+                self.deleted.difference_update([p for p in self.deleted if p.startswith(below)])
             headers = dict(found.headers)
             return Response(found.content(), found.status, headers, media_type=found.media_type)
 
@@ -207,7 +230,8 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s (it answers 501)", problem)
             broken[key] = reason
     warn_misfit_examples(answers, spec)
-    api = StatelessApi(answers, broken)
+    spec, undeclared = with_refusals(spec)  # answers keep the document's own responses
+    api = StatelessApi(answers, broken, undeclared)
 
     def no_jobs(*_: Any) -> Any:
         raise BadRequest(f"{name} is a stateless API: it has no jobs", slug="stateless_api")

@@ -78,3 +78,45 @@ def test_a_spec_jobmock_cannot_read_is_one_line_naming_the_file(tmp_path: Path) 
     code, output = contract("--spec", str(broken), "--url", "http://127.0.0.1:9")
     assert code == 2
     assert f"{broken}:1:10: Swagger 2.0 is not served" in output, output
+
+
+@pytest.mark.parametrize(
+    ("status", "declared", "gap"),
+    [
+        (401, ("200",), True),  # Twilio: basic auth required, only 2xx declared
+        (422, ("200",), True),
+        (404, ("200", "400"), True),  # a 400 says nothing of a missing resource
+        (422, ("200", "400"), False),  # invalid input has a declared status: 400
+        (403, ("200", "401"), False),
+        (401, ("200", "4XX"), False),
+        (500, ("200",), False),  # a server error is never the document's gap
+        (418, ("200",), False),  # nor a 4xx that is no refusal of a request
+    ],
+)
+def test_a_gap_is_a_refusal_whose_kind_the_operation_declares_no_status_for(
+    status: int, declared: tuple[str, ...], gap: bool
+) -> None:
+    from jobmock.contract.runner import document_gap
+
+    assert document_gap(status, declared) is gap
+
+
+def test_refusals_the_document_declares_no_status_for_are_its_gaps_not_failures(
+    tmp_path: Path,
+) -> None:
+    from tests.stateless.test_refusals import DOCUMENT
+
+    calls = tmp_path / "calls.yaml"
+    calls.write_text(DOCUMENT)
+    with serve_in_thread(create_app(Config(documents=(f"={calls}",)))) as url:
+        code, output = contract(
+            "--spec",
+            str(calls),
+            "--url",
+            url,
+            "-H",
+            "Authorization: Basic ZGV2OmRldi1jYWxscy1iYXNpYw==",
+        )
+    assert code == 0, output
+    assert "Document gaps (" in output, output
+    assert "calls GET /calls/{Sid}.json: 401 undocumented" in output, output

@@ -93,3 +93,48 @@ def test_a_405_on_a_concrete_path_allows_its_own_methods(numbers: TestClient) ->
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"
     assert numbers.delete(NUMBER).headers["allow"] == "GET, POST"
+
+
+EXAMPLES_ONLY = """\
+openapi: 3.0.3
+info: {title: examples, version: '1'}
+paths:
+  /examples:
+    get:
+      operationId: getExamples
+      responses:
+        '200':
+          description: an example and no schema; a media type key that lists two types
+          content:
+            application/json:
+              examples:
+                cat: {value: {name: Fluffy, petType: Cat}}
+                dog: {value: {name: Puma, petType: Dog}}
+            text/csv, text/comma-separated-values:
+              example: name,petType
+"""
+
+
+@pytest.fixture
+def examples(tmp_path: Path) -> Iterator[TestClient]:
+    # shapes of ReadMe's response-examples.json (npm @readme/oas-examples)
+    document = tmp_path / "examples.yaml"
+    document.write_text(EXAMPLES_ONLY)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        yield client
+
+
+def test_a_media_type_key_listing_two_types_is_served_not_a_500(examples: TestClient) -> None:
+    # connexion's is_json_mimetype raised on it when the first request built the app: every
+    # request was a 500
+    response = examples.get("/examples")
+    assert (response.status_code, response.json()) == (200, {"name": "Fluffy", "petType": "Cat"})
+
+
+def test_dynamic_answers_the_example_when_there_is_no_schema_to_generate_from(
+    examples: TestClient,
+) -> None:
+    response = examples.get("/examples", headers={"Prefer": "dynamic=true"})
+    assert response.json() == {"name": "Fluffy", "petType": "Cat"}  # was ""
+    named = examples.get("/examples", headers={"Prefer": "example=dog"})
+    assert named.json() == {"name": "Puma", "petType": "Dog"}

@@ -1,0 +1,69 @@
+"""Where a document contradicts itself, jobmock's reading of it, named in one warning at start.
+
+`nullable: true` beside an `enum` without `null` (OpenAPI 3.0): the flag says null is meant, yet
+OpenAPI 3.0.3 says other keywords "retain their defined behavior, and therefore may disallow the
+use of null", so the enum refuses it. GitHub's description has them (`state_reason` of
+`PATCH /repos/{owner}/{repo}/issues/{issue_number}`, whose real API takes `null`). jobmock reads
+the flag (`jobmock.stateless.documents.upgrade` adds `null` to the enum): a request with null is
+accepted and an answer may hold it. A checker strict to 3.0.3 (schemathesis' negative data)
+expects null refused there and reports it accepted (`negative_data_rejection`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from jobmock.documents.yamlsource import SourceMap
+from jobmock.errors import SpecError
+
+logger = logging.getLogger("jobmock")
+
+SHOWN = 3  # schemas named one by one: finding one's position scans a JSON document whole
+
+
+def nullable_enum(node: Any) -> bool:
+    """A 3.0 schema whose `nullable: true` its `enum` contradicts (no null in it)."""
+    return (
+        isinstance(node, dict)
+        and node.get("nullable") is True
+        and isinstance(node.get("type"), str)
+        and isinstance(node.get("enum"), list)
+        and None not in node["enum"]
+    )
+
+
+def nullable_enums(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """The path of each such schema under `node`, in document order."""
+    if nullable_enum(node):
+        yield at
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                yield from nullable_enums(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                yield from nullable_enums(value, (*at, index))
+
+
+def warn_nullable_enums(document: dict[str, Any], source: SourceMap, count: int) -> None:
+    """One warning naming the first of the `count` schemas `upgrade` added null to."""
+    if not count:
+        return
+    lines: list[str] = []
+    for path in nullable_enums(document):
+        if len(lines) == SHOWN:
+            break
+        problem = "nullable: true, yet its enum has no null"
+        lines.append(f"  {source.error((*path, 'enum'), problem, SpecError)}")
+    if count > SHOWN:
+        lines.append(f"  ... and {count - SHOWN} more")
+    logger.warning(
+        "jobmock: %d schema(s) contradict themselves: `nullable: true` with an `enum` that has no "
+        "null (OpenAPI 3.0.3: the enum refuses null). jobmock takes null there; a checker strict "
+        "to 3.0.3 (schemathesis' negative_data_rejection) reports null accepted:\n%s",
+        count,
+        "\n".join(lines),
+    )
