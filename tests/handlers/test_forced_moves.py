@@ -378,3 +378,21 @@ def test_a_refused_move_names_the_reachable_targets(client_for: Any) -> None:
     assert client.move("matcher", job["id"], "COMPLETED").status_code == 200
     done = client.move("matcher", job["id"], "next")
     assert done.json()["detail"] == "job is already COMPLETED; reachable: none"
+
+
+def test_gu1_poll_clock_waits_for_the_lease_before_interrupting(client_for: Any) -> None:
+    """`--clock poll` moves a job one phase per poll; the move into `interrupted` waits (the poll
+    still answers 200) until the dead worker's 30 s lease lapsed."""
+    client = client_for("gu1", clock="poll")
+    job = client.create("gu1", scenario="interrupted")
+
+    def poll() -> str:
+        response = client.get(job["status_path"], headers=job["headers"])
+        assert response.status_code == 200, response.text
+        status: str = response.json()["job"]["status"]
+        return status
+
+    # each poll answers, then moves: queued, running, the dead-worker running, then held
+    assert [poll() for _ in range(5)] == ["queued", "running", "running", "running", "running"]
+    client.advance(30)
+    assert [poll(), poll()] == ["running", "interrupted"]
