@@ -259,8 +259,8 @@ class Mock:
         snap = self.snapshot(api, job, t, mode.natural)
         view = JobView(job, api.scenario(job.scenario), snap, api.fixture.tenants[job.tenant], t)
         if poll and not mode.natural and not snap.terminal:
-            with contextlib.suppress(Conflict):  # a move refused yet (a lease still running)
-                await self._advance(api, job_id, "next", t, natural=False)  # waits for a poll
+            with contextlib.suppress(Conflict):  # no next phase (off its scenario): it stays
+                await self._advance(api, job_id, "next", t, natural=False)
         return view
 
     async def describe(self, api_name: str, job: Job) -> JobView:
@@ -346,9 +346,11 @@ class Mock:
             transition = resolve_transition(
                 job, api.scenario(job.scenario), api.fixture.statuses, t, to, natural=natural
             )
-            why = self._refusal(api, job, transition, natural)
+            # --clock poll compresses every duration (a lease too): its moves are never "yet"
+            why = self._refusal(api, job, transition, natural) if natural else None
             if why is not None:
-                now = render(job, api.scenario(job.scenario), api.fixture.statuses, transition.at)
+                model = api.fixture.statuses
+                now = render(job, api.scenario(job.scenario), model, transition.at, natural=natural)
                 reachable = [
                     s for s in self._statuses(api) if self._reaches(api, job, s, t, natural)
                 ]
