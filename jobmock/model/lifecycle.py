@@ -206,7 +206,7 @@ class _Walk:
         return Snapshot(
             status=self.status,
             terminal=terminal,
-            entered=self.entered,
+            entered=dict(self.entered),  # a `before` snapshot keeps what was entered by then
             path=tuple(self.path),
             phase_started_at=self.start,
             fraction=self.fraction(t),
