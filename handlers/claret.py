@@ -14,7 +14,8 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
 - a job_log_id that is not an integer answers the same 422 body (no such job log can exist); the
   router (integer converter) turns it away before authentication, so it is 422 even without a token;
 - 401 is Laravel's `{"message": "Unauthenticated."}` for a request that asks for JSON, else a 302
-  to the login page (`claret_login`); other errors are Laravel's `{"message"}`;
+  to the login page, and a validation 422 likewise a 302 back (Referer, else the site root)
+  (`claret_login`); other errors are Laravel's `{"message"}`;
 - `current_step` is null while pending; a failed job keeps its completed_steps, has completed_at set
   and an errors file; the path segment after the date is not the user id (the seed's one example
   has `/1/` for `user_id` 42): it is the job's `upload_folder`, default 1, the seed's [INF].
@@ -62,7 +63,7 @@ from jobmock.http.envelopes import ErrorReply
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
 
-from .claret_login import expects_json, login_redirect
+from .claret_login import back_redirect, expects_json, login_redirect
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
@@ -146,16 +147,26 @@ def body_errors(error: InvalidBody) -> dict[str, list[str]]:
 class ClaretEnvelope:
     """Claret's documented 422 for missing jobs; Laravel's `{"message"}` shapes for the rest."""
 
-    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+    @staticmethod
+    def validation_errors(error: ApiError) -> dict[str, list[str]] | None:
+        """The messages by field of a Laravel validation failure; None for any other error."""
         if isinstance(error, InvalidBody):
-            return ErrorReply(422, validation_body(body_errors(error)))
+            return body_errors(error)
         if isinstance(error, UnsupportedMediaType):  # neither JSON nor a form: nothing to read
-            errors = {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}
-            return ErrorReply(422, validation_body(errors))
+            return {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}
         if isinstance(error, Unprocessable) and "errors" in error.details:
-            return ErrorReply(422, validation_body(error.details["errors"]))
+            errors: dict[str, list[str]] = error.details["errors"]
+            return errors
         if isinstance(error, InvalidParameter) and error.name in ("email", "password"):
-            return ErrorReply(422, validation_body({error.name: [REQUIRED_FIELD % error.name]}))
+            return {error.name: [REQUIRED_FIELD % error.name]}
+        return None
+
+    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        errors = self.validation_errors(error)
+        if errors is not None:  # Laravel redirects back a request that did not ask for JSON
+            if expects_json(request):
+                return ErrorReply(422, validation_body(errors))
+            return back_redirect(request)
         raw_path = request.scope.get("raw_path", b"").decode("latin-1")
         if isinstance(error, InvalidParameter | Unprocessable) or (
             isinstance(error, NotFound) and STATUS_ROUTE.match(raw_path)

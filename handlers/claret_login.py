@@ -1,5 +1,6 @@
-"""Claret's answer to an unauthenticated request that does not ask for JSON: a redirect to the
-login page, not a JSON 401.
+"""Claret's answers to a request that does not ask for JSON: an authentication failure redirects
+to the login page (not a JSON 401), a validation failure back where the request came from (not a
+JSON 422).
 
 Fact (apis.md §5 [DOC L4]; seed 004's `X-Requested-With` parameter): without `X-Requested-With:
 XMLHttpRequest`, an authentication failure answers with an HTML redirect to the login page.
@@ -10,10 +11,19 @@ handler's `unauthenticated()` answers `{"message": "Unauthenticated."}` 401 when
 the absolute login URL, and Symfony's `RedirectResponse` HTML body.
 Inferred: the login route is `/{tenant}/login` (Claret's URLs put the tenant first); jobmock does
 not serve that page (following the redirect answers Laravel's JSON 404).
+
+Validation failures [SRC Laravel, not Claret's page: L4 speaks of auth failures only]: the same
+handler's `invalid()` answers the JSON 422 when `expectsJson()`, else
+`redirect($e->redirectTo ?? url()->previous())->withInput()->withErrors()`: 302 to the Referer
+(`url()->to()` keeps an absolute one, roots a relative one), else to the session's previous URL,
+else to `url('/')`, the site root without a trailing slash. Inferred: Claret's API routes are
+stateless (Sanctum tokens, Laravel's `api` group starts no session), so there is no previous URL
+in a session and no cookie: the errors are lost to the client, which only sees the redirect.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from jobmock.http.envelopes import ErrorReply
@@ -47,16 +57,42 @@ def expects_json(request: ConnexionRequest) -> bool:
     return ajax or "/json" in first or "+json" in first
 
 
+def tenant_base(request: ConnexionRequest) -> str:
+    """The path up to the tenant segment (`/claret/acme` of `/claret/acme/api/v1/...`)."""
+    path: str = request.url.path
+    cut = path.find("/api/v1/")
+    return path[:cut] if cut >= 0 else path.rsplit("/", 1)[0]
+
+
 def login_url(request: ConnexionRequest) -> str:
     """The absolute `/{tenant}/login` URL on the host the request came to."""
-    path = request.url.path
-    cut = path.find("/api/v1/")
-    base = path[:cut] if cut >= 0 else path.rsplit("/", 1)[0]
-    return str(request.url.replace(path=f"{base}/login", query=""))
+    return str(request.url.replace(path=f"{tenant_base(request)}/login", query=""))
+
+
+# Laravel's UrlGenerator::isValidUrl: what `url()->to()` leaves as it is
+ABSOLUTE = re.compile(r"^(#|//|https?://|(mailto|tel|sms):)", re.I)
+
+
+def previous_url(request: ConnexionRequest) -> str:
+    """Laravel's `url()->previous()` on a sessionless route: the Referer, else the site root."""
+    root = str(request.url.replace(path=tenant_base(request).rsplit("/", 1)[0], query=""))
+    root = root.rstrip("/")
+    referer: str = request.headers.get("referer", "")
+    if ABSOLUTE.match(referer):
+        return referer
+    return f"{root}/{referer.strip('/')}".rstrip("/")
+
+
+def redirect(url: str) -> ErrorReply:
+    page = REDIRECT_PAGE.format(url=url.translate(SPECIAL))
+    return ErrorReply(302, page, HTML, {"Location": url})
 
 
 def login_redirect(request: ConnexionRequest) -> ErrorReply:
     """302 to the login page, as Laravel redirects a guest that did not ask for JSON."""
-    url = login_url(request)
-    page = REDIRECT_PAGE.format(url=url.translate(SPECIAL))
-    return ErrorReply(302, page, HTML, {"Location": url})
+    return redirect(login_url(request))
+
+
+def back_redirect(request: ConnexionRequest) -> ErrorReply:
+    """302 back, as Laravel answers a validation failure of a request that did not ask for JSON."""
+    return redirect(previous_url(request))

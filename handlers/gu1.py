@@ -48,7 +48,7 @@ from jobmock.errors import (
     UnsupportedMediaType,
 )
 from jobmock.http.envelopes import ErrorReply
-from jobmock.model.lifecycle import Job, count
+from jobmock.model.lifecycle import Job, Scenario, Snapshot, count
 from jobmock.model.timestamps import rfc3339
 
 from . import gu1_failures as failures  # the `?include=failures` body
@@ -107,31 +107,30 @@ def counters(view: JobView) -> dict[str, int]:
     }
 
 
-def worker_clock(view: JobView) -> tuple[float, float] | None:
+def worker_clock(snap: Snapshot, scenario: Scenario, now: float) -> tuple[float, float] | None:
     """(scenario seconds the job has been running, at which mock time); None if it never ran.
 
     Scenario time, so a forced move into a later `running` phase lands at that phase's offset, and
     the poll clock (phases end only by polls) holds still within a phase.
     """
-    snap, scenario = view.snapshot, view.scenario
     started = snap.entered.get("running")
     if started is None:
         return None
     first = next((i for i, p in enumerate(scenario.phases) if p.status == "running"), None)
     if snap.phase is None or first is None:  # off the scenario: plain mock time since it started
-        at = snap.phase_started_at if snap.terminal else view.now
+        at = snap.phase_started_at if snap.terminal else now
         return at - started, at
     elapsed = snap.fraction * (scenario.phases[snap.phase].seconds or 0.0)
     ran = scenario.offsets[snap.phase] - scenario.offsets[first] + elapsed
     return ran, snap.phase_started_at + elapsed
 
 
-def heartbeat(view: JobView) -> float | None:
+def beat_of(view: JobView, snap: Snapshot, now: float) -> float | None:
     """The latest multiple of the heartbeat interval since running began, until the worker stops.
 
     Never before running began: when forced moves compress time, the lease may outlive the job.
     """
-    clock = worker_clock(view)
+    clock = worker_clock(snap, view.scenario, now)
     if clock is None:
         return None
     ran, at = clock
@@ -139,7 +138,35 @@ def heartbeat(view: JobView) -> float | None:
     beating = ran if stop is None else min(ran, float(stop))
     every = float(view.fields.get("heartbeatSeconds", HEARTBEAT_SECONDS))
     last = math.floor(beating / every + 1e-9) * every
-    return max(view.snapshot.entered["running"], at - (ran - last))
+    return max(snap.entered["running"], at - (ran - last))
+
+
+def heartbeat(view: JobView) -> float | None:
+    """The worker's last heartbeat; an ended job's is the one it had when it ended (a worker that
+    took it at the forced move and beat once when it never ran before)."""
+    snap = view.snapshot
+    if snap.before is None:
+        return beat_of(view, snap, view.now)
+    beat = beat_of(view, snap.before, snap.phase_started_at)
+    return snap.entered.get("running") if beat is None else beat
+
+
+def lease_lapses(view: JobView) -> float | None:
+    beat = heartbeat(view)
+    return None if beat is None else beat + float(view.fields.get("leaseSeconds", LEASE_SECONDS))
+
+
+def refuse_move(view: JobView) -> str | None:
+    """A forced move's job gu1 could not show: `interrupted` while the worker's lease still runs.
+
+    gu1 interrupts a job whose lease expired without a heartbeat (apis.md §3 [INF]): forcing it
+    earlier would date completedAt after the move, so the control API refuses until the lease
+    lapsed (advance the clock, or let a scenario's worker stop beating: `heartbeatsStopAfter`).
+    """
+    lapses = lease_lapses(view)
+    if view.status != "interrupted" or lapses is None or lapses <= view.now + 1e-6:
+        return None
+    return f"the worker's lease runs until {stamp(lapses)} (gu1 interrupts a job once it lapsed)"
 
 
 # A job forced to failed or interrupted whose scenario names no failure still says why (wording
@@ -169,21 +196,21 @@ def failure_of(view: JobView) -> tuple[str | None, dict[str, Any] | None]:
 def cancel_requested(view: JobView) -> bool:
     if view.status == "cancelled":
         return True
-    after, clock = view.fields.get("cancelRequestedAfter"), worker_clock(view)
+    after = view.fields.get("cancelRequestedAfter")
+    clock = worker_clock(view.snapshot, view.scenario, view.now)
     return after is not None and clock is not None and clock[0] >= float(after) - 1e-9
 
 
 def render(view: JobView) -> dict[str, Any]:
     """The light status payload, keys in the order of gu1's example."""
     snap, fields = view.snapshot, view.fields
-    beat = heartbeat(view)
+    beat, lapses = heartbeat(view), lease_lapses(view)
     metadata = dict(fields.get("metadata") or {})
     if cancel_requested(view):
         metadata["batchCancelRequested"] = True
-    lease = float(fields.get("leaseSeconds", LEASE_SECONDS))
     ended = snap.entered[snap.status] if snap.terminal else None
-    if snap.status == "interrupted" and beat is not None and ended is not None:
-        ended = max(ended, beat + lease)  # noticed once the lease lapsed, however it was forced
+    if snap.status == "interrupted" and lapses is not None and ended is not None:
+        ended = max(ended, lapses)  # a preview (Prefer) of an interrupt still to come
     failure = failure_of(view)
     job = {
         "jobId": view.job.id,
@@ -191,7 +218,7 @@ def render(view: JobView) -> dict[str, Any]:
         "status": snap.status,
         **counters(view),
         "heartbeatAt": stamp(beat),
-        "leaseExpiresAt": stamp(None if beat is None else beat + lease),
+        "leaseExpiresAt": stamp(lapses),
         "workerError": failure[0],
         "createdAt": stamp(view.job.created_at),
         "completedAt": stamp(ended),

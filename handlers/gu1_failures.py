@@ -109,7 +109,7 @@ FORCED_FAILURE = {"code": "BATCH_ABORTED", "message": "The batch job was aborted
 
 
 def job_failure(view: JobView) -> dict[str, Any] | None:
-    """`jobFailure`: present when the job failed as a whole [DOC G1, G3], else null."""
+    """`jobFailure`: the job's failure when it failed as a whole [DOC G1, G3], else None."""
     if view.status != "failed":
         return None
     return dict(view.fields.get("jobFailure") or FORCED_FAILURE)
@@ -141,6 +141,10 @@ def render_failures(view: JobView, numbers: Mapping[str, int]) -> dict[str, Any]
         "truncated": listed > FAILURES_LIMIT,
         "failuresTotal": listed,
     }
+    # G3: jobFailure "only when status=failed for whole-batch errors"; G1 "Present when status is
+    # failed" (seed 002): left out otherwise, as the status payload does
+    if failure is None:
+        del body["jobFailure"]
     if kind == "entity_automatic":
         body["skips"] = [skip_row(view.job.id, r, manual, uploaded.get(str(r))) for r in skipping]
         body["skipsTotal"] = skipped

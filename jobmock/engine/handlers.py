@@ -10,6 +10,8 @@ A handler module is plain Python; :class:`HandlerModule` declares what jobmock r
                new_job       new_job(seq, rng, tenant, fields, now) -> (id, fields) (default: a UUID4)
                CLIENT_HEADERS      headers every client sends besides its credential
                ISSUES_CREDENTIALS  True when the API mints credentials at run time (Claret's tokens)
+               refuse_move   refuse_move(view) -> why the vendor could not show the job a forced
+                             move just made (the control API's 409), or None (default: never)
 
 :func:`load_handlers` imports the module and returns :class:`Handlers`, the hooks with the defaults
 filled in; a missing or ill-typed required hook is a one-line :class:`HandlerError` naming the
@@ -74,6 +76,10 @@ def _default_new_job(
     return str(uuid.UUID(int=rng.getrandbits(128), version=4)), fields
 
 
+def _never_refuse(view: JobView) -> str | None:
+    return None
+
+
 def _missing(path: Path, hook: str) -> Callable[..., Any]:
     def missing(*args: Any) -> Any:
         raise HandlerError(path, f"has no `{hook}` ({REQUIRED[hook]})")
@@ -100,6 +106,7 @@ class Handlers:
     envelope: Envelope = field(default_factory=_default_envelope)
     client_headers: Mapping[str, str] = field(default_factory=dict)
     issues_credentials: bool = False
+    refuse_move: Callable[[JobView], str | None] = _never_refuse
     module: ModuleType | None = None  # the module itself, for hooks a handler keeps to itself
 
     @classmethod
@@ -126,6 +133,7 @@ class Handlers:
             ("ENVELOPE", "envelope", lambda value: callable(getattr(value, "render", None))),
             ("CLIENT_HEADERS", "client_headers", lambda value: isinstance(value, Mapping)),
             ("ISSUES_CREDENTIALS", "issues_credentials", lambda value: isinstance(value, bool)),
+            ("refuse_move", "refuse_move", callable),
         ):
             if (value := getattr(module, name, None)) is None:
                 continue

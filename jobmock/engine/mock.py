@@ -7,6 +7,7 @@ forced transitions, clock settings), so several workers sharing a store agree.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import random
@@ -26,6 +27,7 @@ from jobmock.model.lifecycle import (
     Job,
     Scenario,
     Snapshot,
+    Transition,
     TransitionRefused,
     UnknownStatus,
     render,
@@ -257,7 +259,8 @@ class Mock:
         snap = self.snapshot(api, job, t, mode.natural)
         view = JobView(job, api.scenario(job.scenario), snap, api.fixture.tenants[job.tenant], t)
         if poll and not mode.natural and not snap.terminal:
-            await self._advance(api, job_id, "next", t, natural=False)
+            with contextlib.suppress(Conflict):  # no next phase (off its scenario): it stays
+                await self._advance(api, job_id, "next", t, natural=False)
         return view
 
     async def describe(self, api_name: str, job: Job) -> JobView:
@@ -340,9 +343,22 @@ class Mock:
         self, api: ApiRuntime, job_id: str, to: str, t: float, *, natural: bool
     ) -> Job:
         def make(job: Job) -> Any:
-            return resolve_transition(
+            transition = resolve_transition(
                 job, api.scenario(job.scenario), api.fixture.statuses, t, to, natural=natural
             )
+            # --clock poll compresses every duration (a lease too): its moves are never "yet"
+            why = self._refusal(api, job, transition, natural) if natural else None
+            if why is not None:
+                model = api.fixture.statuses
+                now = render(job, api.scenario(job.scenario), model, transition.at, natural=natural)
+                reachable = [
+                    s for s in self._statuses(api) if self._reaches(api, job, s, t, natural)
+                ]
+                raise TransitionRefused(
+                    f"{transition.to} is not reachable from {now.status} yet: {why}; "
+                    f"reachable: {', '.join(reachable) or 'none'}"
+                )
+            return transition
 
         try:
             return await self.store.add_transition(api.name, job_id, make)
@@ -356,6 +372,27 @@ class Mock:
             ) from None
         except LookupError:
             raise NotFound("job not found", slug="job_not_found") from None
+
+    @staticmethod
+    def _statuses(api: ApiRuntime) -> list[str]:
+        return [*api.fixture.statuses.order, *api.fixture.statuses.terminal]
+
+    def _refusal(
+        self, api: ApiRuntime, job: Job, transition: Transition, natural: bool
+    ) -> str | None:
+        """The handler's reason the job `transition` makes is one its vendor could not show."""
+        moved, scenario = job.with_transition(transition), api.scenario(job.scenario)
+        snap = render(moved, scenario, api.fixture.statuses, transition.at, natural=natural)
+        view = JobView(moved, scenario, snap, api.fixture.tenants[job.tenant], transition.at)
+        return api.handlers.refuse_move(view)
+
+    def _reaches(self, api: ApiRuntime, job: Job, status: str, t: float, natural: bool) -> bool:
+        model, scenario = api.fixture.statuses, api.scenario(job.scenario)
+        try:
+            transition = resolve_transition(job, scenario, model, t, status, natural=natural)
+        except TransitionRefused:
+            return False
+        return self._refusal(api, job, transition, natural) is None
 
     async def delete(self, api_name: str, job_id: str) -> None:
         self.runtime(api_name)

@@ -13,7 +13,8 @@ no I/O, no globals, no wall clock.  Times are float epoch seconds (UTC).
   non-terminal statuses every scenario of the API passes before the target
   (``StatusModel.through``): a job forced from queued to failed has started, as a vendor's would.
   A recorded transition that would not move the job forward when replayed is ignored, so
-  ``render`` is total and monotone for any input.
+  ``render`` is total and monotone for any input.  A terminal snapshot keeps the state the job
+  left (``Snapshot.before``): what its worker last showed, however it ended.
 * With ``natural=False`` (the "poll" clock mode) phases never end by time: only forced transitions
   move the job and counters hold each phase's entry value.
 """
@@ -95,6 +96,8 @@ class Snapshot:
     ends_at: float | None
     phase: int | None
     """Index of the current scenario phase; None once a forced move left the scenario."""
+    before: Snapshot | None = None
+    """A terminal job as it was the moment it ended (what a worker last showed), else None."""
 
 
 @dataclass(slots=True)
@@ -112,6 +115,7 @@ class _Walk:
     entered: dict[str, float] = field(default_factory=dict)
     path: list[str] = field(default_factory=list)
     frozen: tuple[float, ...] = ()  # counters while off the scenario
+    before: Snapshot | None = None  # the state the job left when it became terminal
 
     def __post_init__(self) -> None:
         self.status, self.anchor = self.scenario.phases[0].status, self.start
@@ -130,6 +134,8 @@ class _Walk:
             at = self._end(self.idx)
             if at > t:
                 return
+            if phases[self.idx + 1].terminal:
+                self.before = self.snapshot(at)
             self.idx += 1
             self.start = at
             status = phases[self.idx].status
@@ -154,6 +160,8 @@ class _Walk:
             return  # not replayable under this model: ignored like any non-forward move
         if j is None:
             return
+        if self.model.is_terminal(to):
+            self.before = self.snapshot(at)
         rank = self.model.rank
         for status in self.model.through.get(to, ()):  # what the skipped phases would have set
             if rank(status) > rank(self.status):
@@ -198,13 +206,14 @@ class _Walk:
         return Snapshot(
             status=self.status,
             terminal=terminal,
-            entered=self.entered,
+            entered=dict(self.entered),  # a `before` snapshot keeps what was entered by then
             path=tuple(self.path),
             phase_started_at=self.start,
             fraction=self.fraction(t),
             counters=dict(zip(self.scenario.counters, self.counters(t), strict=True)),
             ends_at=self._end(self.idx) if flowing and self.idx is not None else None,
             phase=self.idx,
+            before=self.before if terminal else None,
         )
 
 

@@ -5,7 +5,10 @@ while the list below holds (tests/npm.py's `npm_cached`).
     node_project()              that folder (skips, or fails under CI, without Node.js, npm or the
                                 npm registry: tests/requirements.py)
     workspace(folder, project)  a scratch TypeScript project using its packages
-    run(args, cwd), tsc(folder) a command's completed process (text), bounded in time
+    run(args, cwd), tsc(folder) a command's completed process (text), bounded in time; `node`
+                                is the folder's own Node.js 22 (npm's `node` package), whatever
+                                the machine's: Debian bookworm's is 18, @hey-api/openapi-ts
+                                needs 20.19 or later
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from tests.npm import npm_cached
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".node-clients"
-# Node.js 20 (the machine's) runs each: newer @hey-api/openapi-ts and orval 8 need Node.js 22
 PACKAGES = [
+    "node@22",  # the Node.js that runs them (the machine's node and npm only install it)
     "openapi-typescript@^7",
     "typescript@^5",
     "@hey-api/openapi-ts@0.95.0",  # 0.x: its options change between minor versions
@@ -39,7 +42,12 @@ TSCONFIG = {
 }
 
 
+NODE = CACHE / "node_modules" / ".bin" / "node"
+
+
 def run(args: list[str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    if args[0] == "node":  # the project's Node.js (node_project() installed it)
+        args = [str(NODE), *args[1:]]
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 

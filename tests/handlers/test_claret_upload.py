@@ -343,6 +343,74 @@ def test_without_a_token_it_is_401(client: MockClient) -> None:
     assert response.headers["content-type"] == "text/html; charset=utf-8"
 
 
+def redirect_page(url: str) -> str:
+    """Symfony's RedirectResponse page, which Laravel's `redirect()` sends (claret_login)."""
+    return f"""<!DOCTYPE html>
+<html>
+    <head>
+        <meta charset="UTF-8" />
+        <meta http-equiv="refresh" content="0;url='{url}'" />
+
+        <title>Redirecting to {url}</title>
+    </head>
+    <body>
+        Redirecting to <a href="{url}">{url}</a>.
+    </body>
+</html>"""
+
+
+@pytest.mark.parametrize(
+    ("referer", "location"),
+    [
+        ({}, "http://testserver/claret"),  # url('/'): the site root, no trailing slash
+        ({"Referer": "https://app.example/inventory?tab=2"}, "https://app.example/inventory?tab=2"),
+        ({"Referer": "/demo/imports/"}, "http://testserver/claret/demo/imports"),  # url()->to()
+    ],
+)
+def test_a_validation_failure_without_the_xhr_header_redirects_back(
+    client: MockClient, planner: dict[str, str], referer: dict[str, str], location: str
+) -> None:
+    """Laravel's handler (claret_login's docstring): a validation failure of a request that does
+    not expect JSON is `redirect(url()->previous())`: the Referer, else the site root."""
+    headers = {"Authorization": planner["Authorization"], **referer}  # no X-Requested-With
+    for post in (
+        {"files": {"file": ("inventory.csv", b"", "text/csv")}},  # the CSV route, refused
+        {"json": {"source": "api"}},  # JSON records missing arguments and payload
+    ):
+        response = client.http.post(
+            "/claret/demo/api/v1/inventory/import/process",
+            headers=headers,
+            follow_redirects=False,
+            **post,
+        )
+        assert response.status_code == 302, response.text
+        assert response.headers["location"] == location
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.text == redirect_page(location.replace("&", "&amp;"))
+        checker = client.checker(API)
+        assert not checker.errors(IMPORT, "post", 302, response.text, "text/html")
+    token = client.http.post(  # the token route's missing password: redirected back as well
+        "/claret/demo/api/v1/tokens/create",
+        params={"email": PLANNER["email"]},
+        headers=referer,
+        follow_redirects=False,
+    )
+    assert (token.status_code, token.headers["location"]) == (302, location)
+    assert not client.checker(API).errors(TOKENS, "post", 302, token.text, "text/html")
+
+
+def test_a_validation_failure_asking_for_json_keeps_the_422(client: MockClient) -> None:
+    """`expectsJson()`: JSON first in `Accept` is enough, as the XHR header is."""
+    response = client.http.post(
+        "/claret/demo/api/v1/tokens/create",
+        params={"email": PLANNER["email"]},
+        headers={"Accept": "application/json"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert response.json() == validation("password", "The password field is required.")
+
+
 # ------------------------------------------------------------------------------------------ JSON
 def test_json_records_answer_200_with_the_job_page(
     client: MockClient, planner: dict[str, str]

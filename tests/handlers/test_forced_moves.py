@@ -162,6 +162,12 @@ INVARIANTS: dict[str, Callable[[dict[str, Any]], dict[str, str | None]]] = {
 }
 
 
+def not_ahead(stamps: dict[str, str | None], now: str) -> None:
+    """A stored job's times are all past: nothing the vendor shows is dated after the clock."""
+    for key, stamp in stamps.items():
+        assert stamp is None or at(stamp) <= at(now) + 1e-3, f"{key} {stamp} is after {now}"
+
+
 def never_backwards(before: dict[str, str | None], after: dict[str, str | None]) -> None:
     for key, stamp in before.items():
         if stamp is not None:
@@ -205,6 +211,7 @@ def test_forced_moves_keep_the_vendors_invariants(
         response = client.get(job["status_path"], headers=job["headers"])
         assert response.status_code == 200, response.text
         now = check(response.json())
+        not_ahead(now, client.get("/_mock/clock").json()["now"])
         never_backwards(previous, now)
         previous = now
         for status in statuses:  # every screen Prefer can show, from here
@@ -261,20 +268,81 @@ def test_gu1_forced_from_running_to_failed_says_why(client_for: Any) -> None:
     assert body["completedAt"] == iso(at(body["createdAt"]) + 18, 3)
 
 
-def test_gu1_forced_interrupt_is_noticed_once_the_lease_lapsed(client_for: Any) -> None:
+def test_gu1_interrupt_is_refused_while_the_lease_runs(client_for: Any) -> None:
+    """gu1 interrupts a job whose lease expired without a heartbeat (apis.md §3 [INF]): while the
+    worker beats (every 5 s, lease 30 s: jobmock's inventions) the move is refused, naming when
+    the lease lapses and what is reachable now."""
     client = client_for("gu1")
     job = client.create("gu1", scenario="completes")
     client.advance(3 + 12)  # running 12 s: heartbeats at 0, 5, 10 s
+    created = at(client.get(job["status_path"], headers=job["headers"]).json()["job"]["createdAt"])
+    refused = client.move("gu1", job["id"], "interrupted")
+    assert refused.status_code == 409
+    assert refused.json() == {
+        "type": "https://jobmock.dev/problems/transition-refused",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "interrupted is not reachable from running yet: the worker's lease runs until "
+        f"{iso(created + 13 + 30, 3)} (gu1 interrupts a job once it lapsed); "
+        "reachable: completed, failed, cancelled",
+    }
+    assert client.get(job["status_path"], headers=job["headers"]).json()["job"]["status"] == (
+        "running"
+    )
+
+
+def test_gu1_interrupt_is_forced_once_the_lease_lapsed(client_for: Any) -> None:
+    """The `interrupted` scenario's worker stops beating 10 s into running: 45 s in, its lease
+    has lapsed and the forced job is interrupted at the move, its last heartbeat kept."""
+    client = client_for("gu1")
+    job = client.create("gu1", scenario="interrupted")
+    client.advance(2 + 45)
     assert client.move("gu1", job["id"], "interrupted").status_code == 200
     body = client.get(job["status_path"], headers=job["headers"]).json()["job"]
     created = at(body["createdAt"])
-    assert (body["heartbeatAt"], body["leaseExpiresAt"]) == (
+    assert (body["status"], body["heartbeatAt"], body["leaseExpiresAt"], body["completedAt"]) == (
+        "interrupted",
+        iso(created + 12, 3),
+        iso(created + 42, 3),
+        iso(created + 47, 3),
+    )
+    assert body["workerError"] == "Worker lease expired: no heartbeat received within 30s"
+    assert "jobFailure" not in body  # present when failed only
+
+
+def test_gu1_interrupt_after_a_forced_phase_keeps_its_heartbeat(client_for: Any) -> None:
+    """Forced into the dead-worker phase, the heartbeat stays the one shown there (never back)."""
+    client = client_for("gu1")
+    job = client.create("gu1", scenario="interrupted")
+    client.advance(3)
+    assert client.move("gu1", job["id"], "next").status_code == 200  # the worker dies at 3 s
+    client.advance(31)
+    body = client.get(job["status_path"], headers=job["headers"]).json()["job"]
+    assert client.move("gu1", job["id"], "interrupted").status_code == 200
+    ended = client.get(job["status_path"], headers=job["headers"]).json()["job"]
+    created = at(body["createdAt"])
+    assert (body["heartbeatAt"], ended["heartbeatAt"], ended["completedAt"]) == (
+        iso(created + 3, 3),
+        iso(created + 3, 3),
+        iso(created + 34, 3),
+    )
+
+
+def test_gu1_prefer_interrupted_previews_the_lapsed_lease(client_for: Any) -> None:
+    """`Prefer: status=interrupted` renders, never stores: the job as it will read once its
+    lease lapsed (completedAt = leaseExpiresAt, ahead of the clock), the worker's last beat kept."""
+    client = client_for("gu1")
+    job = client.create("gu1", scenario="completes")
+    client.advance(3 + 12)
+    preview = client.get(
+        job["status_path"], headers={**job["headers"], "Prefer": "status=interrupted"}
+    ).json()["job"]
+    created = at(preview["createdAt"])
+    assert (preview["status"], preview["heartbeatAt"], preview["completedAt"]) == (
+        "interrupted",
         iso(created + 13, 3),
         iso(created + 43, 3),
     )
-    assert body["completedAt"] == body["leaseExpiresAt"]  # not before the lease ran out
-    assert body["workerError"] == "Worker lease expired: no heartbeat received within 30s"
-    assert "jobFailure" not in body  # present when failed only
 
 
 def test_crosmos_forced_from_pending_to_failed_has_started(client_for: Any) -> None:
@@ -310,3 +378,22 @@ def test_a_refused_move_names_the_reachable_targets(client_for: Any) -> None:
     assert client.move("matcher", job["id"], "COMPLETED").status_code == 200
     done = client.move("matcher", job["id"], "next")
     assert done.json()["detail"] == "job is already COMPLETED; reachable: none"
+
+
+def test_gu1_poll_clock_interrupts_at_the_next_poll(client_for: Any) -> None:
+    """`--clock poll` moves a job one phase per poll with no waiting: it compresses every duration,
+    the lease too, so the dead worker's job is interrupted at the next poll, dated when its lease
+    lapses (the one place a gu1 time is ahead of the clock)."""
+    client = client_for("gu1", clock="poll")
+    job = client.create("gu1", scenario="interrupted")
+    bodies = [
+        client.get(job["status_path"], headers=job["headers"]).json()["job"] for _ in range(5)
+    ]  # each poll answers, then moves the job
+    assert [b["status"] for b in bodies] == [
+        "queued",
+        "running",
+        "running",
+        "interrupted",
+        "interrupted",
+    ]
+    assert bodies[3]["completedAt"] == bodies[3]["leaseExpiresAt"] == bodies[2]["leaseExpiresAt"]
