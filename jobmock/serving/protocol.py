@@ -84,7 +84,7 @@ class OneWriteCycle(RequestResponseCycle):  # type: ignore[misc]
         start, self.held = self.held, None
         transport = self.transport
         gathered = _Gathered(transport)
-        self.transport = gathered
+        self.transport = gathered  # type: ignore[assignment]  # writes kept, the rest goes through
         try:
             await super().send(start)
             await super().send(message)

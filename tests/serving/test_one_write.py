@@ -38,7 +38,7 @@ def cycle(transport: Transport, keep_alive: bool = True) -> OneWriteCycle:
     scope: Any = {"type": "http", "method": "GET", "path": "/", "http_version": "1.1"}
     return OneWriteCycle(
         scope=scope,
-        transport=transport,
+        transport=transport,  # type: ignore[arg-type]
         flow=FlowControl(transport),  # type: ignore[arg-type]
         logger=logging.getLogger("test"),
         access_logger=logging.getLogger("test.access"),
