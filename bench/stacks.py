@@ -78,6 +78,11 @@ LAYERS: list[tuple[str, str, str]] = [
     ),
     (
         "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+        r"jobmock/http/stack\.py",
+        r"Response",
+    ),
+    (
+        "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
         r"jobmock/http/(openapi31|validators)\.py",
         r"(JSONResponse|response_error)",
     ),
