@@ -109,19 +109,38 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
         self.in_head = True
         self.answered = False  # a refusal was written: what the parser says next is moot
         self.timer: asyncio.TimerHandle | None = None
+        self.timer_at = 0.0  # when the pending timer fires
+        self.deadline: float | None = None  # when what is awaited (`expired`) is overdue
+        self.expired = ""
 
     # timers -------------------------------------------------------------------------------------
+    # One deadline per connection, checked by a timer that is re-set only when it fires early: a
+    # keep-alive client's every request moves the deadline without making and cancelling a timer.
     def arm(self, seconds: float, expired: str) -> None:
-        self.disarm()
-        self.timer = self.loop.call_later(seconds, self.expire, expired)
-
-    def disarm(self) -> None:
+        self.deadline = self.loop.time() + seconds
+        self.expired = expired
+        if self.timer is not None and self.timer_at <= self.deadline:
+            return  # the pending check will find the new deadline
         if self.timer is not None:
             self.timer.cancel()
-            self.timer = None
+        self.timer_at = self.deadline
+        self.timer = self.loop.call_at(self.deadline, self.check_deadline)
+
+    def disarm(self) -> None:
+        self.deadline = None
+
+    def check_deadline(self) -> None:
+        self.timer = None
+        if self.deadline is None:
+            return
+        if self.loop.time() < self.deadline:  # moved since this check was set
+            self.timer_at = self.deadline
+            self.timer = self.loop.call_at(self.deadline, self.check_deadline)
+            return
+        self.deadline = None
+        self.expire(self.expired)
 
     def expire(self, what: str) -> None:
-        self.timer = None
         if self.transport.is_closing():
             return
         if self.in_head or self.cycle is None or not self.cycle.response_started:
@@ -144,6 +163,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.disarm()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
