@@ -118,6 +118,7 @@ LAYERS: list[tuple[str, str, str]] = [
         r"",
     ),
     ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/serving/app\.py", r"api_of"),
+    ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/http/stack\.py", r"Scope"),
     ("error boundary (jobmock.http.envelopes)", r"jobmock/(http/envelopes|errors)\.py", r""),
     (
         "connexion app layer (AsyncOperation, parameter + response decorators, jsonifier)",

@@ -7,7 +7,7 @@ connexion takes the list of its middlewares as an option; this is it, outermost 
     ExceptionMiddleware            every error rendered by jobmock.http.envelopes.ErrorBoundary
     DocsOnlySwaggerUI              /openapi.json and /ui, consulted for those paths only
     RoutingMiddleware              the operation is known from here on
-    SecurityMiddleware             the caller is known from here on
+    ScopeSecurity                  the caller is known from here on
     <routed>                       jobmock.frontend.wiring: Prefer overrides, faults
     RequestValidation              parameters (and bodies) against the served spec
     ResponseValidation             only with --validate-responses
@@ -40,11 +40,12 @@ from connexion.middleware.response_validation import (
     ResponseValidationOperation,
 )
 from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators import VALIDATOR_MAP
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobmock.config import Config
@@ -71,6 +72,57 @@ class DocsOnlySwaggerUI(SwaggerUIMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+class ScopeRequest:
+    """What a security handler reads of a request, straight from the ASGI scope.
+
+    connexion builds a ConnexionRequest (and a Starlette Request inside it) for every secured
+    request; its handlers, and jobmock's (`jobmock.http.auth`), read only these.
+    """
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    @property
+    def context(self) -> dict[str, t.Any]:
+        # where ConnexionRequest.context keeps it, so the handler's context sees the same dict
+        context: dict[str, t.Any] = self.scope.setdefault("extensions", {}).setdefault(
+            "connexion_context", {}
+        )
+        return context
+
+    @property
+    def headers(self) -> Headers:
+        return Headers(scope=self.scope)
+
+    @property
+    def query_params(self) -> QueryParams:
+        return QueryParams(self.scope.get("query_string", b""))
+
+
+class ScopeSecurityOperation(SecurityOperation):
+    """connexion's security check, handed a `ScopeRequest` instead of a ConnexionRequest."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.security:
+            await self.verification_fn(ScopeRequest(scope))
+        await self.next_app(scope, receive, send)
+
+
+class ScopeSecurityAPI(SecurityAPI):
+    def make_operation(self, operation: t.Any) -> SecurityOperation:
+        return ScopeSecurityOperation.from_operation(
+            operation,
+            next_app=self.next_app,
+            security_handler_factory=self.security_handler_factory,
+        )
+
+
+class ScopeSecurity(SecurityMiddleware):
+    api_cls = ScopeSecurityAPI
 
 
 class OnceBuiltValidationOperation(RequestValidationOperation):
@@ -266,7 +318,7 @@ def middlewares(config: Config, layers: Layers | None = None) -> list[t.Any]:
         ExceptionMiddleware,
         DocsOnlySwaggerUI,
         RoutingMiddleware,
-        SecurityMiddleware,
+        ScopeSecurity,
         *layers.routed,
         OnceBuiltRequestValidation,
         *([OnceBuiltResponseValidation] if config.validate_responses else []),

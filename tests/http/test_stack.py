@@ -8,7 +8,6 @@ import pytest
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 
 from jobmock.config import Config
@@ -18,6 +17,7 @@ from jobmock.http.stack import (
     Layers,
     OnceBuiltRequestValidation,
     OnceBuiltResponseValidation,
+    ScopeSecurity,
     middlewares,
 )
 from jobmock.http.validators import ValidatorCache, make_validator_map
@@ -35,7 +35,7 @@ def test_jobmocks_layers_sit_where_they_need_to() -> None:
     stack = middlewares(Config(), Layers(outer=[outer], routed=[routed]))
     assert stack[0] is ServerErrorMiddleware
     assert stack.index(outer) < stack.index(ExceptionMiddleware)  # CORS decorates error answers
-    assert stack.index(SecurityMiddleware) < stack.index(routed)  # the caller is known
+    assert stack.index(ScopeSecurity) < stack.index(routed)  # the caller is known
     assert stack.index(routed) < stack.index(OnceBuiltRequestValidation)
     assert stack[-1] is ContextMiddleware
 
