@@ -78,6 +78,11 @@ LAYERS: list[tuple[str, str, str]] = [
     ),
     (
         "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
+        r"jobmock/http/stack\.py",
+        r"Response",
+    ),
+    (
+        "response validation (ResponseValidationMiddleware, JSON response body validator, jsonschema)",
         r"jobmock/http/(openapi31|validators)\.py",
         r"(JSONResponse|response_error)",
     ),
@@ -113,6 +118,7 @@ LAYERS: list[tuple[str, str, str]] = [
         r"",
     ),
     ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/serving/app\.py", r"api_of"),
+    ("security (SecurityMiddleware, jobmock.http.auth)", r"jobmock/http/stack\.py", r"Scope"),
     ("error boundary (jobmock.http.envelopes)", r"jobmock/(http/envelopes|errors)\.py", r""),
     (
         "request journal (jobmock.journal: each exchange noted, entries built and stored once a second)",

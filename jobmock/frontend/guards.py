@@ -80,8 +80,17 @@ class HostGuard:
         self.any = "*" in patterns
         self.names = frozenset(p.lower() for p in patterns if not p.startswith("*."))
         self.suffixes = tuple(p[1:].lower() for p in patterns if p.startswith("*."))
+        self.verdicts: dict[str | None, bool] = {}  # clients send the same Host every time
 
     def allows(self, host: str | None) -> bool:
+        verdict = self.verdicts.get(host)
+        if verdict is None:
+            if len(self.verdicts) >= 256:
+                self.verdicts.clear()
+            verdict = self.verdicts[host] = self.judge(host)
+        return verdict
+
+    def judge(self, host: str | None) -> bool:
         if self.any:
             return True
         if host is None:  # HTTP/1.0 without Host: no name to rebind

@@ -19,15 +19,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from starlette.middleware.cors import CORSMiddleware
-
 from jobmock.config import Config
 from jobmock.documents.routes import RouteTable
 from jobmock.engine.mock import Mock
 from jobmock.errors import FixtureError, SourceError
 from jobmock.frontend import dashboard, faults, guards, overrides
 from jobmock.frontend import fault_injection as fault_control
-from jobmock.frontend.cors import cors_options, declared_response_headers
+from jobmock.frontend.cors import CORSMiddleware, cors_options, declared_response_headers
 from jobmock.http.stack import Layers
 
 

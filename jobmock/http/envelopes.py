@@ -291,7 +291,8 @@ class ErrorBoundary:
         error = translate(exc)
         # the request journal (jobmock.journal.problems) explains the refusal from this error
         request.scope.setdefault("extensions", {})[ANSWERED_ERROR] = error
-        reply = self.envelope_for(request.url.path).render(error, request)
+        # the scope's path, not request.url (a URL object parsed per error answer)
+        reply = self.envelope_for(request.scope["path"]).render(error, request)
         headers = {**error.headers, **(reply.headers or {})}
         if isinstance(error, MethodNotAllowed) and self.allowed is not None:
             # Starlette names only the first matching route's methods; the spec knows them all

@@ -8,16 +8,16 @@ connexion takes the list of its middlewares as an option; this is it, outermost 
     ExceptionMiddleware            every error rendered by jobmock.http.envelopes.ErrorBoundary
     DocsOnlySwaggerUI              /openapi.json and /ui, consulted for those paths only
     RoutingMiddleware              the operation is known from here on
-    SecurityMiddleware             the caller is known from here on
+    ScopeSecurity                  the caller is known from here on
     <routed>                       jobmock.frontend.wiring: Prefer overrides, faults
     RequestValidation              parameters (and bodies) against the served spec
-    ResponseValidationMiddleware   only with --validate-responses
+    ResponseValidation             only with --validate-responses
     LifespanMiddleware
     ContextMiddleware              connexion's context for the handler
     (the app: jobmock.http.invocation.BoundOperation)
 
 Each layer is a hop on every request, so what a configuration does not use is left out, and the
-validation layer builds its validators once per operation instead of once per request.
+validation layers build their validators once per operation instead of once per request.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, field
 
+from connexion import utils
+from connexion.exceptions import NonConformingResponseHeaders
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
@@ -33,13 +35,18 @@ from connexion.middleware.request_validation import (
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
-from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.response_validation import (
+    ResponseValidationAPI,
+    ResponseValidationMiddleware,
+    ResponseValidationOperation,
+)
 from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.operations import AbstractOperation
 from connexion.validators import VALIDATOR_MAP
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobmock.config import Config
@@ -66,6 +73,57 @@ class DocsOnlySwaggerUI(SwaggerUIMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+class ScopeRequest:
+    """What a security handler reads of a request, straight from the ASGI scope.
+
+    connexion builds a ConnexionRequest (and a Starlette Request inside it) for every secured
+    request; its handlers, and jobmock's (`jobmock.http.auth`), read only these.
+    """
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    @property
+    def context(self) -> dict[str, t.Any]:
+        # where ConnexionRequest.context keeps it, so the handler's context sees the same dict
+        context: dict[str, t.Any] = self.scope.setdefault("extensions", {}).setdefault(
+            "connexion_context", {}
+        )
+        return context
+
+    @property
+    def headers(self) -> Headers:
+        return Headers(scope=self.scope)
+
+    @property
+    def query_params(self) -> QueryParams:
+        return QueryParams(self.scope.get("query_string", b""))
+
+
+class ScopeSecurityOperation(SecurityOperation):
+    """connexion's security check, handed a `ScopeRequest` instead of a ConnexionRequest."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.security:
+            await self.verification_fn(ScopeRequest(scope))
+        await self.next_app(scope, receive, send)
+
+
+class ScopeSecurityAPI(SecurityAPI):
+    def make_operation(self, operation: t.Any) -> SecurityOperation:
+        return ScopeSecurityOperation.from_operation(
+            operation,
+            next_app=self.next_app,
+            security_handler_factory=self.security_handler_factory,
+        )
+
+
+class ScopeSecurity(SecurityMiddleware):
+    api_cls = ScopeSecurityAPI
 
 
 class OnceBuiltValidationOperation(RequestValidationOperation):
@@ -124,6 +182,127 @@ class OnceBuiltRequestValidation(RequestValidationMiddleware):
 
 
 @dataclass
+class _ResponseCheck:
+    """What connexion works out for each response of one (status, Content-Type): worked out once."""
+
+    mime_type: str
+    mime_refused: bool  # not among the operation's media types (connexion raises each time)
+    required_headers: frozenset[str]  # lower-cased names the response definition requires
+    definition: dict[str, t.Any]
+    body: t.Any  # connexion's response body validator for it, or None (no validator registered)
+    conforming: dict[bytes, None] = field(default_factory=dict)  # bodies already found valid
+
+
+class OnceBuiltResponseValidationOperation(ResponseValidationOperation):
+    """connexion's response validation, with what it works out per response done once per
+    (status, Content-Type), and a body byte-identical to one already found valid not checked again
+    (a client polling a job in a phase that does not change gets the same bytes every time).
+
+    connexion builds a media-type table, a body validator and a send wrapper for every response.
+    A body not seen before goes through connexion's own body validator (`wrap_send`) as before.
+    """
+
+    CONFORMING = 64  # bodies remembered valid per (status, Content-Type)
+    CONFORMING_MAX_BYTES = 64 * 1024  # larger bodies are checked every time
+
+    def __init__(
+        self,
+        next_app: ASGIApp,
+        *,
+        operation: AbstractOperation,
+        validator_map: dict[str, t.Any] | None = None,
+    ) -> None:
+        super().__init__(next_app, operation=operation, validator_map=validator_map)
+        self.operation = operation
+        self.validators = {**VALIDATOR_MAP, **(validator_map or {})}  # as connexion merges them
+        self.checks: dict[tuple[int, bytes | None], _ResponseCheck] = {}
+
+    def check_for(self, scope: Scope, status: int, headers: list[t.Any]) -> _ResponseCheck:
+        content_type = next((v for k, v in headers if k.lower() == b"content-type"), None)
+        check = self.checks.get((status, content_type))
+        if check is not None:
+            return check
+        mime_type, encoding = self.extract_content_type(headers)
+        refused = False
+        if status < 400:
+            try:
+                self.validate_mime_type(mime_type)
+            except NonConformingResponseHeaders:
+                refused = True
+        definition = self.operation.response_definition(str(status), mime_type)
+        required = frozenset(
+            name.lower()
+            for name, header in definition.get("headers", {}).items()
+            if header.get("required", False)
+        )
+        validator_class = self.validators["response"].get(mime_type)
+        body = None
+        if validator_class is not None:
+            body = validator_class(
+                scope,
+                schema=self.operation.response_schema(str(status), mime_type),
+                nullable=utils.is_nullable(definition),
+                encoding=encoding,
+            )
+        check = self.checks[(status, content_type)] = _ResponseCheck(
+            mime_type, refused, required, definition, body
+        )
+        return check
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        check: _ResponseCheck | None = None
+        held: list[t.MutableMapping[str, t.Any]] = []
+
+        async def checked_send(message: t.MutableMapping[str, t.Any]) -> None:
+            nonlocal check
+            if message["type"] == "http.response.start":
+                check = self.check_for(scope, message["status"], message["headers"])
+                if check.mime_refused:
+                    self.validate_mime_type(check.mime_type)  # raises connexion's error afresh
+                if check.required_headers:
+                    self.validate_required_headers(message["headers"], check.definition)
+                if check.body is None:
+                    await send(message)
+                    return
+            if check is None or check.body is None:
+                await send(message)
+                return
+            held.append(message)
+            if message["type"] == "http.response.start" or message.get("more_body", False):
+                return
+            body = b"".join(m.get("body", b"") for m in held[1:])
+            if body not in check.conforming:
+                await check.body.wrap_send(_discard)(held[0])
+                await check.body.wrap_send(_discard)({"type": "http.response.body", "body": body})
+                if len(body) <= self.CONFORMING_MAX_BYTES:
+                    if len(check.conforming) >= self.CONFORMING:
+                        check.conforming.clear()
+                    check.conforming[body] = None
+            for part in held:
+                await send(part)
+            held.clear()
+
+        await self.next_app(scope, receive, checked_send)
+
+
+async def _discard(message: t.Any) -> None:
+    return None
+
+
+class OnceBuiltResponseValidationAPI(ResponseValidationAPI):
+    def make_operation(self, operation: AbstractOperation) -> t.Any:
+        if not self.validate_responses:
+            return self.next_app
+        return OnceBuiltResponseValidationOperation(
+            self.next_app, operation=operation, validator_map=self.validator_map
+        )
+
+
+class OnceBuiltResponseValidation(ResponseValidationMiddleware):
+    api_cls = OnceBuiltResponseValidationAPI
+
+
+@dataclass
 class Layers:
     """Middlewares jobmock adds around connexion's (factories taking the next app)."""
 
@@ -142,10 +321,10 @@ def middlewares(config: Config, layers: Layers | None = None) -> list[t.Any]:
         ExceptionMiddleware,
         DocsOnlySwaggerUI,
         RoutingMiddleware,
-        SecurityMiddleware,
+        ScopeSecurity,
         *layers.routed,
         OnceBuiltRequestValidation,
-        *([ResponseValidationMiddleware] if config.validate_responses else []),
+        *([OnceBuiltResponseValidation] if config.validate_responses else []),
         LifespanMiddleware,
         ContextMiddleware,
     ]

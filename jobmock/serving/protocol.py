@@ -5,6 +5,9 @@ Without them one client could send a 250 MB header (read whole) or hold thousand
 open with half a request line. Refusals happen before the app sees the request, so they cannot be
 in an API's envelope: they are RFC 9457 problem+json (431), or the connection is closed (a head or
 body that stopped arriving: 408 where nothing of the answer was sent yet).
+
+An answer's head is written with its body's first part (`OneWriteCycle`): one socket write per
+plain answer, where uvicorn makes two (each a syscall and a wake-up of the client).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 from http import HTTPStatus
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from jobmock.frontend.guards import problem_json
 from jobmock.limits import Limits
@@ -41,6 +44,55 @@ def problem(status: int, detail: str) -> bytes:
     return head.encode("ascii") + body
 
 
+class _Gathered:
+    """A transport stand-in that keeps what is written until `flush` (other calls go through)."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def flush(self) -> None:
+        if self.parts:
+            data, self.parts = b"".join(self.parts), []
+            self.transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
+
+class OneWriteCycle(RequestResponseCycle):  # type: ignore[misc]
+    """uvicorn's request cycle, writing an answer's head with its first body part: one socket
+    write (one syscall) per plain answer instead of two."""
+
+    held: Any = None  # the http.response.start message, until the body's first part
+
+    async def send(self, message: Any) -> None:
+        starting = message["type"] == "http.response.start" and not self.response_started
+        if starting and self.held is None:
+            self.held = message
+            return
+        if self.held is None:
+            await super().send(message)
+            return
+        start, self.held = self.held, None
+        transport = self.transport
+        gathered = _Gathered(transport)
+        self.transport = gathered  # type: ignore[assignment]  # writes kept, the rest goes through
+        try:
+            await super().send(start)
+            await super().send(message)
+        finally:
+            self.transport = transport
+            gathered.flush()
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
     """HttpToolsProtocol that counts what a request's head costs and times how long it takes."""
 
@@ -57,19 +109,38 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
         self.in_head = True
         self.answered = False  # a refusal was written: what the parser says next is moot
         self.timer: asyncio.TimerHandle | None = None
+        self.timer_at = 0.0  # when the pending timer fires
+        self.deadline: float | None = None  # when what is awaited (`expired`) is overdue
+        self.expired = ""
 
     # timers -------------------------------------------------------------------------------------
+    # One deadline per connection, checked by a timer that is re-set only when it fires early: a
+    # keep-alive client's every request moves the deadline without making and cancelling a timer.
     def arm(self, seconds: float, expired: str) -> None:
-        self.disarm()
-        self.timer = self.loop.call_later(seconds, self.expire, expired)
-
-    def disarm(self) -> None:
+        self.deadline = self.loop.time() + seconds
+        self.expired = expired
+        if self.timer is not None and self.timer_at <= self.deadline:
+            return  # the pending check will find the new deadline
         if self.timer is not None:
             self.timer.cancel()
-            self.timer = None
+        self.timer_at = self.deadline
+        self.timer = self.loop.call_at(self.deadline, self.check_deadline)
+
+    def disarm(self) -> None:
+        self.deadline = None
+
+    def check_deadline(self) -> None:
+        self.timer = None
+        if self.deadline is None:
+            return
+        if self.loop.time() < self.deadline:  # moved since this check was set
+            self.timer_at = self.deadline
+            self.timer = self.loop.call_at(self.deadline, self.check_deadline)
+            return
+        self.deadline = None
+        self.expire(self.expired)
 
     def expire(self, what: str) -> None:
-        self.timer = None
         if self.transport.is_closing():
             return
         if self.in_head or self.cycle is None or not self.cycle.response_started:
@@ -92,6 +163,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.disarm()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -134,6 +208,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
     def on_headers_complete(self) -> None:
         self.in_head = False
         super().on_headers_complete()
+        if self.cycle is not None and type(self.cycle) is RequestResponseCycle:
+            self.cycle.__class__ = OneWriteCycle
         if self.cycle is not None and self.cycle.more_body:
             self.arm(self.bounds.body_timeout_s, "request body")
         else:

@@ -8,14 +8,18 @@ import pytest
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.response_validation import ResponseValidationMiddleware
-from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 
 from jobmock.config import Config
 from jobmock.errors import ApiError
 from jobmock.http.openapi31 import OpenAPI31App
-from jobmock.http.stack import Layers, OnceBuiltRequestValidation, middlewares
+from jobmock.http.stack import (
+    Layers,
+    OnceBuiltRequestValidation,
+    OnceBuiltResponseValidation,
+    ScopeSecurity,
+    middlewares,
+)
 from jobmock.http.validators import ValidatorCache, make_validator_map
 
 
@@ -31,15 +35,15 @@ def test_jobmocks_layers_sit_where_they_need_to() -> None:
     stack = middlewares(Config(), Layers(outer=[outer], routed=[routed]))
     assert stack[0] is ServerErrorMiddleware
     assert stack.index(outer) < stack.index(ExceptionMiddleware)  # CORS decorates error answers
-    assert stack.index(SecurityMiddleware) < stack.index(routed)  # the caller is known
+    assert stack.index(ScopeSecurity) < stack.index(routed)  # the caller is known
     assert stack.index(routed) < stack.index(OnceBuiltRequestValidation)
     assert stack[-1] is ContextMiddleware
 
 
 def test_response_validation_only_when_asked_for() -> None:
-    assert ResponseValidationMiddleware not in middlewares(Config())
+    assert OnceBuiltResponseValidation not in middlewares(Config())
     stack = middlewares(Config(validate_responses=True))
-    assert stack.index(ResponseValidationMiddleware) == stack.index(LifespanMiddleware) - 1
+    assert stack.index(OnceBuiltResponseValidation) == stack.index(LifespanMiddleware) - 1
 
 
 SPEC: dict[str, Any] = {

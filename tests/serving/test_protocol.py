@@ -154,3 +154,21 @@ def test_a_body_that_stops_arriving_ends_the_request(address: tuple[str, int]) -
     assert status == 408
     assert isinstance(body, dict)
     assert body["detail"] == "the request body did not arrive within the time allowed"
+
+
+def test_a_keep_alive_connection_is_timed_afresh_for_each_request(
+    address: tuple[str, int],
+) -> None:
+    """The head's deadline moves with each request (one timer per connection, re-set lazily): a
+    client that keeps polling is served, and a later head that stops arriving is still a 408."""
+    keep_alive = b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n"
+    with socket.create_connection(address, timeout=10) as client:
+        for _ in range(4):  # together longer than one head timeout (0.5 s)
+            client.sendall(keep_alive)
+            assert status_and_body(client.recv(65536)) == (200, "0")
+            time.sleep(0.2)
+        client.sendall(b"GET /x HTTP/1.1\r\nHost: a\r\nX-Slow: ")  # and nothing more
+        status, body = status_and_body(client.recv(65536))
+    assert status == 408
+    assert isinstance(body, dict)
+    assert body["detail"] == "the request head did not arrive within the time allowed"
