@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from jobmock.validate.schemas import meta_validator, openapi_schema
 
@@ -45,3 +46,38 @@ def schema_is_valid(schema: Any) -> bool:
         return bool(_compiled_meta().is_valid(schema))
     except Exception:  # as above
         return False
+
+
+class ValueVerdicts:
+    """Is a value (an example, a default) valid against the 3.1 schema at a pointer of the served
+    document: one registry for the document, one compiled validator per pointer, formats asserted
+    as the Python pass asserts them. 3.0's dialect (`nullable`...) is Python's alone: no verdict."""
+
+    def __init__(self, document: Any, uri: str) -> None:
+        import jsonschema_rs
+
+        self._uri = uri
+        self._validators: dict[str, Any] = {}
+        try:
+            self._registry: Any = jsonschema_rs.Registry(
+                [(uri, document)], draft=jsonschema_rs.Draft202012
+            )
+        except Exception:  # a document Rust cannot take: every value goes to Python
+            self._registry = None
+
+    def is_valid(self, pointer: str, value: Any) -> bool:
+        """True when the schema at `pointer` (encoded) accepts `value` (False: ask Python)."""
+        import jsonschema_rs
+
+        if self._registry is None:
+            return False
+        try:
+            if pointer not in self._validators:
+                self._validators[pointer] = jsonschema_rs.Draft202012Validator(
+                    {"$ref": f"{self._uri}#{quote(pointer, safe='/~')}"},  # `{id}` is no URI
+                    registry=self._registry,
+                    validate_formats=True,
+                )
+            return bool(self._validators[pointer].is_valid(value))
+        except Exception:  # an unresolvable $ref, a pattern Rust cannot compile: Python says why
+            return False
