@@ -1,7 +1,8 @@
 """The OpenAPI Initiative's own schema tests: every `pass` document exits 0 with the default
 ruleset, every `fail` document is refused.
 
-The suite is not vendored here (its files are the OAI's to publish): point `JOBMOCK_OAI_SUITE` at
+The suite is not vendored here, and no package registry CI reaches ships it (test_written_suite.py,
+our own suite written from the specification's text, runs always): point `JOBMOCK_OAI_SUITE` at
 the `tests/schema` folder of a checkout of github.com/OAI/OpenAPI-Specification, branch
 `v3.1-dev` (its `pass/` and `fail/` folders, 35 and 11 documents at commit 76fa096c, Apache-2.0),
 e.g. `git clone -b v3.1-dev --depth 1 https://github.com/OAI/OpenAPI-Specification /tmp/oas &&

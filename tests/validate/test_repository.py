@@ -20,7 +20,8 @@ from tests.validate.expectations import CORPUS
 SPECS = sorted(resources.specs_dir().glob("*.yaml"))
 FIXTURES = sorted(resources.fixtures_dir().glob("*.yaml"))
 REPOSITORY_YAML = SPECS + FIXTURES
-CORPUS_YAML = sorted(CORPUS.rglob("*.yaml"))
+# corpus/reader holds alias bombs: documents every reader must refuse, not read
+CORPUS_YAML = sorted(p for p in CORPUS.rglob("*.yaml") if p.parent.name != "reader")
 
 
 def test_served_specs_and_fixtures_have_no_errors() -> None:

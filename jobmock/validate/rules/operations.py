@@ -94,6 +94,31 @@ def path_parameters(doc: SpecDocument) -> Iterator[Problem]:
                 )
 
 
+@rule(
+    "path-template-identical",
+    Severity.ERROR,
+    Kind.OPENAPI,
+    catches="two templated paths differ only in their templates' names (`/jobs/{id}` and "
+    "`/jobs/{jobId}`): the specification says they are identical and MUST NOT both exist",
+    fix="merge the two path items under one template name",
+)
+def identical_templates(doc: SpecDocument) -> Iterator[Problem]:
+    first: dict[str, str] = {}
+    for path in mapping(doc.document.get("paths")):
+        if not isinstance(path, str) or not TEMPLATE.search(path):
+            continue
+        shape = TEMPLATE.sub("{}", path)
+        if shape in first:
+            yield Problem(
+                f"{path} and {first[shape]} are the same path with other template names; "
+                "merge them under one",
+                ("paths", path),
+                key=True,
+            )
+        else:
+            first[shape] = path
+
+
 def _requires_auth(doc: SpecDocument, operation: Operation) -> list[str]:
     """The security schemes an operation requires; empty when none or when auth is optional."""
     own = "security" in operation.value

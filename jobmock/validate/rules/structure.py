@@ -27,6 +27,7 @@ from jobmock.validate.schemas import (
     plain_message,
     unexpected_key,
 )
+from jobmock.validate.verdicts import document_is_valid, schema_is_valid
 
 _EXAMPLE_XOR = {"required": ["example", "examples"]}  # the 3.0 schema's ExampleXORExamples
 
@@ -51,7 +52,8 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
     if validator is None:  # pragma: no cover - openapi-spec-validator is a dependency
         return
     seen: set[tuple[Pointer, str]] = set()
-    for error in leaf_errors(validator.iter_errors(doc.document)):
+    valid = document_is_valid(doc.version, doc.document)  # then Python would find nothing
+    for error in () if valid else leaf_errors(validator.iter_errors(doc.document)):
         if error.validator == "not" and error.validator_value == _EXAMPLE_XOR:
             continue  # the example-and-examples rule says it, in 3.1 documents too
         pointer = (*error.absolute_path, *unexpected_key(error))
@@ -61,6 +63,8 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
             yield Problem(message, pointer, key=True)
     if doc.version == "3.1":
         for root in schema_roots(doc.document):
+            if schema_is_valid(root.value):
+                continue
             for error in leaf_errors(meta_errors(root.value)):
                 pointer = (*root.pointer, *error.absolute_path, *unexpected_key(error))
                 if (pointer, error.message) not in seen:
