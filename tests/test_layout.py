@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "jobmock"
-TOP_LEVEL_MODULES = {"__init__", "__main__", "app", "cli", "config", "errors", "limits"}
+TOP_LEVEL_MODULES = {"__init__", "__main__", "app", "config", "errors", "limits"}
 
 
 def module_name(path: Path) -> str:
