@@ -60,30 +60,35 @@ def documented(media: Mapping[str, Any], named: str | None = None) -> Any:
     return NOT_GIVEN
 
 
-def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
+def response_view(document: Mapping[str, Any], *, closed: bool = True) -> dict[str, Any]:
     """A copy of `document` whose schemas describe what a server may answer (see the module doc),
-    and the part of it a client expects: objects are closed (`unevaluatedProperties: false`)
-    unless they say otherwise or are an `allOf` branch, whose siblings add properties."""
+    and, when `closed`, the part of it a client expects: objects are closed
+    (`unevaluatedProperties: false`) unless they say otherwise or are an `allOf` branch, whose
+    siblings add properties."""
     view = copy.deepcopy(dict(document))
     named = (view.get("components") or {}).get("schemas") or {}
-    _make_response_view(lambda: list(schemas(view)), named)
+    _make_response_view(lambda: list(schemas(view)), named, closed=closed)
     return view
 
 
-def response_schema(schema: Any, document: Mapping[str, Any]) -> Any:
+def response_schema(schema: Any, document: Mapping[str, Any], *, closed: bool = True) -> Any:
     """`standalone(schema, document)` as `response_view` makes it, built for this schema alone: a
     copy of the few components it reaches, not of the whole document (GitHub's is 12 MB). An
-    object is closed unless it is an `allOf` branch among the schemas it reaches."""
+    object is closed (when `closed`) unless it is an `allOf` branch among the schemas it reaches.
+
+    Closing objects is not always a narrowing: under `oneOf` (or `not`) a value that fits one
+    closed branch may fit several open ones, so a value generated from the closed view is
+    answered only if the open view (`closed=False`, what the document says) accepts it too."""
     found = copy.deepcopy(standalone(schema, document))
     if not isinstance(found, dict):
         return found
     named = (found.get("components") or {}).get("schemas") or {}
-    _make_response_view(lambda: list(nested([found, *named.values()])), named)
+    _make_response_view(lambda: list(nested([found, *named.values()])), named, closed=closed)
     return found
 
 
 def _make_response_view(
-    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any]
+    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any], *, closed: bool
 ) -> None:
     """Make the schemas `found_schemas` finds (in a copy) a response view; `named`: the
     components' schemas their `#/components/schemas/...` refs name."""
@@ -105,6 +110,8 @@ def _make_response_view(
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
+    if not closed:
+        return
     found = found_schemas()  # the pinned branches too
     branches: set[int] = set()
     for schema in found:
@@ -172,12 +179,13 @@ class Generator:
         self.kept: dict[str, Any] = {}
         self.fresh = 0
 
-    def value(self, key: str, schema: Any, *, fresh: bool = False) -> Any:
+    def value(self, key: str, schema: Any, *, fresh: bool = False, check: Any = None) -> Any:
         if not fresh and key in self.kept:
             return self.kept[key]
         if fresh:
             self.fresh += 1
-        found = generate(schema, random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}"))
+        rng = random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}")
+        found = generate(schema, rng, check=check)
         if not fresh:
             self.kept[key] = found
         return found
@@ -198,16 +206,19 @@ def strategy(schema: Any, *, readable: str | None = None) -> Any:
     return built
 
 
-def generate(schema: Any, rng: random.Random) -> Any:
-    """A value valid against `schema`, drawn with `rng`: with strings of ASCII letters, digits and
-    spaces (a message a client shows reads as text), else, when the schema's patterns need other
-    characters, of printable ASCII, else of any; CannotGenerate if none is found."""
+def generate(schema: Any, rng: random.Random, *, check: Any = None) -> Any:
+    """A value valid against `schema` (and against `check`, when given), drawn with `rng`: with
+    strings of ASCII letters, digits and spaces (a message a client shows reads as text), else,
+    when the schema's patterns need other characters, of printable ASCII, else of any;
+    CannotGenerate if none is found."""
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import HypothesisException
 
     if schema is True or schema == {}:
         return {}
-    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    validators = [Draft202012Validator(schema, format_checker=FORMAT_CHECKER)]
+    if check is not None and check is not True and check != schema:
+        validators.append(Draft202012Validator(check, format_checker=FORMAT_CHECKER))
     options = settings(
         database=None,
         phases=[Phase.generate],
@@ -227,7 +238,7 @@ def generate(schema: Any, rng: random.Random) -> Any:
             continue
         for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
             try:
-                found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
+                found: Any = find(built, NthValid(validators, wanted), settings=options, random=rng)
             except HypothesisException:
                 continue
             return found
@@ -237,13 +248,13 @@ def generate(schema: Any, rng: random.Random) -> Any:
 class NthValid:
     """Accepts a value once `wanted` valid ones were drawn (the first draws are the emptiest)."""
 
-    def __init__(self, validator: Draft202012Validator, wanted: int) -> None:
-        self.validator = validator
+    def __init__(self, validators: list[Draft202012Validator], wanted: int) -> None:
+        self.validators = validators
         self.wanted = wanted
         self.seen = 0
 
     def __call__(self, value: Any) -> bool:
-        if not self.validator.is_valid(value):
+        if not all(validator.is_valid(value) for validator in self.validators):
             return False
         self.seen += 1
         return self.seen >= self.wanted

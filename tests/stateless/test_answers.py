@@ -315,3 +315,78 @@ def test_a_read_only_property_is_not_required_of_a_request(features: TestClient)
     response = features.put("/account", json={"email": "a@b.example"})
     assert response.status_code == 422
     assert response.json()["detail"] == "'password' is a required property"
+
+
+ONE_OF_OPEN = """\
+openapi: 3.1.0
+info: {title: Shapes, version: '1'}
+paths:
+  /shape:
+    get:
+      responses:
+        '200':
+          description: a circle or a square, never both
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {type: object, properties: {radius: {type: integer}}}
+                  - {type: object, properties: {side: {type: integer}}}
+"""
+
+
+def test_a_generated_answer_fits_one_of_branches_that_the_document_leaves_open(
+    tmp_path: Path,
+) -> None:
+    # closing both branches (the client's view) makes {"radius": 1} fit one; the document's open
+    # branches accept it twice, which `oneOf` refuses: only {} and doubly-named objects are out
+    document = tmp_path / "shapes.yaml"
+    document.write_text(ONE_OF_OPEN)
+    schema = {
+        "oneOf": [
+            {"type": "object", "properties": {"radius": {"type": "integer"}}},
+            {"type": "object", "properties": {"side": {"type": "integer"}}},
+        ]
+    }
+    for seed in range(4):
+        with TestClient(create_app(Config(documents=(f"={document}",), seed=seed))) as client:
+            for _ in range(3):
+                body = client.get("/shape", headers={"Prefer": "dynamic=true"}).json()
+                assert Draft202012Validator(schema).is_valid(body), body
+
+
+WRITE_ONLY_EXAMPLE = """\
+openapi: 3.1.0
+info: {title: Cards, version: '1'}
+paths:
+  /card:
+    get:
+      operationId: getCard
+      responses:
+        '200':
+          description: a card, its code never read back
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [number]
+                properties:
+                  number: {type: string}
+                  cvc: {type: integer, writeOnly: true}
+              example: {number: '4242', cvc: 123}
+"""
+
+
+def test_an_example_with_a_write_only_property_is_not_answered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 3.1.0, Schema Object, readOnly/writeOnly: a writeOnly property "SHOULD NOT be sent as part
+    # of the response"; such an example does not fit what the server may answer
+    document = tmp_path / "cards.yaml"
+    document.write_text(WRITE_ONLY_EXAMPLE)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert any("getCard's 200 example does not fit its schema" in m for m in caplog.messages)
+    with TestClient(app) as client:
+        body = client.get("/card").json()
+    assert "cvc" not in body
+    assert isinstance(body["number"], str)
