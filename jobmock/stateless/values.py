@@ -19,7 +19,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from jobmock.documents.pointers import decode_pointer
+from jobmock.documents.pointers import Pointer, decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import nested, schemas
 
@@ -150,9 +150,10 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
     """`schema` with the document's components it reaches beside it, so its `#/components/...`
     refs resolve. Only those: generators serialize a schema whole (GitHub's description carries
     8 MB of components; each of its 1,223 operations reaches a few)."""
-    if not isinstance(schema, Mapping) or "components" not in document:
+    if not isinstance(schema, Mapping) or not ("components" in document or "paths" in document):
         return schema
     components: dict[str, dict[str, Any]] = {}
+    carried: dict[str, Any] = {}  # schemas under `paths`/`webhooks` a ref names, at their pointer
     pending = [schema]
     while pending:
         node = pending.pop()
@@ -161,14 +162,49 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
             pointer = decode_pointer(ref[1:]) if isinstance(ref, str) and ref[:1] == "#" else None
             if pointer and len(pointer) >= 3 and pointer[0] == "components":
                 kind, name = str(pointer[1]), str(pointer[2])  # the whole component it is in
-                found = (document["components"].get(kind) or {}).get(name)
+                found = ((document.get("components") or {}).get(kind) or {}).get(name)
                 if found is not None and name not in components.setdefault(kind, {}):
                     components[kind][name] = found
+                    pending.append(found)
+            elif pointer and pointer[0] in ("paths", "webhooks"):
+                found = _carry(document, pointer, carried)
+                if found is not None:
                     pending.append(found)
             pending.extend(value for key, value in node.items() if key != "$ref")
         elif isinstance(node, list):
             pending.extend(node)
-    return {**schema, "components": components} if components else schema
+    if not components and not carried:
+        return schema
+    return {**schema, **carried, **({"components": components} if components else {})}
+
+
+def _carry(document: Mapping[str, Any], pointer: Pointer, into: dict[str, Any]) -> Any:
+    """Put what `pointer` names in `document` at the same pointer in `into` (the parts of
+    `paths` a ref reaches, so the ref resolves there); what it found, None when already carried
+    or not found."""
+    node: Any = document
+    holder: Any = into
+    for index, key in enumerate(pointer):
+        part = str(key)
+        last = index == len(pointer) - 1
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+            if part in holder and last:
+                return None
+            holder = holder.setdefault(
+                part, node if last else ([] if isinstance(node, list) else {})
+            )
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            holder.extend({} for _ in range(int(part) + 1 - len(holder)))
+            if last:
+                holder[int(part)] = node
+            elif not holder[int(part)]:
+                holder[int(part)] = [] if isinstance(node, list) else {}
+            holder = holder[int(part)]
+        else:
+            return None
+    return node
 
 
 class Generator:

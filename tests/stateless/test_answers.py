@@ -390,3 +390,88 @@ def test_an_example_with_a_write_only_property_is_not_answered(
         body = client.get("/card").json()
     assert "cvc" not in body
     assert isinstance(body["number"], str)
+
+
+REF_INTO_PATHS = """\
+openapi: 3.0.3
+info: {title: Offsets, version: '1'}
+paths:
+  /offsets:
+    get:
+      responses:
+        '200':
+          description: an offset, its schema named through the POST's body
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [before]
+                properties:
+                  before: {$ref: '#/paths/~1offsets/post/requestBody/content/application~1json/schema'}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Offset'}
+      responses:
+        '204': {description: kept}
+components:
+  schemas:
+    Offset:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        rules: {$ref: '#/components/schemas/Rules'}
+    Rules:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/Offset'}
+"""
+
+
+def test_a_ref_into_paths_among_cyclic_components_is_served(tmp_path: Path) -> None:
+    # valid OpenAPI (a Reference Object's $ref is any URI; components may refer to each other in
+    # a cycle) that connexion's own ref resolver recursed on without end
+    document = tmp_path / "offsets.yaml"
+    document.write_text(REF_INTO_PATHS)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        response = client.get("/offsets")
+        refused = client.post("/offsets", json={"id": 3})
+    assert response.status_code == 200
+    assert isinstance(response.json()["before"]["id"], str)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "3 is not of type 'string' (at /id)"
+
+
+REPEATED_NAME = """\
+openapi: 3.1.0
+info: {title: Actions, version: '1'}
+paths:
+  /things/{id}/{action}/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: action, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        '204': {description: done}
+  /things:
+    get:
+      responses:
+        '204': {description: none}
+"""
+
+
+def test_a_path_naming_a_parameter_twice_is_not_routed_and_said_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = tmp_path / "actions.yaml"
+    document.write_text(REPEATED_NAME)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert (
+        f"jobmock: {document}:5:5: /things/{{id}}/{{action}}/{{id}} names {{id}} twice:"
+        " not routed (requests there answer 404)"
+    ) in caplog.messages
+    with TestClient(app) as client:
+        assert client.get("/things").status_code == 204
+        assert client.get("/things/1/x/1").status_code == 404
