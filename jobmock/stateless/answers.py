@@ -307,10 +307,10 @@ class Answers:
         try:
             return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
-            if also is not None or check == made:
+            if also is not None or not exc.checked_only:
                 raise error_for_status(501, f"cannot answer: {exc}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
-            return self.generator.value(key, check, fresh=dynamic)
+            return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
 

@@ -32,7 +32,10 @@ READABLE = ("words", "printable", None)  # the characters strings are tried with
 
 
 class CannotGenerate(Exception):
-    """No value satisfies the schema (or the generator does not model it)."""
+    """No value satisfies the schema (or the generator does not model it); `checked_only`: some
+    draws satisfied the schema and only the `check` schema refused them."""
+
+    checked_only = False
 
 
 def documented(media: Mapping[str, Any], named: str | None = None) -> Any:
@@ -208,23 +211,40 @@ def _carry(document: Mapping[str, Any], pointer: Pointer, into: dict[str, Any]) 
 
 
 class Generator:
-    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked."""
+    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. Schemas
+    no value was found for are not searched again (a search that found nothing costs seconds on
+    a large schema: it must not run on every request)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.kept: dict[str, Any] = {}
+        self.failed: dict[tuple[int, int], CannotGenerate] = {}  # by the schemas' identities
         self.fresh = 0
 
     def value(self, key: str, schema: Any, *, fresh: bool = False, check: Any = None) -> Any:
         if not fresh and key in self.kept:
             return self.kept[key]
+        failed = self.failed.get(_schema_key(schema, check))
+        if failed is not None:
+            raise failed
         if fresh:
             self.fresh += 1
         rng = random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}")
-        found = generate(schema, rng, check=check)
+        try:
+            found = generate(schema, rng, check=check)
+        except CannotGenerate as exc:
+            if not fresh:  # a fresh draw may fail where another would not: only the kept one
+                self.failed[_schema_key(schema, check)] = exc
+            raise
         if not fresh:
             self.kept[key] = found
         return found
+
+
+def _schema_key(schema: Any, check: Any) -> tuple[int, int]:
+    """Which schemas a search was for: the callers keep each schema object for the server's life
+    (one per document schema), so the same shared response fails once, not once per operation."""
+    return id(schema), id(check)
 
 
 def strategy(schema: Any, *, readable: str | None = None) -> Any:
@@ -265,6 +285,7 @@ def generate(schema: Any, rng: random.Random, *, check: Any = None) -> Any:
     )
     state = rng.getstate()  # the fallback draws as if it were first: a seed replays either way
     problem: CannotGenerate | None = None
+    checked_only = False
     for readable in READABLE:
         rng.setstate(state)
         try:
@@ -273,12 +294,33 @@ def generate(schema: Any, rng: random.Random, *, check: Any = None) -> Any:
             problem = problem or exc
             continue
         for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
+            accepts = NthValid(validators, wanted)
             try:
-                found: Any = find(built, NthValid(validators, wanted), settings=options, random=rng)
+                found: Any = find(built, accepts, settings=options, random=rng)
             except HypothesisException:
+                checked_only = checked_only or accepts.first_only > 0
+                if not accepts.seen:  # not one valid draw: asking for fewer would not help
+                    break
                 continue
             return found
-    raise problem or CannotGenerate("no generated value is valid against the schema")
+        if not _has_pattern(schema):  # other characters help only a pattern that needs them
+            break
+    failure = problem or CannotGenerate("no generated value is valid against the schema")
+    failure.checked_only = checked_only
+    raise failure
+
+
+def _has_pattern(schema: Any) -> bool:
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            if isinstance(node.get("pattern"), str) or "patternProperties" in node:
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return False
 
 
 class NthValid:
@@ -288,9 +330,13 @@ class NthValid:
         self.validators = validators
         self.wanted = wanted
         self.seen = 0
+        self.first_only = 0  # draws the first validator accepted and a later one refused
 
     def __call__(self, value: Any) -> bool:
-        if not all(validator.is_valid(value) for validator in self.validators):
+        if not self.validators[0].is_valid(value):
+            return False
+        if not all(validator.is_valid(value) for validator in self.validators[1:]):
+            self.first_only += 1
             return False
         self.seen += 1
         return self.seen >= self.wanted
