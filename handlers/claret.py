@@ -15,7 +15,7 @@ jobmock's choices where Claret says nothing (inferred; the 401 is in specs/clare
   router (integer converter) turns it away before authentication, so it is 422 even without a token;
 - 401 is Laravel's `{"message": "Unauthenticated."}` for a request that asks for JSON, else a 302
   to the login page, and a validation 422 likewise a 302 back (Referer, else the site root)
-  (`claret_login`); other errors are Laravel's `{"message"}`;
+  (`claret_login`); other errors are Laravel's `{"message"}` (all rendered by `claret_errors`);
 - `current_step` is null while pending; a failed job keeps its completed_steps, has completed_at set
   and an errors file; the path segment after the date is not the user id (the seed's one example
   has `/1/` for `user_id` 42): it is the job's `upload_folder`, default 1, the seed's [INF].
@@ -45,159 +45,29 @@ from typing import TYPE_CHECKING, Any
 
 from jobmock import uploads
 from jobmock.engine.mock import JobView
-from jobmock.errors import (
-    ApiError,
-    Forbidden,
-    InvalidBody,
-    InvalidParameter,
-    MethodNotAllowed,
-    NotFound,
-    PayloadTooLarge,
-    Unauthorized,
-    Unprocessable,
-    UnsupportedMediaType,
-)
+from jobmock.errors import Forbidden, NotFound, PayloadTooLarge, Unauthorized
 from jobmock.fixtures.loading import Tenant
 from jobmock.http.auth import IssuedCredentials, Principal
-from jobmock.http.envelopes import ErrorReply
 from jobmock.model.lifecycle import Job, count
 from jobmock.model.timestamps import rfc3339
 
-from .claret_login import back_redirect, expects_json, login_redirect
+from .claret_errors import ENVELOPE as ENVELOPE  # the hook jobmock reads
+from .claret_errors import (
+    REQUIRED_FIELD,
+    UNAUTHORIZED_ACTION,
+    displayable,
+    invalid,
+    job_not_found,
+)
 
 # connexion costs most of a second to import: `jobmock validate` renders bodies without it
 if TYPE_CHECKING:
-    from connexion.lifecycle import ConnexionRequest
-
     from jobmock.http.binding import ApiContext
 
 BASE_URL = "https://plan.claret.app"
 JOB_LOGS = "settings/application-maintenance/job-management/imports/logs"  # the UI's job page
 FIRST_NEW_ID = 12400  # jobs created at run time count on from here, past the fixture's seed ids
 CLIENT_HEADERS = {"X-Requested-With": "XMLHttpRequest"}  # apis.md §5 [DOC L4]
-
-NOT_FOUND_MESSAGE = "Job not found or you do not have access to this job."
-NOT_FOUND_BODY = {"message": NOT_FOUND_MESSAGE, "error": {"error": "Job log ID does not exist"}}
-REQUIRED_FIELD = "The %s field is required."
-# The status route with a job_log_id connexion's integer path converter refused (so: unrouted, 404).
-STATUS_ROUTE = re.compile(r"^/claret/[^/]+/api/v1/imports/status/[^/]+$")
-IMPORT_ROUTE = re.compile(r"^/claret/[^/]+/api/v1/inventory/import/process$")
-UNAUTHORIZED_ACTION = "This action is unauthorized."  # Laravel's 403, for another tenant's path
-
-
-def displayable(field: str) -> str:
-    """How Laravel names a field in its messages (`payload.0.item_name` -> `payload.0.item name`)."""
-    return field.replace("_", " ")
-
-
-def invalid(field: str, message: str) -> Unprocessable:
-    """A Laravel validation failure of one field (422 `{message, errors}`)."""
-    return Unprocessable(message, slug="validation_failed", details={"errors": {field: [message]}})
-
-
-def validation_body(errors: dict[str, list[str]]) -> dict[str, Any]:
-    """Laravel's 422: the first message, `(and N more errors)`, and every message by field."""
-    messages = [m for found in errors.values() for m in found]
-    more = len(messages) - 1
-    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return {"message": messages[0] + suffix, "errors": errors}
-
-
-# JSON Schema `type` -> the end of Laravel's message for a value of the wrong type.
-LARAVEL_TYPES = {
-    "boolean": "must be true or false",
-    "string": "must be a string",
-    "number": "must be a number",
-    "integer": "must be an integer",
-    "array": "must be an array",
-    "object": "must be an array",  # PHP arrays are maps too
-}
-IMPORT_FIELDS = ("source", "arguments", "payload")
-
-
-def body_errors(error: InvalidBody) -> dict[str, list[str]]:
-    """A JSON body's schema failure as Laravel's validator words it (inferred: Claret's rules)."""
-    path = [str(p) for p in error.path]
-    if error.keyword == "json" or (
-        error.keyword == "required" and not path and error.value is None
-    ):
-        return {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}  # no usable body
-    if error.keyword == "required" and isinstance(error.value, dict):  # every missing field
-        fields = [".".join([*path, f]) for f in error.expected or () if f not in error.value]
-        return {f: [f"The {displayable(f)} field is required."] for f in fields}
-    field = ".".join(path) or "payload"
-    shown, expected = displayable(field), error.expected
-    if error.keyword in ("required", "minItems"):  # Laravel's `required` refuses empty arrays
-        message = f"The {shown} field is required."
-    elif error.keyword == "type" and isinstance(expected, str) and expected in LARAVEL_TYPES:
-        message = f"The {shown} field {LARAVEL_TYPES[expected]}."
-    elif error.keyword == "maxItems":
-        message = f"The {shown} field must not have more than {expected} items."
-    elif error.keyword == "exclusiveMinimum":
-        message = f"The {shown} field must be greater than {expected}."
-    elif error.keyword == "format" and expected == "date":
-        message = f"The {shown} field must match the format Y-m-d."
-    elif error.keyword == "enum":
-        message = f"The selected {shown} is invalid."
-    else:
-        message = f"The {shown} field is invalid."
-    return {field: [message]}
-
-
-class ClaretEnvelope:
-    """Claret's documented 422 for missing jobs; Laravel's `{"message"}` shapes for the rest."""
-
-    @staticmethod
-    def validation_errors(error: ApiError) -> dict[str, list[str]] | None:
-        """The messages by field of a Laravel validation failure; None for any other error."""
-        if isinstance(error, InvalidBody):
-            return body_errors(error)
-        if isinstance(error, UnsupportedMediaType):  # neither JSON nor a form: nothing to read
-            return {f: [f"The {f} field is required."] for f in IMPORT_FIELDS}
-        if isinstance(error, Unprocessable) and "errors" in error.details:
-            errors: dict[str, list[str]] = error.details["errors"]
-            return errors
-        if isinstance(error, InvalidParameter) and error.name in ("email", "password"):
-            return {error.name: [REQUIRED_FIELD % error.name]}
-        return None
-
-    def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
-        errors = self.validation_errors(error)
-        if errors is not None:  # Laravel redirects back a request that did not ask for JSON
-            if expects_json(request):
-                return ErrorReply(422, validation_body(errors))
-            return back_redirect(request)
-        raw_path = request.scope.get("raw_path", b"").decode("latin-1")
-        if isinstance(error, InvalidParameter | Unprocessable) or (
-            isinstance(error, NotFound) and STATUS_ROUTE.match(raw_path)
-        ):  # a tenant segment the router cannot place (e.g. an encoded "/") is still "not found"
-            return ErrorReply(422, NOT_FOUND_BODY)
-        if isinstance(error, NotFound) and IMPORT_ROUTE.match(raw_path):
-            # the router cannot place the tenant (an encoded newline): not the token's tenant
-            return ErrorReply(403, {"message": UNAUTHORIZED_ACTION})
-        if isinstance(error, Unauthorized) and error.slug == "invalid_credentials":
-            return ErrorReply(401, {"message": error.message})  # the login route's own answer
-        if isinstance(error, Unauthorized):  # Laravel redirects a guest that did not ask for JSON
-            if expects_json(request):
-                return ErrorReply(401, {"message": "Unauthenticated."})
-            return login_redirect(request)
-        route = request.url.path.removeprefix("/claret").lstrip("/")
-        if isinstance(error, NotFound):  # Laravel's router wording for an unknown route
-            return ErrorReply(404, {"message": f"The route {route} could not be found."})
-        if isinstance(error, MethodNotAllowed):
-            supported = f"The {request.method} method is not supported for route {route}."
-            methods = "GET, HEAD" if STATUS_ROUTE.match(request.url.path) else "POST"
-            return ErrorReply(405, {"message": f"{supported} Supported methods: {methods}."})
-        if error.status >= 500:  # Laravel hides server errors outside debug mode
-            return ErrorReply(error.status, {"message": "Server Error"})
-        return ErrorReply(error.status, {"message": error.message}, headers=error.headers or None)
-
-
-ENVELOPE = ClaretEnvelope()
-
-
-def job_not_found() -> Unprocessable:
-    return Unprocessable(NOT_FOUND_MESSAGE, slug="job_not_found")
 
 
 def files(view: JobView, done: int) -> dict[str, list[str]]:

@@ -40,6 +40,7 @@ ROW_CODES = {
         "INVALID_TIMESTAMP": "timestamp must be an ISO 8601 date-time",
     },
 }
+SKIPPING_KINDS = frozenset({"entity_automatic"})  # [DOC G2] only entity imports skip rows
 TAX_PREFIXES = {"person": (20, 23, 27), "company": (30, 33)}  # 11-digit CUIT-like, as gu1's example
 
 
@@ -124,7 +125,8 @@ def render_failures(view: JobView, numbers: Mapping[str, int]) -> dict[str, Any]
     kind = fields.get("kind", "transaction_batch")
     failure = job_failure(view)
     listed = 0 if failure else numbers["failed"]
-    skipped = numbers["skipped"] if kind == "entity_automatic" else 0
+    skips = kind in SKIPPING_KINDS
+    skipped = numbers["skipped"] if skips else 0
     failing, skipping = failing_rows(
         view, min(listed, FAILURES_LIMIT), min(skipped, FAILURES_LIMIT)
     )
@@ -145,7 +147,7 @@ def render_failures(view: JobView, numbers: Mapping[str, int]) -> dict[str, Any]
     # failed" (seed 002): left out otherwise, as the status payload does
     if failure is None:
         del body["jobFailure"]
-    if kind == "entity_automatic":
+    if skips:
         body["skips"] = [skip_row(view.job.id, r, manual, uploaded.get(str(r))) for r in skipping]
         body["skipsTotal"] = skipped
     return body

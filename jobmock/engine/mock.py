@@ -1,4 +1,5 @@
-"""The running mock: every API's fixture and handler module, one store, one clock.
+"""The running mock: every API's fixture and handler module, one store, one clock (its
+`jobmock.engine.shared_clock`).
 
 Nothing here knows HTTP. A job's body at time t is its handler module's `render(view)`, where the view is
 the job plus its pure `lifecycle.render` snapshot; the only state is in the store (job records,
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import logging
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -18,7 +18,8 @@ from typing import Any
 
 from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
-from jobmock.errors import BadRequest, Conflict, NotFound, Unprocessable
+from jobmock.engine.shared_clock import SharedClock
+from jobmock.errors import Conflict, NotFound, Unprocessable
 from jobmock.fixtures.loading import Fixture, Tenant
 from jobmock.http import jsondepth
 from jobmock.limits import Limits
@@ -34,8 +35,6 @@ from jobmock.model.lifecycle import (
     resolve_transition,
 )
 from jobmock.store import Store
-
-logger = logging.getLogger("jobmock")
 
 
 @dataclass(frozen=True)
@@ -97,11 +96,6 @@ def seeds_digest(fixture: Fixture) -> str:
     return hashlib.sha256(seeds.encode()).hexdigest()[:16]
 
 
-def _above(value: object, bound: float) -> bool:
-    """A number past `bound` (anything else is the model's to refuse, with its own words)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > bound
-
-
 @dataclass
 class Mock:
     """All served APIs over one store and clock."""
@@ -115,76 +109,27 @@ class Mock:
     limits: Limits = field(default_factory=Limits)  # bounds on client input, claim leases
     started_at: float = field(default=0.0, init=False)
     _ready: bool = field(default=False, init=False)
+    shared_clock: SharedClock = field(init=False, repr=False)
 
-    # clock -----------------------------------------------------------------------------------
-    async def clock(self) -> clocks.ClockState:
-        """The clock in the store, read on every call: other workers may have changed it."""
-        try:
-            state = await self.store.get_clock()
-        except clocks.ClockError as exc:  # unreadable (an older or broken writer): start again
-            return await self._repair_clock(f"unreadable ({exc})", None)
-        if state is None:  # the first worker to get here starts it; the others use that one
-            state = await self.store.update_clock(
-                lambda current: current or clocks.start(self.clock_mode, self.speed, self.wall())
-            )
-        if state.speed > self.limits.clock_max_speed:  # stored before the limit was enforced
-            return await self._repair_clock(f"speed {state.speed:g} is too fast", state)
-        return state
-
-    async def _repair_clock(
-        self, problem: str, state: clocks.ClockState | None
-    ) -> clocks.ClockState:
-        """A usable clock in place of a stored one that is not, said in one line (never a 500)."""
-        wall = self.wall()
-        if state is None:
-            repaired = clocks.start(self.clock_mode, self.speed, wall)
-        else:  # mock time goes on from where it stands, at the configured speed
-            speed = min(self.speed, self.limits.clock_max_speed)
-            repaired = clocks.with_speed(state, speed, wall)
-        await self.store.set_clock(repaired)
-        logger.warning(
-            "jobmock: the stored clock was unusable: %s; now %s at speed %g",
-            problem,
-            repaired.mode,
-            repaired.speed,
+    def __post_init__(self) -> None:
+        self.shared_clock = SharedClock(
+            self.store, self.clock_mode, self.speed, self.wall, self.limits
         )
-        return repaired
+
+    # clock (jobmock.engine.shared_clock) -------------------------------------------------------
+    async def clock(self) -> clocks.ClockState:
+        return await self.shared_clock.read()
 
     async def now(self) -> float:
-        return clocks.now(await self.clock(), self.wall())
+        return await self.shared_clock.now()
+
+    async def natural(self) -> bool:
+        return await self.shared_clock.natural()
 
     async def change_clock(
         self, *, advance: float | None = None, speed: float | None = None, mode: str | None = None
     ) -> clocks.ClockState:
-        if speed is not None and _above(speed, self.limits.clock_max_speed):
-            raise BadRequest(
-                f"clock speed must be at most {self.limits.clock_max_speed:g}, got {speed!r}",
-                slug="invalid_clock",
-            )
-        if advance is not None and _above(advance, self.limits.clock_max_advance_s):
-            raise BadRequest(
-                f"one advance is at most {self.limits.clock_max_advance_s:g} s, got {advance!r}",
-                slug="invalid_clock",
-            )
-        await self.clock()  # a stored clock that cannot be read is repaired first, not a 400
-
-        def change(state: clocks.ClockState | None) -> clocks.ClockState:
-            wall = self.wall()
-            state = state or clocks.start(self.clock_mode, self.speed, wall)
-            if advance is not None:
-                state = clocks.advance(state, advance, wall)
-            if speed is not None:
-                state = clocks.with_speed(state, speed, wall)
-            if mode is not None:
-                state = clocks.with_mode(state, mode, wall)
-            return state
-
-        try:  # atomic in the store: concurrent changes from other workers are not lost
-            return await self.store.update_clock(change)
-        except clocks.ClockAtEnd as exc:  # a valid request the clock's current time refuses
-            raise Conflict(str(exc), slug="clock_at_end") from None
-        except clocks.ClockError as exc:
-            raise BadRequest(str(exc), slug="invalid_clock") from None
+        return await self.shared_clock.change(advance=advance, speed=speed, mode=mode)
 
     # lifecycle -------------------------------------------------------------------------------
     async def start(self) -> int:
@@ -220,7 +165,7 @@ class Mock:
         self._ready = True
         await self.store.clear()
         self.started_at = self.wall()
-        await self.store.set_clock(clocks.start(self.clock_mode, self.speed, self.wall()))
+        await self.shared_clock.restart()
         return await self.start()
 
     async def ready(self) -> None:
@@ -233,9 +178,6 @@ class Mock:
             return self.apis[api]
         except KeyError:
             raise NotFound(f"no API named {api!r}", slug="api_not_found") from None
-
-    async def natural(self) -> bool:
-        return clocks.CLOCK_MODES[(await self.clock()).mode].natural
 
     def snapshot(self, api: ApiRuntime, job: Job, t: float, natural: bool) -> Snapshot:
         return render(job, api.scenario(job.scenario), api.fixture.statuses, t, natural=natural)

@@ -176,16 +176,14 @@ def scheme_kind(scheme: Mapping[str, Any]) -> str:
 def make_security_map(
     credentials: Credentials, api_of: Callable[[ConnexionRequest], str]
 ) -> dict[str, type[AbstractSecurityHandler]]:
-    from connexion.security import AbstractSecurityHandler
-
     """connexion's `security_map`, checking callers against `credentials`."""
+    from connexion.security import AbstractSecurityHandler
 
     class FixtureCredentials(AbstractSecurityHandler):
         def get_fn(
             self, security_scheme: Mapping[str, Any], required_scopes: Any
         ) -> Callable[[ConnexionRequest], Awaitable[dict[str, Any]]]:
             extract = extractor_for(security_scheme)
-
             kind = scheme_kind(security_scheme)
 
             async def verify(request: ConnexionRequest) -> dict[str, Any]:

@@ -122,6 +122,91 @@ def within(problem: Any, outer: Any) -> bool:
     return len(inner) > len(outer.path) and inner[: len(outer.path)] == outer.path
 
 
+def _missing(error: InvalidBody, item: dict[str, Any]) -> None:
+    if error.path != () or error.value is not None:  # not the whole body: a property is missing
+        missing = REQUIRED.match(error.reason)
+        item["loc"].append(missing.group(1) if missing else "")
+    item.update(type="missing", msg="Field required")
+
+
+def _json_invalid(error: InvalidBody, item: dict[str, Any]) -> None:
+    """FastAPI's: where json.loads stopped, and why."""
+    item.update(type="json_invalid", msg="JSON decode error", input={})
+    if isinstance(error.expected, dict) and "pos" in error.expected:
+        item["loc"].append(error.expected["pos"])
+        item["ctx"] = {"error": error.expected["error"]}
+
+
+def _wrong_type(error: InvalidBody, item: dict[str, Any]) -> None:
+    expected, value = error.expected, error.value
+    if not isinstance(expected, str) or expected not in PYDANTIC_TYPE:
+        return
+    kind = PYDANTIC_TYPE[expected]
+    if isinstance(value, str) and expected in PYDANTIC_PARSING:
+        kind = PYDANTIC_PARSING[expected]
+    elif expected == "integer" and isinstance(value, float):
+        kind = INT_FROM_FLOAT
+    item.update(zip(("type", "msg"), kind, strict=True))
+
+
+def _list_length(error: InvalidBody, item: dict[str, Any]) -> None:
+    expected, value = error.expected, error.value
+    if not isinstance(value, list):
+        return
+    short = error.keyword == "minItems"
+    bound = "at least" if short else "at most"
+    items = "item" if expected == 1 else "items"
+    item.update(
+        type="too_short" if short else "too_long",
+        msg=f"List should have {bound} {expected} {items} after validation, not {len(value)}",
+        ctx={
+            "field_type": "List",
+            "min_length" if short else "max_length": expected,
+            "actual_length": len(value),
+        },
+    )
+
+
+def _string_too_short(error: InvalidBody, item: dict[str, Any]) -> None:
+    if not isinstance(error.value, str):
+        return
+    chars = "character" if error.expected == 1 else "characters"
+    item.update(
+        type="string_too_short",
+        msg=f"String should have at least {error.expected} {chars}",
+        ctx={"min_length": error.expected},
+    )
+
+
+def _not_one_of(error: InvalidBody, item: dict[str, Any]) -> None:
+    if not isinstance(error.expected, list):
+        return
+    options = [repr(option) for option in error.expected]
+    wanted = " or ".join(options) if len(options) < 3 else ", ".join(options[:-1])
+    if len(options) >= 3:
+        wanted += f" or {options[-1]}"
+    item.update(type="enum", msg=f"Input should be {wanted}", ctx={"expected": wanted})
+
+
+def _bad_format(error: InvalidBody, item: dict[str, Any]) -> None:
+    if error.expected == "uuid":
+        item.update(type="uuid_parsing", msg="Input should be a valid UUID")
+
+
+# JSON Schema keyword -> pydantic v2's wording of a body item that broke it; a keyword not here,
+# or a case its function leaves as it is, stays pydantic's generic value_error.
+PYDANTIC_ITEMS: dict[str, Callable[[InvalidBody, dict[str, Any]], None]] = {
+    "required": _missing,
+    "json": _json_invalid,
+    "type": _wrong_type,
+    "minItems": _list_length,
+    "maxItems": _list_length,
+    "minLength": _string_too_short,
+    "enum": _not_one_of,
+    "format": _bad_format,
+}
+
+
 class FastApiDetail:
     """FastAPI's shapes: `{"detail": [...]}` (422) for validation errors, `{"detail": msg}` otherwise."""
 
@@ -165,58 +250,15 @@ class FastApiDetail:
     @staticmethod
     def body_item(error: InvalidBody) -> dict[str, Any]:
         """pydantic v2's item for a body that broke its schema (common keywords; else value_error)."""
-        loc: list[Any] = ["body", *error.path]
-        value, expected = error.value, error.expected
-        item: dict[str, Any] = {"type": "value_error", "loc": loc, "msg": error.reason}
-        if error.keyword == "required" and error.path == () and value is None:
-            item.update(type="missing", msg="Field required")  # no body at all
-        elif error.keyword == "required":
-            missing = REQUIRED.match(error.reason)
-            loc.append(missing.group(1) if missing else "")
-            item.update(type="missing", msg="Field required")
-        elif error.keyword == "json":  # FastAPI's: where json.loads stopped, and why
-            item.update(type="json_invalid", msg="JSON decode error")
-            value = {}
-            if isinstance(expected, dict) and "pos" in expected:
-                loc.append(expected["pos"])
-                item["ctx"] = {"error": expected["error"]}
-        elif error.keyword == "type" and isinstance(expected, str) and expected in PYDANTIC_TYPE:
-            kind = PYDANTIC_TYPE[expected]
-            if isinstance(value, str) and expected in PYDANTIC_PARSING:
-                kind = PYDANTIC_PARSING[expected]
-            elif expected == "integer" and isinstance(value, float):
-                kind = INT_FROM_FLOAT
-            item.update(zip(("type", "msg"), kind, strict=True))
-        elif error.keyword in ("minItems", "maxItems") and isinstance(value, list):
-            short = error.keyword == "minItems"
-            bound = "at least" if short else "at most"
-            items = "item" if expected == 1 else "items"
-            item.update(
-                type="too_short" if short else "too_long",
-                msg=f"List should have {bound} {expected} {items} after validation, not "
-                f"{len(value)}",
-                ctx={
-                    "field_type": "List",
-                    "min_length" if short else "max_length": expected,
-                    "actual_length": len(value),
-                },
-            )
-        elif error.keyword == "minLength" and isinstance(value, str):
-            chars = "character" if expected == 1 else "characters"
-            item.update(
-                type="string_too_short",
-                msg=f"String should have at least {expected} {chars}",
-                ctx={"min_length": expected},
-            )
-        elif error.keyword == "enum" and isinstance(expected, list):
-            options = [repr(option) for option in expected]
-            wanted = " or ".join(options) if len(options) < 3 else ", ".join(options[:-1])
-            if len(options) >= 3:
-                wanted += f" or {options[-1]}"
-            item.update(type="enum", msg=f"Input should be {wanted}", ctx={"expected": wanted})
-        elif error.keyword == "format" and expected == "uuid":
-            item.update(type="uuid_parsing", msg="Input should be a valid UUID")
-        item["input"] = value
+        item: dict[str, Any] = {
+            "type": "value_error",
+            "loc": ["body", *error.path],
+            "msg": error.reason,
+            "input": error.value,
+        }
+        fill = PYDANTIC_ITEMS.get(error.keyword)
+        if fill is not None:
+            fill(error, item)
         return {k: item[k] for k in ("type", "loc", "msg", "input", "ctx") if k in item}
 
     @staticmethod

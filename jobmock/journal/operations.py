@@ -8,7 +8,7 @@ fit its parameter's schema, segments too many or too few, the API's prefix missi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,17 +174,21 @@ def _compare(segments: tuple[str, ...], operation: Operation) -> tuple[int, list
     return distance, reasons
 
 
+# The types routing checks in a path segment: how it parses one, and what it says when it cannot.
+SEGMENT_TYPES: dict[str, tuple[Callable[[str], object], str]] = {
+    "integer": (int, "an integer is expected"),
+    "number": (float, "a number is expected"),
+}
+
+
 def _misfit(value: str, schema: Mapping[str, Any]) -> str | None:
     """Why a path segment does not fit its parameter's schema (the types routing checks)."""
     kind = schema.get("type")
-    if kind == "integer":
-        try:
-            int(value)
-        except ValueError:
-            return "an integer is expected"
-    elif kind == "number":
-        try:
-            float(value)
-        except ValueError:
-            return "a number is expected"
+    if not isinstance(kind, str) or kind not in SEGMENT_TYPES:
+        return None
+    parse, expected = SEGMENT_TYPES[kind]
+    try:
+        parse(value)
+    except ValueError:
+        return expected
     return None

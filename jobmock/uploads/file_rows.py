@@ -85,15 +85,14 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
     decoder = json.JSONDecoder()
     buffer, pos, eof = "", 0, False
 
+    def too_large() -> FileTooLarge:
+        bound = limits.upload_max_record_bytes
+        return FileTooLarge("json", "upload_max_record_bytes", bound, "bytes in one record")
+
     def more() -> None:
         nonlocal buffer, pos, eof
         if len(buffer) - pos > limits.upload_max_record_bytes:  # one element still not decoded
-            raise FileTooLarge(
-                "json",
-                "upload_max_record_bytes",
-                limits.upload_max_record_bytes,
-                "bytes in one record",
-            )
+            raise too_large()
         chunk = text.read(CHUNK)
         eof = not chunk
         buffer, pos = buffer[pos:] + chunk, 0
@@ -148,15 +147,8 @@ def _json_elements(text: IO[str], limits: Limits) -> Iterator[Mapping[str, Any]]
                 more()
                 continue
             break
-        if (
-            end - pos > limits.upload_max_record_bytes
-        ):  # decoded within one chunk, but still too big
-            raise FileTooLarge(
-                "json",
-                "upload_max_record_bytes",
-                limits.upload_max_record_bytes,
-                "bytes in one record",
-            )
+        if end - pos > limits.upload_max_record_bytes:  # decoded within one chunk, still too big
+            raise too_large()
         if buffer.count("[", pos, end) + buffer.count("{", pos, end) >= limits.json_max_depth:
             try:  # inside the top-level array, which is one of the levels
                 jsondepth.check_text(buffer[pos:end], limits.json_max_depth - 1)

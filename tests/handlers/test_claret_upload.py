@@ -3,7 +3,7 @@
 Facts: apis.md §5 (tokens/create with email and password as query parameters -> {"token":
 "<id>|<40 chars>"}; inventory/import/process: CSV multipart -> 202 with job_log_id, JSON -> 200,
 at most 1,000 records). Validation wording (Laravel's), the 202/200 bodies and the 10 MB limit are
-jobmock's inference (handlers/claret.py). Scenario rules: fixtures/claret.yaml.
+jobmock's inference (handlers/claret.py, claret_errors.py). Scenario rules: fixtures/claret.yaml.
 """
 
 from __future__ import annotations

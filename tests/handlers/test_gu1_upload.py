@@ -2,7 +2,7 @@
 
 Facts: apis.md §3 (upload routes, 202 with jobId, 1-5 transaction files, plan row caps, permissions,
 batchUploadEnabled, kinds). Error wording, the 202 body's other fields and the 150 MB limit are
-jobmock's (see handlers/gu1.py). Scenario rules: fixtures/gu1.yaml.
+jobmock's (see handlers/gu1_uploads.py). Scenario rules: fixtures/gu1.yaml.
 """
 
 from __future__ import annotations
