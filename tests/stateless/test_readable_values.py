@@ -47,3 +47,23 @@ def test_a_pattern_that_needs_other_characters_still_gets_them() -> None:
     assert set(generate({"type": "string", "pattern": "^é+$"}, random.Random(1))) == {"é"}
     address = generate({"type": "string", "pattern": "^[a-z]+@[a-z]+$"}, random.Random(1))
     assert "@" in address and address.isascii()
+
+
+def test_a_schema_no_value_satisfies_is_searched_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobmock.stateless import values
+
+    searches = []
+    real = values.generate
+
+    def counted(schema: Any, rng: random.Random, **options: Any) -> Any:
+        searches.append(schema)
+        return real(schema, rng, **options)
+
+    monkeypatch.setattr(values, "generate", counted)
+    twins = {"type": "object", "properties": {"error": {"type": "string"}}}
+    unsatisfiable = {"oneOf": [twins, twins]}  # every value fits both or neither: never one
+    generator = values.Generator(seed=1)
+    for key in ("getProject 401", "getSpecification 401", "getProject 401"):
+        with pytest.raises(values.CannotGenerate):
+            generator.value(key, unsatisfiable)
+    assert len(searches) == 1
