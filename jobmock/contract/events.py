@@ -25,6 +25,7 @@ class CheckFailure:
     curl: str
     status_code: int | None = None
     repeats: int = 0
+    gap: str = ""  # why it is the document's gap, not a failure (`jobmock.contract.document_gaps`)
 
 
 @dataclass

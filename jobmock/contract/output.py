@@ -100,12 +100,12 @@ def render_summary(result: RunResult) -> str:
     if gaps:
         lines += [
             "",
-            f"Document gaps ({len(gaps)}): refusals the document declares no status of their "
-            "kind for (not failures: no server can answer them as documented):",
+            f"Document gaps ({len(gaps)}): answers the document leaves no documented choice"
+            " for (not failures: no server can answer them as documented):",
         ]
     for gap in gaps:
         more = f" (and {gap.repeats} similar)" if gap.repeats else ""
-        lines.append(f"  {gap.api} {gap.operation}: {gap.status_code} undocumented{more}")
+        lines.append(f"  {gap.api} {gap.operation}: {gap.gap}{more}")
     errors = [
         *result.errors,
         *(f"{op.api} {op.operation}: {e}" for op in result.operations for e in op.errors),

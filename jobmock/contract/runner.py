@@ -27,6 +27,7 @@ from schemathesis.engine.run import PhaseName
 
 from jobmock.config import ContractOptions
 from jobmock.contract.coverage import Observation
+from jobmock.contract.document_gaps import gap_of
 from jobmock.contract.errors import ContractUsageError
 from jobmock.contract.events import (
     STATEFUL,
@@ -360,8 +361,12 @@ class Runner:
         failure = info.failure
         operation = failure.operation or unit
         report = self.reports.get((target.name, operation)) or self.reports.get((target.name, unit))
-        gap = check == "status_code_conformance" and document_gap(
-            getattr(failure, "status_code", 0), getattr(failure, "defined_status_codes", ())
+        gap = gap_of(
+            check,
+            getattr(failure, "status_code", None),
+            getattr(failure, "defined_status_codes", ()),
+            target.document,
+            operation,
         )
         key = (target.name, operation, check, failure.title + (" (gap)" if gap else ""))
         if report is None:
@@ -378,6 +383,7 @@ class Runner:
             message=failure.message.strip(),
             curl=self.replayable("\n".join(steps)),
             status_code=getattr(failure, "status_code", None),
+            gap=gap or "",
         )
         (report.gaps if gap else report.failures).append(self.seen_failures[key])
 
@@ -395,21 +401,6 @@ class Runner:
         self.done += 1
         failures = sum(len(op.failures) + len(op.errors) for op in self.result.operations)
         dispatch(self.handlers, OperationFinished(report, self.done, self.total, failures))
-
-
-# Refusals of one meaning: a document that declares none of a family gives no status for it.
-REFUSAL_FAMILIES = ({401, 403}, {400, 422}, {404})
-
-
-def document_gap(status: int, declared: Iterable[str]) -> bool:
-    """An undocumented refusal the operation declares no status of its kind for (Twilio's
-    operations declare only 2xx, though they require credentials): the document's gap, which no
-    server can answer within (`jobmock.stateless.refusals`); a 4xx of a family it does declare
-    (422 where it declares 400) stays a failure."""
-    family = next((f for f in REFUSAL_FAMILIES if status in f), None)
-    if family is None or any(str(c).upper() == "4XX" for c in declared):
-        return False  # only these refusals: a 418 or a 5xx is the server's, whatever is declared
-    return not {int(c) for c in declared if str(c).isdigit()} & family
 
 
 def status_routes(target: Target, document: Mapping[str, Any], walk: int) -> dict[str, int]:

@@ -161,10 +161,10 @@ class Answers:
         keys = list(self.responses(operation))
         if code is not None:
             for key in (str(code), f"{code // 100}XX", "default"):
-                if key in keys:
+                if key in keys and code >= 200:  # a 1xx is interim: never the final answer
                     return code, key
             return None
-        explicit = sorted(int(k) for k in keys if k.isdigit())
+        explicit = sorted(int(k) for k in keys if k.isdigit() and int(k) >= 200)
         success = [c for c in explicit if 200 <= c < 300]
         if success:
             return success[0], str(success[0])

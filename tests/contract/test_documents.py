@@ -96,7 +96,7 @@ def test_a_spec_jobmock_cannot_read_is_one_line_naming_the_file(tmp_path: Path) 
 def test_a_gap_is_a_refusal_whose_kind_the_operation_declares_no_status_for(
     status: int, declared: tuple[str, ...], gap: bool
 ) -> None:
-    from jobmock.contract.runner import document_gap
+    from jobmock.contract.document_gaps import document_gap
 
     assert document_gap(status, declared) is gap
 
@@ -120,3 +120,68 @@ def test_refusals_the_document_declares_no_status_for_are_its_gaps_not_failures(
     assert code == 0, output
     assert "Document gaps (" in output, output
     assert "calls GET /calls/{Sid}.json: 401 undocumented" in output, output
+
+
+ONLY_ERRORS = """\
+openapi: 3.1.0
+info: {title: Statuses, version: '1'}
+paths:
+  /teapot:
+    get:
+      responses:
+        '400': {description: the only answer documented}
+  /broken:
+    get:
+      responses:
+        '503': {description: always down}
+  /interim:
+    get:
+      responses:
+        '100': {description: 'continue (interim, never final)'}
+  /fine:
+    get:
+      responses:
+        '200': {description: ok}
+"""
+
+
+@pytest.mark.parametrize(
+    "check, operation, expected",
+    [
+        (
+            "positive_data_acceptance",
+            "GET /teapot",
+            "declares no success response (only 400): a valid request gets one of those",
+        ),
+        ("not_a_server_error", "GET /broken", "declares no final answer but server errors (503)"),
+        ("not_a_server_error", "GET /interim", "declares no final answer but server errors (100)"),
+        ("positive_data_acceptance", "GET /fine", None),  # it declares a success: a failure
+        ("not_a_server_error", "GET /teapot", None),  # a 5xx where it declares a 4xx: a failure
+        ("status_code_conformance", "GET /interim", "declares no final answer (only 100, interim)"),
+        ("negative_data_rejection", "GET /teapot", None),
+    ],
+)
+def test_answers_an_operation_declares_no_other_choice_for_are_the_documents_gaps(
+    check: str, operation: str, expected: str | None
+) -> None:
+    import yaml
+
+    from jobmock.contract.document_gaps import gap_of
+
+    document = yaml.safe_load(ONLY_ERRORS)
+    assert gap_of(check, None, (), document, operation) == expected
+
+
+def test_a_document_declaring_only_errors_for_an_operation_passes_with_its_gaps(
+    tmp_path: Path,
+) -> None:
+    statuses = tmp_path / "statuses.yaml"
+    statuses.write_text(ONLY_ERRORS)
+    code, output = contract(str(statuses), "--api", "statuses")
+    assert code == 0, output
+    assert (
+        "statuses GET /teapot: declares no success response (only 400): a valid request gets"
+        " one of those"
+    ) in output, output
+    assert "statuses GET /interim: declares no final answer (only 100, interim)" in output
+    assert "statuses GET /interim: declares no final answer but server errors (100" in output
