@@ -12,6 +12,7 @@ for a whole document.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import random
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from jsonschema import Draft202012Validator
 from jobmock.documents.pointers import decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import nested, schemas
+from jobmock.stateless.smallest import Unbuilt, is_large, seeded_leaves, smallest
 
 NOT_GIVEN = object()
 DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the emptiest
@@ -165,22 +167,39 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
 
 
 class Generator:
-    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked."""
+    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. A large
+    schema's value is its smallest (`jobmock.stateless.smallest`), its strings drawn as here."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.kept: dict[str, Any] = {}
         self.fresh = 0
+        self.leaves = seeded_leaves(str(seed), leaf_value)
 
     def value(self, key: str, schema: Any, *, fresh: bool = False) -> Any:
         if not fresh and key in self.kept:
             return self.kept[key]
         if fresh:
             self.fresh += 1
-        found = generate(schema, random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}"))
+        draw = self.fresh if fresh else 0
+        found = NOT_GIVEN
+        if is_large(schema):
+            leaves = seeded_leaves(f"{self.seed}:{draw}", leaf_value) if fresh else self.leaves
+            with contextlib.suppress(Unbuilt):  # else Hypothesis, as for a small schema
+                found = smallest(schema, leaves)
+        if found is NOT_GIVEN:
+            found = generate(schema, random.Random(f"{self.seed}:{key}:{draw}"))
         if not fresh:
             self.kept[key] = found
         return found
+
+
+def leaf_value(schema: Any, rng: random.Random) -> Any:
+    """A generated value of a large schema's string (`jobmock.stateless.smallest`)."""
+    try:
+        return generate(schema, rng)
+    except CannotGenerate as exc:
+        raise Unbuilt(str(exc)) from None
 
 
 def strategy(schema: Any, *, readable: str | None = None) -> Any:
