@@ -2,7 +2,7 @@
 seconds to draw (GitHub's list of issues: 10 s) is ready in milliseconds.
 
 object    its required properties only (more when `minProperties` asks), each built the same way
-array     `minItems` items (none by default)
+array     `minItems` items (none by default; one when the answer itself is the array)
 string    the schema's own `examples`/`example`/`default` when they fit it, else a value of that
           string's schema alone by schemathesis' generator (`jobmock.stateless.values.generate`,
           seeded per schema, so the same seed gives the same string whichever answer asks first)
@@ -19,9 +19,10 @@ refuses) raises Unbuilt, and the caller draws from Hypothesis as for a small sch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -72,6 +73,7 @@ class Walk:
         self.root = root
         self.leaf = leaf
         self.building: list[str] = []  # the $refs being built, outermost first
+        self.depth = 0  # objects and arrays the value being built is in
         self.validator = Draft202012Validator(root, format_checker=FORMAT_CHECKER)
 
     def value(self) -> Any:
@@ -169,22 +171,34 @@ class Walk:
         wanted += extra[: max(0, int(schema.get("minProperties", 0)) - len(wanted))]
         composed = any(k in schema for k in ("$ref", "allOf", "oneOf", "anyOf"))
         built = {}
-        for name in wanted:
-            if name in properties:
-                built[name] = self.build(properties[name])
-            elif not composed:  # else a branch names it, and builds it
-                built[name] = self.build(schema.get("additionalProperties", True))
+        with self.inside():
+            for name in wanted:
+                if name in properties:
+                    built[name] = self.build(properties[name])
+                elif not composed:  # else a branch names it, and builds it
+                    built[name] = self.build(schema.get("additionalProperties", True))
         return built
 
     def array(self, schema: Mapping[str, Any]) -> list[Any]:
         count = int(schema.get("minItems", 0))
+        if self.depth == 0 and schema.get("maxItems") != 0:
+            count = max(count, 1)  # a list answer shows one item of its kind
         prefix = list(schema.get("prefixItems") or ())
         if count > 1 and schema.get("uniqueItems"):
             raise Unbuilt("unique items")
-        return [
-            self.build(prefix[i] if i < len(prefix) else schema.get("items", True))
-            for i in range(count)
-        ]
+        with self.inside():
+            return [
+                self.build(prefix[i] if i < len(prefix) else schema.get("items", True))
+                for i in range(count)
+            ]
+
+    @contextlib.contextmanager
+    def inside(self) -> Iterator[None]:
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def string(self, schema: Mapping[str, Any]) -> Any:
         plain = leaf(schema, "string", STRING)

@@ -4,15 +4,20 @@ whichever answer asks first, and Hypothesis still behind what the walk cannot bu
 from __future__ import annotations
 
 import functools
+import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from starlette.testclient import TestClient
 
+from jobmock.config import Config
 from jobmock.http.validators import FORMAT_CHECKER
+from jobmock.serving.app import create_app
 from jobmock.stateless.smallest import SIZE, Unbuilt, is_large, seeded_leaves, size, smallest
 from jobmock.stateless.values import Generator, leaf_value, response_schema
 
@@ -84,7 +89,7 @@ def test_an_issue_list_is_one_issue_with_its_required_properties_and_their_examp
     schema = response_schema(ISSUES, ISSUE_DOCUMENT)
     value = smallest(schema, leaves())
     assert valid(schema, value)
-    [issue] = value  # minItems: 1
+    [issue] = value  # minItems: 1 (a list answered has one item anyway)
     assert sorted(issue) == ["created_at", "id", "labels", "number", "state", "title", "user"]
     # the schema's own examples where it gives them; 0 where not
     assert (issue["number"], issue["state"], issue["title"]) == (
@@ -292,3 +297,87 @@ def test_leaves_are_kept_and_seeded() -> None:
     assert one(leaf, "k") == one(leaf, "k") == other(leaf, "k")
     assert len(draws) == 2  # once per Leaf function, then kept
     assert seeded_leaves("2", draw)(leaf, "k") != one(leaf, "k")
+
+
+def test_a_list_answered_shows_one_item_and_a_nested_list_its_min_items() -> None:
+    schema = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["tags"],
+            "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+        },
+    }
+    assert smallest(schema, leaves()) == [{"tags": []}]
+    assert smallest({"type": "array", "maxItems": 0}, leaves()) == []
+
+
+# -- served: a large operation answers its smallest value, the same whichever request is first ---
+
+
+def large_document() -> dict[str, Any]:
+    """Two operations answering large schemas (GitHub's issue, cut down, with 40 optional
+    properties more) and one small one."""
+    components = json.loads(json.dumps(ISSUE_DOCUMENT["components"]))
+    extra = {f"field_{i}": {"type": "string", "format": "uri"} for i in range(SIZE)}
+    components["schemas"]["issue"]["properties"].update(extra)
+
+    def answers(schema: Any) -> dict[str, Any]:
+        content = {"application/json": {"schema": schema}}
+        return {"responses": {"200": {"description": "ok", "content": content}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "issues", "version": "1"},
+        "paths": {
+            "/issues": {"get": {"operationId": "listIssues", **answers(ISSUES)}},
+            "/issues/{number}": {
+                "parameters": [
+                    {
+                        "name": "number",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "get": {
+                    "operationId": "getIssue",
+                    **answers({"$ref": "#/components/schemas/issue"}),
+                },
+            },
+            "/zen": {"get": {"operationId": "zen", **answers({"type": "string"})}},
+        },
+        "components": components,
+    }
+
+
+def test_a_large_answer_is_its_smallest_value_the_same_whichever_request_comes_first(
+    tmp_path: Path,
+) -> None:
+    document = tmp_path / "issues.json"
+    document.write_text(json.dumps(large_document()))
+    config = Config(documents=(f"={document}",), seed=3)
+    with TestClient(create_app(config)) as one, TestClient(create_app(config)) as other:
+        first = (one.get("/issues").json(), one.get("/issues/1").json(), one.get("/zen").json())
+        later = (
+            other.get("/zen").json(),
+            other.get("/issues/1").json(),
+            other.get("/issues").json(),
+        )
+        assert first == later[::-1]
+    issues, issue, _ = first
+    assert issues == [issue]  # one item, the same issue: its strings are seeded by their schemas
+    assert sorted(issue) == ["created_at", "id", "labels", "number", "state", "title", "user"]
+    schema = response_schema(ISSUES, large_document())
+    assert valid(schema, issues)
+
+
+def test_a_large_answer_asked_for_dynamically_is_fresh_and_valid(tmp_path: Path) -> None:
+    document = tmp_path / "issues.json"
+    document.write_text(json.dumps(large_document()))
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        dynamic = {"Prefer": "dynamic=true"}
+        one, other = (client.get("/issues/1", headers=dynamic).json() for _ in range(2))
+    schema = response_schema({"$ref": "#/components/schemas/issue"}, large_document())
+    assert valid(schema, one) and valid(schema, other)
+    assert one["created_at"] != other["created_at"]  # strings drawn afresh
