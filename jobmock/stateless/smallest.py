@@ -1,5 +1,5 @@
-"""The smallest value of a large schema, built by walking it: an answer Hypothesis would take
-seconds to draw (GitHub's list of issues: 10 s) is ready in milliseconds.
+"""The smallest value of a large schema, built by walking it: an answer Hypothesis takes up to
+seconds to draw (GitHub's list of pull requests: 1.5 s of CPU) is ready in milliseconds.
 
 object    its required properties only (more when `minProperties` asks), each built the same way
 array     `minItems` items (none by default; one when the answer itself is the array)
@@ -35,7 +35,8 @@ UNMODELLED = ("not", "if", "contains", "dependentSchemas", "dependentRequired", 
 STRING = ("minLength", "maxLength", "pattern", "format")
 NUMBER = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format")
 SIZE = 40
-"""Schema objects (its components' included) from which a response schema counts as large."""
+"""Schema objects (its components' included) from which a response schema counts as large: on
+GitHub's description, Hypothesis took up to 0.12 s of CPU below it and up to 1.6 s above."""
 
 
 class Unbuilt(Exception):
