@@ -7,6 +7,7 @@ documented response codes) and :class:`RouteTable` finds it from connexion's rou
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,13 @@ def matching_key(path: str) -> tuple[bool, ...]:
 def matching_order(paths: Iterable[str]) -> list[str]:
     """`paths` in the order a router must try them (see `matching_key`)."""
     return sorted(paths, key=matching_key)
+
+
+def repeated_names(path: str) -> list[str]:
+    """Template names a path uses more than once (`/a/{id}/b/{id}`): no router can give both
+    segments to one parameter, so such a path is not routed (a start warning says so)."""
+    names = re.findall(r"\{([^{}/]+)\}", path)
+    return sorted({name for name in names if names.count(name) > 1})
 
 
 def operations(document: Mapping[str, Any]) -> Iterator[tuple[str, str, Mapping[str, Any]]]:

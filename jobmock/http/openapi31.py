@@ -26,7 +26,7 @@ from connexion.datastructures import MediaTypeDict
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
-from jobmock.documents.routes import matching_order
+from jobmock.documents.routes import matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
 from jobmock.http.validators import ORIGINAL_SCHEMA
 from jobmock.internals.connexion import (
@@ -181,6 +181,56 @@ class ConnexionDocument(dict[str, t.Any]):
         return copied
 
 
+def inline_refs_outside_components(document: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """A copy of `document` whose local `$ref`s to places other than `#/components/<kind>/<name>`
+    (e.g. `#/paths/~1pets/...`) are replaced by a copy of what they point at.
+
+    connexion's `resolve_refs` looks such a ref up through jsonschema's resolver and walks what it
+    finds, which by then shares dicts with components it resolved in place: a cycle of components
+    (a -> b -> a, valid OpenAPI) becomes endless recursion. Refs to components it resolves by name
+    without walking into them. Only tried after that recursion: a walk over the whole document
+    costs a large one's start."""
+    copied: dict[str, t.Any] = copy.deepcopy(dict(document))
+    pending: list[t.Any] = [copied]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            for _ in range(64):  # a chain of refs, bounded: a ref to itself stays as it is
+                if not (isinstance(ref, str) and ref.startswith("#/")) or _names_component(ref):
+                    break
+                target = _pointed(copied, ref)
+                if not isinstance(target, dict) or target is node:
+                    break
+                node.pop("$ref")
+                node.update(copy.deepcopy(target))
+                ref = node.get("$ref")
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return copied
+
+
+def _names_component(ref: str) -> bool:
+    parts = ref[2:].split("/")
+    return len(parts) == 3 and parts[0] == "components" and "~" not in ref and "%" not in ref
+
+
+def _pointed(document: t.Any, ref: str) -> t.Any:
+    from jobmock.documents.pointers import decode_pointer
+
+    node = document
+    for key in decode_pointer(ref[1:]) or ():
+        part = str(key)
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
 class OpenAPI31Middleware(ConnexionMiddleware):
     """connexion's middleware stack, taking specifications as already-loaded documents."""
 
@@ -195,8 +245,16 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         if self.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
         paths = specification.get("paths") or {}
-        ordered = {path: paths[path] for path in matching_order(paths)}  # routers try in order
-        spec = OpenAPI31Specification(ConnexionDocument({**specification, "paths": ordered}))
+        ordered = {  # routers try in order; a path naming a parameter twice cannot be routed
+            path: paths[path] for path in matching_order(paths) if not repeated_names(path)
+        }
+        document = ConnexionDocument({**specification, "paths": ordered})
+        try:
+            spec = OpenAPI31Specification(document)
+        except RecursionError:  # connexion's resolve_refs: see inline_refs_outside_components
+            spec = OpenAPI31Specification(
+                ConnexionDocument(inline_refs_outside_components(document))
+            )
         merged = self.options.replace(**options)
         self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
 

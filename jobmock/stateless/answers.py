@@ -36,7 +36,6 @@ from jobmock.stateless.values import (
     documented,
     response_schema,
     response_view,
-    standalone,
     strategy,
 )
 
@@ -127,7 +126,7 @@ class Answers:
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
         self.document = document
         self.generator = Generator(seed)
-        self.schemas: dict[int, tuple[Any, Any]] = {}  # id -> (document's schema, response view)
+        self.schemas: dict[tuple[int, bool], tuple[Any, Any]] = {}  # (id, closed) -> (schema, view)
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         self.operations: dict[str, Operation] = {}
         for method, path, spec in operations(document):
@@ -250,7 +249,7 @@ class Answers:
         given = documented(holder)
         if given is NOT_GIVEN:
             return None
-        schema = standalone(holder["schema"], self.document)
+        schema = self.response_schema(holder["schema"], closed=False)  # writeOnly: not answered
         error = best_match(
             Draft202012Validator(schema, format_checker=FORMAT_CHECKER).iter_errors(given)
         )
@@ -321,8 +320,14 @@ class Answers:
             parts = made.get("components") if isinstance(made, dict) else None
             branch = {k: v for k, v in made.items() if k != "components"} if parts else made
             made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
+        check = self.response_schema(schema, closed=False)  # what the document itself says
         try:
-            return self.generator.value(key, made, fresh=dynamic)
+            return self.generator.value(key, made, fresh=dynamic, check=check)
+        except CannotGenerate as exc:
+            if also is not None or check == made:
+                raise error_for_status(501, f"cannot answer: {exc}") from None
+        try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
+            return self.generator.value(key, check, fresh=dynamic)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
 
@@ -331,12 +336,14 @@ class Answers:
         """The whole document as `response_view` makes it (a bound project's status answers)."""
         return response_view(self.document)
 
-    def response_schema(self, schema: Any) -> Any:
+    def response_schema(self, schema: Any, *, closed: bool = True) -> Any:
         """A schema of the document as its answers are generated from (`response_schema`), made
-        once per schema as operations are first answered, not for the whole document at start."""
-        made = self.schemas.get(id(schema))
+        once per schema as operations are first answered, not for the whole document at start;
+        `closed=False`: as the document says it (writeOnly hidden, objects left open)."""
+        made = self.schemas.get((id(schema), closed))
         if made is None:
-            made = self.schemas[id(schema)] = (schema, response_schema(schema, self.document))
+            view = response_schema(schema, self.document, closed=closed)
+            made = self.schemas[(id(schema), closed)] = (schema, view)
         return made[1]
 
     def unanswerable(self, operation: Operation) -> str | None:

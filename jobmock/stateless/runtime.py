@@ -22,6 +22,7 @@ from connexion.resolver import Resolution, Resolver
 from starlette.datastructures import Headers
 from starlette.responses import Response
 
+from jobmock.documents.routes import repeated_names
 from jobmock.documents.specs import ServedSpec
 from jobmock.engine.handlers import Handlers
 from jobmock.engine.mock import ApiRuntime
@@ -229,6 +230,11 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             problem = spec.source.error(at, f"{key} cannot be answered: {reason}", SpecError)
             logger.warning("jobmock: %s (it answers 501)", problem)
             broken[key] = reason
+    for path in spec.document.get("paths") or {}:
+        if repeated := repeated_names(path):
+            named = ", ".join(f"{{{name}}}" for name in repeated)
+            problem = spec.source.error(("paths", path), f"{path} names {named} twice", SpecError)
+            logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
     if checked:  # a large document's examples are checked as each operation is first answered
         warn_misfit_examples(answers, spec)
     spec, undeclared = with_refusals(spec)  # answers keep the document's own responses

@@ -70,9 +70,10 @@ Leaf = Callable[[Mapping[str, Any], str], Any]  # (a string's schema, its key) -
 class Walk:
     """Builds the smallest value of one standalone schema (`jobmock.stateless.values.standalone`)."""
 
-    def __init__(self, root: Mapping[str, Any], leaf: Leaf) -> None:
+    def __init__(self, root: Mapping[str, Any], leaf: Leaf, check: Any = None) -> None:
         self.root = root
         self.leaf = leaf
+        self.check = check  # the document's own schema (open objects), when it differs
         self.building: list[str] = []  # the $refs being built, outermost first
         self.depth = 0  # objects and arrays the value being built is in
         self.validator = Draft202012Validator(root, format_checker=FORMAT_CHECKER)
@@ -81,6 +82,11 @@ class Walk:
         built = self.build(self.root)
         if not self.validator.is_valid(built):
             raise Unbuilt("the whole schema refuses the value built")
+        checked = self.check not in (None, True) and self.check != self.root
+        if checked and not Draft202012Validator(self.check, format_checker=FORMAT_CHECKER).is_valid(
+            built
+        ):
+            raise Unbuilt("the document's own schema refuses the value built")
         return built
 
     def takes(self, schema: Any, value: Any) -> bool:
@@ -291,9 +297,10 @@ def merge(parts: list[Any]) -> Any:
     return given[-1]
 
 
-def smallest(schema: Any, leaf: Leaf) -> Any:
-    """The smallest value of standalone `schema` (see the module doc); Unbuilt when it cannot."""
-    return Walk(schema, leaf).value()
+def smallest(schema: Any, leaf: Leaf, *, check: Any = None) -> Any:
+    """The smallest value of standalone `schema` (see the module doc), valid against `check` too
+    when given (`jobmock.stateless.values.generate`'s); Unbuilt when it cannot."""
+    return Walk(schema, leaf, check).value()
 
 
 def seeded_leaves(seed: str, draw: Callable[[Any, random.Random], Any]) -> Leaf:

@@ -20,7 +20,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from jobmock.documents.pointers import decode_pointer
+from jobmock.documents.pointers import Pointer, decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import nested, schemas
 from jobmock.stateless.smallest import Unbuilt, is_large, seeded_leaves, smallest
@@ -62,30 +62,35 @@ def documented(media: Mapping[str, Any], named: str | None = None) -> Any:
     return NOT_GIVEN
 
 
-def response_view(document: Mapping[str, Any]) -> dict[str, Any]:
+def response_view(document: Mapping[str, Any], *, closed: bool = True) -> dict[str, Any]:
     """A copy of `document` whose schemas describe what a server may answer (see the module doc),
-    and the part of it a client expects: objects are closed (`unevaluatedProperties: false`)
-    unless they say otherwise or are an `allOf` branch, whose siblings add properties."""
+    and, when `closed`, the part of it a client expects: objects are closed
+    (`unevaluatedProperties: false`) unless they say otherwise or are an `allOf` branch, whose
+    siblings add properties."""
     view = copy.deepcopy(dict(document))
     named = (view.get("components") or {}).get("schemas") or {}
-    _make_response_view(lambda: list(schemas(view)), named)
+    _make_response_view(lambda: list(schemas(view)), named, closed=closed)
     return view
 
 
-def response_schema(schema: Any, document: Mapping[str, Any]) -> Any:
+def response_schema(schema: Any, document: Mapping[str, Any], *, closed: bool = True) -> Any:
     """`standalone(schema, document)` as `response_view` makes it, built for this schema alone: a
     copy of the few components it reaches, not of the whole document (GitHub's is 12 MB). An
-    object is closed unless it is an `allOf` branch among the schemas it reaches."""
+    object is closed (when `closed`) unless it is an `allOf` branch among the schemas it reaches.
+
+    Closing objects is not always a narrowing: under `oneOf` (or `not`) a value that fits one
+    closed branch may fit several open ones, so a value generated from the closed view is
+    answered only if the open view (`closed=False`, what the document says) accepts it too."""
     found = copy.deepcopy(standalone(schema, document))
     if not isinstance(found, dict):
         return found
     named = (found.get("components") or {}).get("schemas") or {}
-    _make_response_view(lambda: list(nested([found, *named.values()])), named)
+    _make_response_view(lambda: list(nested([found, *named.values()])), named, closed=closed)
     return found
 
 
 def _make_response_view(
-    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any]
+    found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any], *, closed: bool
 ) -> None:
     """Make the schemas `found_schemas` finds (in a copy) a response view; `named`: the
     components' schemas their `#/components/schemas/...` refs name."""
@@ -107,6 +112,8 @@ def _make_response_view(
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
+    if not closed:
+        return
     found = found_schemas()  # the pinned branches too
     branches: set[int] = set()
     for schema in found:
@@ -145,9 +152,10 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
     """`schema` with the document's components it reaches beside it, so its `#/components/...`
     refs resolve. Only those: generators serialize a schema whole (GitHub's description carries
     8 MB of components; each of its 1,223 operations reaches a few)."""
-    if not isinstance(schema, Mapping) or "components" not in document:
+    if not isinstance(schema, Mapping) or not ("components" in document or "paths" in document):
         return schema
     components: dict[str, dict[str, Any]] = {}
+    carried: dict[str, Any] = {}  # schemas under `paths`/`webhooks` a ref names, at their pointer
     pending = [schema]
     while pending:
         node = pending.pop()
@@ -156,14 +164,49 @@ def standalone(schema: Any, document: Mapping[str, Any]) -> Any:
             pointer = decode_pointer(ref[1:]) if isinstance(ref, str) and ref[:1] == "#" else None
             if pointer and len(pointer) >= 3 and pointer[0] == "components":
                 kind, name = str(pointer[1]), str(pointer[2])  # the whole component it is in
-                found = (document["components"].get(kind) or {}).get(name)
+                found = ((document.get("components") or {}).get(kind) or {}).get(name)
                 if found is not None and name not in components.setdefault(kind, {}):
                     components[kind][name] = found
+                    pending.append(found)
+            elif pointer and pointer[0] in ("paths", "webhooks"):
+                found = _carry(document, pointer, carried)
+                if found is not None:
                     pending.append(found)
             pending.extend(value for key, value in node.items() if key != "$ref")
         elif isinstance(node, list):
             pending.extend(node)
-    return {**schema, "components": components} if components else schema
+    if not components and not carried:
+        return schema
+    return {**schema, **carried, **({"components": components} if components else {})}
+
+
+def _carry(document: Mapping[str, Any], pointer: Pointer, into: dict[str, Any]) -> Any:
+    """Put what `pointer` names in `document` at the same pointer in `into` (the parts of
+    `paths` a ref reaches, so the ref resolves there); what it found, None when already carried
+    or not found."""
+    node: Any = document
+    holder: Any = into
+    for index, key in enumerate(pointer):
+        part = str(key)
+        last = index == len(pointer) - 1
+        if isinstance(node, Mapping) and part in node:
+            node = node[part]
+            if part in holder and last:
+                return None
+            holder = holder.setdefault(
+                part, node if last else ([] if isinstance(node, list) else {})
+            )
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+            holder.extend({} for _ in range(int(part) + 1 - len(holder)))
+            if last:
+                holder[int(part)] = node
+            elif not holder[int(part)]:
+                holder[int(part)] = [] if isinstance(node, list) else {}
+            holder = holder[int(part)]
+        else:
+            return None
+    return node
 
 
 class Generator:
@@ -176,7 +219,7 @@ class Generator:
         self.fresh = 0
         self.leaves = seeded_leaves(str(seed), leaf_value)
 
-    def value(self, key: str, schema: Any, *, fresh: bool = False) -> Any:
+    def value(self, key: str, schema: Any, *, fresh: bool = False, check: Any = None) -> Any:
         if not fresh and key in self.kept:
             return self.kept[key]
         if fresh:
@@ -186,9 +229,9 @@ class Generator:
         if is_large(schema):
             leaves = seeded_leaves(f"{self.seed}:{draw}", leaf_value) if fresh else self.leaves
             with contextlib.suppress(Unbuilt):  # else Hypothesis, as for a small schema
-                found = smallest(schema, leaves)
+                found = smallest(schema, leaves, check=check)
         if found is NOT_GIVEN:
-            found = generate(schema, random.Random(f"{self.seed}:{key}:{draw}"))
+            found = generate(schema, random.Random(f"{self.seed}:{key}:{draw}"), check=check)
         if not fresh:
             self.kept[key] = found
         return found
@@ -217,16 +260,19 @@ def strategy(schema: Any, *, readable: str | None = None) -> Any:
     return built
 
 
-def generate(schema: Any, rng: random.Random) -> Any:
-    """A value valid against `schema`, drawn with `rng`: with strings of ASCII letters, digits and
-    spaces (a message a client shows reads as text), else, when the schema's patterns need other
-    characters, of printable ASCII, else of any; CannotGenerate if none is found."""
+def generate(schema: Any, rng: random.Random, *, check: Any = None) -> Any:
+    """A value valid against `schema` (and against `check`, when given), drawn with `rng`: with
+    strings of ASCII letters, digits and spaces (a message a client shows reads as text), else,
+    when the schema's patterns need other characters, of printable ASCII, else of any;
+    CannotGenerate if none is found."""
     from hypothesis import HealthCheck, Phase, find, settings
     from hypothesis.errors import HypothesisException
 
     if schema is True or schema == {}:
         return {}
-    validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+    validators = [Draft202012Validator(schema, format_checker=FORMAT_CHECKER)]
+    if check is not None and check is not True and check != schema:
+        validators.append(Draft202012Validator(check, format_checker=FORMAT_CHECKER))
     options = settings(
         database=None,
         phases=[Phase.generate],
@@ -246,7 +292,7 @@ def generate(schema: Any, rng: random.Random) -> Any:
             continue
         for wanted in (DRAWS, 1):  # the n-th valid draw, else any valid one
             try:
-                found: Any = find(built, NthValid(validator, wanted), settings=options, random=rng)
+                found: Any = find(built, NthValid(validators, wanted), settings=options, random=rng)
             except HypothesisException:
                 continue
             return found
@@ -256,13 +302,13 @@ def generate(schema: Any, rng: random.Random) -> Any:
 class NthValid:
     """Accepts a value once `wanted` valid ones were drawn (the first draws are the emptiest)."""
 
-    def __init__(self, validator: Draft202012Validator, wanted: int) -> None:
-        self.validator = validator
+    def __init__(self, validators: list[Draft202012Validator], wanted: int) -> None:
+        self.validators = validators
         self.wanted = wanted
         self.seen = 0
 
     def __call__(self, value: Any) -> bool:
-        if not self.validator.is_valid(value):
+        if not all(validator.is_valid(value) for validator in self.validators):
             return False
         self.seen += 1
         return self.seen >= self.wanted

@@ -315,3 +315,163 @@ def test_a_read_only_property_is_not_required_of_a_request(features: TestClient)
     response = features.put("/account", json={"email": "a@b.example"})
     assert response.status_code == 422
     assert response.json()["detail"] == "'password' is a required property"
+
+
+ONE_OF_OPEN = """\
+openapi: 3.1.0
+info: {title: Shapes, version: '1'}
+paths:
+  /shape:
+    get:
+      responses:
+        '200':
+          description: a circle or a square, never both
+          content:
+            application/json:
+              schema:
+                oneOf:
+                  - {type: object, properties: {radius: {type: integer}}}
+                  - {type: object, properties: {side: {type: integer}}}
+"""
+
+
+def test_a_generated_answer_fits_one_of_branches_that_the_document_leaves_open(
+    tmp_path: Path,
+) -> None:
+    # closing both branches (the client's view) makes {"radius": 1} fit one; the document's open
+    # branches accept it twice, which `oneOf` refuses: only {} and doubly-named objects are out
+    document = tmp_path / "shapes.yaml"
+    document.write_text(ONE_OF_OPEN)
+    schema = {
+        "oneOf": [
+            {"type": "object", "properties": {"radius": {"type": "integer"}}},
+            {"type": "object", "properties": {"side": {"type": "integer"}}},
+        ]
+    }
+    for seed in range(4):
+        with TestClient(create_app(Config(documents=(f"={document}",), seed=seed))) as client:
+            for _ in range(3):
+                body = client.get("/shape", headers={"Prefer": "dynamic=true"}).json()
+                assert Draft202012Validator(schema).is_valid(body), body
+
+
+WRITE_ONLY_EXAMPLE = """\
+openapi: 3.1.0
+info: {title: Cards, version: '1'}
+paths:
+  /card:
+    get:
+      operationId: getCard
+      responses:
+        '200':
+          description: a card, its code never read back
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [number]
+                properties:
+                  number: {type: string}
+                  cvc: {type: integer, writeOnly: true}
+              example: {number: '4242', cvc: 123}
+"""
+
+
+def test_an_example_with_a_write_only_property_is_not_answered(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 3.1.0, Schema Object, readOnly/writeOnly: a writeOnly property "SHOULD NOT be sent as part
+    # of the response"; such an example does not fit what the server may answer
+    document = tmp_path / "cards.yaml"
+    document.write_text(WRITE_ONLY_EXAMPLE)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert any("getCard's 200 example does not fit its schema" in m for m in caplog.messages)
+    with TestClient(app) as client:
+        body = client.get("/card").json()
+    assert "cvc" not in body
+    assert isinstance(body["number"], str)
+
+
+REF_INTO_PATHS = """\
+openapi: 3.0.3
+info: {title: Offsets, version: '1'}
+paths:
+  /offsets:
+    get:
+      responses:
+        '200':
+          description: an offset, its schema named through the POST's body
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [before]
+                properties:
+                  before: {$ref: '#/paths/~1offsets/post/requestBody/content/application~1json/schema'}
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Offset'}
+      responses:
+        '204': {description: kept}
+components:
+  schemas:
+    Offset:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        rules: {$ref: '#/components/schemas/Rules'}
+    Rules:
+      type: object
+      properties:
+        next: {$ref: '#/components/schemas/Offset'}
+"""
+
+
+def test_a_ref_into_paths_among_cyclic_components_is_served(tmp_path: Path) -> None:
+    # valid OpenAPI (a Reference Object's $ref is any URI; components may refer to each other in
+    # a cycle) that connexion's own ref resolver recursed on without end
+    document = tmp_path / "offsets.yaml"
+    document.write_text(REF_INTO_PATHS)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        response = client.get("/offsets")
+        refused = client.post("/offsets", json={"id": 3})
+    assert response.status_code == 200
+    assert isinstance(response.json()["before"]["id"], str)
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "3 is not of type 'string' (at /id)"
+
+
+REPEATED_NAME = """\
+openapi: 3.1.0
+info: {title: Actions, version: '1'}
+paths:
+  /things/{id}/{action}/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: action, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        '204': {description: done}
+  /things:
+    get:
+      responses:
+        '204': {description: none}
+"""
+
+
+def test_a_path_naming_a_parameter_twice_is_not_routed_and_said_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    document = tmp_path / "actions.yaml"
+    document.write_text(REPEATED_NAME)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert (
+        f"jobmock: {document}:5:5: /things/{{id}}/{{action}}/{{id}} names {{id}} twice:"
+        " not routed (requests there answer 404)"
+    ) in caplog.messages
+    with TestClient(app) as client:
+        assert client.get("/things").status_code == 204
+        assert client.get("/things/1/x/1").status_code == 404
