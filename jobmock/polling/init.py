@@ -2,9 +2,9 @@
 
 The folder holds a copy of the document (bundled into one file when it `$ref`s others) and
 `fixture.yaml`: the binding of the best upload-then-poll pair (`jobmock.polling.detect`), the
-status property's values as statuses, one scenario per terminal value, a tenant per security
-scheme with its development credential (`jobmock.stateless.credentials`). What could not be
-decided is written as `FILL-IN` under its key and listed, so `jobmock serve` and `jobmock
+status property's values as statuses, one scenario per terminal value, and one tenant holding the
+development credential of every security scheme (`jobmock.stateless.credentials`). What could not
+be decided is written as `FILL-IN` under its key and listed, so `jobmock serve` and `jobmock
 validate` point at the line to edit; with no pair at all the binding is written commented out, and
 the folder serves the document stateless (with the fixture's tenants) until it is filled in.
 The written folder is loaded once before `init` reports success, so what it writes is what
@@ -25,7 +25,13 @@ from jobmock.errors import SetupError
 from jobmock.http.auth import SCHEME_ATTRIBUTE, scheme_kind
 from jobmock.polling.detect import Found, Pair, find, outcomes
 from jobmock.polling.project import FIXTURE_FILE
-from jobmock.stateless.credentials import credential_header, dev_credential, schemes
+from jobmock.stateless.credentials import (
+    DEV_TENANT,
+    credential_header,
+    dev_credential,
+    scheme_order,
+    schemes,
+)
 
 FILL_IN = "FILL-IN"
 FIRST_SECONDS = 2.0  # the first phase (queued, pending...): a short wait
@@ -139,30 +145,37 @@ def _scenarios(
 
 
 def _tenants(plan: Plan, document: dict[str, Any]) -> list[str]:
+    """One tenant, `dev`, with a credential for every scheme: a job is one caller's whichever
+    documented credential it sends (a tenant per scheme made a job created with an API key
+    invisible, 404, to the same caller polling with its bearer token)."""
     declared = schemes(document)
     plan.lines.append("tenants:")
-    said = []
     if not declared:
         plan.lines += [
-            "  - name: dev",
+            f"  - name: {DEV_TENANT}",
             "    description: the document declares no security; any caller is this tenant",
             "    credentials:",
             f"      - value: {_flow(f'dev-{plan.api}')}",
         ]
-        return ["dev (no security declared)"]
-    for name, scheme in declared.items():
+        return [f"{DEV_TENANT} (no security declared)"]
+    plan.lines += [
+        f"  - name: {DEV_TENANT}",
+        "    description: signs in with any of the document's security schemes (one credential"
+        " each); its jobs answer to all of them",
+        "    credentials:",
+    ]
+    said = []
+    for name in scheme_order(document):
+        scheme = declared[name]
         value = dev_credential(plan.api, name, scheme)
         plan.lines += [
-            f"  - name: {_flow(_name(name))}",
-            f"    description: signs in with security scheme {name}",
-            "    credentials:",
             f"      - value: {_flow(value)}",
             f"        attributes: {_flow({SCHEME_ATTRIBUTE: scheme_kind(scheme)})}",
         ]
         header = credential_header(plan.api, name, scheme)
         shown = ", ".join(f"{k}: {v}" for k, v in header.items()) or value
-        said.append(f"{_name(name)} ({shown})")
-    return said
+        said.append(f"{name} ({shown})")
+    return [f"{DEV_TENANT}, by any scheme: {', '.join(said)}"]
 
 
 def plan_for(document: dict[str, Any], api: str, source: str) -> Plan:

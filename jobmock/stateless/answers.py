@@ -149,7 +149,7 @@ class Answers:
         for status in self.responses(self.operations[key]):
             response = self.response(self.operations[key], status, self.document)
             for media in (response.get("content") or {}).values():
-                media = deref(self.document, Node((), media)).value
+                media = self.media(media)
                 names += [n for n in (media.get("examples") or {}) if n not in names]
         return names
 
@@ -224,7 +224,7 @@ class Answers:
         media = negotiate(list(content), accept)
         if media is None:
             raise error_for_status(406, f"answers only {', '.join(content)}")
-        spec = deref(self.document, Node((), content[media])).value
+        spec = self.media(content[media])
         named = documented(spec, example) if example and not dynamic else NOT_GIVEN
         if named is NOT_GIVEN:
             fits = self.misfit(operation, key, media) is None
@@ -243,8 +243,8 @@ class Answers:
         if not is_json(media):
             return None  # a non-JSON example is the serialized text, not data of the schema
         content = self.response(operation, key, self.document).get("content") or {}
-        holder = deref(self.document, Node((), content.get(media) or {})).value
-        if not isinstance(holder, Mapping) or not isinstance(holder.get("schema"), Mapping | bool):
+        holder = self.media(content.get(media) or {})
+        if not isinstance(holder.get("schema"), Mapping | bool):
             return None
         given = documented(holder)
         if given is NOT_GIVEN:
@@ -276,8 +276,25 @@ class Answers:
                 continue  # OpenAPI ignores it; the media type says it
             value = deref(self.document, Node((), header)).value
             if isinstance(value, Mapping):
-                found[name] = value
+                found[name] = self.media(value)
         return found
+
+    def media(self, holder: Any) -> Mapping[str, Any]:
+        """A media type (or header) object with its `$ref` and its named examples' followed: an
+        example may be a Reference Object (GitHub's description refers to all of its own)."""
+        found = deref(self.document, Node((), holder)).value
+        if not isinstance(found, Mapping):
+            return {}
+        examples = found.get("examples")
+        if not isinstance(examples, Mapping) or not any(
+            isinstance(example, Mapping) and "$ref" in example for example in examples.values()
+        ):
+            return found
+        followed = {
+            name: deref(self.document, Node((), example)).value
+            for name, example in examples.items()
+        }
+        return {**found, "examples": followed}
 
     def value(
         self,
@@ -336,9 +353,7 @@ class Answers:
             return None if not self.responses(operation) else "it declares no usable response"
         response = self.response(operation, chosen[1], self.document)
         for media, holder in (response.get("content") or {}).items():
-            spec = deref(self.document, Node((), holder)).value
-            if not isinstance(spec, Mapping):
-                continue
+            spec = self.media(holder)
             if documented(spec) is not NOT_GIVEN and not self.misfit(operation, chosen[1], media):
                 continue
             if "schema" in spec:

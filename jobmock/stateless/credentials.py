@@ -52,16 +52,22 @@ def dev_tenant(api: str, document: Mapping[str, Any]) -> Tenant | None:
     found = schemes(document)
     if not found:
         return None
-    first = next(iter(required_schemes(document)), None)  # its headers are the tenant's
-    order = sorted(found, key=lambda name: name != first)
     credentials = tuple(
         Credential(
             dev_credential(api, name, found[name]),
             attributes={SCHEME_ATTRIBUTE: scheme_kind(found[name])},
         )
-        for name in order
+        for name in scheme_order(document)
     )
     return Tenant(DEV_TENANT, credentials)
+
+
+def scheme_order(document: Mapping[str, Any]) -> list[str]:
+    """The document's scheme names, the first its security requirements name first: a tenant's
+    first credential gives the headers the control API hands out with its jobs."""
+    found = schemes(document)
+    first = next(iter(required_schemes(document)), None)
+    return sorted(found, key=lambda name: name != first)
 
 
 def required_schemes(document: Mapping[str, Any]) -> dict[str, None]:

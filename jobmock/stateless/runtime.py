@@ -182,9 +182,9 @@ def empty_fixture(name: str, spec: ServedSpec) -> Fixture:
 
 
 START_CHECKS = 300
-"""Operations whose answers are checked for a generatable schema at start; a larger document
-(GitHub's has 1,223) starts without it, and an operation that cannot be answered says so (501)
-when first asked."""
+"""Operations whose answers are checked at start (a generatable schema, examples that fit it); a
+larger document (GitHub's has 1,223) starts without it: an operation that cannot be answered
+says so (501) when first asked, and an example its schema refuses is skipped then."""
 MISFITS_SHOWN = 3  # examples named one by one at start; `jobmock validate` lists every one
 
 
@@ -235,7 +235,8 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             named = ", ".join(f"{{{name}}}" for name in repeated)
             problem = spec.source.error(("paths", path), f"{path} names {named} twice", SpecError)
             logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
-    warn_misfit_examples(answers, spec)
+    if checked:  # a large document's examples are checked as each operation is first answered
+        warn_misfit_examples(answers, spec)
     spec, undeclared = with_refusals(spec)  # answers keep the document's own responses
     api = StatelessApi(answers, broken, undeclared)
 

@@ -12,6 +12,7 @@ for a whole document.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import random
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ from jsonschema import Draft202012Validator
 from jobmock.documents.pointers import Pointer, decode_pointer
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.documents import nested, schemas
+from jobmock.stateless.smallest import Unbuilt, is_large, seeded_leaves, smallest
 
 NOT_GIVEN = object()
 DRAWS = 12  # the value answered is the n-th valid draw: the first ones are the emptiest
@@ -211,15 +213,17 @@ def _carry(document: Mapping[str, Any], pointer: Pointer, into: dict[str, Any]) 
 
 
 class Generator:
-    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. Schemas
-    no value was found for are not searched again (a search that found nothing costs seconds on
-    a large schema: it must not run on every request)."""
+    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. A large
+    schema's value is its smallest (`jobmock.stateless.smallest`), its strings drawn as here.
+    Schemas no value was found for are not searched again (a search that found nothing costs
+    seconds on a large schema: it must not run on every request)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.kept: dict[str, Any] = {}
         self.failed: dict[tuple[int, int], CannotGenerate] = {}  # by the schemas' identities
         self.fresh = 0
+        self.leaves = seeded_leaves(str(seed), leaf_value)
 
     def value(self, key: str, schema: Any, *, fresh: bool = False, check: Any = None) -> Any:
         if not fresh and key in self.kept:
@@ -229,13 +233,20 @@ class Generator:
             raise failed
         if fresh:
             self.fresh += 1
-        rng = random.Random(f"{self.seed}:{key}:{self.fresh if fresh else 0}")
-        try:
-            found = generate(schema, rng, check=check)
-        except CannotGenerate as exc:
-            if not fresh:  # a fresh draw may fail where another would not: only the kept one
-                self.failed[_schema_key(schema, check)] = exc
-            raise
+        draw = self.fresh if fresh else 0
+        found = NOT_GIVEN
+        if is_large(schema):
+            leaves = seeded_leaves(f"{self.seed}:{draw}", leaf_value) if fresh else self.leaves
+            with contextlib.suppress(Unbuilt):  # else Hypothesis, as for a small schema
+                found = smallest(schema, leaves, check=check)
+        if found is NOT_GIVEN:
+            rng = random.Random(f"{self.seed}:{key}:{draw}")
+            try:
+                found = generate(schema, rng, check=check)
+            except CannotGenerate as exc:
+                if not fresh:  # a fresh draw may fail where another would not: only the kept one
+                    self.failed[_schema_key(schema, check)] = exc
+                raise
         if not fresh:
             self.kept[key] = found
         return found
@@ -245,6 +256,14 @@ def _schema_key(schema: Any, check: Any) -> tuple[int, int]:
     """Which schemas a search was for: the callers keep each schema object for the server's life
     (one per document schema), so the same shared response fails once, not once per operation."""
     return id(schema), id(check)
+
+
+def leaf_value(schema: Any, rng: random.Random) -> Any:
+    """A generated value of a large schema's string (`jobmock.stateless.smallest`)."""
+    try:
+        return generate(schema, rng)
+    except CannotGenerate as exc:
+        raise Unbuilt(str(exc)) from None
 
 
 def strategy(schema: Any, *, readable: str | None = None) -> Any:

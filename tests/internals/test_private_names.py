@@ -24,7 +24,7 @@ from types import SimpleNamespace
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARIES = ("connexion", "starlette", "werkzeug", "schemathesis", "yaml")
+LIBRARIES = ("connexion", "starlette", "werkzeug", "schemathesis", "yaml", "openapi_spec_validator")
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,10 @@ class Private:
 
     @property
     def attribute(self) -> str:
-        """The private segment: what must not be named outside jobmock/internals/."""
-        return next(part for part in reversed(self.name.split(".")) if part.startswith("_"))
+        """The private segment (else the last: an undocumented attribute): what must not be named
+        outside jobmock/internals/."""
+        parts = self.name.split(".")
+        return next((part for part in reversed(parts) if part.startswith("_")), parts[-1])
 
 
 def resolve(dotted: str) -> t.Any:
@@ -293,8 +295,88 @@ def check_body_schema() -> None:
     )
 
 
+# -- openapi-spec-validator: the Schema Object check ------------------------------------------------
+
+SCHEMA_CHECK = "openapi_spec_validator.validation.keywords.SchemaValidator"
+CHECKED_DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {},
+    "components": {
+        "schemas": {
+            "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+            "B": {"type": "string", "pattern": "^b"},
+        }
+    },
+}
+
+
+def schema_checker_run() -> tuple[t.Any, list[t.Any], list[str]]:
+    """Checks CHECKED_DOCUMENT with a checker whose `meta_checker` records each schema and refuses
+    B: (its Schema Object check, the schemas seen, the errors' messages)."""
+    from jsonschema.exceptions import SchemaError
+    from openapi_spec_validator import OpenAPIV30SpecValidator
+
+    from jobmock.internals.openapi_spec_validator import MetaCheck, OpenAPIV30SchemaCheckBase
+
+    seen: list[t.Any] = []
+
+    def refuse_b(schema: t.Any) -> None:
+        if schema.get("pattern") == "^b":
+            raise SchemaError("B refused")
+
+    class Recording(OpenAPIV30SchemaCheckBase):
+        def meta_checker(self, schema_value: t.Any, checker: MetaCheck) -> MetaCheck:
+            assert callable(checker)
+            seen.append(schema_value)
+            return refuse_b
+
+    class Checker(OpenAPIV30SpecValidator):  # type: ignore[misc]
+        keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": Recording}
+
+    checker = Checker(CHECKED_DOCUMENT)
+    messages = [error.message for error in checker.iter_errors()]
+    return checker.keyword_validators_registry["schema"], seen, messages
+
+
+def check_schema_checker() -> None:
+    _, seen, messages = schema_checker_run()
+    schemas = CHECKED_DOCUMENT["components"]["schemas"]  # type: ignore[index]
+    assert schemas["A"] in seen and schemas["B"] in seen, "no longer asked once per Schema Object"
+    assert messages == ["B refused"], f"what it returns no longer decides: {messages}"
+
+
+def check_seen_schemas(attribute: str) -> Callable[[], None]:
+    def check() -> None:
+        from jobmock.internals.openapi_spec_validator import SeenSchemas
+
+        schemas, _, _ = schema_checker_run()
+        record = getattr(schemas, attribute)
+        assert isinstance(record, SeenSchemas), f"replaced after __init__: {record!r}"
+        assert record, "no schema id recorded there any more"
+
+    return check
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
+    Private(
+        "openapi_spec_validator",
+        f"{SCHEMA_CHECK}._get_schema_checker",
+        "(schema path, schema value) -> the meta-check of that Schema Object, asked once each",
+        "jobmock.internals.openapi_spec_validator.OpenAPIV30SchemaCheckBase.meta_checker",
+        check_schema_checker,
+    ),
+    *(
+        Private(
+            "openapi_spec_validator",
+            f"{SCHEMA_CHECK}.{attribute}",
+            "a list of schema ids __call__ tests membership in and appends to (a set stands in)",
+            "jobmock.internals.openapi_spec_validator.SchemaCheckHooks.seen_as_sets",
+            check_seen_schemas(attribute),
+        )
+        for attribute in ("visited_schema_ids", "meta_checked_schema_ids")
+    ),
     Private(
         "connexion",
         "connexion.uri_parsing.AbstractURIParser._body_schema",

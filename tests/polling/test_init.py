@@ -30,7 +30,7 @@ def test_init_finds_the_pair_status_scenarios_and_tenants(tmp_path: Path) -> Non
         "            the id: link GetReport of its 202 answer -> {reportId}",
         "  status    /status of getReport's answer: queued, running -> succeeded | failed",
         "  scenarios succeeded, failed (default: succeeded)",
-        "  tenants   apiKey (X-API-Key: dev-reports-apiKey)",
+        "  tenants   dev, by any scheme: apiKey (X-API-Key: dev-reports-apiKey)",
         "  progress  /progress (counter progress)",
         f"next: jobmock serve {out}   then   jobmock contract {out}",
     ]
@@ -132,3 +132,40 @@ def test_without_a_pair_the_binding_is_commented_out_and_the_folder_serves(
     assert "\n# binding:\n#   create:\n#     operation: FILL-IN\n" in text
     result = CliRunner().invoke(main, ["serve", "--store", "memory://", str(out), "--get", "/pets"])
     assert result.exit_code == 0, result.output
+
+
+def test_one_tenant_answers_to_every_scheme_a_job_created_with_one_is_polled_with_another(
+    tmp_path: Path,
+) -> None:
+    text = (REPORTS / "openapi.yaml").read_text()
+    text = text.replace(  # either scheme signs a request in (OpenAPI: alternatives are a list)
+        "security:\n  - apiKey: []\n", "security:\n  - apiKey: []\n  - bearer: []\n", 1
+    ).replace(
+        "  securitySchemes:\n",
+        "  securitySchemes:\n    bearer:\n      type: http\n      scheme: bearer\n",
+        1,
+    )
+    spec = tmp_path / "src" / "openapi.yaml"
+    spec.parent.mkdir()
+    spec.write_text(text)
+    out = tmp_path / "reports"
+    code, output = init(str(spec), "--out", str(out))
+    assert code == 0, output
+    # the credentials are the documented development ones: dev-<api>-<scheme name>
+    assert (
+        "  tenants   dev, by any scheme: apiKey (X-API-Key: dev-reports-apiKey), bearer"
+        " (Authorization: Bearer dev-reports-bearer)"
+    ) in output.splitlines()
+    bearer = {"Authorization": "Bearer dev-reports-bearer"}
+    with served(out) as client:
+        created = client.post("/reports", json={"kind": "sales", "format": "csv"}, headers=KEY)
+        assert created.status_code == 202
+        polled = client.get(created.headers["location"], headers=bearer)
+        assert polled.status_code == 200
+        assert polled.json()["status"] == "queued"  # the fixture's first phase, 2 s
+        client.post("/_mock/clock", json={"advance_seconds": 12})
+        assert client.get(created.headers["location"], headers=bearer).json()["status"] == (
+            "succeeded"
+        )
+        tenants = client.get("/_mock/apis/reports/tenants").json()
+        assert [tenant["name"] for tenant in tenants] == ["dev"]

@@ -85,3 +85,45 @@ def test_an_unquoted_date_is_a_string_as_yaml_1_2_reads_it(tmp_path: Path) -> No
     )
     with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
         assert client.get("/day").json() == "2024-10-01"
+
+
+REFERRED = """\
+openapi: 3.0.3
+info: {title: issues, version: '1'}
+paths:
+  /issues:
+    get:
+      operationId: listIssues
+      responses:
+        '200':
+          description: the issues, as GitHub documents its own (an example is a Reference Object)
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/issue'}}
+              examples:
+                default: {$ref: '#/components/examples/issue-items'}
+                closed: {$ref: '#/components/examples/closed-items'}
+components:
+  schemas:
+    issue:
+      type: object
+      required: [number, state]
+      properties:
+        number: {type: integer}
+        state: {type: string}
+  examples:
+    issue-items:
+      value: [{number: 1347, state: open}]
+    closed-items:
+      value: [{number: 1, state: closed}]
+"""
+
+
+def test_an_example_given_by_reference_is_answered(tmp_path: Path) -> None:
+    document = tmp_path / "issues.yaml"
+    document.write_text(REFERRED)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        # OpenAPI 3.0.3, Media Type Object: examples map to Example Objects or Reference Objects
+        assert client.get("/issues").json() == [{"number": 1347, "state": "open"}]
+        closed = client.get("/issues", headers={"Prefer": "example=closed"})
+        assert closed.json() == [{"number": 1, "state": "closed"}]
