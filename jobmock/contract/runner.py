@@ -13,6 +13,7 @@ a curl line that replays it.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,6 +43,7 @@ from jobmock.contract.events import (
 )
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
+from jobmock.contract.parallel import Weight, operation_count, shares, spread
 from jobmock.contract.schemas import (
     content_refusals,
     load_schema,
@@ -66,15 +68,44 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
     with open_session(options) as session:
         names = options.apis or tuple(session.discovery.given)
         targets = session.discovery.targets(names)
-        runner = Runner(options, session, seed, handlers)
-        try:
-            result = runner.run(targets)
-        finally:
-            if session.discovery.footprint is not None:
-                runner.result.removed_jobs = session.discovery.clean_up()
+        count = process_count(options, len(targets))
+        plan = shares(targets, count, target_weight(session)) if count > 1 else [targets]
+        if len(plan) > 1:  # in-process only: a server at --url is tested from one process
+
+            def run_here(mine: list[Target], forward: list[Handler]) -> RunResult:
+                return Runner(options, session, seed, forward).run(mine)
+
+            result = spread(options, seed, handlers, targets, plan, run_here)
+        else:
+            runner = Runner(options, session, seed, handlers)
+            try:
+                result = runner.run(targets)
+            finally:
+                if session.discovery.footprint is not None:
+                    runner.result.removed_jobs = session.discovery.clean_up()
     result.duration = time.monotonic() - started
     dispatch(handlers, RunFinished(result))
     return result
+
+
+def process_count(options: ContractOptions, targets: int) -> int:
+    """Processes for an in-process run: `options.processes`, else one per core this process may
+    use; never more than there are targets. A run at --url uses one."""
+    if options.url is not None:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = options.processes or cores or 1
+    return max(1, min(wanted, targets))
+
+
+def target_weight(session: Session) -> Weight:
+    """How much schemathesis work a target is, read from its document (see `shares`)."""
+
+    def weight(target: Target) -> float:
+        document = target.document or session.discovery.document(target.schema_path)
+        return operation_count(document)
+
+    return weight
 
 
 class Session:
