@@ -5,18 +5,22 @@ Each process serves jobmock in-process (its own app and store, as a single-proce
 tests its share of the targets, fixed by `shares` from the targets alone, so a seed replays the
 same cases in the same processes. The control API is the last of its share, as it is the last
 target of a single-process run (its `POST /reset` and `POST /clock` act on the whole server).
-This process runs the first share; each other share runs in a spawned process whose events come
-back through a queue. `Merger` turns the shares' events into one run's: one `RunStarted` once
-every share has loaded, operations counted across shares, results merged in target order.
+This process runs the first share; each other share runs in a child process (a fresh
+interpreter: nothing of the caller's script is imported again) whose events come back pickled
+through a pipe. `Merger` turns the shares' events into one run's: one `RunStarted` once every
+share has loaded, operations counted across shares, results merged in target order.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import queue as queues
+import os
+import pickle
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from jobmock.config import ContractOptions
@@ -31,12 +35,17 @@ from jobmock.contract.events import (
 )
 from jobmock.contract.targets import Target
 
-# what schemathesis' work on a target grows with: its operations, each run in two modes and
-# several phases, and, where the document links operations, stateful sequences over them
 Weight = Callable[[Target], float]
 
 
-def shares(targets: Sequence[Target], count: int, weight: Weight) -> list[list[Target]]:
+def same(target: Target) -> float:
+    """Every API is about as much work: measured, 4 to 9 s of CPU each, the control API's 17
+    operations as much as a vendor's 3 to 5 (a vendor API's stateful sequences and job walks weigh
+    what the control API's operations do)."""
+    return 1.0
+
+
+def shares(targets: Sequence[Target], count: int, weight: Weight = same) -> list[list[Target]]:
     """`targets` in `count` shares of about equal weight (heaviest first, each to the lightest
     share so far), each share in the targets' own order: the control API stays last."""
     count = max(1, min(count, len(targets)))
@@ -48,24 +57,6 @@ def shares(targets: Sequence[Target], count: int, weight: Weight) -> list[list[T
         chosen[lightest].append(i)
         loads[lightest] += weight(targets[i])
     return [[targets[i] for i in sorted(share)] for share in chosen if share]
-
-
-def operation_count(document: dict[str, Any]) -> float:
-    """A target's weight: its operations (a linked document's stateful sequences count double)."""
-    methods = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-    operations = [
-        op
-        for item in document.get("paths", {}).values()
-        if isinstance(item, dict)
-        for method, op in item.items()
-        if method in methods and isinstance(op, dict)
-    ]
-    linked = any(
-        isinstance(response, dict) and response.get("links")
-        for op in operations
-        for response in op.get("responses", {}).values()
-    )
-    return float(len(operations) * (2 if linked else 1))
 
 
 class Merger:
@@ -147,22 +138,62 @@ def merge(results: Sequence[RunResult], targets: Sequence[Target]) -> RunResult:
     return merged
 
 
-def run_share(
-    options: ContractOptions, seed: int, share: int, count: int, out: Any
-) -> None:  # pragma: no cover - runs in a spawned process (tests/contract runs it end to end)
-    """A spawned process: open jobmock in-process, run share `share` of `count`, send its events
-    and then ("result", share, RunResult), or ("error", share, exception), to `out`."""
-    from jobmock.contract.runner import Runner, open_session, target_weight
+CHILD = "from jobmock.contract.parallel import child_main; child_main()"
 
-    try:
-        with open_session(options) as session:
-            targets = session.discovery.targets(options.apis)
-            mine = shares(targets, count, target_weight(session))[share]
-            forward = Forward(share, lambda s, event: out.put(("event", s, event)))
-            result = Runner(options, session, seed, [forward]).run(mine)
-        out.put(("result", share, result))
-    except BaseException as exc:
-        out.put(("error", share, exc))
+
+def child_main() -> None:  # pragma: no cover - runs in a child process (tests/contract runs it)
+    """A share's process: its settings (options, seed, share, count) pickled on stdin; its events,
+    then ("result", share, RunResult) or ("error", share, exception), pickled to the fd in argv."""
+    options, seed, share, count = pickle.load(sys.stdin.buffer)
+    with os.fdopen(int(sys.argv[1]), "wb") as out:
+
+        def send(message: tuple[str, int, Any]) -> None:
+            pickle.dump(message, out)
+            out.flush()
+
+        try:
+            send(("result", share, run_share(options, seed, share, count, send)))
+        except BaseException as exc:
+            send(("error", share, exc))
+
+
+def run_share(
+    options: ContractOptions,
+    seed: int,
+    share: int,
+    count: int,
+    send: Callable[[tuple[str, int, Any]], None],
+) -> RunResult:
+    """Open jobmock in-process and run share `share` of `count` (as the parent planned it)."""
+    from jobmock.contract.runner import Runner, open_session
+
+    with open_session(options) as session:
+        targets = session.discovery.targets(options.apis)
+        mine = shares(targets, count)[share]
+        forward = Forward(share, lambda s, event: send(("event", s, event)))
+        return Runner(options, session, seed, [forward]).run(mine)
+
+
+def start_share(options: ContractOptions, seed: int, share: int, count: int) -> tuple[Any, Any]:
+    """A child process running share `share`, and the pipe its messages come through. It runs
+    this jobmock (its folder first on PYTHONPATH) and imports nothing of the caller's script."""
+    read_fd, write_fd = os.pipe()
+    root = str(Path(__file__).resolve().parents[2])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(write_fd)],
+        stdin=subprocess.PIPE,
+        pass_fds=(write_fd,),
+        env=env,
+    )
+    os.close(write_fd)
+    assert process.stdin is not None
+    pickle.dump((options, seed, share, count), process.stdin)
+    process.stdin.close()
+    return process, os.fdopen(read_fd, "rb")
 
 
 def spread(
@@ -173,57 +204,56 @@ def spread(
     plan: list[list[Target]],
     run_here: Callable[[list[Target], list[Handler]], RunResult],
 ) -> RunResult:
-    """Run `plan[0]` here (`run_here`) and every other share in a spawned process."""
+    """Run `plan[0]` here (`run_here`) and every other share in a child process."""
     apis = tuple(target.name for target in targets)
     merger = Merger(handlers, len(plan), apis)
-    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    out: Any = context.Queue()
     child_options = replace(options, apis=apis)
-    processes = [
-        context.Process(
-            target=run_share, args=(child_options, seed, share, len(plan), out), daemon=True
-        )
-        for share in range(1, len(plan))
-    ]
-    for process in processes:
-        process.start()
     results: dict[int, RunResult] = {}
     errors: list[BaseException] = []
-    pending = set(range(1, len(plan)))
 
-    def drain() -> None:
-        while pending:
-            try:
-                kind, share, payload = out.get(timeout=1.0)
-            except queues.Empty:
-                if not any(p.is_alive() for p in processes):
-                    errors.append(RuntimeError("a contract process ended without a result"))
+    def drain(share: int, pipe: Any) -> None:
+        with pipe:
+            while True:
+                try:
+                    kind, _, payload = pickle.load(pipe)
+                except EOFError:
+                    errors.append(RuntimeError(f"contract process {share} ended without a result"))
                     return
-                continue
-            if kind == "event":
-                merger.receive(share, payload)
-                continue
-            pending.discard(share)
-            if kind == "result":
-                results[share] = payload
-            else:
-                errors.append(payload)
+                if kind == "event":
+                    merger.receive(share, payload)
+                    continue
+                (
+                    results.__setitem__(share, payload)
+                    if kind == "result"
+                    else errors.append(payload)
+                )
+                return
 
-    reader = threading.Thread(target=drain, name="contract-shares", daemon=True)
-    reader.start()
+    children = [start_share(child_options, seed, share, len(plan)) for share in range(1, len(plan))]
+    readers = [
+        threading.Thread(
+            target=drain, args=(share, pipe), name=f"contract-share-{share}", daemon=True
+        )
+        for share, (_, pipe) in enumerate(children, start=1)
+    ]
+    for reader in readers:
+        reader.start()
     interrupted = False
     try:
         results[0] = run_here(plan[0], [Forward(0, merger.receive)])
-        while reader.is_alive():
-            try:
-                reader.join()
-            except KeyboardInterrupt:  # the shares had the Ctrl-C too: they report what ran
-                interrupted = True
+        for reader in readers:
+            while reader.is_alive():
+                try:
+                    reader.join()
+                except KeyboardInterrupt:  # the shares had the Ctrl-C too: they report what ran
+                    interrupted = True
     finally:
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
+        for process, _ in children:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     if errors:
         raise errors[0]
     merger.flush()

@@ -43,7 +43,7 @@ from jobmock.contract.events import (
 )
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
-from jobmock.contract.parallel import Weight, operation_count, shares, spread
+from jobmock.contract.parallel import shares, spread
 from jobmock.contract.schemas import (
     content_refusals,
     load_schema,
@@ -69,7 +69,7 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
         names = options.apis or tuple(session.discovery.given)
         targets = session.discovery.targets(names)
         count = process_count(options, len(targets))
-        plan = shares(targets, count, target_weight(session)) if count > 1 else [targets]
+        plan = shares(targets, count) if count > 1 else [targets]
         if len(plan) > 1:  # in-process only: a server at --url is tested from one process
 
             def run_here(mine: list[Target], forward: list[Handler]) -> RunResult:
@@ -96,16 +96,6 @@ def process_count(options: ContractOptions, targets: int) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = options.processes or cores or 1
     return max(1, min(wanted, targets))
-
-
-def target_weight(session: Session) -> Weight:
-    """How much schemathesis work a target is, read from its document (see `shares`)."""
-
-    def weight(target: Target) -> float:
-        document = target.document or session.discovery.document(target.schema_path)
-        return operation_count(document)
-
-    return weight
 
 
 class Session:

@@ -3,8 +3,6 @@ the control API last in its share, events merged into one run's, the same cases 
 
 from __future__ import annotations
 
-from typing import Any
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +17,7 @@ from jobmock.contract.events import (
     RunResult,
     RunStarted,
 )
-from jobmock.contract.parallel import Merger, merge, operation_count, shares
+from jobmock.contract.parallel import Merger, merge, shares
 from jobmock.contract.targets import Target
 from jobmock.documents.specs import CONTROL_API
 
@@ -53,20 +51,19 @@ def test_every_target_is_in_exactly_one_share_in_its_own_order(
             assert share[-1].is_control, "the control API runs last in its share"
 
 
+def test_targets_alike_go_round_the_shares() -> None:
+    plan = shares(targets_of([1, 1, 1, 1, 1], control=True), 2)
+    assert [[t.name for t in share] for share in plan] == [
+        ["api0", "api2", "api4"],
+        ["api1", "api3", CONTROL_API],
+    ]
+
+
 def test_the_heaviest_targets_go_to_different_shares() -> None:
     targets = targets_of([10, 9, 1, 1], control=False)
     weight_of = dict(zip([t.name for t in targets], [10.0, 9.0, 1.0, 1.0], strict=True))
     plan = shares(targets, 2, lambda t: weight_of[t.name])
     assert [[t.name for t in share] for share in plan] == [["api0", "api3"], ["api1", "api2"]]
-
-
-def test_an_operation_counts_double_where_the_document_links_operations() -> None:
-    plain = {"paths": {"/jobs": {"get": {"responses": {"200": {}}}, "post": {"responses": {}}}}}
-    assert operation_count(plain) == 2
-    linked: dict[str, Any] = {
-        "paths": {"/jobs": {"post": {"responses": {"201": {"links": {"get": {}}}}}}}
-    }
-    assert operation_count(linked) == 2
 
 
 def report(api: str, operation: str, failures: int = 0) -> OperationReport:
