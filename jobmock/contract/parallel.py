@@ -5,9 +5,9 @@ Each process serves jobmock in-process (its own app and store, as a single-proce
 tests its share of the targets, fixed by `shares` from the targets alone, so a seed replays the
 same cases in the same processes. The control API is the last of its share, as it is the last
 target of a single-process run (its `POST /reset` and `POST /clock` act on the whole server).
-This process runs the first share; each other share runs in a child process (a fresh
-interpreter: nothing of the caller's script is imported again) whose events come back pickled
-through a pipe. `Merger` turns the shares' events into one run's: one `RunStarted` once every
+This process runs the first share; each other share runs in a child process started first (a
+fresh interpreter: nothing of the caller's script is imported again) whose events come back
+pickled through a pipe. `Merger` turns the shares' events into one run's: one `RunStarted` once every
 share has loaded, operations counted across shares, results merged in target order.
 """
 
@@ -19,7 +19,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -164,12 +163,13 @@ def run_share(
     count: int,
     send: Callable[[tuple[str, int, Any]], None],
 ) -> RunResult:
-    """Open jobmock in-process and run share `share` of `count` (as the parent planned it)."""
+    """Open jobmock in-process and run share `share` of `count` (as the parent plans it: the same
+    targets, the same `shares`); a share beyond the targets runs nothing."""
     from jobmock.contract.runner import Runner, open_session
 
     with open_session(options) as session:
-        targets = session.discovery.targets(options.apis)
-        mine = shares(targets, count)[share]
+        plan = shares(session.discovery.targets(options.apis), count)
+        mine = plan[share] if share < len(plan) else []
         forward = Forward(share, lambda s, event: send(("event", s, event)))
         return Runner(options, session, seed, [forward]).run(mine)
 
@@ -179,15 +179,12 @@ def start_share(options: ContractOptions, seed: int, share: int, count: int) -> 
     this jobmock (its folder first on PYTHONPATH) and imports nothing of the caller's script."""
     read_fd, write_fd = os.pipe()
     root = str(Path(__file__).resolve().parents[2])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])),
-    }
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     process = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(write_fd)],
         stdin=subprocess.PIPE,
         pass_fds=(write_fd,),
-        env=env,
+        env={**os.environ, "PYTHONPATH": path},
     )
     os.close(write_fd)
     assert process.stdin is not None
@@ -196,67 +193,85 @@ def start_share(options: ContractOptions, seed: int, share: int, count: int) -> 
     return process, os.fdopen(read_fd, "rb")
 
 
-def spread(
-    options: ContractOptions,
-    seed: int,
-    handlers: list[Handler],
-    targets: list[Target],
-    plan: list[list[Target]],
-    run_here: Callable[[list[Target], list[Handler]], RunResult],
-) -> RunResult:
-    """Run `plan[0]` here (`run_here`) and every other share in a child process."""
-    apis = tuple(target.name for target in targets)
-    merger = Merger(handlers, len(plan), apis)
-    child_options = replace(options, apis=apis)
-    results: dict[int, RunResult] = {}
-    errors: list[BaseException] = []
+class Spread:
+    """Shares 1..count-1 started in child processes at once (their start-up overlaps this
+    process's), share 0 run here by `run`; leaving the block ends any child still running."""
 
-    def drain(share: int, pipe: Any) -> None:
+    def __init__(self, options: ContractOptions, seed: int, count: int) -> None:
+        self.count = count
+        self.results: dict[int, RunResult] = {}
+        self.errors: list[BaseException] = []
+        self.merger: Merger | None = None
+        self.early: list[tuple[int, Event]] = []  # events before `run` made the merger
+        self.lock = threading.Lock()
+        self.children = [start_share(options, seed, share, count) for share in range(1, count)]
+        self.readers = [
+            threading.Thread(target=self.drain, args=(share, pipe), daemon=True)
+            for share, (_, pipe) in enumerate(self.children, start=1)
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def __enter__(self) -> Spread:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process, _ in self.children:
+            try:
+                process.wait(timeout=0 if exc[0] is not None else 5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    def receive(self, share: int, event: Event) -> None:
+        with self.lock:
+            if self.merger is None:
+                self.early.append((share, event))
+            else:
+                self.merger.receive(share, event)
+
+    def drain(self, share: int, pipe: Any) -> None:
         with pipe:
             while True:
                 try:
                     kind, _, payload = pickle.load(pipe)
                 except EOFError:
-                    errors.append(RuntimeError(f"contract process {share} ended without a result"))
+                    self.errors.append(RuntimeError(f"contract process {share} ended early"))
                     return
                 if kind == "event":
-                    merger.receive(share, payload)
-                    continue
-                (
-                    results.__setitem__(share, payload)
-                    if kind == "result"
-                    else errors.append(payload)
-                )
-                return
+                    self.receive(share, payload)
+                elif kind == "result":
+                    self.results[share] = payload
+                    return
+                else:
+                    self.errors.append(payload)
+                    return
 
-    children = [start_share(child_options, seed, share, len(plan)) for share in range(1, len(plan))]
-    readers = [
-        threading.Thread(
-            target=drain, args=(share, pipe), name=f"contract-share-{share}", daemon=True
-        )
-        for share, (_, pipe) in enumerate(children, start=1)
-    ]
-    for reader in readers:
-        reader.start()
-    interrupted = False
-    try:
-        results[0] = run_here(plan[0], [Forward(0, merger.receive)])
-        for reader in readers:
+    def run(
+        self,
+        handlers: list[Handler],
+        targets: list[Target],
+        run_here: Callable[[list[Target], list[Handler]], RunResult],
+    ) -> RunResult:
+        """Run share 0 here (`run_here`), wait for the others, and merge."""
+        merger = Merger(handlers, self.count, tuple(target.name for target in targets))
+        with self.lock:  # a share's events keep their order: later ones wait for these
+            self.merger = merger
+            for share, event in self.early:
+                merger.receive(share, event)
+            self.early = []
+        plan = shares(targets, self.count)
+        interrupted = False
+        self.results[0] = run_here(plan[0] if plan else [], [Forward(0, merger.receive)])
+        for reader in self.readers:
             while reader.is_alive():
                 try:
                     reader.join()
                 except KeyboardInterrupt:  # the shares had the Ctrl-C too: they report what ran
                     interrupted = True
-    finally:
-        for process, _ in children:
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    if errors:
-        raise errors[0]
-    merger.flush()
-    merged = merge([results[share] for share in sorted(results)], targets)
-    merged.interrupted = merged.interrupted or interrupted
-    return merged
+        if self.errors:
+            raise self.errors[0]
+        merger.flush()
+        merged = merge([self.results[share] for share in sorted(self.results)], targets)
+        merged.interrupted = merged.interrupted or interrupted
+        return merged
