@@ -148,8 +148,8 @@ class ContractOptions:
     shrink: bool = True  # minimize failing cases (slower on failures; curl lines get shorter)
     request_timeout: float = 10.0  # seconds, for --url runs
     feed_ratio: int = 4  # of every N positive cases, N-1 use a live job's ids; 1 keeps random ids
-    # in-process runs: the targets spread over this many processes (0: one per core), each
-    # serving jobmock itself; schemathesis' generation is CPU-bound, one core per process
+    # in-process runs: the targets spread over this many processes (0: one per core, at most 4),
+    # each serving jobmock itself; schemathesis' generation is CPU-bound, one core per process
     processes: int = 0
     # --url at a jobmock server: False treats it as shared (only the run's own jobs are touched,
     # then removed; server-wide control operations skipped); True resets it to its fixtures first

@@ -50,7 +50,7 @@ from jobmock.errors import ChecksFailed, Interrupted, SetupError
     "--processes",
     type=click.IntRange(min=0),
     default=default(ContractOptions, "processes"),
-    show_default="0: one per core",
+    show_default="0: one per core, at most 4",
     help="In-process runs: spread the APIs over this many processes (1: one process).",
 )
 @click.option(
