@@ -135,7 +135,7 @@ LAYERS: list[tuple[str, str, str]] = [
     ("LifespanMiddleware", r"connexion/middleware/lifespan\.py", r""),
     (
         "RoutingMiddleware (starlette Router over the API's routes)",
-        r"connexion/middleware/routing\.py",
+        r"(connexion/middleware/routing\.py|jobmock/http/routecache\.py)",
         r"",
     ),
     (

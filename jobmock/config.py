@@ -121,6 +121,11 @@ class ValidateOptions:
 IN_PROCESS_CLOCK = "poll"
 
 
+# Linked sequences (up to stateful_max_steps calls each) were 40% of a default run's CPU at 25 per
+# API; 10 reach every code and scenario state the 25 did (bench/results/profile.md, round 3)
+STATEFUL_SCENARIOS = 10
+
+
 @dataclass(frozen=True)
 class ContractOptions:
     """Everything `jobmock contract` can be told, with its defaults; the CLI only fills it in."""
@@ -138,10 +143,14 @@ class ContractOptions:
     control_token: str | None = None  # the control API's token (`jobmock serve --control-token`)
     app_config: Config = field(default_factory=lambda: Config(clock=IN_PROCESS_CLOCK))
     stateful_max_steps: int = 12  # steps per stateful scenario (create -> get -> transition ...)
-    stateful_examples: int | None = None  # stateful scenarios per API (None: max_examples)
+    # stateful scenarios per API (None: max_examples, at most STATEFUL_SCENARIOS)
+    stateful_examples: int | None = None
     shrink: bool = True  # minimize failing cases (slower on failures; curl lines get shorter)
     request_timeout: float = 10.0  # seconds, for --url runs
     feed_ratio: int = 4  # of every N positive cases, N-1 use a live job's ids; 1 keeps random ids
+    # in-process runs: the targets spread over this many processes (0: one per core, at most 4),
+    # each serving jobmock itself; schemathesis' generation is CPU-bound, one core per process
+    processes: int = 0
     # --url at a jobmock server: False treats it as shared (only the run's own jobs are touched,
     # then removed; server-wide control operations skipped); True resets it to its fixtures first
     reset: bool = False

@@ -47,6 +47,13 @@ from jobmock.errors import ChecksFailed, Interrupted, SetupError
 )
 @click.option("--seed", type=int, help="Replay a run (its seed is printed at the end).")
 @click.option(
+    "--processes",
+    type=click.IntRange(min=0),
+    default=default(ContractOptions, "processes"),
+    show_default="0: one per core, at most 4",
+    help="In-process runs: spread the APIs over this many processes (1: one process).",
+)
+@click.option(
     "--report",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
@@ -101,6 +108,7 @@ def contract(documents: tuple[Path, ...], **options: Any) -> None:
         headers=header_map(options["headers"]),
         max_examples=options["max_examples"],
         seed=options["seed"],
+        processes=options["processes"],
         report=options["report"],
         control_token=options["control_token"],
         reset=options["reset"],

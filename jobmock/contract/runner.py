@@ -13,6 +13,7 @@ a curl line that replays it.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,6 +44,7 @@ from jobmock.contract.events import (
 )
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
+from jobmock.contract.parallel import Spread
 from jobmock.contract.schemas import (
     content_refusals,
     load_schema,
@@ -64,18 +66,42 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
     handlers = list(handlers)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     started = time.monotonic()
-    with open_session(options) as session:
-        names = options.apis or tuple(session.discovery.given)
-        targets = session.discovery.targets(names)
-        runner = Runner(options, session, seed, handlers)
-        try:
-            result = runner.run(targets)
-        finally:
-            if session.discovery.footprint is not None:
-                runner.result.removed_jobs = session.discovery.clean_up()
+    count = process_count(options)
+    if count > 1:  # in-process only: a server at --url is tested from one process
+        with Spread(options, seed, count) as spread, open_session(options) as session:
+
+            def run_here(mine: list[Target], forward: list[Handler]) -> RunResult:
+                return Runner(options, session, seed, forward).run(mine)
+
+            result = spread.run(handlers, session.discovery.targets(options.apis), run_here)
+    else:
+        with open_session(options) as session:
+            names = options.apis or tuple(session.discovery.given)
+            targets = session.discovery.targets(names)
+            runner = Runner(options, session, seed, handlers)
+            try:
+                result = runner.run(targets)
+            finally:
+                if session.discovery.footprint is not None:
+                    runner.result.removed_jobs = session.discovery.clean_up()
     result.duration = time.monotonic() - started
     dispatch(handlers, RunFinished(result))
     return result
+
+
+# auto: at most this many processes (a default run has six APIs; each process is a whole jobmock)
+AUTO_PROCESSES = 4
+
+
+def process_count(options: ContractOptions) -> int:
+    """Processes for an in-process run: `options.processes`, else one per core this process may
+    use (at most AUTO_PROCESSES), never more than the APIs named with --api. A run at --url
+    uses one."""
+    if options.url is not None:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    wanted = options.processes or min(cores or 1, AUTO_PROCESSES)
+    return max(1, min(wanted, len(options.apis) or wanted))
 
 
 class Session:

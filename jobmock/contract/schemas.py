@@ -8,7 +8,7 @@ from typing import Any
 import schemathesis
 from schemathesis.config import PositiveDataAcceptanceConfig, SchemathesisConfig
 
-from jobmock.config import ContractOptions
+from jobmock.config import STATEFUL_SCENARIOS, ContractOptions
 from jobmock.contract.targets import Target
 
 NOT_FOUND_MARK = "x-jobmock-not-found"  # a 4xx response that is this API's "no such job"
@@ -71,7 +71,7 @@ def schemathesis_config(
                 "enabled": mode != "negative",
                 "max-steps": options.stateful_max_steps,
                 **({} if infer_links else {"inference": {"algorithms": []}}),
-                "generation": {"max-examples": options.stateful_examples or options.max_examples},
+                "generation": {"max-examples": stateful_scenarios(options)},
             },
         },
         "headers": dict(headers),
@@ -111,6 +111,11 @@ def schemathesis_config(
         data["base-url"] = base_url
         data["request-timeout"] = options.request_timeout
     return SchemathesisConfig.from_dict(data)
+
+
+def stateful_scenarios(options: ContractOptions) -> int:
+    """Linked sequences per API: as asked, else `--max-examples`, at most STATEFUL_SCENARIOS."""
+    return options.stateful_examples or min(options.max_examples, STATEFUL_SCENARIOS)
 
 
 def load_schema(target: Target, config: SchemathesisConfig, app: Any, base_url: str) -> Any:

@@ -24,6 +24,7 @@ from connexion.decorators.parameter import (
     _get_path_arguments,
     _get_query_arguments,
 )
+from connexion.middleware.routing import _scope as _routing_scope
 from connexion.spec import OpenAPISpecification
 from connexion.uri_parsing import OpenAPIURIParser
 from connexion.validators import (
@@ -42,6 +43,11 @@ current_context: t.Callable[[], dict[str, t.Any]] = _context.get
 current_scope: t.Callable[[], Scope] = _scope.get
 # connexion.context.receive is a proxy; as for the scope, the channel itself
 current_receive: t.Callable[[], Receive] = _receive.get
+
+# connexion's RoutingMiddleware keeps the request's scope in a context variable of its module for
+# the RoutingOperation its Router reaches (which reads the variable, not its own argument): a
+# request routed without the Router (jobmock.http.routecache) sets it as the middleware does
+set_routing_scope: t.Callable[[Scope], t.Any] = _routing_scope.set
 
 # -- connexion's argument rules -------------------------------------------------------------------
 

@@ -6,8 +6,9 @@ open with half a request line. Refusals happen before the app sees the request, 
 in an API's envelope: they are RFC 9457 problem+json (431), or the connection is closed (a head or
 body that stopped arriving: 408 where nothing of the answer was sent yet).
 
-An answer's head is written with its body's first part (`OneWriteCycle`): one socket write per
-plain answer, where uvicorn makes two (each a syscall and a wake-up of the client).
+An answer's head is written with its body's first part (`jobmock.internals.uvicorn.OneWriteCycle`):
+one socket write per plain answer, where uvicorn makes two (each a syscall and a wake-up of the
+client).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import os
 from http import HTTPStatus
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from jobmock.frontend.guards import problem_json
+from jobmock.internals.uvicorn import write_in_one
 from jobmock.limits import Limits
 
 
@@ -42,55 +44,6 @@ def problem(status: int, detail: str) -> bytes:
         "connection: close\r\n\r\n"
     )
     return head.encode("ascii") + body
-
-
-class _Gathered:
-    """A transport stand-in that keeps what is written until `flush` (other calls go through)."""
-
-    def __init__(self, transport: asyncio.Transport) -> None:
-        self.transport = transport
-        self.parts: list[bytes] = []
-
-    def write(self, data: bytes) -> None:
-        self.parts.append(data)
-
-    def flush(self) -> None:
-        if self.parts:
-            data, self.parts = b"".join(self.parts), []
-            self.transport.write(data)
-
-    def close(self) -> None:
-        self.flush()
-        self.transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.transport, name)
-
-
-class OneWriteCycle(RequestResponseCycle):  # type: ignore[misc]
-    """uvicorn's request cycle, writing an answer's head with its first body part: one socket
-    write (one syscall) per plain answer instead of two."""
-
-    held: Any = None  # the http.response.start message, until the body's first part
-
-    async def send(self, message: Any) -> None:
-        starting = message["type"] == "http.response.start" and not self.response_started
-        if starting and self.held is None:
-            self.held = message
-            return
-        if self.held is None:
-            await super().send(message)
-            return
-        start, self.held = self.held, None
-        transport = self.transport
-        gathered = _Gathered(transport)
-        self.transport = gathered  # type: ignore[assignment]  # writes kept, the rest goes through
-        try:
-            await super().send(start)
-            await super().send(message)
-        finally:
-            self.transport = transport
-            gathered.flush()
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
@@ -208,8 +161,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):  # type: ignore[misc]
     def on_headers_complete(self) -> None:
         self.in_head = False
         super().on_headers_complete()
-        if self.cycle is not None and type(self.cycle) is RequestResponseCycle:
-            self.cycle.__class__ = OneWriteCycle
+        write_in_one(self.cycle)
         if self.cycle is not None and self.cycle.more_body:
             self.arm(self.bounds.body_timeout_s, "request body")
         else:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from jobmock.contract import Observations, gaps
+from jobmock.contract import Observation, Observations, gaps
 from jobmock.contract.coverage import declared_codes
 from tests.contract.conftest import ALL_APIS, CLOCKS, contract_run
 
@@ -104,3 +104,22 @@ def test_exclusions_name_declared_codes() -> None:
         if key[2] not in declared_codes(document_of(key[0])).get(key[1], set())
     ]
     assert not stale, f"excluded codes the spec does not declare: {stale}"
+
+
+def test_the_gate_names_an_operation_no_run_reached() -> None:
+    """The gate fails on what was not covered: an operation never called, a code never answered,
+    a scenario state never shown (here with a run that called one of two operations)."""
+    document: dict[str, Any] = {
+        "paths": {
+            "/jobs/{id}": {"get": {"responses": {"200": {}, "404": {}}}},
+            "/jobs": {"post": {"responses": {"202": {}}}},
+        }
+    }
+    seen = Observations()
+    seen.add(Observation("demo", "GET /jobs/{id}", 200, "DONE", "fast"))
+    missed = [str(gap) for gap in gaps("demo", document, {"fast": ("QUEUED", "DONE")}, seen)]
+    assert missed == [
+        "demo: GET /jobs/{id} never answered 404",
+        "demo: POST /jobs never answered 202",
+        "demo: scenario 'fast' never showed status 'QUEUED'",
+    ]

@@ -2,10 +2,11 @@
 
 `PRIVATE_NAMES` is the table (library, dotted name, what jobmock relies on, where jobmock reaches
 it); each row's check fails naming the symbol when an upgrade removes it or changes what jobmock
-relies on: that it exists, is callable with the arguments jobmock passes, and that connexion or
-schemathesis still calls or sets it as jobmock expects. `test_no_private_name_outside_internals`
-fails when one of them (or any private module or name imported from these libraries) is named in
-`jobmock/` or `handlers/` outside `jobmock/internals/`.
+relies on: that it exists, is callable with the arguments jobmock passes, and that connexion,
+schemathesis or uvicorn still calls or sets it as jobmock expects (uvicorn marks nothing private
+with `_`: its names here are the undocumented ones, outside its documented server and config).
+`test_no_private_name_outside_internals` fails when one of them (or any private module or name
+imported from these libraries) is named in `jobmock/` or `handlers/` outside `jobmock/internals/`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from types import SimpleNamespace
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LIBRARIES = ("connexion", "starlette", "werkzeug", "schemathesis", "yaml", "openapi_spec_validator")
+LIBRARIES = (
+    "connexion",
+    "starlette",
+    "werkzeug",
+    "schemathesis",
+    "yaml",
+    "openapi_spec_validator",
+    "uvicorn",
+)
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,8 @@ class Private:
 
     @property
     def attribute(self) -> str:
-        """The private segment (else the last: an undocumented attribute): what must not be named
-        outside jobmock/internals/."""
+        """The private segment: what must not be named outside jobmock/internals/ (the last one
+        for a library that marks nothing private with `_`, only documents what is public)."""
         parts = self.name.split(".")
         return next((part for part in reversed(parts) if part.startswith("_")), parts[-1])
 
@@ -358,6 +367,95 @@ def check_seen_schemas(attribute: str) -> Callable[[], None]:
     return check
 
 
+def check_routing_scope() -> None:
+    from connexion.middleware.routing import RoutingOperation
+
+    from jobmock.internals.connexion import set_routing_scope
+
+    seen: list[t.Any] = []
+
+    async def app(scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        seen.append(scope)
+
+    async def route() -> None:
+        set_routing_scope({"type": "http", "path": "/api/jobs/7"})
+        inner = {"type": "http", "path_params": {"id": "7"}, "root_path": "/api"}
+        await RoutingOperation("get_job", app)(inner, None, None)  # type: ignore[arg-type]
+
+    asyncio.run(route())
+    assert seen and seen[0]["path"] == "/api/jobs/7", "RoutingOperation no longer reads it"
+    assert seen[0]["path_params"] == {"id": "7"}
+    assert seen[0]["extensions"]["connexion_routing"] == {
+        "api_base_path": "/api",
+        "operation_id": "get_job",
+    }
+
+
+# -- uvicorn: the HTTP protocol's request cycle -------------------------------------------------------
+
+
+class FakeTransport:
+    """What HttpToolsProtocol asks of a socket transport; counts the writes."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def get_extra_info(self, name: str, default: t.Any = None) -> t.Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 5000)}.get(name, default)
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+    def set_protocol(self, protocol: t.Any) -> None:
+        pass
+
+
+def check_request_response_cycle() -> None:
+    from uvicorn.config import Config
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+    from uvicorn.server import ServerState
+
+    from jobmock.internals.uvicorn import OneWriteCycle, write_in_one
+
+    async def app(scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        head = [(b"content-length", b"2")]
+        await send({"type": "http.response.start", "status": 200, "headers": head})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def serve() -> FakeTransport:
+        config = Config(app=app, lifespan="off", access_log=False, log_config=None)
+        protocol = HttpToolsProtocol(config, ServerState(), {}, asyncio.get_running_loop())
+        transport = FakeTransport()
+        protocol.connection_made(transport)  # type: ignore[arg-type]
+        protocol.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        cycle = protocol.cycle
+        assert type(cycle) is RequestResponseCycle, f"the cycle is a {type(cycle)!r}"
+        assert cycle.transport is t.cast(t.Any, transport) and cycle.response_started is False
+        write_in_one(cycle)  # before its task first runs, as on_headers_complete's caller does
+        assert type(protocol.cycle) is OneWriteCycle
+        for _ in range(10):
+            await asyncio.sleep(0)
+        return transport
+
+    transport = asyncio.run(serve())
+    assert len(transport.writes) == 1, f"{len(transport.writes)} writes"
+    assert transport.writes[0].startswith(b"HTTP/1.1 200 OK") and transport.writes[0].endswith(
+        b"ok"
+    )
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
     Private(
@@ -490,6 +588,21 @@ PRIVATE_NAMES: list[Private] = [
         "jobmock.internals.schemathesis.KeyedFailure.unique_key",
         check_unique_key,
     ),
+    Private(
+        "connexion",
+        "connexion.middleware.routing._scope",
+        "the request's scope, which RoutingOperation reads and passes on with the routing info",
+        "jobmock.internals.connexion.set_routing_scope",
+        check_routing_scope,
+    ),
+    Private(
+        "uvicorn",
+        "uvicorn.protocols.http.httptools_impl.RequestResponseCycle",
+        "the class on_headers_complete makes a request's cycle of before its task runs; "
+        "its transport and response_started, and send() writing through self.transport",
+        "jobmock.internals.uvicorn.OneWriteCycle",
+        check_request_response_cycle,
+    ),
 ]
 
 # Private names jobmock once used and now reaches by public API: they must not come back.
@@ -552,6 +665,13 @@ def private_uses(source: str, names: dict[str, str]) -> Iterator[tuple[int, str]
             parts = [*node.module.split("."), *(alias.name for alias in node.names)]
             if parts[0] in LIBRARIES and any(part.startswith("_") for part in parts):
                 yield node.lineno, f"from {node.module} import ..."
+            elif parts[0] in LIBRARIES:
+                for alias in node.names:
+                    if alias.name in names:
+                        yield (
+                            node.lineno,
+                            f"from {node.module} import {alias.name} ({names[alias.name]})",
+                        )
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
@@ -582,6 +702,7 @@ def test_the_scan_finds_each_kind_of_use() -> None:
 """Docstrings may name _scope and _validate."""
 from connexion.context import _scope
 from schemathesis.specs.openapi._auth_retry import send_probe
+from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 import yaml._yaml
 
 class Validator(Base):
@@ -591,4 +712,4 @@ class Validator(Base):
 def _validate(): ...  # a module's own helper is not an override
 '''
     found = sorted(what.split(" ")[0] for _, what in private_uses(source, forbidden_names()))
-    assert found == sorted(["from", "from", "import", "def", "._schema"])
+    assert found == sorted(["from", "from", "from", "import", "def", "._schema"])

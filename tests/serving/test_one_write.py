@@ -1,4 +1,4 @@
-"""An answer's head leaves with its body's first part (jobmock.serving.protocol.OneWriteCycle): one
+"""An answer's head leaves with its body's first part (jobmock.internals.uvicorn.OneWriteCycle): one
 socket write per plain answer, what uvicorn does in two."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 from uvicorn.protocols.http.flow_control import FlowControl
 
-from jobmock.serving.protocol import OneWriteCycle
+from jobmock.internals.uvicorn import OneWriteCycle
 
 
 class Transport:
