@@ -7,10 +7,11 @@ PyYAML and ruamel.yaml resolve timestamps even in 1.2 mode, so plain scalars are
 
 - JSON (a `.json` file, or text that opens with `{` and decodes as JSON) is decoded by `json`
   (keys of any length, lone surrogate escapes kept); positions are found only when a finding asks.
-- YAML is composed by libyaml and built by `jobmock.documents.yamlfast.Builder` with the core
-  resolver below; before building, the node graph is measured without recursion, so an alias that
-  refers to itself, aliases that expand past a sane size, or nesting past `MAX_DEPTH` are refused in
-  one line. Only what that path cannot read falls back to ruamel.yaml (complex keys, duplicate
+- YAML is composed by libyaml and built by `jobmock.documents.yamllazy.build_plain` with the core
+  resolver below, without positions: a position is found in the composed graph when a finding
+  asks for it. Before building, the node graph is measured without recursion, so an alias that
+  refers to itself, aliases that expand past a sane size, or nesting past `MAX_DEPTH` are refused
+  in one line. Only what that path cannot read falls back to ruamel.yaml (complex keys, duplicate
   keys for ruamel's message, tags other than the core ones), its dates turned back into strings;
   `FALLBACKS` counts why, for the bench and the tests.
 """
@@ -36,6 +37,7 @@ from jobmock.documents.yamlfast import (
     Unusual,
     compose,
 )
+from jobmock.documents.yamllazy import Merges, NodeSourceMap, build_plain
 from jobmock.documents.yamlsource import LoadedYaml, parse_yaml, read_text
 from jobmock.errors import SourceError
 from jobmock.http.jsondepth import TooDeep
@@ -186,17 +188,24 @@ def parse_yaml_12(text: str, file: Path | str, cls: type[SourceError] = SourceEr
         return LoadedYaml(None, KeyedSourceMap(Path(file), {(): (1, 1)}, {}))
     if _ANCHOR.search(text):  # without anchors there are no aliases: depth is checked after
         _guard(node, file, cls)
-    builder = Builder(_core_scalar)
     try:
-        data = builder.build(node)
+        try:
+            data, deep = build_plain(node, _core_scalar, MAX_DEPTH)
+        except Merges:  # `Builder` places merged keys; rare enough to note every position
+            builder = Builder(_core_scalar)
+            data = builder.build(node)
+            deep = max(map(len, builder.positions), default=0) >= MAX_DEPTH
+            source = KeyedSourceMap(Path(file), builder.positions, builder.keys)
+        else:
+            source = NodeSourceMap(Path(file), node, _core_scalar)
     except Unusual:
         return _fallback(text, file, cls, "tags, complex or duplicate keys")
     except RecursionError:
         _guard(node, file, cls)  # says where it nests too deep
         raise
-    if max(map(len, builder.positions), default=0) >= MAX_DEPTH:
+    if deep:
         _guard(node, file, cls)
-    return LoadedYaml(data, KeyedSourceMap(Path(file), builder.positions, builder.keys))
+    return LoadedYaml(data, source)
 
 
 # -- JSON ------------------------------------------------------------------------------------
