@@ -7,9 +7,11 @@ PyYAML and ruamel.yaml resolve timestamps even in 1.2 mode, so plain scalars are
 
 - JSON (a `.json` file, or text that opens with `{` and decodes as JSON) is decoded by `json`
   (keys of any length, lone surrogate escapes kept); positions are found only when a finding asks.
-- YAML is composed by libyaml and built by `jobmock.documents.yamllazy.build_plain` with the core
-  resolver below, without positions: a position is found in the composed graph when a finding
-  asks for it. Before building, the node graph is measured without recursion, so an alias that
+- YAML is built from libyaml's events (`jobmock.documents.yamlevents`) with the core resolver
+  below, without positions: they are noted by a second pass when a finding first asks for one.
+  A text with anchors, tags, merge keys, complex or duplicate keys, or deep nesting is composed by
+  libyaml and built by `jobmock.documents.yamllazy.build_plain` instead (a position found in the
+  composed graph when asked). Before building, the node graph is measured without recursion, so an alias that
   refers to itself, aliases that expand past a sane size, or nesting past `MAX_DEPTH` are refused
   in one line. Only what that path cannot read falls back to ruamel.yaml (complex keys, duplicate
   keys for ruamel's message, tags other than the core ones), its dates turned back into strings;
@@ -28,6 +30,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # public, unt
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents import yamlevents
 from jobmock.documents.pointers import Pointer
 from jobmock.documents.yamlfast import (
     PLAIN,
@@ -172,6 +175,13 @@ def _fallback(text: str, file: Path | str, cls: type[SourceError], reason: str) 
 def parse_yaml_12(text: str, file: Path | str, cls: type[SourceError] = SourceError) -> LoadedYaml:
     import yaml
 
+    if not _ANCHOR.search(text):  # aliases are measured on composed nodes (below)
+        try:
+            data = yamlevents.build(text, core_value, MAX_DEPTH)
+        except (yaml.YAMLError, Unusual):
+            pass  # composed below, for its error message, fallback or guard
+        else:
+            return LoadedYaml(data, yamlevents.EventSourceMap(Path(file), text, core_value))
     try:
         node = compose(text)
     except yaml.MarkedYAMLError as exc:

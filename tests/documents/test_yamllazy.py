@@ -1,5 +1,6 @@
-"""YAML built without positions, positions found when asked: the same values and the same
-positions as the builder that notes every one (`yamlfast.Builder`), for any document."""
+"""YAML built without positions, positions found when asked (from libyaml's events, or from the
+composed nodes): the same values and the same positions as the builder that notes every one
+(`yamlfast.Builder`), for any document."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 
 from jobmock.documents import reader
 from jobmock.documents.reader import parse
+from jobmock.documents.yamlevents import EventSourceMap
 from jobmock.documents.yamlfast import Builder, KeyedSourceMap, compose
-from jobmock.documents.yamllazy import NodeSourceMap
+from jobmock.documents.yamllazy import NodeSourceMap, build_plain
 
 SCALARS = (
     st.none()
@@ -59,17 +61,20 @@ def test_positions_found_when_asked_are_the_noted_ones(
     value and of its key, asked one by one and after the full maps are built."""
     text = yaml.safe_dump({"root": value}, default_flow_style=flow, sort_keys=sort)
     expected, reference = noted(text)
-    loaded = parse(text, "x.yaml")
+    loaded = parse(text, "x.yaml")  # built from libyaml's events
     assert loaded.data == expected
-    source = loaded.source
-    assert isinstance(source, NodeSourceMap)
-    every = pointers(expected)
-    for pointer in every:
-        assert source.locate(pointer) == reference.locate(pointer), pointer
-        assert source.locate_key(pointer) == reference.locate_key(pointer), pointer
-    assert (source.positions, source.keys) == (reference.positions, reference.keys)
-    for pointer in every:  # now from the full maps
-        assert source.locate(pointer) == reference.locate(pointer), pointer
+    assert isinstance(loaded.source, EventSourceMap)
+    node = compose(text)
+    data, _ = build_plain(node, reader._core_scalar, reader.MAX_DEPTH)
+    assert data == expected
+    for source in (loaded.source, NodeSourceMap(Path("x.yaml"), node, reader._core_scalar)):
+        every = pointers(expected)
+        for pointer in every:
+            assert source.locate(pointer) == reference.locate(pointer), pointer
+            assert source.locate_key(pointer) == reference.locate_key(pointer), pointer
+        assert (source.positions, source.keys) == (reference.positions, reference.keys)
+        for pointer in every:  # now from the full maps
+            assert source.locate(pointer) == reference.locate(pointer), pointer
 
 
 def test_aliases_point_where_the_anchored_node_is_written() -> None:
