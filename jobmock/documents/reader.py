@@ -264,6 +264,9 @@ def _child(text: str, start: int, part: str | int) -> tuple[int, int | None] | N
         index += 1
 
 
+WALKS = 32  # pointers located one by one in a JSON text before every position is noted at once
+
+
 class JsonSourceMap(KeyedSourceMap):
     """Positions of a JSON text. A few pointers (a start warning's) are found by walking down to
     them, skipping sibling values with `json`'s C scanner; every position (`positions`, `keys`:
@@ -275,6 +278,7 @@ class JsonSourceMap(KeyedSourceMap):
         self._positions: dict[Pointer, tuple[int, int]] = {}
         self._keys: dict[Pointer, tuple[int, int]] = {}
         self._walked: dict[Pointer, tuple[int, int | None]] = {}  # value offset, key offset
+        self._asked = 0
 
     @property  # type: ignore[override]
     def positions(self) -> dict[Pointer, tuple[int, int]]:
@@ -294,15 +298,25 @@ class JsonSourceMap(KeyedSourceMap):
     def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
         self._keys, self._text = value, None
 
+    def _few(self) -> bool:
+        """Whether to walk to this pointer alone: yes for the first `WALKS` asked (a start
+        warning's few), then one scan of every token is cheaper (a report of hundreds)."""
+        self._asked += 1
+        if self._text is not None and self._asked > WALKS:
+            self._scan()
+        return self._text is not None
+
     def locate(self, path: Pointer) -> tuple[int | None, int | None]:
-        if self._text is None:
+        if not self._few():
             return super().locate(path)
+        assert self._text is not None
         value, _, _ = self._walk(tuple(path))
         return _line_column(self._text, value)
 
     def locate_key(self, path: Pointer) -> tuple[int | None, int | None]:
-        if self._text is None:
+        if not self._few():
             return super().locate_key(path)
+        assert self._text is not None
         value, key, whole = self._walk(tuple(path))
         return _line_column(self._text, key if whole and key is not None else value)
 
