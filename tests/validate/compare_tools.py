@@ -54,6 +54,12 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "path-param-no-404": {"operation-4xx-response"},
         "enum-duplicate": {"no-duplicated-enum-values"},
         "path-params-mismatch": {"path-parameters-defined", "path-declaration-must-exist"},
+        "path-template-identical": {"no-identical-paths"},
+        "parameter-duplicate": {"operation-parameters-unique"},
+        "example-and-examples": {"struct", "spec"},
+        "pattern-invalid": {"struct", "spec"},
+        "server-variable-default": {"struct", "spec"},
+        "ref-target-invalid": {"struct", "spec", "no-unresolved-refs"},
         "overlay-invalid": {"struct"},
     },
     "Spectral": {
@@ -63,6 +69,12 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "example-invalid": {"oas3-valid-media-example", "oas3-valid-schema-example"},
         "enum-duplicate": {"duplicated-entry-in-enum"},
         "path-params-mismatch": {"path-params"},
+        "path-template-identical": {"path-params"},
+        "parameter-duplicate": {"operation-parameters"},
+        "example-and-examples": {"oas3-schema", "oas3_1-schema"},
+        "pattern-invalid": {"oas3-schema", "oas3_1-schema"},
+        "server-variable-default": {"oas3-server-variables"},
+        "ref-target-invalid": {"oas3-schema", "oas3_1-schema", "oas3-valid-schema-example"},
     },
 }
 
