@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from jobmock.documents.yamlfast import KeyedSourceMap, fast_load
+from jobmock.documents.yamlsource import SourceMap
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
 from tests.validate.expectations import CORPUS, corpus_files, expectations
@@ -153,7 +154,7 @@ def spectral(path: Path, bin_dir: Path, ruleset: Path) -> Reported:
     )
 
 
-def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None, Path_]:
+def _osv_kind(error: Exception, source: SourceMap) -> tuple[str, int | None, Path_]:
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
         UnresolvableParameterError,
@@ -165,7 +166,8 @@ def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None
         return "path-params-mismatch", None, ()
     path = tuple(getattr(error, "absolute_path", ()) or ())
     if path and tuple(path) in source.positions:
-        return "oas-structure", source.locate_key(path)[0], tuple(map(str, path))
+        found = source.locate_key if isinstance(source, KeyedSourceMap) else source.locate
+        return "oas-structure", found(path)[0], tuple(map(str, path))
     if path:  # a path inside a schema, not the document: the error is there, its place is not
         return "oas-structure", None, ()
     if getattr(error, "validator", None) is not None:
@@ -191,8 +193,7 @@ def openapi_spec_validator(path: Path) -> Reported:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or "openapi" not in document:
         return Reported(note="not an OpenAPI document to it" if "overlay" in document else note)
-    source = fast_load(path).source
-    assert isinstance(source, KeyedSourceMap)
+    source = fast_load(path).source  # ruamel.yaml's SourceMap where libyaml cannot read it
     cls = (
         OpenAPIV31SpecValidator
         if str(document["openapi"]).startswith("3.1")
