@@ -171,7 +171,7 @@ def _osv_kind(error: Exception, source: SourceMap) -> tuple[str, int | None, Pat
     if path:  # a path inside a schema, not the document: the error is there, its place is not
         return "oas-structure", None, ()
     if getattr(error, "validator", None) is not None:
-        return "example-invalid", None, ()  # a `default` checked against its schema
+        return "default-invalid", None, ()  # a `default` checked against its schema
     return "other", None, ()
 
 
