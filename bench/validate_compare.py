@@ -7,10 +7,11 @@ Each tool runs in a fresh process per document (imports and Node's start include
 them); the figure is the child's user+system CPU time, the minimum of N runs (steadier than wall
 time on a shared machine). Redocly CLI (`lint`, its `recommended` rules), Spectral (`lint` with
 `spectral:oas`) and the published descriptions come from npm, installed once into bench/.node-validate
-(gitignored): GitHub's REST description (@octokit/openapi) and Twilio's api_v2010 (the OpenAPI JSON
+(gitignored): GitHub's REST descriptions (@octokit/openapi: api.github.com and Enterprise Server
+3.19's) and Twilio's api_v2010 (the OpenAPI JSON
 that @twilio/cli-core ships; only that file is taken from the package). Without documents: jobmock's
 bundled specs, a generated 3 MB OpenAPI 3.1 description (10,000 schemas, 1,000 operations,
-`info.version` an unquoted date) as YAML and as JSON, and the two published ones. Prints a Markdown
+`info.version` an unquoted date) as YAML and as JSON, and the three published ones. Prints a Markdown
 table with each tool's ratio to jobmock (above 1: jobmock spent less CPU) and writes it to --out.
 """
 
@@ -36,7 +37,9 @@ NODE = BENCH / ".node-validate"
 BIN = NODE / "node_modules" / ".bin"
 RESULTS = BENCH / "results" / "validate.md"
 NPM_TOOLS = ["@redocly/cli@2.77.0", "@stoplight/spectral-cli@6.16.3", "@octokit/openapi@23"]
-GITHUB = NODE / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+GENERATED = NODE / "node_modules" / "@octokit" / "openapi" / "generated"
+GITHUB = GENERATED / "api.github.com.json"
+GHES = GENERATED / "ghes-3.19.json"  # GitHub Enterprise Server's: valid OpenAPI (tests/validate)
 TWILIO_PACKAGE = "@twilio/cli-core@8.3.2"  # MIT; ships Twilio's OpenAPI descriptions
 TWILIO_MEMBER = "package/src/services/twilio-api/twilio_api_v2010.json"
 TWILIO = NODE / "twilio_api_v2010.json"
@@ -118,10 +121,10 @@ def generated(folder: Path) -> list[Path]:
     return [as_yaml, as_json]
 
 
-def cpu(command: Sequence[str]) -> tuple[float, int]:
+def cpu(command: Sequence[str], timeout: float = TIMEOUT) -> tuple[float, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
-        code = subprocess.run(command, capture_output=True, check=False, timeout=TIMEOUT).returncode
+        code = subprocess.run(command, capture_output=True, check=False, timeout=timeout).returncode
     except subprocess.TimeoutExpired:
         code = -9  # killed at the timeout: its CPU so far still counts
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -147,11 +150,11 @@ NPM_NAMES = {"Redocly CLI", "Spectral"}
 
 
 def measure(
-    tools: list[str], document: Path, ruleset: Path, runs: int
+    tools: list[str], document: Path, ruleset: Path, runs: int, timeout: float = TIMEOUT
 ) -> dict[str, tuple[float, int]]:
     figures: dict[str, tuple[float, int]] = {}
     for tool in tools:
-        taken = [cpu(TOOLS[tool](document, ruleset)) for _ in range(runs)]
+        taken = [cpu(TOOLS[tool](document, ruleset), timeout) for _ in range(runs)]
         figures[tool] = (min(t for t, _ in taken), taken[0][1])
     return figures
 
@@ -176,6 +179,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--no-npm", action="store_true", help="jobmock and openapi-spec-validator")
     parser.add_argument("--out", type=Path, default=None, help=f"also write it (e.g. {RESULTS})")
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT, help="seconds one tool may take on one document"
+    )
     args = parser.parse_args(argv)
     tools = [t for t in TOOLS if not (args.no_npm and t in NPM_NAMES)]
     if not args.no_npm:
@@ -190,16 +196,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             documents = [d for d in documents if not d.name.endswith(".overlay.yaml")]
             documents += generated(folder)
             if not args.no_npm:
-                documents += [TWILIO, GITHUB]
+                documents += [TWILIO, GHES, GITHUB]
         rows = []
         for document in documents:
-            rows.append((document, measure(tools, document, ruleset, args.runs)))
+            rows.append((document, measure(tools, document, ruleset, args.runs, args.timeout)))
             print(table(rows[-1:], tools)[-1], flush=True)
         lines = table(rows, tools)
     load = os.getloadavg()
     header = [
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by "
-        f"`python -m bench.validate_compare --runs {args.runs}` on {os.cpu_count()} cores, "
+        f"`python -m bench.validate_compare --runs {args.runs} --timeout {args.timeout:g}` on "
+        f"{os.cpu_count()} cores (exit -9: killed at the timeout, its CPU until then shown), "
         f"load {load[0]:.1f} at the end; Python {platform.python_version()}; "
         f"npm tools {', '.join(NPM_TOOLS[:2])}.",
         "",

@@ -4,6 +4,7 @@
 them) and the npm registry: where either is missing the test skips, saying why, except under CI
 (tests/requirements.py), where it fails. `npm_cached(folder, packages)` is the same into a folder
 kept between runs (a gitignored one): installed once, reused while the package list holds.
+`npm_member(folder, package, member)` is one file of a package, from `npm pack`, kept the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import re
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,3 +66,37 @@ def npm_cached(folder: Path, packages: list[str], timeout: float = 600) -> Path:
         npm_install(folder, packages, timeout)
         marker.write_text(json.dumps(packages))
     return folder
+
+
+def npm_member(folder: Path, package: str, member: str, timeout: float = 600) -> Path:
+    """One file of an npm package (`member`, a path inside its tarball such as
+    `package/generated/x.json`), taken from `npm pack` into `folder` (kept between runs: a
+    gitignored one) and reused while `package` names the same version; the tarball is not kept."""
+    npm = shutil.which("npm")
+    require(npm, "npm is not installed (apt-get install nodejs npm)")
+    assert npm is not None
+    target = folder / Path(member).name
+    marker = folder / f".{target.name}.package"
+    with _locked(folder):
+        if target.is_file() and marker.is_file() and marker.read_text() == package:
+            return target
+        marker.unlink(missing_ok=True)
+        packed = subprocess.run(
+            [npm, "pack", package, "--json", "--pack-destination", str(folder),
+             "--loglevel=error"],
+            cwd=folder, capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+        if packed.returncode != 0:
+            offline = OFFLINE.search(packed.stderr)
+            require(not offline, f"the npm registry cannot be reached: {packed.stderr[-300:]}")
+            pytest.fail(f"npm pack {package} failed:\n{packed.stderr[-2000:]}")
+        tarball = folder / json.loads(packed.stdout)[0]["filename"]
+        try:
+            with tarfile.open(tarball) as archive:
+                source = archive.extractfile(member)
+                assert source is not None, f"{package} has no {member}"
+                target.write_bytes(source.read())
+        finally:
+            tarball.unlink(missing_ok=True)
+        marker.write_text(package)
+    return target

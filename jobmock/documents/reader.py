@@ -7,10 +7,13 @@ PyYAML and ruamel.yaml resolve timestamps even in 1.2 mode, so plain scalars are
 
 - JSON (a `.json` file, or text that opens with `{` and decodes as JSON) is decoded by `json`
   (keys of any length, lone surrogate escapes kept); positions are found only when a finding asks.
-- YAML is composed by libyaml and built by `jobmock.documents.yamlfast.Builder` with the core
-  resolver below; before building, the node graph is measured without recursion, so an alias that
-  refers to itself, aliases that expand past a sane size, or nesting past `MAX_DEPTH` are refused in
-  one line. Only what that path cannot read falls back to ruamel.yaml (complex keys, duplicate
+- YAML is built from libyaml's events (`jobmock.documents.yamlevents`) with the core resolver
+  below, without positions: they are noted by a second pass when a finding first asks for one.
+  A text with anchors, tags, merge keys, complex or duplicate keys, or deep nesting is composed by
+  libyaml and built by `jobmock.documents.yamllazy.build_plain` instead (a position found in the
+  composed graph when asked). Before building, the node graph is measured without recursion, so an alias that
+  refers to itself, aliases that expand past a sane size, or nesting past `MAX_DEPTH` are refused
+  in one line. Only what that path cannot read falls back to ruamel.yaml (complex keys, duplicate
   keys for ruamel's message, tags other than the core ones), its dates turned back into strings;
   `FALLBACKS` counts why, for the bench and the tests.
 """
@@ -27,6 +30,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # public, unt
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents import yamlevents
 from jobmock.documents.pointers import Pointer
 from jobmock.documents.yamlfast import (
     PLAIN,
@@ -36,6 +40,7 @@ from jobmock.documents.yamlfast import (
     Unusual,
     compose,
 )
+from jobmock.documents.yamllazy import Merges, NodeSourceMap, build_plain
 from jobmock.documents.yamlsource import LoadedYaml, parse_yaml, read_text
 from jobmock.errors import SourceError
 from jobmock.http.jsondepth import TooDeep
@@ -170,6 +175,13 @@ def _fallback(text: str, file: Path | str, cls: type[SourceError], reason: str) 
 def parse_yaml_12(text: str, file: Path | str, cls: type[SourceError] = SourceError) -> LoadedYaml:
     import yaml
 
+    if not _ANCHOR.search(text):  # aliases are measured on composed nodes (below)
+        try:
+            data = yamlevents.build(text, core_value, MAX_DEPTH)
+        except (yaml.YAMLError, Unusual):
+            pass  # composed below, for its error message, fallback or guard
+        else:
+            return LoadedYaml(data, yamlevents.EventSourceMap(Path(file), text, core_value))
     try:
         node = compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -186,17 +198,24 @@ def parse_yaml_12(text: str, file: Path | str, cls: type[SourceError] = SourceEr
         return LoadedYaml(None, KeyedSourceMap(Path(file), {(): (1, 1)}, {}))
     if _ANCHOR.search(text):  # without anchors there are no aliases: depth is checked after
         _guard(node, file, cls)
-    builder = Builder(_core_scalar)
     try:
-        data = builder.build(node)
+        try:
+            data, deep = build_plain(node, _core_scalar, MAX_DEPTH)
+        except Merges:  # `Builder` places merged keys; rare enough to note every position
+            builder = Builder(_core_scalar)
+            data = builder.build(node)
+            deep = max(map(len, builder.positions), default=0) >= MAX_DEPTH
+            source = KeyedSourceMap(Path(file), builder.positions, builder.keys)
+        else:
+            source = NodeSourceMap(Path(file), node, _core_scalar)
     except Unusual:
         return _fallback(text, file, cls, "tags, complex or duplicate keys")
     except RecursionError:
         _guard(node, file, cls)  # says where it nests too deep
         raise
-    if max(map(len, builder.positions), default=0) >= MAX_DEPTH:
+    if deep:
         _guard(node, file, cls)
-    return LoadedYaml(data, KeyedSourceMap(Path(file), builder.positions, builder.keys))
+    return LoadedYaml(data, source)
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -245,6 +264,9 @@ def _child(text: str, start: int, part: str | int) -> tuple[int, int | None] | N
         index += 1
 
 
+WALKS = 32  # pointers located one by one in a JSON text before every position is noted at once
+
+
 class JsonSourceMap(KeyedSourceMap):
     """Positions of a JSON text. A few pointers (a start warning's) are found by walking down to
     them, skipping sibling values with `json`'s C scanner; every position (`positions`, `keys`:
@@ -256,6 +278,7 @@ class JsonSourceMap(KeyedSourceMap):
         self._positions: dict[Pointer, tuple[int, int]] = {}
         self._keys: dict[Pointer, tuple[int, int]] = {}
         self._walked: dict[Pointer, tuple[int, int | None]] = {}  # value offset, key offset
+        self._asked = 0
 
     @property  # type: ignore[override]
     def positions(self) -> dict[Pointer, tuple[int, int]]:
@@ -275,15 +298,25 @@ class JsonSourceMap(KeyedSourceMap):
     def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
         self._keys, self._text = value, None
 
+    def _few(self) -> bool:
+        """Whether to walk to this pointer alone: yes for the first `WALKS` asked (a start
+        warning's few), then one scan of every token is cheaper (a report of hundreds)."""
+        self._asked += 1
+        if self._text is not None and self._asked > WALKS:
+            self._scan()
+        return self._text is not None
+
     def locate(self, path: Pointer) -> tuple[int | None, int | None]:
-        if self._text is None:
+        if not self._few():
             return super().locate(path)
+        assert self._text is not None
         value, _, _ = self._walk(tuple(path))
         return _line_column(self._text, value)
 
     def locate_key(self, path: Pointer) -> tuple[int | None, int | None]:
-        if self._text is None:
+        if not self._few():
             return super().locate_key(path)
+        assert self._text is not None
         value, key, whole = self._walk(tuple(path))
         return _line_column(self._text, key if whole and key is not None else value)
 

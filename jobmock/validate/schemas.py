@@ -251,6 +251,8 @@ def plain_message(error: ValidationError) -> str:
         return f"{_json(instance)} is not one of {_json(error.validator_value)}"
     if error.validator == "const":
         return f"{_json(error.validator_value)} was expected, not {_json(instance)}"
+    if error.validator == "oneOf" and " is valid under each of " in message:  # schemas as reprs
+        return f"{_json(instance)} is valid under more than one of its `oneOf` schemas"
     if message == "None for not nullable":  # openapi-schema-validator's 3.0 `nullable` message
         return "null is not allowed here (the schema is not `nullable: true`)"
     shown = repr(instance)

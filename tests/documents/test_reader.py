@@ -244,3 +244,36 @@ def test_syntax_errors_are_one_line() -> None:
         parse("a: 1\nb: [unclosed\nc: 2\n", "x.yaml")
     assert str(error.value).startswith("x.yaml:3:")  # where the unclosed list is seen to end
     assert "invalid YAML: " in str(error.value) and "\n" not in str(error.value)
+
+
+def test_many_json_pointers_asked_of_one_document_are_where_the_full_scan_puts_them() -> None:
+    """Past the first few pointers walked to one by one, every position is noted at once: the
+    answers do not change at the switch."""
+    value = {f"k{i}": [i, {"x": str(i)}] for i in range(2 * reader.WALKS)}
+    text = json.dumps({"root": value}, indent=2)
+    scanned = parse(text, "x.json").source
+    scanned.positions  # noqa: B018  # the full scan
+    asked = parse(text, "x.json").source
+    every = pointers({"root": value})
+    assert len(every) > reader.WALKS
+    for pointer in every:
+        assert asked.locate(pointer) == scanned.locate(pointer), pointer
+        assert asked.locate_key(pointer) == scanned.locate_key(pointer), pointer  # type: ignore[attr-defined]
+
+
+def test_an_example_valid_under_two_one_of_schemas_is_said_without_python_reprs(
+    tmp_path: Path,
+) -> None:
+    """JSON Schema's `oneOf`: valid against exactly one; jsonschema's own message lists the
+    schemas it matched as Python dicts (`{'type': 'object'}`)."""
+    path = tmp_path / "o.yaml"
+    path.write_text(
+        SPEC_HEAD + "components:\n  schemas:\n    Either:\n      oneOf: [{type: object}, "
+        "{type: object, properties: {a: {type: string}}}]\n      example: {a: x}\n",
+        encoding="utf-8",
+    )
+    messages = [f.message for f in validate_paths([path], ValidateOptions()).findings]
+    assert messages == [
+        '`example` does not match its schema: {"a": "x"} is valid under more than one of its '
+        "`oneOf` schemas; fix the value or the schema"
+    ]

@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from jobmock.documents.yamlfast import KeyedSourceMap, fast_load
+from jobmock.documents.yamlsource import SourceMap
 from jobmock.validate import ValidateOptions, validate_paths
 from jobmock.validate.rules import RULES
 from tests.validate.expectations import CORPUS, corpus_files, expectations
@@ -54,6 +55,12 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "path-param-no-404": {"operation-4xx-response"},
         "enum-duplicate": {"no-duplicated-enum-values"},
         "path-params-mismatch": {"path-parameters-defined", "path-declaration-must-exist"},
+        "path-template-identical": {"no-identical-paths"},
+        "parameter-duplicate": {"operation-parameters-unique"},
+        "example-and-examples": {"struct", "spec"},
+        "pattern-invalid": {"struct", "spec"},
+        "server-variable-default": {"struct", "spec"},
+        "ref-target-invalid": {"struct", "spec", "no-unresolved-refs"},
         "overlay-invalid": {"struct"},
     },
     "Spectral": {
@@ -63,6 +70,12 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "example-invalid": {"oas3-valid-media-example", "oas3-valid-schema-example"},
         "enum-duplicate": {"duplicated-entry-in-enum"},
         "path-params-mismatch": {"path-params"},
+        "path-template-identical": {"path-params"},
+        "parameter-duplicate": {"operation-parameters"},
+        "example-and-examples": {"oas3-schema", "oas3_1-schema"},
+        "pattern-invalid": {"oas3-schema", "oas3_1-schema"},
+        "server-variable-default": {"oas3-server-variables"},
+        "ref-target-invalid": {"oas3-schema", "oas3_1-schema", "oas3-valid-schema-example"},
     },
 }
 
@@ -141,7 +154,7 @@ def spectral(path: Path, bin_dir: Path, ruleset: Path) -> Reported:
     )
 
 
-def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None, Path_]:
+def _osv_kind(error: Exception, source: SourceMap) -> tuple[str, int | None, Path_]:
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
         UnresolvableParameterError,
@@ -153,11 +166,12 @@ def _osv_kind(error: Exception, source: KeyedSourceMap) -> tuple[str, int | None
         return "path-params-mismatch", None, ()
     path = tuple(getattr(error, "absolute_path", ()) or ())
     if path and tuple(path) in source.positions:
-        return "oas-structure", source.locate_key(path)[0], tuple(map(str, path))
+        found = source.locate_key if isinstance(source, KeyedSourceMap) else source.locate
+        return "oas-structure", found(path)[0], tuple(map(str, path))
     if path:  # a path inside a schema, not the document: the error is there, its place is not
         return "oas-structure", None, ()
     if getattr(error, "validator", None) is not None:
-        return "example-invalid", None, ()  # a `default` checked against its schema
+        return "default-invalid", None, ()  # a `default` checked against its schema
     return "other", None, ()
 
 
@@ -179,8 +193,7 @@ def openapi_spec_validator(path: Path) -> Reported:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or "openapi" not in document:
         return Reported(note="not an OpenAPI document to it" if "overlay" in document else note)
-    source = fast_load(path).source
-    assert isinstance(source, KeyedSourceMap)
+    source = fast_load(path).source  # ruamel.yaml's SourceMap where libyaml cannot read it
     cls = (
         OpenAPIV31SpecValidator
         if str(document["openapi"]).startswith("3.1")
