@@ -37,6 +37,7 @@ from jobmock.documents.yamlfast import (
     QUOTED,
     Builder,
     KeyedSourceMap,
+    LazySourceMap,
     Unusual,
     compose,
 )
@@ -267,7 +268,7 @@ def _child(text: str, start: int, part: str | int) -> tuple[int, int | None] | N
 WALKS = 32  # pointers located one by one in a JSON text before every position is noted at once
 
 
-class JsonSourceMap(KeyedSourceMap):
+class JsonSourceMap(LazySourceMap):
     """Positions of a JSON text. A few pointers (a start warning's) are found by walking down to
     them, skipping sibling values with `json`'s C scanner; every position (`positions`, `keys`:
     `jobmock validate`) by one scan of all tokens the first time one is asked."""
@@ -280,30 +281,15 @@ class JsonSourceMap(KeyedSourceMap):
         self._walked: dict[Pointer, tuple[int, int | None]] = {}  # value offset, key offset
         self._asked = 0
 
-    @property  # type: ignore[override]
-    def positions(self) -> dict[Pointer, tuple[int, int]]:
-        self._scan()
-        return self._positions
-
-    @positions.setter
-    def positions(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._positions, self._text = value, None
-
-    @property  # type: ignore[override]
-    def keys(self) -> dict[Pointer, tuple[int, int]]:
-        self._scan()
-        return self._keys
-
-    @keys.setter
-    def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._keys, self._text = value, None
+    def _forget(self) -> None:
+        self._text = None
 
     def _few(self) -> bool:
         """Whether to walk to this pointer alone: yes for the first `WALKS` asked (a start
         warning's few), then one scan of every token is cheaper (a report of hundreds)."""
         self._asked += 1
         if self._text is not None and self._asked > WALKS:
-            self._scan()
+            self._note_all()
         return self._text is not None
 
     def locate(self, path: Pointer) -> tuple[int | None, int | None]:
@@ -337,7 +323,7 @@ class JsonSourceMap(KeyedSourceMap):
             value, key = found
         return value, key, True
 
-    def _scan(self) -> None:
+    def _note_all(self) -> None:
         text = self._text
         if text is None:
             return

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
-from jobmock.documents.yamlfast import KeyedSourceMap, Unusual
+from jobmock.documents.yamlfast import LazySourceMap, Unusual
 
 _CORE_MAP = "tag:yaml.org,2002:map"
 _CORE_SEQ = "tag:yaml.org,2002:seq"
@@ -152,7 +152,7 @@ def positions(
     return values, keys
 
 
-class EventSourceMap(KeyedSourceMap):
+class EventSourceMap(LazySourceMap):
     """Positions of a YAML text read by `build`: every one noted by a second pass over its
     events the first time any is asked for (a valid document without findings asks none)."""
 
@@ -168,20 +168,5 @@ class EventSourceMap(KeyedSourceMap):
             self._positions, self._keys = positions(self._text, self._resolve)
             self._text = None
 
-    @property  # type: ignore[override]
-    def positions(self) -> dict[Pointer, tuple[int, int]]:
-        self._note_all()
-        return self._positions
-
-    @positions.setter
-    def positions(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._positions, self._text = value, None
-
-    @property  # type: ignore[override]
-    def keys(self) -> dict[Pointer, tuple[int, int]]:
-        self._note_all()
-        return self._keys
-
-    @keys.setter
-    def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._keys, self._text = value, None
+    def _forget(self) -> None:
+        self._text = None

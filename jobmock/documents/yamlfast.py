@@ -130,6 +130,38 @@ class KeyedSourceMap(SourceMap):
         return self.locate(path)
 
 
+class LazySourceMap(KeyedSourceMap):
+    """A KeyedSourceMap that notes its positions only when first asked (`_note_all`): most
+    documents are read, found valid and never located. Setting them replaces what is pending
+    (`_forget`)."""
+
+    def _note_all(self) -> None:
+        raise NotImplementedError
+
+    def _forget(self) -> None:
+        raise NotImplementedError
+
+    @property  # type: ignore[override]
+    def positions(self) -> dict[Pointer, tuple[int, int]]:
+        self._note_all()
+        return self._positions
+
+    @positions.setter
+    def positions(self, value: dict[Pointer, tuple[int, int]]) -> None:
+        self._positions = value
+        self._forget()
+
+    @property  # type: ignore[override]
+    def keys(self) -> dict[Pointer, tuple[int, int]]:
+        self._note_all()
+        return self._keys
+
+    @keys.setter
+    def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
+        self._keys = value
+        self._forget()
+
+
 Positions = dict[Pointer, tuple[int, int]]
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
-from jobmock.documents.yamlfast import PLAIN, Builder, KeyedSourceMap, Unusual
+from jobmock.documents.yamlfast import PLAIN, Builder, LazySourceMap, Unusual
 
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -64,7 +64,7 @@ def build_plain(root: Any, scalar: Resolve, limit: int) -> tuple[Any, bool]:
     return data, bool(deep)
 
 
-class NodeSourceMap(KeyedSourceMap):
+class NodeSourceMap(LazySourceMap):
     """Positions of a YAML file read by `build_plain`, found in its composed graph when asked:
     the same as `Builder` notes (a value where its node starts, a key where its key starts)."""
 
@@ -76,23 +76,8 @@ class NodeSourceMap(KeyedSourceMap):
         self._positions: dict[Pointer, tuple[int, int]] = {}
         self._keys: dict[Pointer, tuple[int, int]] = {}
 
-    @property  # type: ignore[override]
-    def positions(self) -> dict[Pointer, tuple[int, int]]:
-        self._note_all()
-        return self._positions
-
-    @positions.setter
-    def positions(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._positions, self._root = value, None
-
-    @property  # type: ignore[override]
-    def keys(self) -> dict[Pointer, tuple[int, int]]:
-        self._note_all()
-        return self._keys
-
-    @keys.setter
-    def keys(self, value: dict[Pointer, tuple[int, int]]) -> None:
-        self._keys, self._root = value, None
+    def _forget(self) -> None:
+        self._root = None
 
     def _note_all(self) -> None:
         if self._root is None:
