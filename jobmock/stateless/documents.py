@@ -10,6 +10,8 @@ and name; any other target is inlined), then converts a 3.0 document's schemas t
 from __future__ import annotations
 
 import copy
+import itertools
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +21,11 @@ from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
 from jobmock.documents.reader import read
 from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
-from jobmock.documents.yamlsource import LoadedYaml
+from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SpecError
 from jobmock.stateless.contradictions import nullable_enum, warn_nullable_enums
+
+logger = logging.getLogger("jobmock")
 
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
@@ -144,12 +148,16 @@ def upgrade(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def _upgrade_schema(schema: dict[str, Any]) -> None:
-    # the document contradicts itself there; null is taken (jobmock.stateless.contradictions)
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if schema.get(bound) is True and limit in schema:
             schema[bound] = schema.pop(limit)
         elif isinstance(schema.get(bound), bool):
             del schema[bound]
+    _upgrade_nullable(schema)
+
+
+def _upgrade_nullable(schema: dict[str, Any]) -> None:
+    # an enum without null contradicts the flag; null is taken (jobmock.stateless.contradictions)
     if schema.pop("nullable", False) is True:
         declared = schema.get("type")
         if isinstance(declared, str):
@@ -236,7 +244,52 @@ def load_document(path: Path, name: str) -> ServedSpec:
         contradicted = sum(1 for schema in schemas(document) if nullable_enum(schema))
         warn_nullable_enums(document, loaded.source, contradicted)
         document = upgrade(document)
+    else:
+        read_nullable_as_meant(document, loaded.source)
     return ServedSpec(name=name, path=path, document=document, source=loaded.source)
+
+
+NULLABLE_SHOWN = 3  # schemas named one by one: finding one's position scans a JSON document
+
+
+def read_nullable_as_meant(document: dict[str, Any], source: SourceMap) -> None:
+    """A 3.1 document's `nullable: true` (a 3.0 keyword 3.1 dropped: JSON Schema 2020-12 reads it
+    as an annotation, null refused) read as its author meant it, as in a 3.0 document: null taken
+    there, in requests and answers; one warning names them. Clients and checkers that read the
+    flag (schemathesis does) send null there, and a faithful-to-3.1 refusal would fail them all."""
+    flagged = [schema for schema in schemas(document) if schema.get("nullable") is True]
+    if not flagged:
+        return
+    lines = [
+        f"  {source.error((*path, 'nullable'), 'nullable: true', SpecError)}"
+        for path in itertools.islice(_nullable_paths(document), NULLABLE_SHOWN)
+    ]
+    if len(flagged) > NULLABLE_SHOWN:
+        lines.append(f"  ... and {len(flagged) - NULLABLE_SHOWN} more")
+    logger.warning(
+        "jobmock: %d schema(s) of this OpenAPI %s document say `nullable: true`, a 3.0 keyword"
+        " 3.1 does not have (use `type: [T, 'null']`); jobmock takes null there, as the author"
+        " meant and as schemathesis reads it:\n%s",
+        len(flagged),
+        document.get("openapi"),
+        "\n".join(lines),
+    )
+    for schema in flagged:
+        _upgrade_nullable(schema)
+
+
+def _nullable_paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Where a `nullable: true` is written, in document order (for the warning's positions)."""
+    if isinstance(node, dict):
+        if node.get("nullable") is True:
+            yield at
+        for key, value in node.items():
+            if isinstance(value, dict | list):
+                yield from _nullable_paths(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, dict | list):
+                yield from _nullable_paths(value, (*at, index))
 
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")

@@ -475,3 +475,43 @@ def test_a_path_naming_a_parameter_twice_is_not_routed_and_said_at_start(
     with TestClient(app) as client:
         assert client.get("/things").status_code == 204
         assert client.get("/things/1/x/1").status_code == 404
+
+
+NULLABLE_31 = """\
+openapi: 3.1.0
+info: {title: Notes, version: '1'}
+paths:
+  /notes:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                text: {type: string, nullable: true}
+      responses:
+        '204': {description: kept}
+"""
+
+
+def test_a_31_documents_nullable_takes_null_as_its_author_meant_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # OpenAPI 3.1 dropped `nullable` (JSON Schema 2020-12 keeps it only as an annotation);
+    # schemathesis and the author read it as 3.0 did: null allowed
+    document = tmp_path / "notes.yaml"
+    document.write_text(NULLABLE_31)
+    app = create_app(Config(documents=(f"={document}",)))
+    assert any(
+        message.startswith(
+            "jobmock: 1 schema(s) of this OpenAPI 3.1.0 document say `nullable: true`"
+        )
+        and f"{document}:12:48: nullable: true" in message  # the value `true`
+        for message in caplog.messages
+    ), caplog.messages
+    with TestClient(app) as client:
+        assert client.post("/notes", json={"text": None}).status_code == 204
+        refused = client.post("/notes", json={"text": 3})
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "3 is not of type 'string', 'null' (at /text)"
