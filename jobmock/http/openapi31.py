@@ -138,10 +138,12 @@ class OpenAPI31Specification(OpenAPISpecificationBase):
     def __init__(self, raw_spec: t.Any, *, base_uri: str = "") -> None:
         super().__init__(raw_spec, base_uri=base_uri)
         for item in self.spec.get("paths", {}).values():
+            _drop_ignored_headers(item)
             for parameter in item.get("parameters", ()):
                 _coercion_view(parameter)
             for operation in item.values():
                 if isinstance(operation, dict):
+                    _drop_ignored_headers(operation)
                     for parameter in operation.get("parameters", ()):
                         _coercion_view(parameter)
 
@@ -158,6 +160,25 @@ class ServedDocument:
     def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
         servers = [{"url": base_path or "/", "description": "jobmock"}, *raw.get("servers", ())]
         self.spec = {**raw, "servers": servers}
+
+
+# OpenAPI 3.1 (and 3.0.3), Parameter Object: "If in is "header" and the name field is "Accept",
+# "Content-Type" or "Authorization", the parameter definition SHALL be ignored."
+IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
+def _drop_ignored_headers(holder: dict[str, t.Any]) -> None:
+    parameters = holder.get("parameters")
+    if isinstance(parameters, list):
+        holder["parameters"] = [
+            p
+            for p in parameters
+            if not (
+                isinstance(p, dict)
+                and p.get("in") == "header"
+                and str(p.get("name", "")).lower() in IGNORED_HEADERS
+            )
+        ]
 
 
 def _coercion_view(parameter: dict[str, t.Any]) -> None:

@@ -515,3 +515,26 @@ def test_a_31_documents_nullable_takes_null_as_its_author_meant_and_says_so(
         refused = client.post("/notes", json={"text": 3})
     assert refused.status_code == 422
     assert refused.json()["detail"] == "3 is not of type 'string', 'null' (at /text)"
+
+
+ACCEPT_PARAMETER = """\
+openapi: 3.1.0
+info: {title: Answers, version: '1'}
+paths:
+  /answer:
+    get:
+      parameters:
+        - {name: Accept, in: header, schema: {type: string, enum: [application/json]}}
+        - {name: Content-Type, in: header, required: true, schema: {type: string}}
+      responses:
+        '204': {description: answered}
+"""
+
+
+def test_accept_and_content_type_header_parameters_are_ignored(tmp_path: Path) -> None:
+    # 3.1.0, Parameter Object: for in: header named Accept, Content-Type or Authorization,
+    # "the parameter definition SHALL be ignored"
+    document = tmp_path / "answers.yaml"
+    document.write_text(ACCEPT_PARAMETER)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        assert client.get("/answer", headers={"Accept": "*/*"}).status_code == 204
