@@ -23,6 +23,7 @@ import typing as t
 
 from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
@@ -80,6 +81,19 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
             name: coercion_schema(schema) if isinstance(schema, dict) else {"type": "string"}
             for name, schema in properties.items()
         }
+
+    def resolve_form(self, form_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        """connexion's coercion of each field by its schema, but a field it cannot coerce
+        (`Ttl=AAA` for an integer) is kept as sent, for the validator to refuse with every other
+        problem of the body (connexion raises its own 400 at the first)."""
+        resolved: dict[str, t.Any] = {}
+        for name, values in form_data.items():
+            try:
+                resolved.update(super().resolve_form({name: list(values)}))
+            # connexion's TypeValidationError, or a JSON-encoded field that does not decode
+            except (BadRequestProblem, ValueError):
+                resolved[name] = values[0] if len(values) == 1 else list(values)
+        return resolved
 
     def resolve_path(self, path_data: dict[str, t.Any]) -> dict[str, t.Any]:
         key = tuple(path_data.items())

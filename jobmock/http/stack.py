@@ -7,7 +7,7 @@ connexion takes the list of its middlewares as an option; this is it, outermost 
     <outer>                        jobmock.frontend.wiring: CORS, before errors are rendered
     ExceptionMiddleware            every error rendered by jobmock.http.envelopes.ErrorBoundary
     DocsOnlySwaggerUI              /openapi.json and /ui, consulted for those paths only
-    RoutingMiddleware              the operation is known from here on
+    ConcreteFirstRouting           the operation is known from here on (jobmock.http.routing)
     ScopeSecurity                  the caller is known from here on
     <routed>                       jobmock.frontend.wiring: Prefer overrides, faults
     RequestValidation              parameters (and bodies) against the served spec
@@ -40,7 +40,6 @@ from connexion.middleware.response_validation import (
     ResponseValidationMiddleware,
     ResponseValidationOperation,
 )
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
@@ -50,6 +49,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobmock.config import Config
+from jobmock.http.routing import ConcreteFirstRouting
 
 
 class DocsOnlySwaggerUI(SwaggerUIMiddleware):
@@ -320,7 +320,7 @@ def middlewares(config: Config, layers: Layers | None = None) -> list[t.Any]:
         *layers.outer,
         ExceptionMiddleware,
         DocsOnlySwaggerUI,
-        RoutingMiddleware,
+        ConcreteFirstRouting,
         ScopeSecurity,
         *layers.routed,
         OnceBuiltRequestValidation,

@@ -25,7 +25,7 @@ from jsonschema.exceptions import best_match
 
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import matching_key, operations
+from jobmock.documents.routes import matching_key, more_concrete, operations
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.credentials import credential_header, schemes
@@ -129,6 +129,8 @@ class Answers:
         self.generator = Generator(seed)
         self.schemas: dict[int, tuple[Any, Any]] = {}  # id -> (document's schema, response view)
         self.misfits: dict[tuple[str, str, str], str | None] = {}
+        # operation key -> what its 2xx bodies are also generated against (stateless.roundtrip)
+        self.narrowed: dict[str, dict[str, Any]] = {}
         self.operations: dict[str, Operation] = {}
         for method, path, spec in operations(document):
             key = str(spec.get("operationId") or f"{method} {path}")
@@ -139,9 +141,14 @@ class Answers:
     def at(self, path: str, method: str) -> Operation | None:
         """The operation a concrete path (under the API's prefix) and method are for."""
         method = method.lower()
+        first: str | None = None  # the first template matching the path, whatever its method
         for regex, declared, key in self.templates:
-            if declared == method and regex.fullmatch(path):
-                return self.operations[key]
+            if not regex.fullmatch(path):
+                continue
+            template = self.operations[key].path
+            first = first or template
+            if declared == method:  # unless a more concrete path took it (its 405, as routed)
+                return None if more_concrete(first, template) else self.operations[key]
         return None
 
     def example_names(self, key: str) -> list[str]:
@@ -229,7 +236,8 @@ class Answers:
         named = documented(spec, example) if example and not dynamic else NOT_GIVEN
         if named is NOT_GIVEN:
             fits = self.misfit(operation, key, media) is None
-            named = self.value(f"{operation.key} {key} {media}", spec, dynamic, usable=fits)
+            also = self.narrowed.get(operation.key) if 200 <= status < 300 else None
+            named = self.value(f"{operation.key} {key} {media}", spec, dynamic, also, usable=fits)
         return Answer(status, named, media, headers)
 
     def misfit(self, operation: Operation, key: str, media: str) -> str | None:
