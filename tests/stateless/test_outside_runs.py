@@ -338,3 +338,44 @@ def test_whole_numbers_leave_no_whole_float_and_change_no_value(value: Any) -> N
         return [found for child in children for found in floats(child)]
 
     assert not [number for number in floats(made) if number.is_integer()]
+
+
+PETS_XML = """\
+openapi: 3.0.0
+info: {title: pets, version: '1'}
+paths:
+  /pet:
+    post:
+      operationId: addPet
+      requestBody:
+        required: true
+        content:
+          application/xml:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                id: {type: integer}
+                name: {type: string}
+              xml: {name: Pet}
+      responses:
+        '405': {description: Invalid input}
+"""
+
+
+def test_an_xml_body_is_validated_by_its_schema(tmp_path: Path) -> None:
+    # Swagger's petstore: `POST /pet` takes XML and declares only its 405 ("Invalid input")
+    xml = {"Content-Type": "application/xml"}
+    with serve(tmp_path, PETS_XML) as pets:
+        valid = pets.post("/pet", headers=xml, content=b"<Pet><id>7</id><name>doggie</name></Pet>")
+        mistyped = pets.post(
+            "/pet", headers=xml, content=b"<Pet><id>seven</id><name>x</name></Pet>"
+        )
+        broken = pets.post("/pet", headers=xml, content=b"<Pet>null</Pet><Pet>null</Pet>")
+    assert (valid.status_code, valid.content) == (204, b"")  # no success declared
+    assert (mistyped.status_code, mistyped.json()["detail"]) == (
+        422,
+        "'seven' is not of type 'integer' (at /id)",
+    )
+    assert broken.status_code == 422
+    assert broken.json()["detail"].startswith("request body is not well-formed XML: ")
