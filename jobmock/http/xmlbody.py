@@ -35,7 +35,8 @@ def read_xml(raw: bytes, schema: t.Any) -> t.Any:
     return _value(root, schema if isinstance(schema, dict) else {}, 0)
 
 
-def _types(schema: dict[str, t.Any]) -> list[str]:
+def schema_types(schema: dict[str, t.Any]) -> list[str]:
+    """The JSON types a schema says its values have (its `type`, else its first branch's)."""
     declared = schema.get("type")
     if isinstance(declared, list):
         return [str(kind) for kind in declared]
@@ -43,8 +44,8 @@ def _types(schema: dict[str, t.Any]) -> list[str]:
         return [declared]
     for keyword in ("allOf", "anyOf", "oneOf"):  # the first branch that says
         for branch in schema.get(keyword) or ():
-            if isinstance(branch, dict) and _types(branch):
-                return _types(branch)
+            if isinstance(branch, dict) and schema_types(branch):
+                return schema_types(branch)
     return ["object"] if "properties" in schema else []
 
 
@@ -72,14 +73,14 @@ def _xml(schema: t.Any, key: str) -> t.Any:
 
 
 def _value(element: Element, schema: dict[str, t.Any], depth: int) -> t.Any:
-    kinds = _types(schema)
+    kinds = schema_types(schema)
     if depth >= MAX_DEPTH:
         return element.text or ""
     if "object" in kinds:
         return _object(element, schema, depth)
     if "array" in kinds:
         return [_value(child, _items(schema), depth + 1) for child in element]
-    return _scalar(element.text or "", kinds)
+    return typed_text(element.text or "", kinds)
 
 
 def _object(element: Element, schema: dict[str, t.Any], depth: int) -> dict[str, t.Any]:
@@ -89,8 +90,8 @@ def _object(element: Element, schema: dict[str, t.Any], depth: int) -> dict[str,
         tag = _name(name, prop)
         if _xml(prop, "attribute"):
             if tag in element.attrib:
-                found[name] = _scalar(element.attrib[tag], _types(prop))
-        elif "array" in _types(prop):
+                found[name] = typed_text(element.attrib[tag], schema_types(prop))
+        elif "array" in schema_types(prop):
             items = _items(prop)
             if _xml(prop, "wrapped"):
                 wrapper = element.find(tag)
@@ -121,7 +122,7 @@ def _empty(text: str) -> None:
     return None
 
 
-def _scalar(text: str, kinds: list[str]) -> t.Any:
+def typed_text(text: str, kinds: list[str]) -> t.Any:
     """`text` read by the first of the schema's types that can read it; else the text itself."""
     if "string" in kinds:
         return text

@@ -42,6 +42,7 @@ from jobmock.model.scenarios import StatusModel
 from jobmock.stateless import roundtrip
 from jobmock.stateless.answers import Answers, Operation
 from jobmock.stateless.credentials import dev_tenant
+from jobmock.stateless.multipart import MultipartCheck
 from jobmock.stateless.refusals import with_refusals
 from jobmock.stateless.values import NOT_GIVEN
 
@@ -68,10 +69,12 @@ class StatelessApi:
         answers, broken = self.answers, self.broken.get(operation.key)
         undeclared = self.undeclared.get(operation.key, ())
         deleted = self.deleted if "{" in operation.path else None  # a collection stays
+        multipart = MultipartCheck(answers.document, operation.spec)  # connexion leaves it unread
 
         async def answer(**_: Any) -> Response:
             if broken is not None:
                 raise error_for_status(501, f"{operation.key}: {broken}")
+            await multipart.check()
             preferences = overrides.current()
             code = preferences.code if preferences else None
             if code is not None and code >= 400 and code in undeclared:  # served spec only

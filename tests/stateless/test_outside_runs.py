@@ -379,3 +379,54 @@ def test_an_xml_body_is_validated_by_its_schema(tmp_path: Path) -> None:
     )
     assert broken.status_code == 422
     assert broken.json()["detail"].startswith("request body is not well-formed XML: ")
+
+
+UPLOADS = """\
+openapi: 3.0.0
+info: {title: pets, version: '1'}
+paths:
+  /pet/{petId}/uploadImage:
+    parameters:
+      - {name: petId, in: path, required: true, schema: {type: integer}}
+    post:
+      operationId: uploadFile
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                additionalMetadata: {type: string}
+                size: {type: integer}
+                file: {type: string, format: binary}
+      responses:
+        '200':
+          description: uploaded
+          content:
+            application/json:
+              schema: {type: object, required: [code], properties: {code: {type: integer}}}
+              example: {code: 200}
+"""
+
+
+def test_a_multipart_body_is_validated_by_its_schema(tmp_path: Path) -> None:
+    # Swagger's petstore's uploadImage: schemathesis sent `521851` as the whole multipart body
+    with serve(tmp_path, UPLOADS) as pets:
+        valid = pets.post(
+            "/pet/7/uploadImage",
+            data={"additionalMetadata": "front", "size": "12"},
+            files={"file": ("a.png", b"\x89PNG", "image/png")},
+        )
+        mistyped = pets.post("/pet/7/uploadImage", data={"size": "big"}, files={"file": b"x"})
+        broken = pets.post(
+            "/pet/7/uploadImage",
+            headers={"Content-Type": "multipart/form-data; boundary=5cd4"},
+            content=b"--5cd4\r\n521851--5cd4--\r\n",
+        )
+    assert (valid.status_code, valid.json()) == (200, {"code": 200})
+    assert (mistyped.status_code, mistyped.json()["detail"]) == (
+        422,
+        "'big' is not of type 'integer' (at /size)",
+    )
+    assert broken.status_code == 422
+    assert broken.json()["detail"].startswith("request body is not valid multipart/form-data: ")
