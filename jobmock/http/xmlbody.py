@@ -74,8 +74,10 @@ def _xml(schema: t.Any, key: str) -> t.Any:
 
 def _value(element: Element, schema: dict[str, t.Any], depth: int) -> t.Any:
     kinds = schema_types(schema)
-    if depth >= MAX_DEPTH:
-        return element.text or ""
+    text = element.text or ""
+    if depth >= MAX_DEPTH or (text.strip() and not len(element) and not element.attrib):
+        # text alone, where an object or array has elements: the text, for the type to refuse
+        return typed_text(text, kinds)
     if "object" in kinds:
         return _object(element, schema, depth)
     if "array" in kinds:
