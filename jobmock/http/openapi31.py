@@ -108,10 +108,12 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
         return resolved
 
     def resolve_params(self, params: dict[str, t.Any], _in: str) -> dict[str, t.Any]:
-        """connexion's, and an integer parameter written with a zero fraction (`4256.0`) is that
-        integer: JSON Schema's `integer` is any number whose fraction is zero, and schemathesis
-        sends such values as valid ones."""
+        """connexion's, and an integer path parameter written with a zero fraction (`4256.0`) is
+        that integer: JSON Schema's `integer` is any number whose fraction is zero, and
+        schemathesis sends such ids as valid ones (a query's `limit=0.0` it expects refused)."""
         resolved: dict[str, t.Any] = super().resolve_params(params, _in)
+        if _in != "path":
+            return resolved
         for name, value in resolved.items():
             if isinstance(value, str) and self.param_schemas.get(name, {}).get("type") == "integer":
                 resolved[name] = whole_number(value)
