@@ -4,8 +4,9 @@
     ├── ApiError                    an HTTP client or server error; each API's envelope renders it
     │   ├── BadRequest (400)
     │   │   ├── InvalidParameter    a parameter broke its schema (location, name, value)
-    │   │   └── InvalidBody         a request body broke its schema
-    │   │       (either may carry every problem of its request in `problems`)
+    │   │   ├── InvalidBody         a request body broke its schema
+    │   │   │   (either may carry every problem of its request in `problems`)
+    │   │   └── InvalidPrefer       a `Prefer` the mock cannot honour: the mock's refusal
     │   ├── Unauthorized (401)
     │   ├── Forbidden (403)
     │   ├── NotFound (404)
@@ -109,6 +110,13 @@ class InvalidBody(BadRequest):
         self.value = value  # the offending value (for `required`: the object missing a property)
         self.expected = expected  # the keyword's value in the schema (e.g. minItems' number)
         self.problems: list[InvalidParameter | InvalidBody] = [self]  # see `carrying`
+
+
+class InvalidPrefer(BadRequest):
+    """A `Prefer` header naming what the operation does not declare: the mock refuses it, not
+    the API, so an API served from its document alone answers it as jobmock's own problem."""
+
+    default_slug = "invalid_prefer"
 
 
 def carrying(

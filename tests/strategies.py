@@ -182,3 +182,29 @@ def times(draw: st.DrawFn, world: World) -> float:
     if kind == "at":
         return event
     return math.nextafter(event, -math.inf if kind == "before" else math.inf)
+
+
+# Path templates: a few segments, each concrete (`Local.json`) or templated (`{Sid}.json`).
+_segments = st.lists(
+    st.tuples(st.booleans(), st.sampled_from(["Local", "numbers", "a", "b1"])),
+    min_size=1,
+    max_size=5,
+)
+
+
+@st.composite
+def path_templates(draw: st.DrawFn) -> str:
+    """An OpenAPI path template such as `/numbers/{Sid}.json/a`."""
+    parts = draw(_segments)
+    return "/" + "/".join("{" + name + "}" if templated else name for templated, name in parts)
+
+
+# Bounds a path parameter may set on an integer: (minimum, maximum), either left out.
+def _ordered(bounds: tuple[int | None, int | None]) -> bool:
+    low, high = bounds
+    return low is None or high is None or low <= high
+
+
+integer_bounds: st.SearchStrategy[tuple[int | None, int | None]] = st.tuples(
+    st.none() | st.integers(-50, 50), st.none() | st.integers(-50, 50)
+).filter(_ordered)

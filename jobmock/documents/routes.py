@@ -62,6 +62,17 @@ def matching_key(path: str) -> tuple[bool, ...]:
     return tuple("{" in part for part in path.split("/"))
 
 
+def more_concrete(template: str, other: str) -> bool:
+    """`template` is `other` with one or more of its templated segments concrete
+    (`/numbers/Local.json` is more concrete than `/numbers/{Sid}.json`; `/a/{x}/b` and `/a/b/{y}`
+    are neither: which one wins is the tool's choice, and the method decides)."""
+    mine, theirs = template.split("/"), other.split("/")
+    if len(mine) != len(theirs) or template == other:
+        return False
+    pairs = [("{" in a, "{" in b) for a, b in zip(mine, theirs, strict=True)]
+    return all(b or not a for a, b in pairs) and any(b and not a for a, b in pairs)
+
+
 def matching_order(paths: Iterable[str]) -> list[str]:
     """`paths` in the order a router must try them (see `matching_key`)."""
     return sorted(paths, key=matching_key)

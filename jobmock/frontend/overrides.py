@@ -41,6 +41,7 @@ from jobmock.errors import (
     Conflict,
     Forbidden,
     InvalidParameter,
+    InvalidPrefer,
     NotFound,
     Unauthorized,
     error_for_status,
@@ -58,8 +59,8 @@ MAX_DELAY_MS = 60_000
 SAFE_METHODS = ("GET", "HEAD")
 
 
-def invalid(message: str) -> BadRequest:
-    return BadRequest(f"invalid Prefer header: {message}", slug="invalid_prefer")
+def invalid(message: str) -> InvalidPrefer:
+    return InvalidPrefer(f"invalid Prefer header: {message}")
 
 
 @dataclass

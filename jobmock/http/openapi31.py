@@ -17,12 +17,14 @@ connexion 3.3 checks documents against the 3.0 meta-schema and validates with JS
 from __future__ import annotations
 
 import copy
+import decimal
 import functools
 import marshal
 import typing as t
 
 from connexion import AsyncApp
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
@@ -50,6 +52,17 @@ def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
             if branch_type and branch_type != "null":
                 return {**schema, "type": branch_type}
     return {**schema, "type": "string"}
+
+
+def whole_number(text: str) -> int | str:
+    """`text` as the integer it writes in decimal notation (`4256.0`, `1e3`), else as it is."""
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return text
+    if not number.is_finite() or number.adjusted() > 40 or number != number.to_integral_value():
+        return text  # `1e999999999` is not expanded: no integer parameter takes it anyway
+    return int(number)
 
 
 class DefinitionsOnceURIParser(OpenAPIURIParserBase):
@@ -80,6 +93,31 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
             name: coercion_schema(schema) if isinstance(schema, dict) else {"type": "string"}
             for name, schema in properties.items()
         }
+
+    def resolve_form(self, form_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        """connexion's coercion of each field by its schema, but a field it cannot coerce
+        (`Ttl=AAA` for an integer) is kept as sent, for the validator to refuse with every other
+        problem of the body (connexion raises its own 400 at the first)."""
+        resolved: dict[str, t.Any] = {}
+        for name, values in form_data.items():
+            try:
+                resolved.update(super().resolve_form({name: list(values)}))
+            # connexion's TypeValidationError, or a JSON-encoded field that does not decode
+            except (BadRequestProblem, ValueError):
+                resolved[name] = values[0] if len(values) == 1 else list(values)
+        return resolved
+
+    def resolve_params(self, params: dict[str, t.Any], _in: str) -> dict[str, t.Any]:
+        """connexion's, and an integer path parameter written with a zero fraction (`4256.0`) is
+        that integer: JSON Schema's `integer` is any number whose fraction is zero, and
+        schemathesis sends such ids as valid ones (a query's `limit=0.0` it expects refused)."""
+        resolved: dict[str, t.Any] = super().resolve_params(params, _in)
+        if _in != "path":
+            return resolved
+        for name, value in resolved.items():
+            if isinstance(value, str) and self.param_schemas.get(name, {}).get("type") == "integer":
+                resolved[name] = whole_number(value)
+        return resolved
 
     def resolve_path(self, path_data: dict[str, t.Any]) -> dict[str, t.Any]:
         key = tuple(path_data.items())

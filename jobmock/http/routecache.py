@@ -15,10 +15,11 @@ import typing as t
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from connexion.middleware.routing import RoutingMiddleware, RoutingOperation
+from connexion.middleware.routing import RoutingOperation
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from jobmock.http.routing import ConcreteFirstRouting
 from jobmock.internals.connexion import set_routing_scope
 
 SIZE = 4096  # paths remembered; a poller has a few, a crawler of random ids fills it and restarts
@@ -53,9 +54,9 @@ class Remembering:
         await self.operation(scope, receive, send)
 
 
-class CachedRouting(RoutingMiddleware):
-    """connexion's RoutingMiddleware; a path that reached an operation goes there directly next
-    time, with the scope the Routers gave it."""
+class CachedRouting(ConcreteFirstRouting):
+    """connexion's RoutingMiddleware, concrete paths first (`jobmock.http.routing`); a path that
+    reached an operation goes there directly next time, with the scope the Routers gave it."""
 
     def __init__(self, app: ASGIApp) -> None:
         super().__init__(app)

@@ -7,7 +7,8 @@ connexion takes the list of its middlewares as an option; this is it, outermost 
     <outer>                        jobmock.frontend.wiring: CORS, before errors are rendered
     ExceptionMiddleware            every error rendered by jobmock.http.envelopes.ErrorBoundary
     DocsOnlySwaggerUI              /openapi.json and /ui, consulted for those paths only
-    CachedRouting                  connexion's RoutingMiddleware, each path's route remembered:
+    CachedRouting                  connexion's RoutingMiddleware, concrete paths first
+                                   (jobmock.http.routing), each path's route remembered:
                                    the operation is known from here on
     ScopeSecurity                  the caller is known from here on
     <routed>                       jobmock.frontend.wiring: Prefer overrides, faults

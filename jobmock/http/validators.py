@@ -3,8 +3,9 @@
 connexion validates with JSON Schema draft 4 and builds a validator per request. These validators
 compile each schema once (`ValidatorCache`), check parameters against their schemas as written
 (`x-jobmock-schema`, see `jobmock.http.openapi31`), and raise jobmock's typed `InvalidParameter` /
-`InvalidBody`, each carrying every problem of the request (FastAPI lists them all). Multipart
-bodies are left unread: the operation streams them (`jobmock.uploads.forms`).
+`InvalidBody`, each carrying every problem of the request (FastAPI lists them all). XML bodies are
+read as the JSON value their schema describes (`jobmock.http.xmlbody`). Multipart bodies are left
+unread: the operation streams them (`jobmock.uploads.forms`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from jsonschema.exceptions import ValidationError
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http import jsondepth
 from jobmock.http.request_problems import DEFERRED, body_problems
+from jobmock.http.xmlbody import read_xml
 from jobmock.internals.connexion import (
     FormDataValidatorBase,
     JSONRequestBodyValidatorBase,
@@ -191,7 +193,9 @@ def original_schema(parameter: dict[str, t.Any]) -> dict[str, t.Any]:
 
 JSON_NULL = object()  # a request body that is the JSON literal `null`
 # the bodies whose problems `make_validator_map`'s validators report (multipart: the operation's)
-VALIDATED_BODIES = MediaTypeDict({"*/*json": None, "application/x-www-form-urlencoded": None})
+VALIDATED_BODIES = MediaTypeDict(
+    {"*/*json": None, "application/x-www-form-urlencoded": None, "*/*xml": None}
+)
 
 
 def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> dict[str, t.Any]:
@@ -338,6 +342,21 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
             self.check(body)
             return None
 
+    class XMLBody(CheckedBody, JSONRequestBodyValidatorBase):
+        """An XML body, read as the JSON value its schema describes (`jobmock.http.xmlbody`)."""
+
+        async def parse_body(self, stream: t.AsyncGenerator[bytes, None], scope: t.Any) -> t.Any:
+            raw = b"".join([message async for message in stream])
+            return read_xml(raw, self.body_schema) if raw.strip() else None
+
+        def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
+            if body is None:
+                if self.body_required:
+                    raise InvalidBody("request body is required", keyword="required")
+                return None
+            self.check(body)
+            return None
+
     class StreamedMultipart(MultiPartFormDataValidator):
         """Leaves the body to the operation (see the module docstring)."""
 
@@ -361,6 +380,7 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                 "*/*json": JSONBody,
                 "application/x-www-form-urlencoded": FormBody,
                 "multipart/form-data": StreamedMultipart,
+                "*/*xml": XMLBody,
             }
         ),
         "response": MediaTypeDict({"*/*json": JSONResponse}),

@@ -1,8 +1,8 @@
 """The documented answer of an operation: which status, which media type, which body and headers.
 
-status    the lowest declared 2xx (`2XX` and `default` answer 200), else the lowest declared
-          code but 400 and 422, else 204 when no response is declared at all; or `Prefer: code=N`
-          if declared (exactly, or by its `NXX` range, or by `default`)
+status    the lowest declared 2xx (`2XX` and `default` answer 200), else 204 (no success is
+          declared: the document's gap, `jobmock.stateless.refusals`); or `Prefer: code=N` if
+          declared (exactly, or by its `NXX` range, or by `default`)
 media     the first of the response's media types the request's `Accept` takes (JSON first
           when it takes anything); none it takes: 406
 body      `Prefer: example=NAME`'s named example, else the documented example
@@ -25,7 +25,7 @@ from jsonschema.exceptions import best_match
 
 from jobmock.documents.conformance import template_regex
 from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import matching_key, operations
+from jobmock.documents.routes import matching_key, more_concrete, operations
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.credentials import credential_header, schemes
@@ -39,8 +39,7 @@ from jobmock.stateless.values import (
     strategy,
 )
 
-REFUSALS = (400, 422)  # the answers to an invalid request (`DocumentedErrors.refusal_code`)
-NO_RESPONSES = 204  # an operation that declares no response at all (OpenAPI 3.1 allows it)
+NO_SUCCESS = 204  # a valid request to an operation that declares no success (or no response)
 
 HEADER_TEXT = {"pattern": "^[!-~]*$"}
 """Generated header strings are visible ASCII: a field value is bytes, with no edge spaces."""
@@ -59,6 +58,25 @@ class Answer:
         if isinstance(self.body, str) and not is_json(self.media_type or ""):
             return self.body.encode()
         return json.dumps(self.body).encode()
+
+
+def whole_numbers(value: Any) -> Any:
+    """`value` with each float that is a whole number as an int: the generator draws some integers
+    as floats (`-509985.0`), which JSON Schema takes as integers, but a client that puts one in a
+    path sends `/pet/-509985.0`, which no integer parameter takes. Valid against the same schemas
+    (JSON Schema compares 2.0 and 2 as equal)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {name: whole_numbers(item) for name, item in value.items()}
+    return value
+
+
+def declares_success(responses: Mapping[str, Any]) -> bool:
+    """A response answers a valid request: a 2xx, `2XX` or `default`."""
+    return any(str(key).startswith("2") or key == "default" for key in responses)
 
 
 def is_json(media_type: str) -> bool:
@@ -128,6 +146,8 @@ class Answers:
         self.generator = Generator(seed)
         self.schemas: dict[tuple[int, bool], tuple[Any, Any]] = {}  # (id, closed) -> (schema, view)
         self.misfits: dict[tuple[str, str, str], str | None] = {}
+        # operation key -> what its 2xx bodies are also generated against (stateless.roundtrip)
+        self.narrowed: dict[str, dict[str, Any]] = {}
         self.operations: dict[str, Operation] = {}
         for method, path, spec in operations(document):
             key = str(spec.get("operationId") or f"{method} {path}")
@@ -138,9 +158,14 @@ class Answers:
     def at(self, path: str, method: str) -> Operation | None:
         """The operation a concrete path (under the API's prefix) and method are for."""
         method = method.lower()
+        first: str | None = None  # the first template matching the path, whatever its method
         for regex, declared, key in self.templates:
-            if declared == method and regex.fullmatch(path):
-                return self.operations[key]
+            if not regex.fullmatch(path):
+                continue
+            template = self.operations[key].path
+            first = first or template
+            if declared == method:  # unless a more concrete path took it (its 405, as routed)
+                return None if more_concrete(first, template) else self.operations[key]
         return None
 
     def example_names(self, key: str) -> list[str]:
@@ -171,10 +196,10 @@ class Answers:
         for key in ("2XX", "default"):
             if key in keys:
                 return 200, key
-        # no success declared (Swagger's petstore: DELETE /store/order/{orderId} declares 400 and
-        # 404 only): a valid request never gets the answer kept for invalid ones
-        valid = [c for c in explicit if c not in REFUSALS] or explicit
-        return (valid[0], str(valid[0])) if valid else None
+        return None  # no success declared: `answer` answers NO_SUCCESS
+
+    def declares_success(self, operation: Operation) -> bool:
+        return declares_success(self.responses(operation))
 
     def declares(self, operation: Operation, code: int) -> bool:
         keys = self.responses(operation)
@@ -204,8 +229,10 @@ class Answers:
         dynamic: bool = False,
     ) -> Answer:
         chosen = self.response_key(operation, code)
-        if not self.responses(operation) and code in (None, NO_RESPONSES):
-            return Answer(NO_RESPONSES)  # nothing declared: success with nothing to say
+        if chosen is None and code in (None, NO_SUCCESS) and not self.declares_success(operation):
+            # Swagger's petstore: `POST /pet` declares only 405, `DELETE /store/order/{orderId}`
+            # 400 and 404; a valid request is not refused, and nothing is said of its answer
+            return Answer(NO_SUCCESS)
         if chosen is None:
             raise error_for_status(
                 501, f"{operation.method.upper()} {operation.path} declares no response"
@@ -228,7 +255,8 @@ class Answers:
         named = documented(spec, example) if example and not dynamic else NOT_GIVEN
         if named is NOT_GIVEN:
             fits = self.misfit(operation, key, media) is None
-            named = self.value(f"{operation.key} {key} {media}", spec, dynamic, usable=fits)
+            also = self.narrowed.get(operation.key) if 200 <= status < 300 else None
+            named = self.value(f"{operation.key} {key} {media}", spec, dynamic, also, usable=fits)
         return Answer(status, named, media, headers)
 
     def misfit(self, operation: Operation, key: str, media: str) -> str | None:
@@ -322,12 +350,13 @@ class Answers:
             made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
         check = self.response_schema(schema, closed=False)  # what the document itself says
         try:
-            return self.generator.value(key, made, fresh=dynamic, check=check)
+            return whole_numbers(self.generator.value(key, made, fresh=dynamic, check=check))
         except CannotGenerate as exc:
             if also is not None or not exc.checked_only:
                 raise error_for_status(501, f"cannot answer: {exc}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
-            return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
+            value = self.generator.value(f"{key} (as written)", check, fresh=dynamic)
+            return whole_numbers(value)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
 
@@ -350,7 +379,7 @@ class Answers:
         """Why the operation's success answer cannot be generated (checked at start), or None."""
         chosen = self.response_key(operation, None)
         if chosen is None:
-            return None if not self.responses(operation) else "it declares no usable response"
+            return None  # NO_SUCCESS
         response = self.response(operation, chosen[1], self.document)
         for media, holder in (response.get("content") or {}).items():
             spec = self.media(holder)

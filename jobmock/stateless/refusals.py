@@ -11,8 +11,9 @@ accept what the real server refuses (and fail `negative_data_rejection`, `ignore
 So jobmock refuses as a server does, with RFC 9457 problem+json (as Prism answers an undeclared
 refusal), names these operations in one warning at start, and its served `/openapi.json` declares
 each such refusal (`x-jobmock-inferred: true`), so clients generated from it and a checker run
-against it see every answer documented. An operation that declares no response at all (OpenAPI
-3.1 allows it) answers 204 No Content, declared the same way. The user's file is never changed.
+against it see every answer documented. An operation that declares no success (no response at
+all, as OpenAPI 3.1 allows; or only failures, as Swagger's petstore's `POST /pet`, 405) answers a
+valid request 204 No Content, declared the same way. The user's file is never changed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 from jobmock.documents.routes import operations
 from jobmock.documents.specs import ServedSpec
 from jobmock.errors import SpecError
-from jobmock.stateless.answers import NO_RESPONSES
+from jobmock.stateless.answers import NO_SUCCESS, declares_success
 
 logger = logging.getLogger("jobmock")
 
@@ -41,7 +42,7 @@ PROBLEM = {
     },
 }
 WHY = {
-    204: "a request to an operation that declares no response at all (OpenAPI 3.1 allows it)",
+    204: "a valid request to an operation that declares no success (no 2xx, nor `default`)",
     401: "a request without a valid credential for the operation's security",
     404: "a path parameter no route takes (a `/` or a line break in it)",
     422: "a request its parameters' or body's schemas refuse",
@@ -88,7 +89,7 @@ def gaps(document: Mapping[str, Any]) -> Iterator[Gap]:
     422."""
     for method, path, operation in operations(document):
         responses = operation.get("responses") or {}
-        success = () if responses else (NO_RESPONSES,)  # answered 204 (`Answers.answer`)
+        success = () if declares_success(responses) else (NO_SUCCESS,)  # `Answers.answer`
         missing = success + tuple(
             code
             for code in refusals(document, path, operation)
@@ -110,7 +111,7 @@ def declared(document: dict[str, Any], found: list[Gap]) -> dict[str, Any]:
         for code in gap.codes:
             responses[str(code)] = (
                 {"description": f"jobmock's answer to {WHY[code]}: No Content.", INFERRED: True}
-                if code == NO_RESPONSES
+                if code == NO_SUCCESS
                 else {
                     "description": f"jobmock's refusal of {WHY[code]}: the document declares no "
                     f"response for it.",
@@ -140,7 +141,7 @@ def warn(spec: ServedSpec, found: list[Gap]) -> None:
         lines.append(f"  ... and {len(found) - SHOWN} more")
     logger.warning(
         "jobmock: %d operation(s) declare no response (nor `default`) for a request jobmock "
-        "refuses (problem+json), or none at all (204); these answers are declared "
+        "refuses (problem+json), or no success (204); these answers are declared "
         "(x-jobmock-inferred) in its /openapi.json only. The document's gap: a checker given "
         "the document itself (schemathesis' status_code_conformance) reports them as "
         "undocumented:\n%s",

@@ -31,6 +31,7 @@ from jobmock.errors import (
     BadRequest,
     InvalidBody,
     InvalidParameter,
+    InvalidPrefer,
     SpecError,
     error_for_status,
 )
@@ -39,8 +40,10 @@ from jobmock.frontend import overrides
 from jobmock.http.envelopes import ErrorReply, ProblemJson, reason
 from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
+from jobmock.stateless import roundtrip
 from jobmock.stateless.answers import Answers, Operation
 from jobmock.stateless.credentials import dev_tenant
+from jobmock.stateless.multipart import MultipartCheck
 from jobmock.stateless.refusals import with_refusals
 from jobmock.stateless.values import NOT_GIVEN
 
@@ -67,10 +70,12 @@ class StatelessApi:
         answers, broken = self.answers, self.broken.get(operation.key)
         undeclared = self.undeclared.get(operation.key, ())
         deleted = self.deleted if "{" in operation.path else None  # a collection stays
+        multipart = MultipartCheck(answers.document, operation.spec)  # connexion leaves it unread
 
         async def answer(**_: Any) -> Response:
             if broken is not None:
                 raise error_for_status(501, f"{operation.key}: {broken}")
+            await multipart.check()
             preferences = overrides.current()
             code = preferences.code if preferences else None
             if code is not None and code >= 400 and code in undeclared:  # served spec only
@@ -121,7 +126,7 @@ class StatelessResolver(Resolver):
 class DocumentedErrors:
     """Errors as the operation documents them: its response for the code, or its `default` (a
     validation error: its 400, else 422), when that has a body; else RFC 9457 problem+json (a
-    validation error as 422)."""
+    validation error as 422). A refused `Prefer` is the mock's, not the API's: problem+json."""
 
     def __init__(self, answers: Answers, prefix: str) -> None:
         self.answers = answers
@@ -129,6 +134,8 @@ class DocumentedErrors:
         self.problems = ProblemJson()
 
     def render(self, error: ApiError, request: ConnexionRequest) -> ErrorReply:
+        if isinstance(error, InvalidPrefer):  # the mock's refusal: the document's 400 would hide it
+            return self.problems.render(error, request)
         path = request.scope["path"].removeprefix(self.prefix) or "/"
         operation = self.answers.at(path, request.scope["method"])
         invalid = isinstance(error, InvalidParameter | InvalidBody)
@@ -237,6 +244,9 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
     if checked:  # a large document's examples are checked as each operation is first answered
         warn_misfit_examples(answers, spec)
+    fed = roundtrip.feeds(spec.document)
+    roundtrip.warn(fed, spec.source)
+    answers.narrowed = roundtrip.narrowing(fed)
     spec, undeclared = with_refusals(spec)  # answers keep the document's own responses
     api = StatelessApi(answers, broken, undeclared)
 

@@ -4,6 +4,7 @@ any server (`--spec SPEC --url URL`)."""
 from __future__ import annotations
 
 import shutil
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from click.testing import CliRunner
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from jobmock.cli import main
 from jobmock.config import Config
@@ -172,16 +174,44 @@ def test_answers_an_operation_declares_no_other_choice_for_are_the_documents_gap
     assert gap_of(check, None, (), document, operation) == expected
 
 
-def test_a_document_declaring_only_errors_for_an_operation_passes_with_its_gaps(
+def test_a_server_answering_only_what_an_operation_declares_passes_with_its_gaps(
     tmp_path: Path,
 ) -> None:
+    # a server that keeps to the document: each route answers the one status it declares (a
+    # 1xx cannot be a final answer: the server answers 501 there)
+    from starlette.responses import Response
+
+    def answering(status: int) -> t.Any:
+        async def endpoint(request: object) -> Response:
+            return Response(status_code=status)
+
+        return endpoint
+
+    app = Starlette(
+        routes=[
+            Route("/teapot", answering(400)),
+            Route("/broken", answering(503)),
+            Route("/interim", answering(501)),
+            Route("/fine", answering(200)),
+        ]
+    )
     statuses = tmp_path / "statuses.yaml"
     statuses.write_text(ONLY_ERRORS)
-    code, output = contract(str(statuses), "--api", "statuses")
+    with serve_in_thread(app) as url:
+        code, output = contract("--spec", str(statuses), "--url", url)
     assert code == 0, output
     assert (
         "statuses GET /teapot: declares no success response (only 400): a valid request gets"
         " one of those"
     ) in output, output
+    assert "statuses GET /broken: declares no final answer but server errors (503)" in output
     assert "statuses GET /interim: declares no final answer (only 100, interim)" in output
-    assert "statuses GET /interim: declares no final answer but server errors (100" in output
+
+
+def test_jobmock_answers_an_operation_declaring_no_success_204(tmp_path: Path) -> None:
+    statuses = tmp_path / "statuses.yaml"
+    statuses.write_text(ONLY_ERRORS)
+    with TestClient(create_app(Config(documents=(f"={statuses}",)))) as client:
+        assert client.get("/teapot").status_code == 204
+        assert client.get("/interim").status_code == 204  # 1xx: interim, never the answer
+        assert client.get("/broken").status_code == 204  # a 503 is no answer to a valid request

@@ -131,7 +131,7 @@ def test_the_gap_is_named_at_start(calls: Path, caplog: pytest.LogCaptureFixture
     # each position is the start of the operation's `responses` mapping (its first `'200':`)
     assert caplog.messages == [
         "jobmock: 2 operation(s) declare no response (nor `default`) for a request jobmock "
-        "refuses (problem+json), or none at all (204); these answers are declared "
+        "refuses (problem+json), or no success (204); these answers are declared "
         "(x-jobmock-inferred) in its /openapi.json only. The document's gap: a checker given "
         "the document itself (schemathesis' status_code_conformance) reports them as "
         "undocumented:\n"
@@ -189,9 +189,18 @@ def orders(tmp_path: Path) -> Iterator[TestClient]:
 
 
 def test_a_valid_request_never_gets_the_answer_kept_for_invalid_ones(orders: TestClient) -> None:
-    # Swagger's petstore declares only 400 ("Invalid ID supplied") and 404 for this DELETE
+    # Swagger's petstore declares only 400 ("Invalid ID supplied") and 404 for this DELETE: a
+    # valid request is not refused (schemathesis' positive_data_acceptance), nor is an order just
+    # created not found (ensure_resource_availability); no success is declared, so none is said
     valid = orders.delete("/orders/7")
-    assert (valid.status_code, valid.content) == (404, b"")
+    assert (valid.status_code, valid.content) == (204, b"")
+    served = orders.get("/openapi.json").json()["paths"]["/orders/{orderId}"]["delete"]
+    assert served["responses"]["204"] == {
+        "description": "jobmock's answer to a valid request to an operation that declares no "
+        "success (no 2xx, nor `default`): No Content.",
+        "x-jobmock-inferred": True,
+    }
+    assert orders.delete("/orders/7").status_code == 404  # deleted: gone from then on
     invalid = orders.delete("/orders/0")  # its 400 declares no body: problem+json says why
     assert invalid.status_code == 400
     assert invalid.json() == {
@@ -211,8 +220,8 @@ def test_an_operation_without_responses_answers_204_declared_as_inferred(
     served = orders.get("/openapi.json").json()["paths"]["/users"]["get"]["responses"]
     assert served == {
         "204": {
-            "description": "jobmock's answer to a request to an operation that declares no "
-            "response at all (OpenAPI 3.1 allows it): No Content.",
+            "description": "jobmock's answer to a valid request to an operation that declares "
+            "no success (no 2xx, nor `default`): No Content.",
             "x-jobmock-inferred": True,
         }
     }

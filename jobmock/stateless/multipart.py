@@ -1,0 +1,79 @@
+"""A multipart body sent to an operation answered from its document alone, checked by its schema.
+
+The vendors' operations stream their uploads (`jobmock.uploads`) and word their own refusals, so
+connexion's validation leaves multipart bodies unread. An operation answered from its document has
+no handler to check one: here the body is read (bounded, file parts spooled and dropped), each part
+becomes the value of its property (a file a string, as `format: binary` says; text read by the
+property's type; a part sent twice, or a property of type array, a list) and the whole is checked
+against the schema. A body that is not multipart/form-data (a part without its
+`Content-Disposition`: Swagger's petstore's `POST /pet/{petId}/uploadImage` sent `521851`) is
+refused like any invalid body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from jobmock.documents.pointers import Node, deref
+from jobmock.errors import InvalidBody, error_for_status
+from jobmock.http.request_problems import body_problems
+from jobmock.http.validators import ValidatorCache
+from jobmock.http.xmlbody import schema_types, typed_text
+from jobmock.stateless.values import standalone
+from jobmock.uploads.forms import (
+    BodyTooLarge,
+    MalformedBody,
+    current_request,
+    is_multipart,
+    read_form,
+)
+
+MULTIPART = "multipart/form-data"
+MAX_BYTES = 64 * 2**20  # a development server's bound; files past 1 MB are spooled to disk
+MAX_PARTS = 1000
+
+
+class MultipartCheck:
+    """The multipart schema of one operation, checked against the body of each request."""
+
+    def __init__(self, document: Mapping[str, Any], operation: Mapping[str, Any]) -> None:
+        body = deref(document, Node((), operation.get("requestBody"))).value
+        content = body.get("content") if isinstance(body, Mapping) else None
+        holder = content.get(MULTIPART) if isinstance(content, Mapping) else None
+        holder = deref(document, Node((), holder)).value
+        schema = holder.get("schema") if isinstance(holder, Mapping) else None
+        self.schema = standalone(schema, document) if isinstance(schema, Mapping) else None
+        self.cache = ValidatorCache()
+
+    async def check(self) -> None:
+        """Raise the body's problems (InvalidBody), or its size (413); nothing for a valid one."""
+        if self.schema is None or not is_multipart(current_request()):
+            return
+        try:
+            async with read_form(MAX_BYTES, max_files=MAX_PARTS, max_fields=MAX_PARTS) as form:
+                sent = {name: [""] * len(files) for name, files in form.files.items()}
+                for name, texts in form.fields.items():
+                    sent.setdefault(name, []).extend(texts)
+        except BodyTooLarge as exc:
+            raise error_for_status(413, str(exc)) from None
+        except MalformedBody as exc:
+            message = f"request body is not valid multipart/form-data: {exc}"
+            raise InvalidBody(message, keyword="multipart") from None
+        instance = {name: self.value(name, parts) for name, parts in sent.items()}
+        validator: Draft202012Validator = self.cache.get(self.cache.request_view(self.schema))
+        errors = list(validator.iter_errors(instance))
+        if errors:
+            raise body_problems(self.schema, errors)
+
+    def value(self, name: str, parts: list[str]) -> Any:
+        schema = (self.schema.get("properties") or {}).get(name) if self.schema else None
+        schema = deref(self.schema or {}, Node((), schema)).value
+        kinds = schema_types(schema) if isinstance(schema, dict) else []
+        if "array" in kinds:
+            items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+            return [typed_text(part, schema_types(items)) for part in parts]
+        values = [typed_text(part, kinds) for part in parts]
+        return values[0] if len(values) == 1 else values
