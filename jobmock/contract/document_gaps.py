@@ -5,12 +5,15 @@ document, so `jobmock contract` lists them apart (`Document gaps (N)`) and does 
   operations declare only 2xx, though they require credentials; `jobmock.stateless.refusals`);
 - a valid request refused (`positive_data_acceptance`) where the operation declares no 2xx or 3xx
   (nor `default`): its only documented answers are errors;
+- an invalid value of a header parameter named Accept, Content-Type or Authorization accepted
+  (`negative_data_rejection`): OpenAPI says such a parameter "SHALL be ignored";
 - a server error (`not_a_server_error`) where the operation declares only 5xx answers, or 1xx
   (interim: never a final answer, so jobmock answers 501).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,15 +40,23 @@ def declared_responses(document: Mapping[str, Any] | None, operation: str) -> li
     return [str(key).upper() for key in responses] if isinstance(responses, Mapping) else []
 
 
+# OpenAPI 3.1 (and 3.0.3), Parameter Object: a header parameter with one of these names "SHALL be
+# ignored"; a checker that sends an invalid value there and expects a refusal reads it anyway
+IGNORED_HEADER = re.compile(r"parameter `(accept|content-type|authorization)` in header", re.I)
+
+
 def gap_of(
     check: str,
     status: int | None,
     defined: Iterable[str],
     document: Mapping[str, Any] | None,
     operation: str,
+    message: str = "",
 ) -> str | None:
     """Why a failure of `check` is the document's gap (the line `Document gaps` shows), or None:
     it is the server's failure."""
+    if check == "negative_data_rejection" and (ignored := IGNORED_HEADER.search(message)):
+        return f"declares header parameter {ignored.group(1)}, which OpenAPI says to ignore"
     keys = declared_responses(document, operation)
     listed = ", ".join(keys)
     interim_only = bool(keys) and all(key[0] == "1" for key in keys)

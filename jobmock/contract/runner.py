@@ -393,6 +393,7 @@ class Runner:
             getattr(failure, "defined_status_codes", ()),
             target.document,
             operation,
+            failure.message,
         )
         key = (target.name, operation, check, failure.title + (" (gap)" if gap else ""))
         if report is None:

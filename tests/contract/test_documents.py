@@ -215,3 +215,14 @@ def test_jobmock_answers_an_operation_declaring_no_success_204(tmp_path: Path) -
         assert client.get("/teapot").status_code == 204
         assert client.get("/interim").status_code == 204  # 1xx: interim, never the answer
         assert client.get("/broken").status_code == 204  # a 503 is no answer to a valid request
+
+
+def test_an_ignored_header_parameters_invalid_value_accepted_is_the_documents_gap() -> None:
+    from jobmock.contract.document_gaps import gap_of
+
+    message = "Invalid component: parameter `accept` in header - invalid enum value"
+    assert gap_of("negative_data_rejection", None, (), {}, "POST /ask", message) == (
+        "declares header parameter accept, which OpenAPI says to ignore"
+    )
+    other = "Invalid component: parameter `x-trace` in header - invalid enum value"
+    assert gap_of("negative_data_rejection", None, (), {}, "POST /ask", other) is None
