@@ -135,6 +135,28 @@ def check_local_refs(
             raise loaded.source.error((*where, "$ref"), f"$ref to nothing: {ref}", SpecError)
 
 
+def check_security_names(document: dict[str, Any], loaded: LoadedYaml) -> None:
+    """SpecError at the first security requirement naming a scheme the document does not declare
+    (3.1.0, Security Requirement Object: each name "MUST correspond to a security scheme which
+    is declared in the Security Schemes under the Components Object")."""
+    declared = (document.get("components") or {}).get("securitySchemes") or {}
+    places: list[tuple[tuple[Any, ...], Any]] = [(("security",), document.get("security"))]
+    for path, item in (document.get("paths") or {}).items():
+        for method, operation in (item or {}).items() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and "security" in operation:
+                places.append((("paths", path, method, "security"), operation["security"]))
+    for where, requirements in places:
+        for index, requirement in enumerate(requirements or ()):
+            for name in requirement if isinstance(requirement, dict) else ():
+                if name not in declared:
+                    raise loaded.source.error(
+                        (*where, index, name),
+                        f"security names {name!r}, which components.securitySchemes does not"
+                        " declare",
+                        SpecError,
+                    )
+
+
 def upgrade(document: dict[str, Any]) -> dict[str, Any]:
     """A 3.0 document as the 3.1 document that means the same: `nullable` as a `null` type (or
     branch), boolean `exclusiveMinimum`/`exclusiveMaximum` as numbers. Converting, rather than
@@ -239,6 +261,7 @@ def load_document(path: Path, name: str) -> ServedSpec:
     bundler = Bundler(loaded, path)
     document = bundler.bundle(path)
     check_local_refs(document, loaded, bundler.found)
+    check_security_names(document, loaded)
     ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
     if str(document["openapi"]).startswith("3.0"):
         contradicted = sum(1 for schema in schemas(document) if nullable_enum(schema))

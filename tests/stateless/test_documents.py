@@ -151,3 +151,26 @@ def test_a_3_0_document_is_upgraded_to_the_3_1_that_means_the_same() -> None:
         "B": {"description": "b", "anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}]},
         "C": {"type": "number", "exclusiveMinimum": 0, "maximum": 9},
     }
+
+
+def test_a_security_requirement_naming_an_undeclared_scheme_names_its_line(tmp_path: Path) -> None:
+    # 3.1.0, Security Requirement Object: each name "MUST correspond to a security scheme which
+    # is declared in the Security Schemes under the Components Object" (connexion raised KeyError)
+    document = tmp_path / "cache.yaml"
+    document.write_text(
+        "openapi: 3.0.3\n"
+        "info: {title: Cache, version: '1'}\n"
+        "paths:\n"
+        "  /cache:\n"
+        "    get:\n"
+        "      security:\n"
+        "        - api_key: []\n"
+        "      responses:\n"
+        "        '204': {description: cached}\n"
+    )
+    with pytest.raises(SpecError) as raised:
+        load_document(document, "cache")
+    assert str(raised.value) == (
+        f"{document}:7:20: security names 'api_key', which components.securitySchemes does not"
+        " declare"
+    )
