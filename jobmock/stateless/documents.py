@@ -135,6 +135,25 @@ def check_local_refs(
             raise loaded.source.error((*where, "$ref"), f"$ref to nothing: {ref}", SpecError)
 
 
+def inline_path_item_refs(document: dict[str, Any]) -> None:
+    """A Path Item whose `$ref` names another in this document (`/a: {$ref: '#/paths/~1b'}`) as
+    a copy of it (its own fields kept): connexion follows such a ref, and every operation must
+    be found under its own path (a chain of them is followed, a cycle left as it is)."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for path, item in list(paths.items()):
+        seen: set[str] = set()
+        while isinstance(item, dict) and isinstance(ref := item.get("$ref"), str):
+            pointer = decode_pointer(ref[1:]) if ref.startswith("#/paths/") else None
+            found, target = lookup(document, pointer) if pointer else (False, None)
+            if not found or not isinstance(target, dict) or ref in seen:
+                break
+            seen.add(ref)
+            own = {key: value for key, value in item.items() if key != "$ref"}
+            item = paths[path] = {**copy.deepcopy(target), **own}
+
+
 def check_security_names(document: dict[str, Any], loaded: LoadedYaml) -> None:
     """SpecError at the first security requirement naming a scheme the document does not declare
     (3.1.0, Security Requirement Object: each name "MUST correspond to a security scheme which
@@ -261,6 +280,7 @@ def load_document(path: Path, name: str) -> ServedSpec:
     bundler = Bundler(loaded, path)
     document = bundler.bundle(path)
     check_local_refs(document, loaded, bundler.found)
+    inline_path_item_refs(document)
     check_security_names(document, loaded)
     ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
     if str(document["openapi"]).startswith("3.0"):

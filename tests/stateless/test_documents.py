@@ -174,3 +174,34 @@ def test_a_security_requirement_naming_an_undeclared_scheme_names_its_line(tmp_p
         f"{document}:7:20: security names 'api_key', which components.securitySchemes does not"
         " declare"
     )
+
+
+def test_a_path_item_ref_to_another_path_is_served_as_that_path(tmp_path: Path) -> None:
+    # 3.1.0, Path Item Object: `$ref` "allows for a referenced definition of this path item";
+    # connexion follows it, so jobmock must find the operation under the referring path too
+    document = tmp_path / "mirror.yaml"
+    document.write_text(
+        "openapi: 3.1.0\n"
+        "info: {title: Mirror, version: '1'}\n"
+        "paths:\n"
+        "  /mirror:\n"
+        "    $ref: '#/paths/~1source'\n"
+        "  /source:\n"
+        "    get:\n"
+        "      responses:\n"
+        "        '200':\n"
+        "          description: the source\n"
+        "          content:\n"
+        "            application/json:\n"
+        "              schema: {const: source}\n"
+    )
+    assert load_document(document, "mirror").document["paths"]["/mirror"] == {
+        "get": {
+            "responses": {
+                "200": {
+                    "description": "the source",
+                    "content": {"application/json": {"schema": {"const": "source"}}},
+                }
+            }
+        }
+    }
