@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from jobmock.http.openapi31 import IGNORED_HEADERS
+
 # Refusals of one meaning: a document that declares none of a family gives no status for it.
 REFUSAL_FAMILIES = ({401, 403}, {400, 422}, {404})
 
@@ -40,9 +42,11 @@ def declared_responses(document: Mapping[str, Any] | None, operation: str) -> li
     return [str(key).upper() for key in responses] if isinstance(responses, Mapping) else []
 
 
-# OpenAPI 3.1 (and 3.0.3), Parameter Object: a header parameter with one of these names "SHALL be
-# ignored"; a checker that sends an invalid value there and expects a refusal reads it anyway
-IGNORED_HEADER = re.compile(r"parameter `(accept|content-type|authorization)` in header", re.I)
+# a header parameter OpenAPI says to ignore (jobmock.http.openapi31.IGNORED_HEADERS): a checker
+# that sends an invalid value there and expects a refusal reads it anyway
+IGNORED_HEADER = re.compile(
+    rf"parameter `({'|'.join(map(re.escape, sorted(IGNORED_HEADERS)))})` in header", re.I
+)
 
 
 def gap_of(

@@ -276,18 +276,10 @@ def _names_component(ref: str) -> bool:
 
 
 def _pointed(document: t.Any, ref: str) -> t.Any:
-    from jobmock.documents.pointers import decode_pointer
+    from jobmock.documents.pointers import decode_pointer, lookup
 
-    node = document
-    for key in decode_pointer(ref[1:]) or ():
-        part = str(key)
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+    pointer = decode_pointer(ref[1:])
+    return lookup(document, pointer)[1] if pointer is not None else None
 
 
 class OpenAPI31Middleware(ConnexionMiddleware):

@@ -12,7 +12,7 @@ expects null refused there and reports it accepted (`negative_data_rejection`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jobmock.documents.yamlsource import SourceMap
@@ -34,18 +34,25 @@ def nullable_enum(node: Any) -> bool:
     )
 
 
-def nullable_enums(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """The path of each such schema under `node`, in document order."""
-    if nullable_enum(node):
+def paths_where(
+    node: Any, wanted: Callable[[Any], bool], at: tuple[Any, ...] = ()
+) -> Iterator[tuple[Any, ...]]:
+    """The path of each node under `node` that is `wanted`, in document order."""
+    if wanted(node):
         yield at
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(value, dict | list):
-                yield from nullable_enums(value, (*at, key))
+                yield from paths_where(value, wanted, (*at, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             if isinstance(value, dict | list):
-                yield from nullable_enums(value, (*at, index))
+                yield from paths_where(value, wanted, (*at, index))
+
+
+def nullable_enums(node: Any) -> Iterator[tuple[Any, ...]]:
+    """The path of each `nullable_enum` schema under `node`, in document order."""
+    return paths_where(node, nullable_enum)
 
 
 def warn_nullable_enums(document: dict[str, Any], source: SourceMap, count: int) -> None:

@@ -23,7 +23,7 @@ from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SpecError
-from jobmock.stateless.contradictions import nullable_enum, warn_nullable_enums
+from jobmock.stateless.contradictions import nullable_enum, paths_where, warn_nullable_enums
 
 logger = logging.getLogger("jobmock")
 
@@ -292,6 +292,10 @@ def load_document(path: Path, name: str) -> ServedSpec:
     return ServedSpec(name=name, path=path, document=document, source=loaded.source)
 
 
+def _says_nullable(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("nullable") is True
+
+
 NULLABLE_SHOWN = 3  # schemas named one by one: finding one's position scans a JSON document
 
 
@@ -300,12 +304,12 @@ def read_nullable_as_meant(document: dict[str, Any], source: SourceMap) -> None:
     as an annotation, null refused) read as its author meant it, as in a 3.0 document: null taken
     there, in requests and answers; one warning names them. Clients and checkers that read the
     flag (schemathesis does) send null there, and a faithful-to-3.1 refusal would fail them all."""
-    flagged = [schema for schema in schemas(document) if schema.get("nullable") is True]
+    flagged = [schema for schema in schemas(document) if _says_nullable(schema)]
     if not flagged:
         return
     lines = [
         f"  {source.error((*path, 'nullable'), 'nullable: true', SpecError)}"
-        for path in itertools.islice(_nullable_paths(document), NULLABLE_SHOWN)
+        for path in itertools.islice(paths_where(document, _says_nullable), NULLABLE_SHOWN)
     ]
     if len(flagged) > NULLABLE_SHOWN:
         lines.append(f"  ... and {len(flagged) - NULLABLE_SHOWN} more")
@@ -319,20 +323,6 @@ def read_nullable_as_meant(document: dict[str, Any], source: SourceMap) -> None:
     )
     for schema in flagged:
         _upgrade_nullable(schema)
-
-
-def _nullable_paths(node: Any, at: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """Where a `nullable: true` is written, in document order (for the warning's positions)."""
-    if isinstance(node, dict):
-        if node.get("nullable") is True:
-            yield at
-        for key, value in node.items():
-            if isinstance(value, dict | list):
-                yield from _nullable_paths(value, (*at, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            if isinstance(value, dict | list):
-                yield from _nullable_paths(value, (*at, index))
 
 
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
