@@ -15,10 +15,11 @@ reading (``BEGIN IMMEDIATE``), so two workers never interleave them: the second 
 result.
 
 Reads.  A process keeps the jobs and the clock it has read, decoded, for as long as nothing was
-written: it asks SQLite's ``PRAGMA data_version``, which changes when another connection commits,
-once per step of the event loop (the reads of one request see one state), and its own writes empty
-the cache.  A poll then costs one pragma instead of a query and a JSON decode per record.  The
-cache holds at most ``READ_CACHE_SIZE`` records.
+written: before each read it looks at the WAL-index header SQLite rewrites on every commit
+(:mod:`jobmock.store.walindex`; ``PRAGMA data_version`` where that file cannot be mapped, once
+per step of the event loop), and its own writes empty the cache.  A poll then costs a 48-byte
+comparison instead of a query and a JSON decode per record.  The cache holds at most
+``READ_CACHE_SIZE`` records.
 
 Durability.  ``synchronous=NORMAL`` in WAL mode: a committed write survives the process being
 killed (``kill -9``); only a crash of the machine itself may lose the last few.
@@ -49,6 +50,7 @@ from jobmock.model.lifecycle import Job, Transition
 from jobmock.store.base import JobNotFound, StoreError
 from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
 from jobmock.store.outage import Outage
+from jobmock.store.walindex import WalIndexWatch
 
 SCHEMA_VERSION = 1
 OPEN_TIMEOUT_MS = 10_000  # opening waits for another worker creating the schema at the same time
@@ -123,6 +125,7 @@ class SQLiteStore:
         self._read_cache: dict[tuple[str, ...], Job | ClockState | None] = {}
         self._data_version: int | None = None
         self._checked_this_step = False
+        self._wal_index: WalIndexWatch | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db: sqlite3.Connection | None = sqlite3.connect(
@@ -132,6 +135,7 @@ class SQLiteStore:
                 check_same_thread=False,  # built in one thread, used on the event loop's
             )
             self._setup(self._db)
+            self._wal_index = WalIndexWatch.open(self.path)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {exc}") from None
         except OSError as exc:  # its folder cannot be made
@@ -220,11 +224,12 @@ class SQLiteStore:
     def _cached_reads(
         self, db: sqlite3.Connection
     ) -> dict[tuple[str, ...], Job | ClockState | None]:
-        """The read cache, emptied if another connection has committed since the last check.
-
-        The check is made once per step of the event loop: the reads a request makes without
-        waiting in between (a status poll's fault settings, job and clock) see one state.
-        """
+        """The read cache, emptied if another connection has committed since the last look."""
+        if self._wal_index is not None:
+            if self._wal_index.changed() or len(self._read_cache) >= READ_CACHE_SIZE:
+                self._read_cache.clear()
+            return self._read_cache
+        # no WAL index to look at: ask SQLite, once per step of the event loop
         if self._checked_this_step:
             return self._read_cache
         (version,) = self._read(db, "PRAGMA data_version").fetchone()
@@ -399,6 +404,9 @@ class SQLiteStore:
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:
+        if self._wal_index is not None:
+            self._wal_index.close()
+            self._wal_index = None
         if self._db is not None:
             self._db.close()
             self._db = None

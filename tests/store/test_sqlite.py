@@ -7,10 +7,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jobmock.model.lifecycle import Transition
 from jobmock.store import StoreError, open_store
 from jobmock.store.sqlite import SCHEMA_VERSION, SQLiteStore, path_of, state_store_url
+from jobmock.store.walindex import WalIndexWatch
 from tests.store.contract import SharedStoreContract
 from tests.store.test_base import job
 
@@ -117,3 +120,45 @@ def test_state_store_url_makes_an_ignored_folder(
     (tmp_path / ".jobmock/.gitignore").write_text("mine\n")
     state_store_url(Path(".jobmock"))
     assert (tmp_path / ".jobmock/.gitignore").read_text() == "mine\n"  # never overwritten
+
+
+# Each step: which connection writes (0 or 1), or reads from which (2, 3), the job's version.
+STEPS = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 9)), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, deadline=None)
+@given(steps=STEPS, wal_index=st.booleans())
+def test_a_read_sees_the_last_commit_of_either_connection(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[int, int]], wal_index: bool
+) -> None:
+    """Each connection caches what it read; a commit by the other one (another worker) must empty
+    that cache before its next read, whether it watches the WAL index or asks SQLite."""
+    url = f"sqlite://{tmp_path_factory.mktemp('shared')}/state.db"
+
+    async def main() -> None:
+        stores = [open_store(url), open_store(url)]
+        try:
+            for store in stores:
+                assert isinstance(store, SQLiteStore)
+                assert (store._wal_index is not None) or not wal_index
+                if not wal_index:
+                    store._wal_index = None  # the PRAGMA data_version path
+            latest = None
+            for who, version in steps:
+                if who < 2:
+                    latest = job("a", at=float(version))
+                    await stores[who].put(latest)
+                else:
+                    assert await stores[who - 2].get("matcher", "a") == latest
+                await asyncio.sleep(0)  # a step of the event loop, as between two requests
+        finally:
+            for store in stores:
+                await store.close()
+
+    asyncio.run(main())
+
+
+def test_without_a_wal_index_file_the_store_asks_sqlite(tmp_path: Path) -> None:
+    assert WalIndexWatch.open(tmp_path / "none.db") is None
+    (tmp_path / "short.db-shm").write_bytes(b"\0" * 10)
+    assert WalIndexWatch.open(tmp_path / "short.db") is None
