@@ -22,7 +22,9 @@ comparison instead of a query and a JSON decode per record.  The cache holds at 
 ``READ_CACHE_SIZE`` records.
 
 Durability.  ``synchronous=NORMAL`` in WAL mode: a committed write survives the process being
-killed (``kill -9``); only a crash of the machine itself may lose the last few.
+killed (``kill -9``); only a crash of the machine itself may lose the last few.  Checkpoints (the
+WAL copied back into the file, with its fsyncs) run in a worker thread, not inside a commit on the
+event loop (:mod:`jobmock.store.checkpoints`).
 
 Event loop.  The calls run directly on the event loop, not in a worker thread: each is shorter
 than a hop to a thread and back.  Measured on the 2-core dev machine (busy; per call, best of 3):
@@ -48,6 +50,7 @@ from pathlib import Path
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
 from jobmock.store.base import JobNotFound, StoreError
+from jobmock.store.checkpoints import Checkpointer
 from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
 from jobmock.store.outage import Outage
 from jobmock.store.walindex import WalIndexWatch
@@ -126,6 +129,7 @@ class SQLiteStore:
         self._data_version: int | None = None
         self._checked_this_step = False
         self._wal_index: WalIndexWatch | None = None
+        self._checkpoints = Checkpointer(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db: sqlite3.Connection | None = sqlite3.connect(
@@ -136,6 +140,8 @@ class SQLiteStore:
             )
             self._setup(self._db)
             self._wal_index = WalIndexWatch.open(self.path)
+            if self._wal_index is not None:
+                self._checkpoints.wal_bytes = self._wal_index.wal_bytes
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store {str(self.path)!r}: {exc}") from None
         except OSError as exc:  # its folder cannot be made
@@ -156,6 +162,7 @@ class SQLiteStore:
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal mode is {mode})")
         db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA wal_autocheckpoint = 0")  # jobmock.store.checkpoints does them
         db.execute("BEGIN IMMEDIATE")
         try:
             version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -190,6 +197,7 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        self._checkpoints.after_write(db)
 
     async def _begin(self, db: sqlite3.Connection) -> None:
         """Take the write lock, trying again while another connection holds it, up to the timeout."""
@@ -404,12 +412,13 @@ class SQLiteStore:
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:
-        if self._wal_index is not None:
-            self._wal_index.close()
-            self._wal_index = None
+        await self._checkpoints.close()
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._wal_index is not None:  # after the connection: see jobmock.store.walindex, Locks
+            self._wal_index.close()
+            self._wal_index = None
 
 
 def _statements(script: str) -> builtins.list[str]:
