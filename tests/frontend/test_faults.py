@@ -375,3 +375,16 @@ def test_a_rate_is_met_over_many_requests_and_each_decision_replays(seed: int, r
     assert [draws.random() for _ in range(3)] != [first[0]] * 3  # later draws of a request move on
     assert draws.choice([500, 502, 503]) in (500, 502, 503)
     assert 10.0 <= draws.uniform(10.0, 20.0) <= 20.0
+
+
+def test_a_fault_refused_for_jobmocks_own_codes_says_how_to_name_them() -> None:
+    """Crosmos declares no 5xx on its job route; the 401, 404 and 503 there are jobmock's
+    overlay's (specs/crosmos.overlay.yaml): an error fault must name 503 to answer it."""
+    faults = ({"kind": "error", "rate": 0.2},)
+    with pytest.raises(SourceError) as refused:
+        create_app(Config(apis=("crosmos",), faults=faults))
+    assert "GET /api/v1/jobs/{job_id}: 200, 422, 401*, 404*, 503*" in str(refused.value)
+    assert "jobmock's own codes (*) are answered only when `status` names them" in str(
+        refused.value
+    )
+    create_app(Config(apis=("crosmos",), faults=({**faults[0], "status": [503]},)))
