@@ -67,6 +67,9 @@ class FaultControl:
         # requests per route under the settings in force, counted in this worker: no store write
         self._counts: dict[str, int] = {}
         self._counted_revision: int | None = None
+        # per route (by id): the route, its count key and the faults that apply to it
+        self._selected: dict[int, tuple[Route, str, tuple[Fault, ...]]] = {}
+        self._selected_for: FaultSettings | None = None
 
     def check(self, fault: Fault) -> None:
         """Raise FaultError unless `fault` names served routes it can act on."""
@@ -107,13 +110,23 @@ class FaultControl:
     async def decide(self, route: Route) -> Outcome | None:
         """What the faults in force do to this request of `route` (None: nothing)."""
         settings = await self.current()
-        hitting = [fault for fault in settings.faults if fault.applies_to(route)]
+        if settings is not self._selected_for:  # what applies where, worked out once per settings
+            self._selected.clear()
+            self._selected_for = settings
+        selected = self._selected.get(id(route))
+        if selected is None or selected[0] is not route:
+            hitting = tuple(fault for fault in settings.faults if fault.applies_to(route))
+            selected = self._selected[id(route)] = (
+                route,
+                f"{route.api}:{route.operation_id}",
+                hitting,
+            )
+        _, key, hitting = selected
         if not settings.enabled or not hitting:
             return None
         if settings.revision != self._counted_revision:  # new settings: count from 1 again
             self._counts.clear()
             self._counted_revision = settings.revision
-        key = f"{route.api}:{route.operation_id}"
         self._counts[key] = number = self._counts.get(key, 0) + 1
         rng = RequestDraws(f"{settings.seed}:{key}:{number}")
         outcome = Outcome()
