@@ -212,6 +212,20 @@ def _carry(document: Mapping[str, Any], pointer: Pointer, into: dict[str, Any]) 
     return node
 
 
+def whole_numbers(value: Any) -> Any:
+    """`value` with each float that is a whole number as an int: the generator draws some integers
+    as floats (`-509985.0`), which JSON Schema takes as integers, but a client that puts one in a
+    path sends `/pet/-509985.0`, which no integer parameter takes. Valid against the same schemas
+    (JSON Schema compares 2.0 and 2 as equal)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [whole_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {name: whole_numbers(item) for name, item in value.items()}
+    return value
+
+
 class Generator:
     """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. A large
     schema's value is its smallest (`jobmock.stateless.smallest`), its strings drawn as here.

@@ -19,8 +19,8 @@ from starlette.testclient import TestClient
 from jobmock.config import Config
 from jobmock.documents.routes import more_concrete
 from jobmock.serving.app import create_app
-from jobmock.stateless.answers import whole_numbers
 from jobmock.stateless.roundtrip import feeds, narrowing
+from jobmock.stateless.values import whole_numbers
 from tests.strategies import integer_bounds, path_templates
 
 NUMBERS = """\
