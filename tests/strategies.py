@@ -208,3 +208,13 @@ def _ordered(bounds: tuple[int | None, int | None]) -> bool:
 integer_bounds: st.SearchStrategy[tuple[int | None, int | None]] = st.tuples(
     st.none() | st.integers(-50, 50), st.none() | st.integers(-50, 50)
 ).filter(_ordered)
+
+
+# JSON values: what a body may hold, floats whole or not.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=10,
+)

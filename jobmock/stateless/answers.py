@@ -33,7 +33,6 @@ from jobmock.stateless.values import (
     response_schema,
     response_view,
     strategy,
-    whole_numbers,
 )
 
 HEADER_TEXT = {"pattern": "^[!-~]*$"}
@@ -181,13 +180,12 @@ class Answers(Operations):
             made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
         check = self.response_schema(schema, closed=False)  # what the document itself says
         try:
-            return whole_numbers(self.generator.value(key, made, fresh=dynamic, check=check))
+            return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
             if also is not None or not exc.checked_only:
                 raise error_for_status(501, f"cannot answer: {exc}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
-            value = self.generator.value(f"{key} (as written)", check, fresh=dynamic)
-            return whole_numbers(value)
+            return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
 

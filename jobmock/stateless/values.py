@@ -216,7 +216,8 @@ def whole_numbers(value: Any) -> Any:
     """`value` with each float that is a whole number as an int: the generator draws some integers
     as floats (`-509985.0`), which JSON Schema takes as integers, but a client that puts one in a
     path sends `/pet/-509985.0`, which no integer parameter takes. Valid against the same schemas
-    (JSON Schema compares 2.0 and 2 as equal)."""
+    (JSON Schema compares 2.0 and 2 as equal). `Generator.value` applies it to each value it
+    makes, before keeping it."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, list):
@@ -227,10 +228,11 @@ def whole_numbers(value: Any) -> Any:
 
 
 class Generator:
-    """Seeded values of schemas: one per `key`, kept; a fresh one per call when asked. A large
-    schema's value is its smallest (`jobmock.stateless.smallest`), its strings drawn as here.
-    Schemas no value was found for are not searched again (a search that found nothing costs
-    seconds on a large schema: it must not run on every request)."""
+    """Seeded values of schemas (whole floats as ints, `whole_numbers`): one per `key`, kept; a
+    fresh one per call when asked. A large schema's value is its smallest
+    (`jobmock.stateless.smallest`), its strings drawn as here. Schemas no value was found for are
+    not searched again (a search that found nothing costs seconds on a large schema: it must not
+    run on every request)."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
@@ -261,6 +263,7 @@ class Generator:
                 if not fresh:  # a fresh draw may fail where another would not: only the kept one
                     self.failed[_schema_key(schema, check)] = exc
                 raise
+        found = whole_numbers(found)  # once per value: a kept one is answered as it is
         if not fresh:
             self.kept[key] = found
         return found
