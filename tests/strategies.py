@@ -218,3 +218,32 @@ json_values = st.recursive(
     ),
     max_leaves=10,
 )
+
+
+# Response schemas as documents write them: objects (open or not), `allOf`/`oneOf` of them, arrays,
+# and refs to DOCUMENT_SCHEMAS' components.
+_referenced = st.sampled_from(
+    [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Open"}]
+)
+response_schemas = st.recursive(
+    st.sampled_from([{"type": "integer"}, {"type": "string"}, {}]) | _referenced,
+    lambda inner: (
+        st.builds(
+            lambda properties, extra: {
+                "type": "object",
+                "properties": properties,
+                **({} if extra is None else {"additionalProperties": extra}),
+            },
+            st.dictionaries(st.sampled_from(["id", "name", "kind"]), inner, max_size=2),
+            st.none() | st.booleans(),
+        )
+        | st.lists(inner, min_size=1, max_size=2).map(lambda parts: {"allOf": parts})
+        | st.lists(inner, min_size=1, max_size=2).map(lambda parts: {"oneOf": parts})
+        | inner.map(lambda items: {"type": "array", "items": items})
+    ),
+    max_leaves=6,
+)
+DOCUMENT_SCHEMAS = {
+    "Base": {"type": "object", "properties": {"id": {"type": "integer"}}},
+    "Open": {"type": "object", "properties": {"id": {}}, "additionalProperties": True},
+}

@@ -29,6 +29,7 @@ from jobmock.stateless.values import (
     NOT_GIVEN,
     CannotGenerate,
     Generator,
+    closed_response_schema,
     documented,
     response_schema,
     response_view,
@@ -71,7 +72,8 @@ class Answers(Operations):
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
         super().__init__(document)
         self.generator = Generator(seed)
-        self.schemas: dict[tuple[int, bool], tuple[Any, Any]] = {}  # (id, closed) -> (schema, view)
+        # (id, closed) -> (schema, view, whether closing changed it)
+        self.schemas: dict[tuple[int, bool], tuple[Any, Any, bool]] = {}
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         # operation key -> what its 2xx bodies are also generated against (stateless.roundtrip)
         self.narrowed: dict[str, dict[str, Any]] = {}
@@ -178,7 +180,8 @@ class Answers(Operations):
             parts = made.get("components") if isinstance(made, dict) else None
             branch = {k: v for k, v in made.items() if k != "components"} if parts else made
             made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
-        check = self.response_schema(schema, closed=False)  # what the document itself says
+        # what the document itself says, where closing objects changed it
+        check = self.response_schema(schema, closed=False) if self.closes(schema) else None
         try:
             return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
@@ -200,9 +203,18 @@ class Answers(Operations):
         `closed=False`: as the document says it (writeOnly hidden, objects left open)."""
         made = self.schemas.get((id(schema), closed))
         if made is None:
-            view = response_schema(schema, self.document, closed=closed)
-            made = self.schemas[(id(schema), closed)] = (schema, view)
+            if closed:
+                view, closes = closed_response_schema(schema, self.document)
+            else:
+                view, closes = response_schema(schema, self.document, closed=False), False
+            made = self.schemas[(id(schema), closed)] = (schema, view, closes)
         return made[1]
+
+    def closes(self, schema: Any) -> bool:
+        """Whether the closed view of `schema` differs from the open one (computed once, as the
+        closed view is made): else a value generated from it needs no check against the open."""
+        self.response_schema(schema)
+        return bool(self.schemas[(id(schema), True)][2])
 
     def unanswerable(self, operation: Operation) -> str | None:
         """Why the operation's success answer cannot be generated (checked at start), or None."""

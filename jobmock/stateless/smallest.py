@@ -82,7 +82,7 @@ class Walk:
         built = self.build(self.root)
         if not self.validator.is_valid(built):
             raise Unbuilt("the whole schema refuses the value built")
-        checked = self.check not in (None, True) and self.check != self.root
+        checked = self.check is not None and self.check is not True and self.check is not self.root
         if checked and not Draft202012Validator(self.check, format_checker=FORMAT_CHECKER).is_valid(
             built
         ):

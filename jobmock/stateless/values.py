@@ -84,19 +84,32 @@ def response_schema(schema: Any, document: Mapping[str, Any], *, closed: bool = 
     Closing objects is not always a narrowing: under `oneOf` (or `not`) a value that fits one
     closed branch may fit several open ones, so a value generated from the closed view is
     answered only if the open view (`closed=False`, what the document says) accepts it too."""
+    return _response_schema(schema, document, closed=closed)[0]
+
+
+def closed_response_schema(schema: Any, document: Mapping[str, Any]) -> tuple[Any, bool]:
+    """`response_schema(schema, document)` and whether closing changed it: False when it is the
+    same as the open view, so a value generated from it needs no check against that."""
+    return _response_schema(schema, document, closed=True)
+
+
+def _response_schema(schema: Any, document: Mapping[str, Any], *, closed: bool) -> tuple[Any, bool]:
     found = copy.deepcopy(standalone(schema, document))
     if not isinstance(found, dict):
-        return found
+        return found, False
     named = (found.get("components") or {}).get("schemas") or {}
-    _make_response_view(lambda: list(nested([found, *named.values()])), named, closed=closed)
-    return found
+    closes = _make_response_view(
+        lambda: list(nested([found, *named.values()])), named, closed=closed
+    )
+    return found, closes
 
 
 def _make_response_view(
     found_schemas: Callable[[], list[dict[str, Any]]], named: Mapping[str, Any], *, closed: bool
-) -> None:
+) -> bool:
     """Make the schemas `found_schemas` finds (in a copy) a response view; `named`: the
-    components' schemas their `#/components/schemas/...` refs name."""
+    components' schemas their `#/components/schemas/...` refs name. Whether it closed an object
+    (the open view differs only there)."""
     found = found_schemas()
     for schema in found:
         bits = INTEGER_FORMATS.get(str(schema.get("format")))
@@ -116,7 +129,7 @@ def _make_response_view(
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
     if not closed:
-        return
+        return False
     found = found_schemas()  # the pinned branches too
     branches: set[int] = set()
     for schema in found:
@@ -126,10 +139,13 @@ def _make_response_view(
             if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
                 branches.add(id(named.get(ref.rsplit("/", 1)[-1])))
     open_keywords = ("additionalProperties", "unevaluatedProperties", "patternProperties")
+    closes = False
     for schema in found:
         shaped = "properties" in schema or "allOf" in schema
         if shaped and id(schema) not in branches and not any(k in schema for k in open_keywords):
             schema["unevaluatedProperties"] = False
+            closes = True
+    return closes
 
 
 def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
@@ -309,7 +325,7 @@ def generate(schema: Any, rng: random.Random, *, check: Any = None) -> Any:
     if schema is True or schema == {}:
         return {}
     validators = [Draft202012Validator(schema, format_checker=FORMAT_CHECKER)]
-    if check is not None and check is not True and check != schema:
+    if check is not None and check is not True and check is not schema:
         validators.append(Draft202012Validator(check, format_checker=FORMAT_CHECKER))
     options = settings(
         database=None,
