@@ -29,12 +29,10 @@ from jobmock.stateless.values import (
     NOT_GIVEN,
     CannotGenerate,
     Generator,
-    closed_response_schema,
     documented,
-    response_schema,
-    response_view,
     strategy,
 )
+from jobmock.stateless.views import closed_response_schema, response_schema, response_view
 
 HEADER_TEXT = {"pattern": "^[!-~]*$"}
 """Generated header strings are visible ASCII: a field value is bytes, with no edge spaces."""

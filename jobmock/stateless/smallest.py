@@ -68,7 +68,7 @@ Leaf = Callable[[Mapping[str, Any], str], Any]  # (a string's schema, its key) -
 
 
 class Walk:
-    """Builds the smallest value of one standalone schema (`jobmock.stateless.values.standalone`)."""
+    """Builds the smallest value of one standalone schema (`jobmock.stateless.views.standalone`)."""
 
     def __init__(self, root: Mapping[str, Any], leaf: Leaf, check: Any = None) -> None:
         self.root = root

@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import given
 
-from jobmock.stateless.values import (
+from jobmock.stateless.views import (
     closed_response_schema,
     response_schema,
     response_view,
