@@ -30,7 +30,16 @@ from connexion.operations import OpenAPIOperation
 
 from jobmock.documents.routes import matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
-from jobmock.http.validators import ORIGINAL_SCHEMA
+from jobmock.http.styles import (
+    MISSING,
+    Pairs,
+    Raw,
+    Unparseable,
+    decoder_for,
+    needs_decoding,
+    parameter_of,
+)
+from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
 from jobmock.internals.connexion import (
     OpenAPISpecificationBase,
     OpenAPIURIParserBase,
@@ -107,13 +116,51 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
                 resolved[name] = values[0] if len(values) == 1 else list(values)
         return resolved
 
+    @functools.cached_property
+    def styled(self) -> dict[str, dict[str, t.Callable[[Raw], t.Any]]]:
+        """By location, the decoders of the parameters connexion cannot read (a style, an array
+        or an object: `jobmock.http.styles`), compiled once; the validator refuses what they
+        cannot decode before a handler asks for it."""
+        found: dict[str, dict[str, t.Callable[[Raw], t.Any]]] = {"path": {}, "query": {}}
+        for name, definition in self.param_defns.items():
+            parameter = parameter_of(definition, original_schema(definition))
+            if parameter.location in found and needs_decoding(parameter):
+                found[parameter.location][name] = decoder_for(parameter)
+        return found
+
+    def decoded(self, location: str, raw: Raw, resolved: dict[str, t.Any]) -> dict[str, t.Any]:
+        for name, decode in self.styled[location].items():
+            try:
+                value = decode(raw)
+            except Unparseable:
+                continue
+            if value is not MISSING:
+                resolved[name] = value
+        return resolved
+
+    def resolve_query(self, query_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        styled = self.styled["query"]
+        if not styled:
+            return t.cast(dict[str, t.Any], super().resolve_query(query_data))
+        raw = Pairs([(k, v) for k, values in query_data.items() for v in values])
+        plain = {
+            k: v
+            for k, v in query_data.items()
+            if k not in styled and k.split("[", 1)[0] not in styled
+        }
+        return self.decoded("query", raw, super().resolve_query(plain))
+
     def resolve_params(self, params: dict[str, t.Any], _in: str) -> dict[str, t.Any]:
         """connexion's, and an integer path parameter written with a zero fraction (`4256.0`) is
         that integer: JSON Schema's `integer` is any number whose fraction is zero, and
         schemathesis sends such ids as valid ones (a query's `limit=0.0` it expects refused)."""
-        resolved: dict[str, t.Any] = super().resolve_params(params, _in)
+        styled = self.styled["path"] if _in == "path" else {}
+        plain = {k: v for k, v in params.items() if k not in styled} if styled else params
+        resolved: dict[str, t.Any] = super().resolve_params(plain, _in)
         if _in != "path":
             return resolved
+        if styled:
+            self.decoded("path", Pairs(list(params.items())), resolved)
         for name, value in resolved.items():
             if isinstance(value, str) and self.param_schemas.get(name, {}).get("type") == "integer":
                 resolved[name] = whole_number(value)
