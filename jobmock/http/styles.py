@@ -20,7 +20,15 @@ from dataclasses import dataclass
 
 # OpenAPI 3.1.0, Parameter Object, `style`: "Default values (based on value of `in`): for `query`
 # - `form`; for `path` - `simple`; for `header` - `simple`; for `cookie` - `form`."
-DEFAULT_STYLES = {"path": "simple", "query": "form", "header": "simple", "cookie": "form"}
+# A form body's field (Encoding Object, `style`): "The behavior follows the same values as `query`
+# parameters, including default values."
+DEFAULT_STYLES = {
+    "path": "simple",
+    "query": "form",
+    "header": "simple",
+    "cookie": "form",
+    "form": "form",
+}
 MISSING: t.Any = object()  # the request does not carry the parameter
 
 
@@ -308,7 +316,9 @@ def _form(parameter: Parameter, raw: Raw) -> t.Any:
         return MISSING
     if parameter.shape == "array" and parameter.explode:
         return _array(parameter, [] if values == [""] else values)
-    return _delimited(parameter, values[-1], ",", ",")
+    if len(values) > 1:  # only an exploded array is written as several pairs
+        raise Unparseable(f"{parameter.name!r} is sent {len(values)} times")
+    return _delimited(parameter, values[0], ",", ",")
 
 
 def _delimited_style(delimiter: str) -> Callable[[Parameter, Raw], t.Any]:
