@@ -124,7 +124,9 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
         for name, field in (schema.get("properties") or {}).items():
             found_encoding = encodings.get(name)
             encoding: dict[str, t.Any] = found_encoding if isinstance(found_encoding, dict) else {}
-            serialization = {k: encoding[k] for k in ("style", "explode") if k in encoding}
+            serialization: dict[str, t.Any] = {
+                k: encoding[k] for k in ("style", "explode") if k in encoding
+            }
             if "contentType" in encoding and not serialization:
                 continue  # a JSON-encoded field: connexion decodes it
             definition: dict[str, t.Any] = {"name": name, "in": "form", **serialization}
