@@ -308,8 +308,8 @@ def _form(parameter: Parameter, raw: Raw) -> t.Any:
     if parameter.shape == "object" and parameter.explode:
         names = property_names(parameter.schema)
         pairs = [(key, value) for key, value in raw.pairs() if key in names]
-        if not pairs:
-            return MISSING
+        if not pairs:  # `color=`: the table's empty value
+            return {} if raw.values(parameter.name) == [""] else MISSING
         return _object(parameter, pairs)
     values = raw.values(parameter.name)
     if not values:
