@@ -30,16 +30,9 @@ from connexion.operations import OpenAPIOperation
 
 from jobmock.documents.routes import matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
-from jobmock.http.styles import (
-    MISSING,
-    Pairs,
-    Raw,
-    Unparseable,
-    decoder_for,
-    needs_decoding,
-    parameter_of,
-)
+from jobmock.http.styles import MISSING, Unparseable, decoder_for, needs_decoding, parameter_of
 from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
+from jobmock.http.wire import Pairs, Raw
 from jobmock.internals.connexion import (
     OpenAPISpecificationBase,
     OpenAPIURIParserBase,

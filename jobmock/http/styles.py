@@ -12,11 +12,20 @@ no decoder: its requests cost nothing more.
 
 from __future__ import annotations
 
-import decimal
 import re
 import typing as t
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from jobmock.http.scalars import (
+    items_schema,
+    property_names,
+    property_schema,
+    scalar_types,
+    shape_of,
+    typed,
+)
+from jobmock.http.wire import Raw, Wire, rest
 
 # OpenAPI 3.1.0, Parameter Object, `style`: "Default values (based on value of `in`): for `query`
 # - `form`; for `path` - `simple`; for `header` - `simple`; for `cookie` - `form`."
@@ -48,171 +57,20 @@ class Parameter:
     schema: dict[str, t.Any]
 
 
-class Raw(t.Protocol):
-    """A request's raw strings for one location."""
-
-    def values(self, name: str) -> list[str]:
-        """Every value sent under `name`, in order (one at most for path and header)."""
-        ...
-
-    def pairs(self) -> Sequence[tuple[str, str]]:
-        """Every (name, value) sent, in order: exploded objects are spread over several names."""
-        ...
-
-
-@dataclass(frozen=True)
-class Pairs:
-    """Raw strings given as (name, value) pairs: a query string, cookies, a form body."""
-
-    items: Sequence[tuple[str, str]]
-
-    def values(self, name: str) -> list[str]:
-        return [value for key, value in self.items if key == name]
-
-    def pairs(self) -> Sequence[tuple[str, str]]:
-        return self.items
-
-
 Decoder = Callable[[Raw], t.Any]
 
 
-# --- the scalars of a decoded value, typed by their schema ------------------------------------
-
-_INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def _integer(text: str) -> t.Any:
-    if _INTEGER.fullmatch(text):
-        return int(text)
-    if _NUMBER.fullmatch(
-        text
-    ):  # `4.0`, `1e3`: JSON Schema's integer is any number whose fraction is zero
-        number = decimal.Decimal(text)
-        if number.adjusted() <= 40 and number == number.to_integral_value():
-            return int(number)
-    raise ValueError(text)
+def _array(parameter: Parameter, wire: Wire, items: Sequence[str]) -> list[t.Any]:
+    schema = items_schema(parameter.schema)
+    return [typed(wire.text(item), schema) for item in items]
 
 
-def _number(text: str) -> t.Any:
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(text)
-    return int(text) if _INTEGER.fullmatch(text) else float(text)
-
-
-def _boolean(text: str) -> bool:
-    lowered = text.lower()  # as connexion reads a boolean query parameter
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    raise ValueError(text)
-
-
-# the order a type list is tried in: the narrowest reading first, a string last
-SCALAR_READERS: dict[str, Callable[[str], t.Any]] = {
-    "integer": _integer,
-    "number": _number,
-    "boolean": _boolean,
-    "string": str,
-}
-
-
-def scalar_types(schema: t.Any) -> list[str]:
-    """The scalar types a schema takes, in `SCALAR_READERS`' order (any: a string)."""
-    if not isinstance(schema, dict):
-        return []
-    declared = schema.get("type")
-    found: set[str] = set()
-    if isinstance(declared, str):
-        found.add(declared)
-    elif isinstance(declared, list):
-        found.update(x for x in declared if isinstance(x, str))
-    else:
-        for keyword in ("anyOf", "oneOf", "allOf"):
-            for branch in schema.get(keyword) or ():
-                found.update(scalar_types(branch))
-        if "enum" in schema or "const" in schema:
-            values = schema.get("enum") or [schema.get("const")]
-            found.update(_JSON_TYPES.get(type(v), "string") for v in values)
-    return [name for name in SCALAR_READERS if name in found]
-
-
-_JSON_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
-
-
-def typed(text: str, schema: t.Any) -> t.Any:
-    """`text` as the first of its schema's scalar types that reads it; else as sent (the schema
-    check then refuses it, naming the type)."""
-    for name in scalar_types(schema):
-        try:
-            return SCALAR_READERS[name](text)
-        except ValueError:
-            continue
-    return text
-
-
-def shape_of(schema: t.Any) -> str:
-    """Whether a schema describes an array, an object or a primitive (what the styles tell apart)."""
-    if not isinstance(schema, dict):
-        return "scalar"
-    declared = schema.get("type")
-    types = [declared] if isinstance(declared, str) else declared or []
-    for kind in ("array", "object"):
-        if kind in types:
-            return kind
-    if declared is None:
-        if "items" in schema or "prefixItems" in schema:
-            return "array"
-        if "properties" in schema or "additionalProperties" in schema:
-            return "object"
-        for keyword in ("anyOf", "oneOf", "allOf"):
-            for branch in schema.get(keyword) or ():
-                found = shape_of(branch)
-                if found != "scalar":
-                    return found
-    return "scalar"
-
-
-def _items_schema(schema: dict[str, t.Any]) -> t.Any:
-    for branch in (schema, *(schema.get("anyOf") or ()), *(schema.get("oneOf") or ())):
-        if isinstance(branch, dict) and isinstance(branch.get("items"), dict):
-            return branch["items"]
-    return {}
-
-
-def _property_schema(schema: dict[str, t.Any], key: str) -> t.Any:
-    for branch in (schema, *(schema.get("anyOf") or ()), *(schema.get("oneOf") or ())):
-        if not isinstance(branch, dict):
-            continue
-        properties = branch.get("properties") or {}
-        if key in properties:
-            return properties[key]
-        if isinstance(branch.get("additionalProperties"), dict):
-            return branch["additionalProperties"]
-    return {}
-
-
-def property_names(schema: t.Any) -> list[str]:
-    if not isinstance(schema, dict):
-        return []
-    names = list(schema.get("properties") or {})
-    for keyword in ("anyOf", "oneOf", "allOf"):
-        for branch in schema.get(keyword) or ():
-            names.extend(n for n in property_names(branch) if n not in names)
-    return names
-
-
-def _array(parameter: Parameter, items: Sequence[str]) -> list[t.Any]:
-    schema = _items_schema(parameter.schema)
-    return [typed(item, schema) for item in items]
-
-
-def _object(parameter: Parameter, pairs: Sequence[tuple[str, str]]) -> dict[str, t.Any]:
-    return {key: typed(value, _property_schema(parameter.schema, key)) for key, value in pairs}
-
-
-def _split(text: str, delimiter: str) -> list[str]:
-    """An RFC 6570 list: nothing written is the empty list."""
-    return text.split(delimiter) if text else []
+def _object(parameter: Parameter, wire: Wire, pairs: Sequence[tuple[str, str]]) -> dict[str, t.Any]:
+    found = {}
+    for key, value in pairs:
+        name = wire.text(key)
+        found[name] = typed(wire.text(value), property_schema(parameter.schema, name))
+    return found
 
 
 def _flat_pairs(parts: Sequence[str]) -> list[tuple[str, str]]:
@@ -222,13 +80,13 @@ def _flat_pairs(parts: Sequence[str]) -> list[tuple[str, str]]:
     return list(zip(parts[::2], parts[1::2], strict=True))
 
 
-def _assigned_pairs(parts: Sequence[str]) -> list[tuple[str, str]]:
+def _assigned_pairs(wire: Wire, parts: Sequence[str]) -> list[tuple[str, str]]:
     """`R=100`, `G=200` (an object exploded): each part a name, `=`, its value."""
     pairs = []
     for part in parts:
-        key, equals, value = part.partition("=")
+        key, equals, value = wire.partition(part, "=")
         if not equals:
-            raise Unparseable(f"{part!r} is not name=value")
+            raise Unparseable(f"{wire.text(part)!r} is not name=value")
         pairs.append((key, value))
     return pairs
 
@@ -247,59 +105,65 @@ def _simple(parameter: Parameter, raw: Raw) -> t.Any:
     text = _one(raw, parameter.name)
     if text is MISSING:
         return MISSING
-    return _delimited(parameter, text, ",", ",")
+    return _delimited(parameter, raw.wire, text, ",", ",")
 
 
-def _delimited(parameter: Parameter, text: str, delimiter: str, exploded_by: str) -> t.Any:
+def _delimited(
+    parameter: Parameter, wire: Wire, text: str, delimiter: str, exploded_by: str
+) -> t.Any:
     """A value written as one list: an array's items, or an object's names and values."""
     if parameter.shape == "scalar":
-        return typed(text, parameter.schema)
+        return typed(wire.text(text), parameter.schema)
     if parameter.shape == "array":
-        return _array(parameter, _split(text, delimiter))
+        return _array(parameter, wire, wire.split(text, delimiter))
     if parameter.explode:
-        return _object(parameter, _assigned_pairs(_split(text, exploded_by)))
-    return _object(parameter, _flat_pairs(_split(text, delimiter)))
+        return _object(parameter, wire, _assigned_pairs(wire, wire.split(text, exploded_by)))
+    return _object(parameter, wire, _flat_pairs(wire.split(text, delimiter)))
 
 
 def _label(parameter: Parameter, raw: Raw) -> t.Any:
-    # label | false | .blue | .blue,black,brown (RFC 6570 3.2.5; OpenAPI 3.0.3's table writes
-    #   .blue.black.brown, also read) | .R,100,G,200,B,150
+    # label | false | .blue | .blue,black,brown (RFC 6570 3.2.5; OpenAPI 3.0.3's and 3.1.0's
+    #   table writes .blue.black.brown, also read) | .R,100,G,200,B,150
     # label | true | .blue | .blue.black.brown | .R=100.G=200.B=150
     text = _one(raw, parameter.name)
     if text is MISSING:
         return MISSING
     if not text.startswith("."):
-        raise Unparseable(f"{text!r} does not start with '.' (style label)")
-    rest = text[1:]
+        raise Unparseable(f"{raw.wire.text(text)!r} does not start with '.' (style label)")
+    after = rest(text, 1)
     if parameter.shape == "scalar":
-        return typed(rest, parameter.schema)
-    delimiter = "." if parameter.explode or "," not in rest else ","
-    return _delimited(parameter, rest, delimiter, ".")
+        return typed(raw.wire.text(after), parameter.schema)
+    listed = raw.wire.split(after, ",")
+    delimiter = "." if parameter.explode or len(listed) < 2 else ","
+    return _delimited(parameter, raw.wire, after, delimiter, ".")
 
 
 def _matrix(parameter: Parameter, raw: Raw) -> t.Any:
     # matrix | false | ;color=blue | ;color=blue,black,brown | ;color=R,100,G,200,B,150
     # matrix | true | ;color=blue | ;color=blue;color=black;color=brown | ;R=100;G=200;B=150
-    text = _one(raw, parameter.name)
+    text, wire = _one(raw, parameter.name), raw.wire
     if text is MISSING:
         return MISSING
     if not text.startswith(";"):
-        raise Unparseable(f"{text!r} does not start with ';' (style matrix)")
-    parts = text[1:].split(";")
+        raise Unparseable(f"{wire.text(text)!r} does not start with ';' (style matrix)")
+    parts = wire.split(rest(text, 1), ";") or [""]
     if parameter.shape == "object" and parameter.explode:
         # `;color`, the table's empty value, is the empty object
-        return _object(parameter, _assigned_pairs(parts if parts != [parameter.name] else []))
+        empty = [wire.text(p) for p in parts] == [parameter.name]
+        return _object(parameter, wire, _assigned_pairs(wire, [] if empty else parts))
     values = []
     for part in parts:
-        key, _, value = part.partition("=")
-        if key != parameter.name:
-            raise Unparseable(f"{part!r} does not name {parameter.name!r} (style matrix)")
+        key, _, value = wire.partition(part, "=")
+        if wire.text(key) != parameter.name:
+            raise Unparseable(
+                f"{wire.text(part)!r} does not name {parameter.name!r} (style matrix)"
+            )
         values.append(value)  # `;color` (nothing after the name): the empty value
     if parameter.shape == "array" and parameter.explode:
-        return _array(parameter, [] if values == [""] else values)
+        return _array(parameter, wire, [] if values == [""] else values)
     if len(values) != 1:
         raise Unparseable(f"{parameter.name!r} is written {len(values)} times (style matrix)")
-    return _delimited(parameter, values[0], ",", ",")
+    return _delimited(parameter, wire, values[0], ",", ",")
 
 
 def _form(parameter: Parameter, raw: Raw) -> t.Any:
@@ -310,15 +174,15 @@ def _form(parameter: Parameter, raw: Raw) -> t.Any:
         pairs = [(key, value) for key, value in raw.pairs() if key in names]
         if not pairs:  # `color=`: the table's empty value
             return {} if raw.values(parameter.name) == [""] else MISSING
-        return _object(parameter, pairs)
+        return _object(parameter, raw.wire, pairs)
     values = raw.values(parameter.name)
     if not values:
         return MISSING
     if parameter.shape == "array" and parameter.explode:
-        return _array(parameter, [] if values == [""] else values)
+        return _array(parameter, raw.wire, [] if values == [""] else values)
     if len(values) > 1:  # only an exploded array is written as several pairs
         raise Unparseable(f"{parameter.name!r} is sent {len(values)} times")
-    return _delimited(parameter, values[0], ",", ",")
+    return _delimited(parameter, raw.wire, values[0], ",", ",")
 
 
 def _delimited_style(delimiter: str) -> Callable[[Parameter, Raw], t.Any]:
@@ -329,8 +193,8 @@ def _delimited_style(delimiter: str) -> Callable[[Parameter, Raw], t.Any]:
         if not values:
             return MISSING
         if parameter.shape == "array" and parameter.explode:  # as form: one pair per item
-            return _array(parameter, [] if values == [""] else values)
-        return _delimited(parameter, values[-1], delimiter, delimiter)
+            return _array(parameter, raw.wire, [] if values == [""] else values)
+        return _delimited(parameter, raw.wire, values[-1], delimiter, delimiter)
 
     return decode
 
@@ -346,19 +210,20 @@ def _deep_object(parameter: Parameter, raw: Raw) -> t.Any:
     for key, value in raw.pairs():
         if not key.startswith(prefix):
             continue
-        path = _BRACKETS.findall(key[len(parameter.name) :])
-        if "".join(f"[{p}]" for p in path) != key[len(parameter.name) :] or not path:
+        brackets = key[len(parameter.name) :]
+        path = _BRACKETS.findall(brackets)
+        if not path or "".join(f"[{p}]" for p in path) != brackets:
             raise Unparseable(f"{key!r} is not {parameter.name}[name] (style deepObject)")
         any_sent = True
         node, schema = found, parameter.schema
         for step in path[:-1]:
-            schema = _property_schema(schema, step) if isinstance(schema, dict) else {}
+            schema = property_schema(schema, step) if isinstance(schema, dict) else {}
             child = node.setdefault(step, {})
             if not isinstance(child, dict):
                 raise Unparseable(f"{key!r} sets {step!r} twice (style deepObject)")
             node = child
-        leaf = _property_schema(schema, path[-1]) if isinstance(schema, dict) else {}
-        node[path[-1]] = typed(value, leaf)
+        leaf = property_schema(schema, path[-1]) if isinstance(schema, dict) else {}
+        node[path[-1]] = typed(raw.wire.text(value), leaf)
     return found if any_sent else MISSING
 
 
@@ -407,38 +272,6 @@ def decoder_for(parameter: Parameter) -> Callable[[Raw], t.Any]:
     return lambda raw: style(parameter, raw)
 
 
-# --- a request's raw strings, per location -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class One:
-    """A location that carries one string per name: a path parameter, a header (its lines joined)."""
-
-    name: str
-    value: str | None
-
-    def values(self, name: str) -> list[str]:
-        return [self.value] if self.value is not None and name == self.name else []
-
-    def pairs(self) -> Sequence[tuple[str, str]]:
-        return [(self.name, self.value)] if self.value is not None else []
-
-
-def _unquoted(value: str) -> str:
-    # RFC 6265 4.1.1: cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE )
-    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
-
-
-def cookie_pairs(header: str) -> list[tuple[str, str]]:
-    """Every cookie of a `Cookie` header, in order, names repeated as sent (RFC 6265 5.4)."""
-    pairs = []
-    for chunk in header.split(";"):
-        key, equals, value = chunk.partition("=")
-        if equals:
-            pairs.append((key.strip(), _unquoted(value.strip())))
-    return pairs
-
-
 def cookie_decoder(parameter: Parameter) -> Callable[[Raw], t.Any]:
     """Cookies in style form: the table's `color=blue&color=black` has no Cookie header form, so
     exploded arrays are every cookie of that name, each a comma-separated list, and an exploded
@@ -452,21 +285,21 @@ def cookie_decoder(parameter: Parameter) -> Callable[[Raw], t.Any]:
             values = raw.values(parameter.name)
             if not values:
                 return MISSING
-            return _array(parameter, [item for value in values for item in _split(value, ",")])
+            items = [item for value in values for item in raw.wire.split(value, ",")]
+            return _array(parameter, raw.wire, items)
 
         return array
 
-    other = Parameter(**{**parameter.__dict__, "explode": not parameter.explode})
+    other = replace(parameter, explode=not parameter.explode)
 
     def object_(raw: Raw) -> t.Any:
         text = _one(raw, parameter.name)
         if text is MISSING:
             return base(raw)
+        # one cookie has no exploded form: `R=100,G=200` and `R,100,G,200` are read alike
         try:
-            return _delimited(parameter, text, ",", ",")
-        except (
-            Unparseable
-        ):  # one cookie has no exploded form: `R=100,G=200` and `R,100,G,200` alike
-            return _delimited(other, text, ",", ",")
+            return _delimited(parameter, raw.wire, text, ",", ",")
+        except Unparseable:
+            return _delimited(other, raw.wire, text, ",", ",")
 
     return object_

@@ -22,23 +22,19 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.validators import MultiPartFormDataValidator, ParameterValidator
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
-from starlette.datastructures import QueryParams
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http import jsondepth
 from jobmock.http.request_problems import DEFERRED, body_problems
 from jobmock.http.styles import (
     MISSING,
-    One,
-    Pairs,
-    Raw,
     Unparseable,
     cookie_decoder,
-    cookie_pairs,
     decoder_for,
     needs_decoding,
     parameter_of,
 )
+from jobmock.http.wire import One, Raw, cookie_pairs, path_value, query_pairs
 from jobmock.http.xmlbody import read_xml
 from jobmock.internals.connexion import (
     FormDataValidatorBase,
@@ -186,14 +182,14 @@ PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
 
 # a request's raw strings for a parameter that needs decoding (`jobmock.http.styles`)
 RAW_SOURCES: dict[str, t.Callable[[ConnexionRequest, str], Raw]] = {
-    "path": lambda request, name: One(
-        name, request.scope.get("path_params", {}).get(name.replace("-", "_"))
+    "path": lambda request, name: path_value(
+        request.scope.get("raw_path"),
+        name,
+        request.scope.get("path_params", {}).get(name.replace("-", "_")),
     ),
-    "query": lambda request, name: Pairs(
-        QueryParams(request.scope.get("query_string", b"")).multi_items()
-    ),
+    "query": lambda request, name: query_pairs(request.scope.get("query_string", b"")),
     "header": lambda request, name: One(name, _header_line(request.headers.getlist(name))),
-    "cookie": lambda request, name: Pairs(cookie_pairs(request.headers.get("cookie", ""))),
+    "cookie": lambda request, name: cookie_pairs(request.headers.get("cookie", "")),
 }
 
 

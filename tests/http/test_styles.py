@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typing as t
 from pathlib import Path
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given
@@ -14,16 +14,13 @@ from hypothesis import strategies as st
 
 from jobmock.http.styles import (
     MISSING,
-    One,
-    Pairs,
-    Raw,
     Unparseable,
     cookie_decoder,
-    cookie_pairs,
     decoder_for,
     needs_decoding,
     parameter_of,
 )
+from jobmock.http.wire import PERCENT_ENCODED, One, Pairs, Raw, cookie_pairs, query_pairs
 from tests.requirements import require
 
 SPEC_TEXT = Path("/usr/share/openapi-specification/versions/3.1.0.md")  # Debian's package
@@ -73,8 +70,8 @@ def raw_of(location: str, written: str, name: str = "color") -> Raw:
     """What the server reads: a path segment as it is, a query string split and percent-decoded
     (as starlette's QueryParams does)."""
     if location == "query":
-        return Pairs(parse_qsl(written, keep_blank_values=True))
-    return One(name, written)
+        return query_pairs(written.encode())
+    return One(name, written, PERCENT_ENCODED)
 
 
 def table_cases() -> list[tuple[str, bool, str, str, t.Any]]:
@@ -161,7 +158,7 @@ def test_default_scalars_need_no_decoder_but_typed_headers_and_cookies_do() -> N
 
 def test_cookies_hold_lists_and_objects_in_one_value() -> None:
     # a Cookie header cannot repeat the table's `color=blue&color=black`: one cookie, a list
-    cookies = Pairs(cookie_pairs('array=a,b; object="R=1,G=2"; flat=R,1'))
+    cookies = cookie_pairs('array=a,b; object="R=1,G=2"; flat=R,1')
     array = parameter_of({"name": "array", "in": "cookie"}, SCHEMAS["array"])
     exploded = parameter_of({"name": "object", "in": "cookie"}, SCHEMAS["object"])
     flat = parameter_of({"name": "flat", "in": "cookie"}, SCHEMAS["object"])
@@ -177,6 +174,14 @@ def test_cookies_hold_lists_and_objects_in_one_value() -> None:
 TEXT = st.text(
     alphabet=st.characters(
         categories=("L", "Nd"), include_characters="-_", exclude_characters=".,;=|&[]"
+    ),
+    min_size=1,
+    max_size=8,
+)
+# path and query values are percent-encoded (RFC 6570 3.2.1): a delimiter in them is data
+ENCODED_TEXT = st.text(
+    alphabet=st.characters(
+        categories=("L", "Nd"), include_characters="-_,;=|", exclude_characters=".&[]"
     ),
     min_size=1,
     max_size=8,
@@ -213,16 +218,16 @@ def wire(value: t.Any) -> str:
     return str(value)
 
 
-def serialize(style: str, explode: bool, name: str, value: t.Any) -> str:
+def serialize(style: str, location: str, explode: bool, name: str, value: t.Any) -> str:
     """`value` written as OpenAPI's Style Examples table writes it (RFC 6570 for lists: items
-    joined by `,`), query strings percent-encoded."""
+    joined by `,`), each name and value percent-encoded in a path or query (RFC 6570 3.2.1)."""
+    encode = (lambda v: quote(v, safe="")) if location != "header" else (lambda v: v)
     if isinstance(value, list):
-        items = [wire(v) for v in value]
+        items = [encode(wire(v)) for v in value]
         pairs: list[tuple[str, str]] = []
     else:
-        pairs = [(k, wire(v)) for k, v in value.items()]
+        pairs = [(encode(k), encode(wire(v))) for k, v in value.items()]
         items = [part for pair in pairs for part in pair]
-    query = [(name, item) for item in items]
     if style == "matrix":
         if isinstance(value, dict) and explode:
             return "".join(f";{k}={v}" for k, v in pairs) or f";{name}"
@@ -238,12 +243,12 @@ def serialize(style: str, explode: bool, name: str, value: t.Any) -> str:
             return ",".join(f"{k}={v}" for k, v in pairs)
         return ",".join(items)
     if style == "form" and explode:
-        query = pairs if isinstance(value, dict) else query
-        return "&".join(f"{quote(k)}={quote(v)}" for k, v in query) or f"{name}="
+        query = pairs if isinstance(value, dict) else [(name, item) for item in items]
+        return "&".join(f"{k}={v}" for k, v in query) or f"{name}="
     if style == "deepObject":
-        return "&".join(f"{quote(f'{name}[{k}]')}={quote(v)}" for k, v in pairs)
+        return "&".join(f"{name}%5B{k}%5D={v}" for k, v in pairs)
     delimiter = {"form": ",", "spaceDelimited": "%20", "pipeDelimited": "|"}[style]
-    return f"{name}=" + delimiter.join(quote(item, safe="") for item in items)
+    return f"{name}=" + delimiter.join(items)
 
 
 @st.composite
@@ -252,18 +257,24 @@ def styled_values(draw: st.DrawFn) -> tuple[str, str, bool, dict[str, t.Any], t.
     kind = "object" if style == "deepObject" else draw(st.sampled_from(["array", "object"]))
     # label writes `.` between items: a number's decimal point cannot be told from it
     scalars = sorted(set(SCALARS) - {"number"}) if style == "label" else sorted(SCALARS)
+    text = TEXT if location == "header" else ENCODED_TEXT  # headers are not percent-encoded
+    values = {**SCALARS, "string": text}
     if kind == "array":
         scalar = draw(st.sampled_from(scalars))
         schema: dict[str, t.Any] = {"type": "array", "items": {"type": scalar}}
-        value: t.Any = draw(st.lists(SCALARS[scalar], max_size=4))
+        value: t.Any = draw(st.lists(values[scalar], max_size=4))
+        if location == "query" and len(value) == 1 and scalar == "string":
+            # one query value holding an encoded delimiter and no literal one is read as a
+            # client that encoded the delimiters wrote it (`jobmock.http.wire`)
+            value = [draw(TEXT)]
     else:
-        names = draw(st.lists(TEXT, min_size=1, max_size=4, unique=True))
+        names = draw(st.lists(text, min_size=1, max_size=4, unique=True))
         types = {n: draw(st.sampled_from(scalars)) for n in names}
         schema = {"type": "object", "properties": {n: {"type": x} for n, x in types.items()}}
         # an exploded object sends no pair without properties: no value to read back
         minimum = 1 if (style, explode) in (("form", True), ("deepObject", True)) else 0
         chosen = draw(st.lists(st.sampled_from(names), min_size=minimum, unique=True))
-        value = {n: draw(SCALARS[types[n]]) for n in chosen}
+        value = {n: draw(values[types[n]]) for n in chosen}
     return style, location, explode, schema, value
 
 
@@ -275,5 +286,5 @@ def test_what_a_style_writes_reads_back_as_the_value(
     name = "param"
     definition = {"name": name, "in": location, "style": style, "explode": explode}
     parameter = parameter_of(definition, schema)
-    written = serialize(style, explode, name, value)
+    written = serialize(style, location, explode, name, value)
     assert decoder_for(parameter)(raw_of(location, written, name)) == value
