@@ -25,7 +25,7 @@ from jobmock.http.scalars import (
     shape_of,
     typed,
 )
-from jobmock.http.wire import Raw, Wire, rest
+from jobmock.http.wire import Decoded, Raw, Wire, rest
 
 # OpenAPI 3.1.0, Parameter Object, `style`: "Default values (based on value of `in`): for `query`
 # - `form`; for `path` - `simple`; for `header` - `simple`; for `cookie` - `form`."
@@ -80,15 +80,26 @@ def _flat_pairs(parts: Sequence[str]) -> list[tuple[str, str]]:
     return list(zip(parts[::2], parts[1::2], strict=True))
 
 
-def _assigned_pairs(wire: Wire, parts: Sequence[str]) -> list[tuple[str, str]]:
-    """`R=100`, `G=200` (an object exploded): each part a name, `=`, its value."""
-    pairs = []
+def _assigned_pairs(wire: Wire, parts: Sequence[str], delimiter: str) -> list[tuple[str, str]]:
+    """`R=100`, `G=200` (an object exploded): each part a name, `=`, its value. A part without
+    `=` continues the value before it: the delimiter was in that value (a header's `a,b`, a
+    label's `-6.5`, which nothing escapes)."""
+    pairs: list[tuple[str, str]] = []
     for part in parts:
         key, equals, value = wire.partition(part, "=")
-        if not equals:
+        if equals:
+            pairs.append((key, value))
+        elif pairs:
+            before, joined = pairs[-1]
+            pairs[-1] = (before, _joined(joined, delimiter, part))
+        else:
             raise Unparseable(f"{wire.text(part)!r} is not name=value")
-        pairs.append((key, value))
     return pairs
+
+
+def _joined(head: str, delimiter: str, tail: str) -> str:
+    text = head + delimiter + tail
+    return Decoded(text) if isinstance(head, Decoded) else text
 
 
 def _one(raw: Raw, name: str) -> str | t.Any:
@@ -117,7 +128,9 @@ def _delimited(
     if parameter.shape == "array":
         return _array(parameter, wire, wire.split(text, delimiter))
     if parameter.explode:
-        return _object(parameter, wire, _assigned_pairs(wire, wire.split(text, exploded_by)))
+        return _object(
+            parameter, wire, _assigned_pairs(wire, wire.split(text, exploded_by), exploded_by)
+        )
     return _object(parameter, wire, _flat_pairs(wire.split(text, delimiter)))
 
 
@@ -150,7 +163,7 @@ def _matrix(parameter: Parameter, raw: Raw) -> t.Any:
     if parameter.shape == "object" and parameter.explode:
         # `;color`, the table's empty value, is the empty object
         empty = [wire.text(p) for p in parts] == [parameter.name]
-        return _object(parameter, wire, _assigned_pairs(wire, [] if empty else parts))
+        return _object(parameter, wire, _assigned_pairs(wire, [] if empty else parts, ";"))
     values = []
     for part in parts:
         key, _, value = wire.partition(part, "=")

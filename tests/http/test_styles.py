@@ -288,3 +288,14 @@ def test_what_a_style_writes_reads_back_as_the_value(
     parameter = parameter_of(definition, schema)
     written = serialize(style, location, explode, name, value)
     assert decoder_for(parameter)(raw_of(location, written, name)) == value
+
+
+def test_an_exploded_part_without_a_name_continues_the_value_before_it() -> None:
+    # nothing escapes a header's comma or a label's `.`: `name=a,b` is only one value's
+    header = parameter_of({"name": "h", "in": "header", "explode": True}, {"type": "object"})
+    assert decoder_for(header)(One("h", "name=a,b,size=2")) == {"name": "a,b", "size": "2"}
+    label = parameter_of(
+        {"name": "p", "in": "path", "style": "label", "explode": True},
+        {"type": "object", "properties": {"x": {"type": "number"}}},
+    )
+    assert decoder_for(label)(One("p", ".x=-6.5.y=", PERCENT_ENCODED)) == {"x": -6.5, "y": ""}
