@@ -213,6 +213,37 @@ def styled_reader(parameter: dict[str, t.Any], location: str) -> Reader | None:
     return lambda request: decode(source(request, name))
 
 
+PlainCheck = tuple[
+    str, t.Any, bool, dict[str, t.Any]
+]  # location, key in the scope, required, schema
+
+
+def plain_checks(checks: t.Sequence[tuple[t.Any, ...]]) -> list[PlainCheck] | None:
+    """The checks of an operation whose parameters are all plain strings in a path, a header or
+    the query (read as they come: no style, no coercion), keyed as the scope holds them; None if
+    any is not (it is read through connexion's request, as always)."""
+    plain: list[PlainCheck] = []
+    for location, name, required, schema, styled in checks:
+        plain_name = isinstance(name, str) and name.isascii()
+        if styled is not None or schema.get("type") != "string" or not plain_name:
+            return None
+        if location == "cookie":
+            return None
+        key = {"path": name.replace("-", "_"), "header": name.lower().encode("latin-1")}.get(
+            location, name
+        )
+        plain.append((location, key, required, schema))
+    return plain
+
+
+def first_lines(scope: t.Any) -> dict[bytes, bytes]:
+    """Each header's first line by lower-case name, as Starlette's `Headers.get` reads it."""
+    lines: dict[bytes, bytes] = {}
+    for name, value in scope.get("headers", ()):
+        lines.setdefault(name, value)
+    return lines
+
+
 def _declares_body(scope: t.Any) -> bool:
     """Whether the request's headers say a body follows (a Content-Type, or bytes to come)."""
     for name, value in scope.get("headers", ()):
@@ -261,6 +292,40 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                 for param in self.parameters.get(location, ())
             }
             self.checks = [(*key, *check) for key, check in checks.items()]
+            self.plain = plain_checks(self.checks)
+            self.takes_query = bool(self.parameters.get("query"))
+
+        def validate(self, scope: t.Any) -> None:
+            # a status poll's plain string parameters, all valid: nothing to build a request for
+            if self.plain is not None and self.plainly_valid(scope):
+                return
+            super().validate(scope)
+
+        def plainly_valid(self, scope: t.Any) -> bool:
+            """True when every parameter is a plain string found valid straight from the scope
+            (what `validate_request` would conclude too); False: let it look (and report)."""
+            if scope.get("query_string") and (self.takes_query or self.strict_validation):
+                return False
+            path_params = scope.get("path_params") or {}
+            headers: dict[bytes, bytes] | None = None
+            for location, key, required, schema in self.plain or ():
+                raw: t.Any
+                if location == "path":
+                    raw = path_params.get(key)
+                elif location == "header":
+                    if headers is None:
+                        headers = first_lines(scope)
+                    line = headers.get(key)
+                    raw = None if line is None else line.decode("latin-1")
+                else:  # a query parameter, and no query string was sent
+                    raw = None
+                if raw is None:
+                    if required:
+                        return False
+                    continue
+                if cache.parameter_error(schema, raw) is not None:
+                    return False
+            return True
 
         def validate_request(self, request: ConnexionRequest) -> None:
             problems: list[InvalidParameter | InvalidBody] | None = None  # made at the first one
