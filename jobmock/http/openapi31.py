@@ -291,8 +291,11 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         *,
         base_path: str | None = None,
         name: str | None = None,
+        redirect_slashes: bool = True,
         **options: t.Any,
     ) -> None:
+        """`redirect_slashes`: a path that only a slash more or less would route is redirected
+        there (Starlette's router, as FastAPI serves); False: it is the 404 of no route."""
         if self.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
         paths = specification.get("paths") or {}
@@ -307,7 +310,15 @@ class OpenAPI31Middleware(ConnexionMiddleware):
                 ConnexionDocument(inline_refs_outside_components(document))
             )
         merged = self.options.replace(**options)
-        self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
+        self.apis.append(
+            API(
+                spec,
+                base_path=base_path,
+                name=name,
+                redirect_slashes=redirect_slashes,
+                **merged.__dict__,
+            )
+        )
 
 
 class OpenAPI31App(AsyncApp):
