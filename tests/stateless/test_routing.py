@@ -4,14 +4,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
 
+import anyio.from_thread
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from jobmock.config import Config
 from jobmock.serving.app import create_app
+from jobmock.testing.transport import lifespan
 
 # each operation answers its own name: the body says which one a request reached
 TEMPLATES = {
@@ -72,3 +80,126 @@ def test_a_trailing_slash_is_no_other_operations_path(links: TestClient) -> None
         response = links.get(path, follow_redirects=False)
         assert response.status_code == 404, (path, response.headers)
         assert response.headers["content-type"] == "application/problem+json"
+
+
+# What uvicorn hands the app: `path` percent-decoded once, `raw_path` as sent. (Starlette's
+# TestClient and httpx's ASGITransport decode `path` twice, `%252F` into `/`: not the wire.)
+async def wire_get(app: Any, raw: str) -> tuple[int, Any]:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": unquote(raw),
+        "raw_path": raw.encode("ascii"),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return status, json.loads(body) if body else None
+
+
+@contextlib.contextmanager
+def wire(folder: Path, text: str) -> Iterator[Callable[[str], tuple[int, Any]]]:
+    """GET a raw path of the app serving the document `text`, as uvicorn would hand it."""
+    document = folder / "document.yaml"
+    document.write_text(text)
+    app = create_app(Config(documents=(f"={document}",)))
+    with (
+        anyio.from_thread.start_blocking_portal() as portal,
+        portal.wrap_async_context_manager(lifespan(app)),
+    ):
+        yield lambda raw: portal.call(wire_get, app, raw)
+
+
+@pytest.fixture(scope="module")
+def on_the_wire(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Callable[[str], tuple[int, Any]]]:
+    with wire(tmp_path_factory.mktemp("wire"), DOCUMENT) as get:
+        yield get
+
+
+def expected(segments: list[str]) -> str | None:
+    """The operation OpenAPI's path templating gives decoded `segments`: each template segment is
+    its literal or a non-empty value; a concrete segment before a templated one (Paths Object)."""
+    found = []
+    for template, name in TEMPLATES.items():
+        parts = template.split("/")[1:]
+        if len(parts) == len(segments) and all(
+            (p.startswith("{") and s) or p == s for p, s in zip(parts, segments, strict=True)
+        ):
+            found.append((sum(not p.startswith("{") for p in parts), name))
+    return max(found)[1] if found else None
+
+
+def test_an_encoded_slash_is_a_path_parameters_own(
+    on_the_wire: Callable[[str], tuple[int, Any]],
+) -> None:
+    # OpenAPI 3.1, Parameter Object: path parameter values "MUST NOT contain any unescaped
+    # 'generic syntax' characters described by RFC3986: forward slashes (/), ...": escaped, the
+    # slash is username's, `a%2Fb` one segment (it reached getRepository as (a, b))
+    assert on_the_wire("/repositories/a%2Fb") == (200, "listRepositories")
+    assert on_the_wire("/users/a%2fb") == (200, "getUser")
+    assert on_the_wire("/repositories/a%2Fb/mine") == (200, "listMine")
+    assert on_the_wire("/repositories/a%252Fb/c") == (200, "getRepository")  # `a%2Fb` as text
+    assert on_the_wire("/repositories/a/b") == (200, "getRepository")
+    assert on_the_wire("/repositories/a%2F")[0] == 200  # `a/`: still one segment
+    assert on_the_wire("/repositories/a/")[0] == 404
+
+
+FILES = """\
+openapi: 3.0.3
+info: {title: files, version: '1'}
+paths:
+  /files/{name}:
+    get:
+      parameters:
+        - {name: name, in: path, required: true, schema: {type: string, enum: [a/b, c%d]}}
+      responses:
+        '200': {description: the file}
+"""
+
+
+def test_an_encoded_slash_reaches_the_operation_decoded(tmp_path: Path) -> None:
+    # the value validated is the segment decoded: `a%2Fb` is `a/b`, `a%252Fb` is `a%2Fb`
+    with wire(tmp_path, FILES) as get:
+        assert get("/files/a%2Fb")[0] == 200
+        assert get("/files/c%25d")[0] == 200
+        assert get("/files/a%252Fb")[0] == 422
+        assert get("/files/a%2Fb") == get("/files/a%2Fb")
+
+
+SEGMENT = st.one_of(
+    st.sampled_from(["repositories", "users", "pullrequests", "mine", "", "%", "a/b", "%2F"]),
+    st.text(min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(segments=st.lists(SEGMENT, min_size=1, max_size=6))
+def test_a_path_reaches_the_operation_its_segments_name_routed_or_remembered(
+    on_the_wire: Callable[[str], tuple[int, Any]], segments: list[str]
+) -> None:
+    raw = "/" + "/".join(quote(s, safe="") for s in segments)
+    name = expected(segments)
+    first, again = on_the_wire(raw), on_the_wire(raw)  # the Routers, then the route remembered
+    assert first == again, raw
+    if name is None:
+        assert first[0] == 404, (raw, first)
+    else:
+        assert first == (200, name), raw
