@@ -203,3 +203,53 @@ def test_a_path_reaches_the_operation_its_segments_name_routed_or_remembered(
         assert first[0] == 404, (raw, first)
     else:
         assert first == (200, name), raw
+
+
+SERVERS = """\
+openapi: 3.0.3
+info: {title: servers, version: '1'}
+servers:
+  - url: 'https://{name}.example.com/{basePath}'
+    variables: {name: {default: demo}, basePath: {default: v2}}
+paths:
+  /global:
+    post:
+      responses: {'200': {description: ok}}
+  /operation:
+    post:
+      servers:
+        - url: 'https://httpbin.com/anything/{subpath}'
+          variables: {subpath: {default: demo}}
+      responses: {'200': {description: ok}}
+  /path:
+    servers: [{url: /v3}]
+    put:
+      responses: {'200': {description: ok}}
+  /none:
+    servers: []
+    get:
+      responses: {'200': {description: ok}}
+"""
+MOCK = {"url": "/", "description": "jobmock"}
+
+
+def test_an_operation_is_served_at_its_path_whatever_its_servers(tmp_path: Path) -> None:
+    # OpenAPI 3.0.3, Paths Object: "The path is appended ... to the expanded URL from the Server
+    # Object's url field"; the mock is a server of every operation, listed first, so the URL a
+    # client builds from the first server is the operation's path (Prism ignores servers' paths)
+    document = tmp_path / "servers.yaml"
+    document.write_text(SERVERS)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        served = client.get("/openapi.json").json()
+        paths = served["paths"]
+        assert served["servers"][0] == MOCK
+        assert paths["/operation"]["post"]["servers"][0] == MOCK
+        assert paths["/operation"]["post"]["servers"][1]["url"].startswith("https://httpbin")
+        assert paths["/path"]["servers"] == [MOCK, {"url": "/v3"}]
+        assert paths["/none"]["servers"] == []  # "[]": no server of its own, the document's
+        assert "servers" not in paths["/global"]["post"]
+        for method, path in (("POST", "/global"), ("POST", "/operation"), ("PUT", "/path")):
+            assert client.request(method, path).status_code == 200, path
+            # schemathesis' unsupported_method: TRACE is not declared, 405 (not 404: no path)
+            assert client.request("TRACE", path).status_code == 405, path
+        assert client.post("/anything/demo/operation").status_code == 404
