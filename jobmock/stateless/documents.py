@@ -274,7 +274,7 @@ def validates_first_error(path: Path) -> SpecError | None:
 
     for finding in validate_paths([path]).findings:
         if finding.severity is Severity.ERROR:
-            message = f"invalid OpenAPI document: {finding.message} ({finding.rule})"
+            message = f"{finding.message} ({finding.rule})"
             same = Path(finding.file).resolve() == path.resolve()  # validate's path is relative
             return SpecError(path if same else finding.file, message, finding.line, finding.column)
     return None

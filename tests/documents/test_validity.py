@@ -40,7 +40,7 @@ def test_an_invalid_document_is_never_remembered(tmp_path: Path, cache: Path) ->
             load_document(document, "api")
         # OpenAPI 3.1, Info Object: `version` REQUIRED; `jobmock validate`'s first error, at `info`
         assert str(refused.value) == (
-            f"{document}:2:1: invalid OpenAPI document: not valid OpenAPI 3.1: 'version' is a"
-            " required property; add `version` here (oas-structure)"
+            f"{document}:2:1: not valid OpenAPI 3.1: 'version' is a required property; add"
+            " `version` here (oas-structure)"
         )
     assert not ValidDocuments().known([document])

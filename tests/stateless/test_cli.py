@@ -121,8 +121,8 @@ def test_an_invalid_schema_is_refused_where_validate_finds_it(tmp_path: Path) ->
     document.write_text(BOOLEAN_BOUND)
     line = BOOLEAN_BOUND.splitlines().index("            exclusiveMaximum: true") + 1
     expected = (
-        f"jobmock: {document}:{line}:13: invalid OpenAPI document: not a valid JSON Schema"
-        " 2020-12 schema: true is not of type 'number'; change this value (oas-structure)\n"
+        f"jobmock: {document}:{line}:13: not a valid JSON Schema 2020-12 schema: true is not of"
+        " type 'number'; change this value (oas-structure)\n"
     )
     assert serve(str(document), "--get", "/numbers") == (2, expected)
     contract = CliRunner().invoke(main, ["contract", str(document)])
