@@ -81,7 +81,9 @@ class StatelessApi:
             if code is not None and code >= 400 and code in undeclared:  # served spec only
                 raise error_for_status(code, f"Prefer: code={code} (jobmock's refusal)")
             path = str(current_scope()["path"])
-            gone = bool(deleted) and operation.method != "put" and below_deleted(path, deleted)
+            gone = (
+                deleted is not None and operation.method != "put" and below_deleted(path, deleted)
+            )
             if gone and code is None:
                 raise error_for_status(404, f"{path} was deleted")
             found = answers.answer(
@@ -108,6 +110,8 @@ class StatelessApi:
 def below_deleted(path: str, deleted: set[str]) -> bool:
     """`path` was deleted, or a path above it was: a deleted resource's parts are gone with it
     (schemathesis' use_after_free reads `/branches/b/guides/x` after `DELETE /branches/b`)."""
+    if not deleted:  # nearly always: nothing to look up
+        return False
     parts = path.rstrip("/").split("/")
     return any("/".join(parts[:end]) in deleted for end in range(2, len(parts) + 1))
 
