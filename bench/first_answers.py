@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from jobmock.errors import ApiError
-from jobmock.stateless.answers import Answers, Operation
+from jobmock.stateless.answers import Answers
 from jobmock.stateless.documents import load_document
+from jobmock.stateless.operations import Operation
 from jobmock.stateless.smallest import size
 
 

@@ -208,3 +208,42 @@ def _ordered(bounds: tuple[int | None, int | None]) -> bool:
 integer_bounds: st.SearchStrategy[tuple[int | None, int | None]] = st.tuples(
     st.none() | st.integers(-50, 50), st.none() | st.integers(-50, 50)
 ).filter(_ordered)
+
+
+# JSON values: what a body may hold, floats whole or not.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+# Response schemas as documents write them: objects (open or not), `allOf`/`oneOf` of them, arrays,
+# and refs to DOCUMENT_SCHEMAS' components.
+_referenced = st.sampled_from(
+    [{"$ref": "#/components/schemas/Base"}, {"$ref": "#/components/schemas/Open"}]
+)
+response_schemas = st.recursive(
+    st.sampled_from([{"type": "integer"}, {"type": "string"}, {}]) | _referenced,
+    lambda inner: (
+        st.builds(
+            lambda properties, extra: {
+                "type": "object",
+                "properties": properties,
+                **({} if extra is None else {"additionalProperties": extra}),
+            },
+            st.dictionaries(st.sampled_from(["id", "name", "kind"]), inner, max_size=2),
+            st.none() | st.booleans(),
+        )
+        | st.lists(inner, min_size=1, max_size=2).map(lambda parts: {"allOf": parts})
+        | st.lists(inner, min_size=1, max_size=2).map(lambda parts: {"oneOf": parts})
+        | inner.map(lambda items: {"type": "array", "items": items})
+    ),
+    max_leaves=6,
+)
+DOCUMENT_SCHEMAS = {
+    "Base": {"type": "object", "properties": {"id": {"type": "integer"}}},
+    "Open": {"type": "object", "properties": {"id": {}}, "additionalProperties": True},
+}

@@ -33,7 +33,7 @@ from jobmock.polling.sources import (
     source_for,
     value_of,
 )
-from jobmock.stateless.values import standalone
+from jobmock.stateless.views import standalone
 
 # parts of an error object (`error: {code, message}`) and what fills them
 ERROR_PARTS = {

@@ -35,8 +35,10 @@ from jobmock.polling.binding import Binding
 from jobmock.polling.bodies import Filler
 from jobmock.polling.schemas import json_schema, success_response
 from jobmock.polling.sources import Facts
-from jobmock.stateless.answers import Answers, is_json
-from jobmock.stateless.values import CannotGenerate, generate, standalone
+from jobmock.stateless.answers import Answers
+from jobmock.stateless.negotiation import is_json
+from jobmock.stateless.values import CannotGenerate, generate
+from jobmock.stateless.views import standalone
 
 if TYPE_CHECKING:
     from jobmock.http.binding import ApiContext

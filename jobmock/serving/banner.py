@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Mapping
+from typing import Any
 
 from jobmock.config import Config
+from jobmock.documents.routes import operations
 from jobmock.engine.mock import ApiRuntime, Mock
 from jobmock.model.lifecycle import Job
+from jobmock.stateless.credentials import credential_header, schemes
 
 
 def banner(mock: Mock, config: Config) -> str:
@@ -41,8 +45,6 @@ def banner(mock: Mock, config: Config) -> str:
 
 
 def _stateless_lines(runtime: ApiRuntime, base: str) -> list[str]:
-    from jobmock.stateless.answers import example_request
-
     broken = runtime.stateless.broken
     lines = (
         [f"           {len(broken)} operation(s) answer 501 (see the warnings above)"]
@@ -66,3 +68,27 @@ def _stateless_lines(runtime: ApiRuntime, base: str) -> list[str]:
         parts.append(f"{base}{runtime.prefix}{path}")
         lines.append("           " + " ".join(shlex.quote(p) for p in parts))
     return lines
+
+
+def example_request(document: Mapping[str, Any], api: str) -> tuple[str, dict[str, str]] | None:
+    """A GET that answers 2xx without inputs (a stateless API's curl line): its path and the
+    header of its first security scheme, with the development credential."""
+    declared = schemes(document)
+    for method, path, spec in operations(document):
+        item = document["paths"][path]
+        required = [
+            p
+            for p in [*(item.get("parameters") or ()), *(spec.get("parameters") or ())]
+            if isinstance(p, Mapping) and p.get("required")
+        ]
+        if method != "get" or "{" in path or required or spec.get("requestBody"):
+            continue
+        headers: dict[str, str] = {}
+        for requirement in spec.get("security", document.get("security")) or ():
+            for name in requirement:
+                scheme = declared.get(name)
+                headers = credential_header(api, name, scheme) if scheme is not None else {}
+                break
+            break
+        return path, headers
+    return None

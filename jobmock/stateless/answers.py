@@ -1,10 +1,8 @@
 """The documented answer of an operation: which status, which media type, which body and headers.
 
-status    the lowest declared 2xx (`2XX` and `default` answer 200), else 204 (no success is
-          declared: the document's gap, `jobmock.stateless.refusals`); or `Prefer: code=N` if
-          declared (exactly, or by its `NXX` range, or by `default`)
-media     the first of the response's media types the request's `Accept` takes (JSON first
-          when it takes anything); none it takes: 406
+status    as `jobmock.stateless.operations` picks it (no success declared: 204)
+media     the first of the response's media types the request's `Accept` takes
+          (`jobmock.stateless.negotiation`); none it takes: 406
 body      `Prefer: example=NAME`'s named example, else the documented example
           (`jobmock.stateless.values.documented`) if its schema takes it (a JSON example its
           schema refuses is warned about at start and skipped), else a value generated from the schema,
@@ -23,23 +21,18 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from jobmock.documents.conformance import template_regex
-from jobmock.documents.pointers import Node, deref
-from jobmock.documents.routes import matching_key, more_concrete, operations
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
-from jobmock.stateless.credentials import credential_header, schemes
+from jobmock.stateless.negotiation import is_json, negotiate
+from jobmock.stateless.operations import NO_SUCCESS, Operation, Operations
 from jobmock.stateless.values import (
     NOT_GIVEN,
     CannotGenerate,
     Generator,
     documented,
-    response_schema,
-    response_view,
     strategy,
 )
-
-NO_SUCCESS = 204  # a valid request to an operation that declares no success (or no response)
+from jobmock.stateless.views import closed_response_schema, response_schema, response_view
 
 HEADER_TEXT = {"pattern": "^[!-~]*$"}
 """Generated header strings are visible ASCII: a field value is bytes, with no edge spaces."""
@@ -60,65 +53,6 @@ class Answer:
         return json.dumps(self.body).encode()
 
 
-def whole_numbers(value: Any) -> Any:
-    """`value` with each float that is a whole number as an int: the generator draws some integers
-    as floats (`-509985.0`), which JSON Schema takes as integers, but a client that puts one in a
-    path sends `/pet/-509985.0`, which no integer parameter takes. Valid against the same schemas
-    (JSON Schema compares 2.0 and 2 as equal)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [whole_numbers(item) for item in value]
-    if isinstance(value, dict):
-        return {name: whole_numbers(item) for name, item in value.items()}
-    return value
-
-
-def declares_success(responses: Mapping[str, Any]) -> bool:
-    """A response answers a valid request: a 2xx, `2XX` or `default`."""
-    return any(str(key).startswith("2") or key == "default" for key in responses)
-
-
-def is_json(media_type: str) -> bool:
-    base = media_type.split(";")[0].strip().lower()
-    return base == "application/json" or base.endswith("+json")
-
-
-def accepted(accept: str | None) -> list[tuple[float, str]]:
-    """The media ranges of an `Accept` header, most wanted first (q=0 left out)."""
-    ranges: list[tuple[float, str]] = []
-    for part in (accept or "*/*").split(","):
-        kind, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if kind and quality > 0:
-            ranges.append((quality, kind.lower()))
-    return sorted(ranges, key=lambda item: -item[0])
-
-
-def takes(media_range: str, media_type: str) -> bool:
-    wanted, offered = media_range.split("/", 1), media_type.split(";")[0].lower().split("/", 1)
-    if len(wanted) != 2 or len(offered) != 2:
-        return False
-    return wanted[0] in ("*", offered[0]) and wanted[1] in ("*", offered[1])
-
-
-def negotiate(offered: list[str], accept: str | None) -> str | None:
-    """The media type to answer in; None when `accept` takes none of `offered`."""
-    ordered = sorted(offered, key=lambda media: not is_json(media))  # JSON first, else as written
-    for _, media_range in accepted(accept):
-        for media in ordered:
-            if takes(media_range, media):
-                return media
-    return None
-
-
 def header_text(value: Any) -> str:
     """A header value in OpenAPI's `simple` style."""
     if isinstance(value, bool):
@@ -130,94 +64,17 @@ def header_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class Operation:
-    key: str  # operationId, else `method path`
-    method: str
-    path: str
-    spec: Mapping[str, Any]
-
-
-class Answers:
+class Answers(Operations):
     """Every operation of one stateless API, answered from its document."""
 
     def __init__(self, document: Mapping[str, Any], seed: int) -> None:
-        self.document = document
+        super().__init__(document)
         self.generator = Generator(seed)
-        self.schemas: dict[tuple[int, bool], tuple[Any, Any]] = {}  # (id, closed) -> (schema, view)
+        # (id, closed) -> (schema, view, whether closing changed it)
+        self.schemas: dict[tuple[int, bool], tuple[Any, Any, bool]] = {}
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         # operation key -> what its 2xx bodies are also generated against (stateless.roundtrip)
         self.narrowed: dict[str, dict[str, Any]] = {}
-        self.operations: dict[str, Operation] = {}
-        for method, path, spec in operations(document):
-            key = str(spec.get("operationId") or f"{method} {path}")
-            self.operations[key] = Operation(key, method, path, spec)
-        by_path = sorted(self.operations.values(), key=lambda op: matching_key(op.path))
-        self.templates = [(template_regex(op.path), op.method, op.key) for op in by_path]
-
-    def at(self, path: str, method: str) -> Operation | None:
-        """The operation a concrete path (under the API's prefix) and method are for."""
-        method = method.lower()
-        first: str | None = None  # the first template matching the path, whatever its method
-        for regex, declared, key in self.templates:
-            if not regex.fullmatch(path):
-                continue
-            template = self.operations[key].path
-            first = first or template
-            if declared == method:  # unless a more concrete path took it (its 405, as routed)
-                return None if more_concrete(first, template) else self.operations[key]
-        return None
-
-    def example_names(self, key: str) -> list[str]:
-        """The named examples of every response of operation `key`."""
-        names: list[str] = []
-        for status in self.responses(self.operations[key]):
-            response = self.response(self.operations[key], status, self.document)
-            for media in (response.get("content") or {}).values():
-                media = self.media(media)
-                names += [n for n in (media.get("examples") or {}) if n not in names]
-        return names
-
-    def responses(self, operation: Operation) -> dict[str, Any]:
-        return dict(operation.spec.get("responses") or {})
-
-    def response_key(self, operation: Operation, code: int | None) -> tuple[int, str] | None:
-        """(status, key of `responses`) answered for `code` (None: the success answer)."""
-        keys = list(self.responses(operation))
-        if code is not None:
-            for key in (str(code), f"{code // 100}XX", "default"):
-                if key in keys and code >= 200:  # a 1xx is interim: never the final answer
-                    return code, key
-            return None
-        explicit = sorted(int(k) for k in keys if k.isdigit() and int(k) >= 200)
-        success = [c for c in explicit if 200 <= c < 300]
-        if success:
-            return success[0], str(success[0])
-        for key in ("2XX", "default"):
-            if key in keys:
-                return 200, key
-        return None  # no success declared: `answer` answers NO_SUCCESS
-
-    def declares_success(self, operation: Operation) -> bool:
-        return declares_success(self.responses(operation))
-
-    def declares(self, operation: Operation, code: int) -> bool:
-        keys = self.responses(operation)
-        return str(code) in keys or f"{code // 100}XX" in keys
-
-    def response(
-        self, operation: Operation, key: str, document: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        path = ("paths", operation.path, operation.method, "responses", key)
-        found = deref(document, Node(path, self.responses_in(document, operation)[key])).value
-        return dict(found) if isinstance(found, Mapping) else {}
-
-    @staticmethod
-    def responses_in(document: Mapping[str, Any], operation: Operation) -> Mapping[str, Any]:
-        responses: Mapping[str, Any] = document["paths"][operation.path][operation.method][
-            "responses"
-        ]
-        return responses
 
     def answer(
         self,
@@ -297,33 +154,6 @@ class Answers:
         found = [(chosen[1], self.misfit(operation, chosen[1], media)) for media in content]
         return [(key, problem) for key, problem in found if problem is not None]
 
-    def headers(self, response: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-        found = {}
-        for name, header in (response.get("headers") or {}).items():
-            if name.lower() == "content-type":
-                continue  # OpenAPI ignores it; the media type says it
-            value = deref(self.document, Node((), header)).value
-            if isinstance(value, Mapping):
-                found[name] = self.media(value)
-        return found
-
-    def media(self, holder: Any) -> Mapping[str, Any]:
-        """A media type (or header) object with its `$ref` and its named examples' followed: an
-        example may be a Reference Object (GitHub's description refers to all of its own)."""
-        found = deref(self.document, Node((), holder)).value
-        if not isinstance(found, Mapping):
-            return {}
-        examples = found.get("examples")
-        if not isinstance(examples, Mapping) or not any(
-            isinstance(example, Mapping) and "$ref" in example for example in examples.values()
-        ):
-            return found
-        followed = {
-            name: deref(self.document, Node((), example)).value
-            for name, example in examples.items()
-        }
-        return {**found, "examples": followed}
-
     def value(
         self,
         key: str,
@@ -348,15 +178,15 @@ class Answers:
             parts = made.get("components") if isinstance(made, dict) else None
             branch = {k: v for k, v in made.items() if k != "components"} if parts else made
             made = {"allOf": [branch, also], **({"components": parts} if parts else {})}
-        check = self.response_schema(schema, closed=False)  # what the document itself says
+        # what the document itself says, where closing objects changed it
+        check = self.response_schema(schema, closed=False) if self.closes(schema) else None
         try:
-            return whole_numbers(self.generator.value(key, made, fresh=dynamic, check=check))
+            return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
             if also is not None or not exc.checked_only:
                 raise error_for_status(501, f"cannot answer: {exc}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
-            value = self.generator.value(f"{key} (as written)", check, fresh=dynamic)
-            return whole_numbers(value)
+            return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
         except CannotGenerate as exc:
             raise error_for_status(501, f"cannot answer: {exc}") from None
 
@@ -371,9 +201,18 @@ class Answers:
         `closed=False`: as the document says it (writeOnly hidden, objects left open)."""
         made = self.schemas.get((id(schema), closed))
         if made is None:
-            view = response_schema(schema, self.document, closed=closed)
-            made = self.schemas[(id(schema), closed)] = (schema, view)
+            if closed:
+                view, closes = closed_response_schema(schema, self.document)
+            else:
+                view, closes = response_schema(schema, self.document, closed=False), False
+            made = self.schemas[(id(schema), closed)] = (schema, view, closes)
         return made[1]
+
+    def closes(self, schema: Any) -> bool:
+        """Whether the closed view of `schema` differs from the open one (computed once, as the
+        closed view is made): else a value generated from it needs no check against the open."""
+        self.response_schema(schema)
+        return bool(self.schemas[(id(schema), True)][2])
 
     def unanswerable(self, operation: Operation) -> str | None:
         """Why the operation's success answer cannot be generated (checked at start), or None."""
@@ -391,27 +230,3 @@ class Answers:
                 except CannotGenerate as exc:
                     return f"its {chosen[0]} response cannot be generated: {exc}"
         return None
-
-
-def example_request(document: Mapping[str, Any], api: str) -> tuple[str, dict[str, str]] | None:
-    """A GET that answers 2xx without inputs (the startup banner's curl line): its path and the
-    header of its first security scheme, with the development credential."""
-    declared = schemes(document)
-    for method, path, spec in operations(document):
-        item = document["paths"][path]
-        required = [
-            p
-            for p in [*(item.get("parameters") or ()), *(spec.get("parameters") or ())]
-            if isinstance(p, Mapping) and p.get("required")
-        ]
-        if method != "get" or "{" in path or required or spec.get("requestBody"):
-            continue
-        headers: dict[str, str] = {}
-        for requirement in spec.get("security", document.get("security")) or ():
-            for name in requirement:
-                scheme = declared.get(name)
-                headers = credential_header(api, name, scheme) if scheme is not None else {}
-                break
-            break
-        return path, headers
-    return None

@@ -22,7 +22,7 @@ from jobmock.errors import InvalidBody, error_for_status
 from jobmock.http.request_problems import body_problems
 from jobmock.http.validators import ValidatorCache
 from jobmock.http.xmlbody import schema_types, typed_text
-from jobmock.stateless.values import standalone
+from jobmock.stateless.views import standalone
 from jobmock.uploads.forms import (
     BodyTooLarge,
     MalformedBody,

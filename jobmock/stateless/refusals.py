@@ -26,7 +26,7 @@ from typing import Any
 from jobmock.documents.routes import operations
 from jobmock.documents.specs import ServedSpec
 from jobmock.errors import SpecError
-from jobmock.stateless.answers import NO_SUCCESS, declares_success
+from jobmock.stateless.operations import NO_SUCCESS, declares_success
 
 logger = logging.getLogger("jobmock")
 

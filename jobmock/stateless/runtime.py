@@ -41,9 +41,10 @@ from jobmock.http.envelopes import ErrorReply, ProblemJson, reason
 from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
 from jobmock.stateless import roundtrip
-from jobmock.stateless.answers import Answers, Operation
+from jobmock.stateless.answers import Answers
 from jobmock.stateless.credentials import dev_tenant
 from jobmock.stateless.multipart import MultipartCheck
+from jobmock.stateless.operations import Operation
 from jobmock.stateless.refusals import with_refusals
 from jobmock.stateless.values import NOT_GIVEN
 

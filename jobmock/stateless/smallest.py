@@ -68,7 +68,7 @@ Leaf = Callable[[Mapping[str, Any], str], Any]  # (a string's schema, its key) -
 
 
 class Walk:
-    """Builds the smallest value of one standalone schema (`jobmock.stateless.values.standalone`)."""
+    """Builds the smallest value of one standalone schema (`jobmock.stateless.views.standalone`)."""
 
     def __init__(self, root: Mapping[str, Any], leaf: Leaf, check: Any = None) -> None:
         self.root = root
@@ -82,7 +82,7 @@ class Walk:
         built = self.build(self.root)
         if not self.validator.is_valid(built):
             raise Unbuilt("the whole schema refuses the value built")
-        checked = self.check not in (None, True) and self.check != self.root
+        checked = self.check is not None and self.check is not True and self.check is not self.root
         if checked and not Draft202012Validator(self.check, format_checker=FORMAT_CHECKER).is_valid(
             built
         ):

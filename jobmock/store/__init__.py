@@ -2,7 +2,8 @@
 
     base      the Store interface, StoreError, JobNotFound
     memory    MemoryStore: one process (memory://)
-    sqlite    SQLiteStore: one file every worker on a machine shares (sqlite:///path)
+    sqlite    SQLiteStore: one file every worker on a machine shares (sqlite:///path); the
+              file itself in sqlite_file, its sharing between workers in sqlite_sharing
     redis     RedisStore: several machines (redis://host:6379/0)
     codec     how the shared stores write jobs and the clock
 

@@ -254,12 +254,6 @@ def test_nullable_is_upgraded_to_a_null_type(features: TestClient) -> None:
     assert not valid({"kind": "Circle", "radius": 0}, "features.yaml", "Circle")  # exclusive
 
 
-def test_a_media_type_the_request_does_not_accept_is_406(petstore30: TestClient) -> None:
-    response = petstore30.get("/pets/1", headers={"Accept": "text/html"})
-    assert response.status_code == 406
-    assert response.json()["detail"] == "answers only application/json"
-
-
 def test_the_seed_decides_the_generated_values() -> None:
     from tests.stateless.conftest import served
 

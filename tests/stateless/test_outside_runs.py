@@ -19,7 +19,6 @@ from starlette.testclient import TestClient
 from jobmock.config import Config
 from jobmock.documents.routes import more_concrete
 from jobmock.serving.app import create_app
-from jobmock.stateless.answers import whole_numbers
 from jobmock.stateless.roundtrip import feeds, narrowing
 from tests.strategies import integer_bounds, path_templates
 
@@ -313,31 +312,6 @@ def test_an_integer_parameter_written_with_a_zero_fraction_is_that_integer(
     assert whole.status_code == 200
     assert fraction.status_code == 422
     assert fraction.json()["detail"] == "orderId: '4.5' is not of type 'integer'"
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-    ),
-    max_leaves=10,
-)
-
-
-@given(value=json_values)
-def test_whole_numbers_leave_no_whole_float_and_change_no_value(value: Any) -> None:
-    made = whole_numbers(value)
-    assert made == value  # 2.0 == 2: what every schema took, it still takes
-
-    def floats(node: Any) -> list[float]:
-        if isinstance(node, float):
-            return [node]
-        children = (
-            node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
-        )
-        return [found for child in children for found in floats(child)]
-
-    assert not [number for number in floats(made) if number.is_integer()]
 
 
 PETS_XML = """\

@@ -19,7 +19,8 @@ from jobmock.config import Config
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.serving.app import create_app
 from jobmock.stateless.smallest import SIZE, Unbuilt, is_large, seeded_leaves, size, smallest
-from jobmock.stateless.values import Generator, leaf_value, response_schema
+from jobmock.stateless.values import Generator, leaf_value
+from jobmock.stateless.views import response_schema
 
 # GitHub's issue, cut down (api.github.com.json, components/schemas/issue, as jobmock serves a
 # 3.0 document: nullable upgraded to a null branch): a nullable $ref, a required array of a oneOf,

@@ -6,7 +6,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from jobmock.stateless.values import response_schema, response_view, standalone
+from hypothesis import given
+
+from jobmock.stateless.views import (
+    closed_response_schema,
+    response_schema,
+    response_view,
+    standalone,
+)
+from tests.strategies import DOCUMENT_SCHEMAS, response_schemas
 
 BASE = "#/components/schemas/Base"
 CAT = "#/components/schemas/Cat"
@@ -92,3 +100,12 @@ def test_the_same_as_the_whole_documents_view_where_no_other_schema_uses_it_in_a
         if name == "Base":  # Cat's branch in the whole document, so open there; closed here
             whole["components"]["schemas"]["Base"]["unevaluatedProperties"] = False
         assert response_schema(schema, DOCUMENT) == whole, name
+
+
+@given(schema=response_schemas)
+def test_closing_is_said_exactly_where_the_closed_view_differs_from_the_open(schema: Any) -> None:
+    # generation checks a value against the open view only where closing changed the schema
+    document = {"openapi": "3.1.0", "paths": {}, "components": {"schemas": DOCUMENT_SCHEMAS}}
+    made, closes = closed_response_schema(schema, document)
+    assert made == response_schema(schema, document)
+    assert closes == (made != response_schema(schema, document, closed=False))
