@@ -80,7 +80,8 @@ class CachedRouting(ConcreteFirstRouting):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        kept = routing_path(scope)
+        raw = scope.get("raw_path")
+        kept = routing_path(scope) if raw and b"%" in raw else None  # no escape: no call
         if kept is not None:  # never remembered: its path is not the key of its route
             set_routing_scope(dict(scope))  # what the operation passes on: the path as sent
             await self.router({**scope, "path": kept, KEPT_ESCAPES: True}, receive, send)
