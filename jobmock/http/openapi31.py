@@ -28,7 +28,7 @@ from connexion.exceptions import BadRequestProblem
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
-from jobmock.documents.routes import matching_order, repeated_names
+from jobmock.documents.routes import METHODS, matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
 from jobmock.http.styles import MISSING, Unparseable, decoder_for, needs_decoding, parameter_of
 from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
@@ -279,9 +279,43 @@ class OpenAPI31Specification(OpenAPISpecificationBase):
 
 
 class ServedDocument:
+    """Every operation is served at its path under the API's prefix, whatever its `servers` say
+    (as Prism, which ignores a server's path): the mock is the first server of the document and of
+    each path item's or operation's own `servers` (OpenAPI 3.0.3, Operation Object: "An
+    alternative server array to service this operation"), so a client that takes the first one
+    (schemathesis, Swagger UI) calls the mock, not `https://httpbin.com/anything/demo`."""
+
     def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
-        servers = [{"url": base_path or "/", "description": "jobmock"}, *raw.get("servers", ())]
-        self.spec = {**raw, "servers": servers}
+        mock = {"url": base_path or "/", "description": "jobmock"}
+        paths = raw.get("paths")
+        self.spec = {**raw, "servers": [mock, *raw.get("servers", ())]}
+        if isinstance(paths, dict) and any(_own_servers(item) for item in paths.values()):
+            self.spec["paths"] = {path: _mock_first(item, mock) for path, item in paths.items()}
+
+
+def _own_servers(item: t.Any) -> bool:
+    """A path item, or one of its operations, names servers of its own."""
+    if not isinstance(item, dict):
+        return False
+    holders = [item, *(item.get(method) for method in METHODS)]
+    return any(isinstance(h, dict) and h.get("servers") for h in holders)
+
+
+def _mock_first(item: t.Any, mock: dict[str, str]) -> t.Any:
+    if not _own_servers(item):
+        return item
+    copied = _with_mock(item, mock)
+    for method in METHODS:
+        if isinstance(copied.get(method), dict):
+            copied[method] = _with_mock(copied[method], mock)
+    return copied
+
+
+def _with_mock(holder: dict[str, t.Any], mock: dict[str, str]) -> dict[str, t.Any]:
+    servers = holder.get("servers")
+    if not (isinstance(servers, list) and servers):  # none, or `[]`: the document's apply
+        return holder
+    return {**holder, "servers": [mock, *servers]}
 
 
 # OpenAPI 3.1 (and 3.0.3), Parameter Object: "If in is "header" and the name field is "Accept",
@@ -375,8 +409,11 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         *,
         base_path: str | None = None,
         name: str | None = None,
+        redirect_slashes: bool = True,
         **options: t.Any,
     ) -> None:
+        """`redirect_slashes`: a path that only a slash more or less would route is redirected
+        there (Starlette's router, as FastAPI serves); False: it is the 404 of no route."""
         if self.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
         paths = specification.get("paths") or {}
@@ -391,7 +428,15 @@ class OpenAPI31Middleware(ConnexionMiddleware):
                 ConnexionDocument(inline_refs_outside_components(document))
             )
         merged = self.options.replace(**options)
-        self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
+        self.apis.append(
+            API(
+                spec,
+                base_path=base_path,
+                name=name,
+                redirect_slashes=redirect_slashes,
+                **merged.__dict__,
+            )
+        )
 
 
 class OpenAPI31App(AsyncApp):
