@@ -145,3 +145,42 @@ def test_integer_query_values_are_taken_written_as_integers_only(
     client, declared = served_pets
     assert client.get("/pets", params={"limit": str(number)}).status_code == 200
     assert_refused(client.get("/pets", params={"limit": f"{number}.{fraction}"}), declared)
+
+
+# @readme/oas-examples' 3.1 schema-types.json, `POST /anything/strings`, cut down: an operation
+# without `responses` (OpenAPI 3.1.0 no longer requires them) whose body says `nullable: true`
+LOOSE = {
+    "openapi": "3.1.0",
+    "info": {"title": "loose", "version": "1"},
+    "paths": {
+        "/anything/strings": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "stock": {"type": "string"},
+                                    "nullable": {"type": "string", "nullable": True},
+                                },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    },
+}
+
+
+def test_nullable_is_read_as_meant_in_an_operation_without_responses(tmp_path: Path) -> None:
+    # README, "Your own API": a 3.1 document's `nullable: true` takes null, as in 3.0
+    path = tmp_path / "loose.json"
+    path.write_text(json.dumps(LOOSE))
+    with TestClient(create_app(Config(documents=(f"={path}",)))) as client:
+        taken = client.post("/anything/strings", json={"nullable": None})
+        refused = client.post("/anything/strings", json={"stock": None})
+    assert taken.status_code == 204  # no success declared: 204 (README, "Your own API")
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "None is not of type 'string' (at /stock)"
