@@ -27,9 +27,12 @@ COMPONENT = "#/components/schemas/"
 
 
 def has_discriminator(node: t.Any, seen: set[int] | None = None) -> bool:
-    """Whether any schema reachable from `node` pins branches by a discriminator."""
+    """Whether any schema reachable from `node` pins branches by a discriminator (its
+    `components`, beside it for references, are not walked: what it uses is inlined)."""
     seen = set() if seen is None else seen
-    pending = [node]
+    pending = [
+        {k: v for k, v in node.items() if k != "components"} if isinstance(node, dict) else node
+    ]
     while pending:
         node = pending.pop()
         if id(node) in seen or not isinstance(node, dict | list):
@@ -49,6 +52,8 @@ def pinned(schema: Schema) -> Schema:
     (cycles kept; the components named in `schema["components"]` give implicit values)."""
     components = (schema.get("components") or {}).get("schemas") or {}
     done: dict[int, t.Any] = {}
+    if "components" in schema:  # kept for `$ref`s left in it, not copied (GitHub's: 8 MB)
+        done[id(schema["components"])] = schema["components"]
     copied: Schema = _copy(schema, components, done)
     return copied
 
