@@ -45,6 +45,41 @@ NOTES = {
 }
 
 
+UPLOADS = {  # a required multipart body with a schema: connexion leaves it to the operation
+    "openapi": "3.1.0",
+    "info": {"title": "uploads", "version": "1"},
+    "paths": {
+        "/uploads": {
+            "post": {
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"201": {"description": "stored"}},
+            }
+        }
+    },
+}
+
+
+def test_a_required_multipart_body_not_sent_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "uploads.json"
+    path.write_text(json.dumps(UPLOADS))
+    with TestClient(create_app(Config(documents=(f"={path}",)))) as client:
+        missing = client.post("/uploads")
+        sent = client.post("/uploads", files={"file": ("a.txt", b"{}")})
+    assert missing.status_code == 422  # no 400 declared: problem+json
+    assert missing.json()["detail"] == "request body is required"
+    assert sent.status_code == 201
+
+
 @pytest.fixture(scope="module")
 def notes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     path = tmp_path_factory.mktemp("notes") / "notes.json"
