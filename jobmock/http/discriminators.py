@@ -149,10 +149,12 @@ def _names(branch: t.Any, components: Mapping[str, t.Any]) -> list[str]:
 
 
 def _resolved_from(branch: Mapping[str, t.Any], component: t.Any) -> bool:
-    return (
-        isinstance(component, dict)
-        and bool(component)
-        and all(key in branch and branch[key] is value for key, value in component.items())
+    # the very same `properties`, `allOf`...: equal strings are often one object in Python
+    if not isinstance(component, dict):
+        return False
+    shared = [value for value in component.values() if isinstance(value, dict | list)]
+    return bool(shared) and all(
+        key in branch and branch[key] is value for key, value in component.items()
     )
 
 

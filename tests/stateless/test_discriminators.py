@@ -214,3 +214,16 @@ def test_a_nested_discriminator_decides_its_own_branches() -> None:
     assert view.is_valid({"connector_properties": {"connector_type": "s3Import", "s3_bucket": ""}})
     assert not view.is_valid({"connector_properties": {"s3_bucket": ""}})
     assert not view.is_valid({"connector_properties": {"connector_type": "azure"}})
+
+
+def test_a_branch_is_not_named_by_a_component_it_only_resembles() -> None:
+    # `{"type": "object"}` shares only an (interned) string with a branch: not its component
+    components = {"Bare": {"type": "object"}, **{n: dict(s) for n, s in OPTIONS.items()}}
+    schema = {
+        "oneOf": [dict(components["One"]), dict(components["Two"])],
+        "discriminator": {"propertyName": "kind"},
+        "components": {"schemas": components},
+    }
+    view = Draft202012Validator(pinned(schema))
+    assert view.is_valid({"kind": "One"})
+    assert not view.is_valid({"kind": "Bare"})
