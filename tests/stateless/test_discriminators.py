@@ -218,7 +218,8 @@ def test_a_nested_discriminator_decides_its_own_branches() -> None:
 
 def test_a_branch_is_not_named_by_a_component_it_only_resembles() -> None:
     # `{"type": "object"}` shares only an (interned) string with a branch: not its component
-    components = {"Bare": {"type": "object"}, **{n: dict(s) for n, s in OPTIONS.items()}}
+    components: dict[str, dict[str, Any]] = {"Bare": {"type": "object"}}
+    components.update({n: dict(s) for n, s in OPTIONS.items()})
     schema = {
         "oneOf": [dict(components["One"]), dict(components["Two"])],
         "discriminator": {"propertyName": "kind"},
