@@ -25,6 +25,7 @@ from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http import jsondepth
+from jobmock.http.discriminators import has_discriminator, pinned
 from jobmock.http.request_problems import DEFERRED, body_problems
 from jobmock.http.styles import (
     MISSING,
@@ -112,11 +113,13 @@ class ValidatorCache:
 
     def request_view(self, schema: dict[str, t.Any]) -> dict[str, t.Any]:
         """`schema` as a request must meet it: a readOnly property is the server's to send, so
-        never required of a client (OpenAPI 3.1, Schema Object); `schema` itself if it has none."""
+        never required of a client (OpenAPI 3.1, Schema Object), and a discriminator chooses
+        the branch (`jobmock.http.discriminators`); `schema` itself if it has neither."""
         hit = self._request_views.get(id(schema))
         if hit is not None and hit[0] is schema:
             return hit[1]
-        view = _without_read_only(schema, {}) if _has_read_only(schema, set()) else schema
+        view = pinned(schema) if has_discriminator(schema) else schema  # components as resolved
+        view = _without_read_only(view, {}) if _has_read_only(view, set()) else view
         self._request_views[id(schema)] = (schema, view)
         return view
 
@@ -244,7 +247,7 @@ def first_lines(scope: t.Any) -> dict[bytes, bytes]:
     return lines
 
 
-def _declares_body(scope: t.Any) -> bool:
+def declares_body(scope: t.Any) -> bool:
     """Whether the request's headers say a body follows (a Content-Type, or bytes to come)."""
     for name, value in scope.get("headers", ()):
         if name == b"content-type" or name == b"transfer-encoding":
@@ -404,11 +407,11 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
         body_schema: dict[str, t.Any]
 
         def check(self, body: t.Any) -> None:
-            validator = cache.get(cache.request_view(self.body_schema))
-            errors: Iterator[ValidationError] = validator.iter_errors(body)
+            view = cache.request_view(self.body_schema)
+            errors: Iterator[ValidationError] = cache.get(view).iter_errors(body)
             error = next(errors, None)
             if error is not None:
-                raise body_problems(self.body_schema, [error, *errors])
+                raise body_problems(view, [error, *errors])  # its paths are the view's
 
         def left_out(self, scope: t.Any) -> bool:
             """True for a request that sends no body where one is optional (nothing to check)."""
@@ -459,7 +462,7 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
         def left_out(self, scope: t.Any) -> bool:
             # an optional form not sent at all (no bytes, no Content-Type): nothing to check; an
             # empty form sent as one is a form without its required fields
-            return not self.body_required and not _declares_body(scope)
+            return not self.body_required and not declares_body(scope)
 
         def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
             self.check(body)

@@ -19,6 +19,7 @@ from typing import Any
 
 from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
 from jobmock.documents.reader import read
+from jobmock.documents.routes import METHODS
 from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
@@ -233,8 +234,9 @@ def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     bodies = list(components.get("requestBodies", {}).values())
     for item in (document.get("paths") or {}).values():
         in_parameters(item.get("parameters"))
-        for operation in item.values():
-            if isinstance(operation, dict) and "responses" in operation:
+        for method in METHODS:  # OpenAPI 3.1 operations may leave `responses` out
+            operation = item.get(method)
+            if isinstance(operation, dict):
                 in_parameters(operation.get("parameters"))
                 bodies.append(operation.get("requestBody"))
                 responses += list((operation.get("responses") or {}).values())
