@@ -46,6 +46,7 @@ from jobmock.stateless.credentials import dev_tenant
 from jobmock.stateless.multipart import MultipartCheck
 from jobmock.stateless.operations import Operation
 from jobmock.stateless.refusals import with_refusals
+from jobmock.stateless.twins import warn_twin_branches
 from jobmock.stateless.values import NOT_GIVEN
 
 if TYPE_CHECKING:
@@ -245,6 +246,7 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
     if checked:  # a large document's examples are checked as each operation is first answered
         warn_misfit_examples(answers, spec)
+    warn_twin_branches(spec.document, spec.source)
     fed = roundtrip.feeds(spec.document)
     roundtrip.warn(fed, spec.source)
     answers.narrowed = roundtrip.narrowing(fed)
