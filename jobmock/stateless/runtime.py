@@ -246,7 +246,7 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
     if checked:  # a large document's examples are checked as each operation is first answered
         warn_misfit_examples(answers, spec)
-    warn_twin_branches(spec.document, spec.source)
+        warn_twin_branches(spec.document, spec.source)  # 0.17 s of CPU on GitHub's 12 MB
     fed = roundtrip.feeds(spec.document)
     roundtrip.warn(fed, spec.source)
     answers.narrowed = roundtrip.narrowing(fed)

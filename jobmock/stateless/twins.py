@@ -28,10 +28,11 @@ ANNOTATIONS = frozenset(
 COMPONENT = "#/components/schemas/"
 
 
-def validated(schema: Any, named: Mapping[str, Any]) -> Any:
-    """`schema` as a validator reads it: a `$ref` to a component (with annotations beside it
-    only) followed, annotations left out, nested schemas alike."""
-    for _ in range(len(named) + 1):  # a ref to a ref...: as many as there are components
+def validated(schema: Any, named: Mapping[str, Any], *, follow: bool = True) -> Any:
+    """`schema` as a validator reads it: annotations left out, nested schemas alike, and when
+    `follow`, its own `$ref` to a component (with annotations beside it only) followed (nested
+    refs are compared as written: a component may refer to itself)."""
+    for _ in range(len(named) + 1 if follow else 0):  # a ref to a ref...: at most every component
         ref = schema.get("$ref") if isinstance(schema, Mapping) else None
         if not isinstance(ref, str) or not ref.startswith(COMPONENT):
             break
@@ -48,11 +49,13 @@ def validated(schema: Any, named: Mapping[str, Any]) -> Any:
         if key in ANNOTATIONS:
             continue
         if key in SCHEMA_ONE:
-            found[key] = validated(value, named)
+            found[key] = validated(value, named, follow=False)
         elif key in SCHEMA_LISTS and isinstance(value, list):
-            found[key] = [validated(item, named) for item in value]
+            found[key] = [validated(item, named, follow=False) for item in value]
         elif key in SCHEMA_MAPS and isinstance(value, Mapping):
-            found[key] = {name: validated(item, named) for name, item in value.items()}
+            found[key] = {
+                name: validated(item, named, follow=False) for name, item in value.items()
+            }
         else:
             found[key] = value
     return found

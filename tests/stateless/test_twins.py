@@ -119,3 +119,10 @@ def test_a_branch_without_a_twin_makes_no_twins() -> None:
     assert not twin_branches({"oneOf": [base, base, other]}, DOCUMENT_SCHEMAS)  # `other` fits once
     assert not twin_branches({"oneOf": [base]}, DOCUMENT_SCHEMAS)
     assert not twin_branches({"anyOf": [base, base]}, DOCUMENT_SCHEMAS)  # anyOf takes both
+
+
+def test_twins_that_refer_to_themselves_are_told_without_end() -> None:
+    node = {"type": "object", "properties": {"child": {"$ref": "#/components/schemas/Node"}}}
+    named = {"Node": node, "Tree": {**node, "description": "the same, said otherwise"}}
+    refs = [{"$ref": "#/components/schemas/Node"}, {"$ref": "#/components/schemas/Tree"}]
+    assert twin_branches({"oneOf": refs}, named)
