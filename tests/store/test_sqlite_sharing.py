@@ -4,9 +4,6 @@ gives up as an outage (503, one log line), and its own writes are never served s
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,17 +11,7 @@ import pytest
 from jobmock.store import StoreError, StoreUnavailable
 from jobmock.store.sqlite_file import open_file
 from jobmock.store.sqlite_sharing import SharedFile
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another connection holds the file's write lock (a stuck worker, `sqlite3` in a shell)."""
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
+from tests.store.conftest import locked
 
 
 def shared(path: Path) -> SharedFile:
