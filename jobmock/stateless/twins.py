@@ -11,16 +11,13 @@ warning at start; a checker given the document still finds the value refused by 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 from jobmock.documents.yamlsource import SourceMap
-from jobmock.errors import SpecError
-from jobmock.stateless.contradictions import SHOWN, paths_where
+from jobmock.stateless.contradictions import paths_where
 from jobmock.stateless.documents import SCHEMA_LISTS, SCHEMA_MAPS, SCHEMA_ONE, schemas
-
-logger = logging.getLogger("jobmock")
+from jobmock.stateless.start_warnings import warn_places
 
 ANNOTATIONS = frozenset(
     {"title", "description", "default", "example", "examples", "deprecated", "$comment"}
@@ -74,18 +71,13 @@ def warn_twin_branches(document: Mapping[str, Any], source: SourceMap) -> None:
     """One warning naming the first of the document's oneOf schemas with identical branches."""
     named = (document.get("components") or {}).get("schemas") or {}
     count = sum(1 for schema in schemas(dict(document)) if twin_branches(schema, named))
-    if not count:
-        return
-    lines: list[str] = []
-    for path in paths_where(document, lambda node: twin_branches(node, named)):
-        if len(lines) == SHOWN:
-            break
-        lines.append(f"  {source.error((*path, 'oneOf'), 'oneOf (identical branches)', SpecError)}")
-    if count > SHOWN:
-        lines.append(f"  ... and {count - SHOWN} more")
-    logger.warning(
+    warn_places(
         "jobmock: no value satisfies %d oneOf schema(s) (identical branches: a value fits both"
-        " twins or neither, and oneOf takes exactly one); answering the first branch's value:\n%s",
+        " twins or neither, and oneOf takes exactly one); answering the first branch's value",
         count,
-        "\n".join(lines),
+        (
+            ((*path, "oneOf"), "oneOf (identical branches)")
+            for path in paths_where(document, lambda node: twin_branches(node, named))
+        ),
+        source,
     )
