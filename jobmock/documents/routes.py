@@ -37,6 +37,10 @@ class Route:
     def label(self) -> str:
         return f"{self.method} {self.path}"
 
+    def inferred_marks(self) -> list[bool]:
+        """For each of `codes`: whether jobmock's overlay added it (the vendor does not declare it)."""
+        return [code in self.inferred for code in self.codes]
+
     def declares(self, code: int) -> bool:
         """True if the spec documents `code` for this operation (explicitly or as `4XX`/`5XX`)."""
         return str(code) in self.codes or f"{code // 100}XX" in self.codes

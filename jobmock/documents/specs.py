@@ -64,7 +64,8 @@ def apply_overlay(document: dict[str, Any], overlay: LoadedYaml) -> dict[str, An
     """Apply an OpenAPI Overlay 1.0 to a copy of `document`; a target that matches nothing fails."""
     from jsonpath_ng.exceptions import JsonPathParserError
     from jsonpath_ng.ext import parse  # type: ignore[attr-defined]
-    from oas_patch.overlay import apply_overlay as oas_apply
+
+    from jobmock.internals.oas_patch import apply_overlay as oas_apply
 
     data = overlay.data
     if not isinstance(data, dict) or "overlay" not in data or "actions" not in data:

@@ -145,8 +145,19 @@ def _check_error(fault: Fault, routes: list[Route]) -> str | None:
     if any(error_codes(route, fault.status) for route in routes):
         return None
     wanted = f" among {list(fault.status)}" if fault.status else ""
-    declared = "; ".join(f"{r.api} {r.label}: {', '.join(r.codes)}" for r in routes)
-    return f"no route it selects declares a 5xx or 429{wanted} (declared: {declared})"
+    declared = "; ".join(
+        f"{r.api} {r.label}: {', '.join(map(_named, r.codes, r.inferred_marks()))}" for r in routes
+    )
+    hint = (
+        "; jobmock's own codes (*) are answered only when `status` names them"
+        if not fault.status and any(r.inferred for r in routes)
+        else ""
+    )
+    return f"no route it selects declares a 5xx or 429{wanted} (declared: {declared}){hint}"
+
+
+def _named(code: str, inferred: bool) -> str:
+    return f"{code}*" if inferred else code
 
 
 def _drop(fault: Fault, route: Route, rng: random.Random, outcome: Outcome) -> None:

@@ -215,7 +215,10 @@ class OverridesMiddleware:
         self.apis = apis
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self.routes.for_scope(scope) if scope["type"] == "http" else None
+        if scope["type"] != "http" or not any(k == b"prefer" for k, _ in scope["headers"]):
+            await self.app(scope, receive, send)  # most requests: nothing to look up
+            return
+        route = self.routes.for_scope(scope)
         values = Headers(scope=scope).getlist("prefer") if route is not None else []
         if route is None or not values:
             await self.app(scope, receive, send)

@@ -26,6 +26,15 @@ from jsonschema.exceptions import ValidationError
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http import jsondepth
 from jobmock.http.request_problems import DEFERRED, body_problems
+from jobmock.http.styles import (
+    MISSING,
+    Unparseable,
+    cookie_decoder,
+    decoder_for,
+    needs_decoding,
+    parameter_of,
+)
+from jobmock.http.wire import One, Raw, cookie_pairs, path_value, query_pairs
 from jobmock.http.xmlbody import read_xml
 from jobmock.internals.connexion import (
     FormDataValidatorBase,
@@ -171,6 +180,39 @@ PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
 }
 
 
+# a request's raw strings for a parameter that needs decoding (`jobmock.http.styles`)
+RAW_SOURCES: dict[str, t.Callable[[ConnexionRequest, str], Raw]] = {
+    "path": lambda request, name: path_value(
+        request.scope.get("raw_path"),
+        name,
+        request.scope.get("path_params", {}).get(name.replace("-", "_")),
+    ),
+    "query": lambda request, name: query_pairs(request.scope.get("query_string", b"")),
+    "header": lambda request, name: One(name, _header_line(request.headers.getlist(name))),
+    "cookie": lambda request, name: cookie_pairs(request.headers.get("cookie", "")),
+}
+
+
+def _header_line(lines: list[str]) -> str | None:
+    # RFC 9110 5.3: a field's lines combine into one, comma-separated
+    return ",".join(lines) if lines else None
+
+
+Reader = t.Callable[[ConnexionRequest], t.Any]
+
+
+def styled_reader(parameter: dict[str, t.Any], location: str) -> Reader | None:
+    """The reader of a parameter whose raw string is not its value (a style, an array or an
+    object, a typed header or cookie), compiled once; None for one read as it always was."""
+    styled = parameter_of({**parameter, "in": location}, original_schema(parameter))
+    if not needs_decoding(styled):
+        return None
+    decode = cookie_decoder(styled) if location == "cookie" else decoder_for(styled)
+    source = RAW_SOURCES[location]
+    name = styled.name
+    return lambda request: decode(source(request, name))
+
+
 def _declares_body(scope: t.Any) -> bool:
     """Whether the request's headers say a body follows (a Content-Type, or bytes to come)."""
     for name, value in scope.get("headers", ()):
@@ -210,7 +252,11 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
             # by (location, name): connexion appends path-level parameters to the operation's
             # list each time it builds the operation, so they can come more than once
             checks = {
-                (location, param["name"]): (bool(param.get("required")), original_schema(param))
+                (location, param["name"]): (
+                    bool(param.get("required")),
+                    original_schema(param),
+                    styled_reader(param, location),
+                )
                 for location in PARAMETER_LOCATIONS
                 for param in self.parameters.get(location, ())
             }
@@ -233,8 +279,20 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                         )
                         for name in sorted(extra)
                     ]
-            for location, name, required, schema in self.checks:
-                value = PARAMETER_READERS[location](request, name)
+            for location, name, required, schema, styled in self.checks:
+                if styled is None:
+                    value = PARAMETER_READERS[location](request, name)
+                else:
+                    try:
+                        value = styled(request)
+                    except Unparseable as exc:  # refused as a schema miss is
+                        problems = problems or []
+                        sent = PARAMETER_READERS[location](request, name)
+                        problems.append(
+                            InvalidParameter(location, name, sent, str(exc), keyword="style")
+                        )
+                        continue
+                    value = None if value is MISSING else value
                 if value is None:
                     if required:
                         problems = problems or []

@@ -43,7 +43,7 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str, busy_timeout_s: float = 1.0) -> None:
         self.path = Path(path)
-        self.file = SharedFile(open_file(self.path), repr(self), busy_timeout_s)
+        self.file = SharedFile(open_file(self.path), self.path, repr(self), busy_timeout_s)
 
     @classmethod
     def from_url(cls, url: str, busy_timeout_s: float = 1.0) -> SQLiteStore:
@@ -204,4 +204,4 @@ class SQLiteStore:
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:
-        self.file.close()
+        await self.file.close()

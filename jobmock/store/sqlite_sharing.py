@@ -10,10 +10,11 @@ process, ``sqlite3`` in a shell) never freezes a worker.  One try blocks the loo
 ``STEP_MS``.
 
 Reads.  A process keeps the jobs and the clock it has read, decoded, for as long as nothing was
-written: it asks SQLite's ``PRAGMA data_version``, which changes when another connection commits,
-once per step of the event loop (the reads of one request see one state), and its own writes empty
-the cache.  A poll then costs one pragma instead of a query and a JSON decode per record.  The
-cache holds at most ``READ_CACHE_SIZE`` records.
+written: before each read it looks at the WAL-index header SQLite rewrites on every commit
+(:mod:`jobmock.store.walindex`; ``PRAGMA data_version`` where that file cannot be mapped, once
+per step of the event loop), and its own writes empty the cache.  A poll then costs a 48-byte
+comparison instead of a query and a JSON decode per record.  The cache holds at most
+``READ_CACHE_SIZE`` records.
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job
 from jobmock.store.base import StoreError
+from jobmock.store.checkpoints import Checkpointer
 from jobmock.store.outage import Outage
+from jobmock.store.walindex import WalIndexWatch
 
 STEP_MS = 20  # one try at a locked file blocks the event loop at most this long
 BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
@@ -37,10 +41,12 @@ Cached = dict[tuple[str, ...], Job | ClockState | None]
 
 
 class SharedFile:
-    """A connection to the shared file (``jobmock.store.sqlite_file.open_file``'s), used on the
-    event loop; ``name`` says which store it is in errors and outage logs."""
+    """A connection to the shared file at ``path`` (``jobmock.store.sqlite_file.open_file``'s),
+    used on the event loop; ``name`` says which store it is in errors and outage logs."""
 
-    def __init__(self, db: sqlite3.Connection, name: str, busy_timeout_s: float) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, path: Path, name: str, busy_timeout_s: float
+    ) -> None:
         db.execute(f"PRAGMA busy_timeout = {STEP_MS}")
         self._db: sqlite3.Connection | None = db
         self.name = name
@@ -49,6 +55,10 @@ class SharedFile:
         self._read_cache: Cached = {}
         self._data_version: int | None = None
         self._checked_this_step = False
+        self.checkpoints = Checkpointer(path)
+        self._wal_index = WalIndexWatch.open(path)  # after open_file: the WAL index exists
+        if self._wal_index is not None:
+            self.checkpoints.wal_bytes = self._wal_index.wal_bytes
 
     def connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -67,6 +77,7 @@ class SharedFile:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        self.checkpoints.after_write(db)
 
     async def _begin(self, db: sqlite3.Connection) -> None:
         """Take the write lock, trying again while another connection holds it, up to the timeout."""
@@ -97,11 +108,12 @@ class SharedFile:
             raise self.outage.failed(f"the file is locked ({exc})") from None
 
     def cached_reads(self) -> Cached:
-        """The read cache, emptied if another connection has committed since the last check.
-
-        The check is made once per step of the event loop: the reads a request makes without
-        waiting in between (a status poll's fault settings, job and clock) see one state.
-        """
+        """The read cache, emptied if another connection has committed since the last look."""
+        if self._wal_index is not None:
+            if self._wal_index.changed() or len(self._read_cache) >= READ_CACHE_SIZE:
+                self._read_cache.clear()
+            return self._read_cache
+        # no WAL index to look at: ask SQLite, once per step of the event loop
         if self._checked_this_step:
             return self._read_cache
         (version,) = self.read("PRAGMA data_version").fetchone()
@@ -118,7 +130,11 @@ class SharedFile:
     def _end_step(self) -> None:
         self._checked_this_step = False
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        await self.checkpoints.close()
         if self._db is not None:
             self._db.close()
             self._db = None
+        if self._wal_index is not None:  # after the connection: see jobmock.store.walindex, Locks
+            self._wal_index.close()
+            self._wal_index = None

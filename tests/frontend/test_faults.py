@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from jobmock.config import Config
@@ -21,7 +23,7 @@ from jobmock.documents.routes import RouteTable
 from jobmock.documents.specs import load_spec
 from jobmock.engine import resources
 from jobmock.errors import FixtureError, SourceError
-from jobmock.frontend.fault_injection import FaultControl
+from jobmock.frontend.fault_injection import FaultControl, RequestDraws
 from jobmock.frontend.faults import (
     Fault,
     FaultError,
@@ -357,3 +359,32 @@ def test_frontend_settings_travel_to_worker_processes() -> None:
         faults=(parse_option("error:rate=0.5,status=500"), parse_option("latency:ms=20")),
     )
     assert Config.from_json(config.to_json()) == config
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32), rate=st.sampled_from([0.05, 0.2, 0.5, 0.9]))
+def test_a_rate_is_met_over_many_requests_and_each_decision_replays(seed: int, rate: float) -> None:
+    """The n-th request's draws depend on (seed, route, n) only, fall in [0, 1), and a fault of
+    rate r hits about r of the requests (2,000 requests: within 5 points, > 4 standard deviations)."""
+    keys = [f"{seed}:matcher:getIngestionJob:{n}" for n in range(1, 2001)]
+    first = [RequestDraws(key).random() for key in keys]
+    assert first == [RequestDraws(key).random() for key in keys]
+    assert all(0.0 <= draw < 1.0 for draw in first)
+    assert abs(sum(draw < rate for draw in first) / len(first) - rate) <= 0.05
+    draws = RequestDraws(keys[0])
+    assert [draws.random() for _ in range(3)] != [first[0]] * 3  # later draws of a request move on
+    assert draws.choice([500, 502, 503]) in (500, 502, 503)
+    assert 10.0 <= draws.uniform(10.0, 20.0) <= 20.0
+
+
+def test_a_fault_refused_for_jobmocks_own_codes_says_how_to_name_them() -> None:
+    """Crosmos declares no 5xx on its job route; the 401, 404 and 503 there are jobmock's
+    overlay's (specs/crosmos.overlay.yaml): an error fault must name 503 to answer it."""
+    faults = ({"kind": "error", "rate": 0.2},)
+    with pytest.raises(SourceError) as refused:
+        create_app(Config(apis=("crosmos",), faults=faults))
+    assert "GET /api/v1/jobs/{job_id}: 200, 422, 401*, 404*, 503*" in str(refused.value)
+    assert "jobmock's own codes (*) are answered only when `status` names them" in str(
+        refused.value
+    )
+    create_app(Config(apis=("crosmos",), faults=({**faults[0], "status": [503]},)))

@@ -33,6 +33,7 @@ LIBRARIES = (
     "yaml",
     "openapi_spec_validator",
     "uvicorn",
+    "oas_patch",
 )
 
 
@@ -456,6 +457,26 @@ def check_request_response_cycle() -> None:
     )
 
 
+def check_oas_patch_overlay_file() -> None:
+    """oas_patch/overlay.py loads on its own and applies an overlay as the package's does."""
+    import oas_patch
+
+    from jobmock.internals.oas_patch import apply_overlay, overlay_module
+
+    assert overlay_module().__name__ != "oas_patch.overlay"  # its own module, not the package's
+    overlay = {
+        "actions": [
+            {"target": "$.info", "update": {"x-jobmock-a": 1}},
+            {"target": "$.paths['/a']", "remove": True},
+        ]
+    }
+    ours = {"info": {"title": "t"}, "paths": {"/a": {}, "/b": {}}}
+    theirs = {"info": {"title": "t"}, "paths": {"/a": {}, "/b": {}}}
+    apply_overlay(ours, overlay)
+    oas_patch.apply_overlay(theirs, overlay)
+    assert ours == theirs == {"info": {"title": "t", "x-jobmock-a": 1}, "paths": {"/b": {}}}
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
     Private(
@@ -602,6 +623,14 @@ PRIVATE_NAMES: list[Private] = [
         "its transport and response_started, and send() writing through self.transport",
         "jobmock.internals.uvicorn.OneWriteCycle",
         check_request_response_cycle,
+    ),
+    Private(
+        "oas_patch",
+        "oas_patch.overlay.apply_overlay",
+        "the module file oas_patch/overlay.py, importing only jsonpath-ng, defines "
+        "apply_overlay(document, overlay) as the package exports it",
+        "jobmock.internals.oas_patch.overlay_module",
+        check_oas_patch_overlay_file,
     ),
 ]
 
