@@ -69,12 +69,12 @@ def deref(document: Mapping[str, Any], node: Node, limit: int = 20) -> Node:
         found, value = lookup(document, pointer)
         if not found:
             return node
-        node = Node(_typed(document, pointer), value)
+        node = Node(typed_pointer(document, pointer), value)
         limit -= 1
     return node
 
 
-def _typed(document: Any, pointer: Pointer) -> Pointer:
+def typed_pointer(document: Any, pointer: Pointer) -> Pointer:
     """Pointer parts with list indices as ints, as `jobmock validate`'s SourceMap keys them."""
     out: list[str | int] = []
     value = document

@@ -11,16 +11,11 @@ expects null refused there and reports it accepted (`negative_data_rejection`).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from jobmock.documents.yamlsource import SourceMap
-from jobmock.errors import SpecError
-
-logger = logging.getLogger("jobmock")
-
-SHOWN = 3  # schemas named one by one: finding one's position scans a JSON document whole
+from jobmock.stateless.start_warnings import warn_places
 
 
 def nullable_enum(node: Any) -> bool:
@@ -57,20 +52,14 @@ def nullable_enums(node: Any) -> Iterator[tuple[Any, ...]]:
 
 def warn_nullable_enums(document: dict[str, Any], source: SourceMap, count: int) -> None:
     """One warning naming the first of the `count` schemas `upgrade` added null to."""
-    if not count:
-        return
-    lines: list[str] = []
-    for path in nullable_enums(document):
-        if len(lines) == SHOWN:
-            break
-        problem = "nullable: true, yet its enum has no null"
-        lines.append(f"  {source.error((*path, 'enum'), problem, SpecError)}")
-    if count > SHOWN:
-        lines.append(f"  ... and {count - SHOWN} more")
-    logger.warning(
+    warn_places(
         "jobmock: %d schema(s) contradict themselves: `nullable: true` with an `enum` that has no "
         "null (OpenAPI 3.0.3: the enum refuses null). jobmock takes null there; a checker strict "
-        "to 3.0.3 (schemathesis' negative_data_rejection) reports null accepted:\n%s",
+        "to 3.0.3 (schemathesis' negative_data_rejection) reports null accepted",
         count,
-        "\n".join(lines),
+        (
+            ((*path, "enum"), "nullable: true, yet its enum has no null")
+            for path in nullable_enums(document)
+        ),
+        source,
     )

@@ -10,8 +10,6 @@ and name; any other target is inlined), then converts a 3.0 document's schemas t
 from __future__ import annotations
 
 import copy
-import itertools
-import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +23,7 @@ from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import SpecError
 from jobmock.stateless.contradictions import nullable_enum, paths_where, warn_nullable_enums
-
-logger = logging.getLogger("jobmock")
+from jobmock.stateless.start_warnings import warn_places
 
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
@@ -317,30 +314,19 @@ def _says_nullable(node: Any) -> bool:
     return isinstance(node, dict) and node.get("nullable") is True
 
 
-NULLABLE_SHOWN = 3  # schemas named one by one: finding one's position scans a JSON document
-
-
 def read_nullable_as_meant(document: dict[str, Any], source: SourceMap) -> None:
     """A 3.1 document's `nullable: true` (a 3.0 keyword 3.1 dropped: JSON Schema 2020-12 reads it
     as an annotation, null refused) read as its author meant it, as in a 3.0 document: null taken
     there, in requests and answers; one warning names them. Clients and checkers that read the
     flag (schemathesis does) send null there, and a faithful-to-3.1 refusal would fail them all."""
     flagged = [schema for schema in schemas(document) if _says_nullable(schema)]
-    if not flagged:
-        return
-    lines = [
-        f"  {source.error((*path, 'nullable'), 'nullable: true', SpecError)}"
-        for path in itertools.islice(paths_where(document, _says_nullable), NULLABLE_SHOWN)
-    ]
-    if len(flagged) > NULLABLE_SHOWN:
-        lines.append(f"  ... and {len(flagged) - NULLABLE_SHOWN} more")
-    logger.warning(
-        "jobmock: %d schema(s) of this OpenAPI %s document say `nullable: true`, a 3.0 keyword"
-        " 3.1 does not have (use `type: [T, 'null']`); jobmock takes null there, as the author"
-        " meant and as schemathesis reads it:\n%s",
+    warn_places(
+        f"jobmock: %d schema(s) of this OpenAPI {document.get('openapi')} document say"
+        " `nullable: true`, a 3.0 keyword 3.1 does not have (use `type: [T, 'null']`); jobmock"
+        " takes null there, as the author meant and as schemathesis reads it",
         len(flagged),
-        document.get("openapi"),
-        "\n".join(lines),
+        (((*path, "nullable"), "nullable: true") for path in paths_where(document, _says_nullable)),
+        source,
     )
     for schema in flagged:
         _upgrade_nullable(schema)

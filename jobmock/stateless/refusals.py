@@ -18,17 +18,14 @@ valid request 204 No Content, declared the same way. The user's file is never ch
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from jobmock.documents.routes import operations
 from jobmock.documents.specs import ServedSpec
-from jobmock.errors import SpecError
 from jobmock.stateless.operations import NO_SUCCESS, declares_success
-
-logger = logging.getLogger("jobmock")
+from jobmock.stateless.start_warnings import warn_places
 
 INFERRED = "x-jobmock-inferred"
 PROBLEM = {
@@ -47,7 +44,6 @@ WHY = {
     404: "a path parameter no route takes (a `/` or a line break in it)",
     422: "a request its parameters' or body's schemas refuse",
 }
-SHOWN = 3  # operations named one by one in the start warning
 
 
 @dataclass(frozen=True)
@@ -124,29 +120,21 @@ def declared(document: dict[str, Any], found: list[Gap]) -> dict[str, Any]:
 
 def warn(spec: ServedSpec, found: list[Gap]) -> None:
     """One warning at start naming the operations whose refusals the document does not declare."""
-    if not found:
-        return
-    lines = [  # positions only for those shown: finding one scans a JSON document whole
-        "  "
-        + str(
-            spec.source.error(
-                ("paths", gap.path, gap.method, "responses"),
-                f"{gap.key} declares no {', '.join(map(str, gap.codes))}",
-                SpecError,
-            )
-        )
-        for gap in found[:SHOWN]
-    ]
-    if len(found) > SHOWN:
-        lines.append(f"  ... and {len(found) - SHOWN} more")
-    logger.warning(
+    warn_places(
         "jobmock: %d operation(s) declare no response (nor `default`) for a request jobmock "
         "refuses (problem+json), or no success (204); these answers are declared "
         "(x-jobmock-inferred) in its /openapi.json only. The document's gap: a checker given "
         "the document itself (schemathesis' status_code_conformance) reports them as "
-        "undocumented:\n%s",
+        "undocumented",
         len(found),
-        "\n".join(lines),
+        (
+            (
+                ("paths", gap.path, gap.method, "responses"),
+                f"{gap.key} declares no {', '.join(map(str, gap.codes))}",
+            )
+            for gap in found
+        ),
+        spec.source,
     )
 
 

@@ -13,7 +13,6 @@ with a property named `id` or `p`, of the type `p` has, and `/a/{p}` is a path o
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,11 +20,7 @@ from typing import Any
 from jobmock.documents.pointers import Node, Pointer, deref
 from jobmock.documents.routes import METHODS, operations
 from jobmock.documents.yamlsource import SourceMap
-from jobmock.errors import SpecError
-
-logger = logging.getLogger("jobmock")
-
-SHOWN = 3  # properties named one by one: finding one's position scans a JSON document whole
+from jobmock.stateless.start_warnings import warn_places
 
 # keyword -> whether a property's own value for it already keeps within the parameter's
 LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems")
@@ -177,15 +172,10 @@ def warn(found: list[Feed], source: SourceMap) -> None:
     for feed in found:
         first.setdefault((feed.at, feed.template), feed)
     distinct = list(first.values())
-    if not distinct:
-        return
-    shown = distinct[:SHOWN]
-    lines = [f"  {source.error(feed.at, feed.problem(), SpecError)}" for feed in shown]
-    if len(distinct) > SHOWN:
-        lines.append(f"  ... and {len(distinct) - SHOWN} more")
-    logger.warning(
+    warn_places(
         "jobmock: %d answer property schema(s) hand out ids the document's own paths refuse "
-        "(the document contradicts itself); jobmock answers ids both take:\n%s",
+        "(the document contradicts itself); jobmock answers ids both take",
         len(distinct),
-        "\n".join(lines),
+        ((feed.at, feed.problem()) for feed in distinct),
+        source,
     )

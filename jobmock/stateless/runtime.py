@@ -46,6 +46,8 @@ from jobmock.stateless.credentials import dev_tenant
 from jobmock.stateless.multipart import MultipartCheck
 from jobmock.stateless.operations import Operation
 from jobmock.stateless.refusals import with_refusals
+from jobmock.stateless.start_warnings import warn_places
+from jobmock.stateless.twins import warn_twin_branches
 from jobmock.stateless.values import NOT_GIVEN
 
 if TYPE_CHECKING:
@@ -204,7 +206,6 @@ START_CHECKS = 300
 """Operations whose answers are checked at start (a generatable schema, examples that fit it); a
 larger document (GitHub's has 1,223) starts without it: an operation that cannot be answered
 says so (501) when first asked, and an example its schema refuses is skipped then."""
-MISFITS_SHOWN = 3  # examples named one by one at start; `jobmock validate` lists every one
 
 
 def warn_misfit_examples(answers: Answers, spec: ServedSpec) -> None:
@@ -214,27 +215,19 @@ def warn_misfit_examples(answers: Answers, spec: ServedSpec) -> None:
         for operation in answers.operations.values()
         for key, problem in answers.misfit_examples(operation)
     ]
-    if not found:
-        return
-    more = len(found) - MISFITS_SHOWN
-    lines = [  # positions only for those shown: finding one scans a JSON document whole
-        "  "
-        + str(
-            spec.source.error(
+    warn_places(
+        "jobmock: %d documented example(s) do not fit their schemas; a value generated from "
+        "the schema is answered instead",
+        len(found),
+        (
+            (
                 ("paths", operation.path, operation.method, "responses", key),
                 f"{operation.key}'s {key} example does not fit its schema: {problem}",
-                SpecError,
             )
-        )
-        for operation, key, problem in found[:MISFITS_SHOWN]
-    ]
-    if more > 0:
-        lines.append(f"  ... and {more} more (`jobmock validate {spec.path}` lists them)")
-    logger.warning(
-        "jobmock: %d documented example(s) do not fit their schemas; a value generated from "
-        "the schema is answered instead:\n%s",
-        len(found),
-        "\n".join(lines),
+            for operation, key, problem in found
+        ),
+        spec.source,
+        more=f" (`jobmock validate {spec.path}` lists them)",
     )
 
 
@@ -256,6 +249,7 @@ def stateless_runtime(name: str, spec: ServedSpec, prefix: str, seed: int) -> Ap
             logger.warning("jobmock: %s: not routed (requests there answer 404)", problem)
     if checked:  # a large document's examples are checked as each operation is first answered
         warn_misfit_examples(answers, spec)
+        warn_twin_branches(spec.document, spec.source)  # 0.17 s of CPU on GitHub's 12 MB
     fed = roundtrip.feeds(spec.document)
     roundtrip.warn(fed, spec.source)
     answers.narrowed = roundtrip.narrowing(fed)

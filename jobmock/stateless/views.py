@@ -15,6 +15,7 @@ from typing import Any
 
 from jobmock.documents.pointers import Pointer, decode_pointer
 from jobmock.stateless.documents import nested, schemas
+from jobmock.stateless.twins import twin_branches
 
 INTEGER_FORMATS = {"int32": 32, "int64": 64}
 
@@ -82,6 +83,9 @@ def _make_response_view(
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
             _pin_branches(schema, discriminator)
+    for schema in found:  # once every twin is made alike above
+        if twin_branches(schema, named):  # no value fits: its first branch's (stateless.twins)
+            schema["oneOf"] = schema["oneOf"][:1]
     if not closed:
         return False
     found = found_schemas()  # the pinned branches too

@@ -5,11 +5,9 @@ the first request after the store is back succeeds again."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +19,7 @@ from jobmock.store import StoreUnavailable
 from tests.handlers.conftest import MockClient
 from tests.requirements import require
 from tests.servers import RedisServer
-from tests.store.conftest import NO_REDIS
+from tests.store.conftest import NO_REDIS, locked
 
 CONTEXT = "019c96a0-10a0-72d2-9fb0-2b7de8093182"  # acme's first Matcher context
 SOURCE = "019c96a0-108c-7a74-8e31-3789daffe1ed"
@@ -55,17 +53,6 @@ def assert_unavailable(client: MockClient, response: httpx.Response, template: s
     assert response.json() == UNAVAILABLE
     assert int(response.headers["Retry-After"]) >= 1
     client.assert_conforms("matcher", template, "post", response)
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another connection holds the SQLite file's write lock (a stuck worker, a shell)."""
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
 
 
 def test_a_locked_sqlite_file_is_503_after_the_timeout_while_reads_answer(

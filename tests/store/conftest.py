@@ -7,9 +7,12 @@ in pyproject.toml); deselect them with ``pytest -m "not servers"`` for a quick r
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
+import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +44,14 @@ def redis_url(redis_server: RedisServer, request: pytest.FixtureRequest) -> str:
     """A redis store URL with a key prefix of this test's own."""
     name = re.sub(r"[^A-Za-z0-9_.-]", "-", request.node.name)[:40]
     return redis_server.url(f"t{next(_prefixes)}-{name}")
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Another connection holds the SQLite file's write lock (a stuck worker, a shell)."""
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")

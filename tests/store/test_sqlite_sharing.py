@@ -4,10 +4,7 @@ gives up as an outage (503, one log line), and its own writes are never served s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,18 +16,8 @@ from jobmock.store.sqlite import SQLiteStore
 from jobmock.store.sqlite_file import open_file
 from jobmock.store.sqlite_sharing import SharedFile
 from jobmock.store.walindex import WalIndexWatch
+from tests.store.conftest import locked
 from tests.store.test_base import job
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another connection holds the file's write lock (a stuck worker, `sqlite3` in a shell)."""
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        finally:
-            other.execute("ROLLBACK")
 
 
 def shared(path: Path) -> SharedFile:

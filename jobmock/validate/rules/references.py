@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jobmock.documents.pointers import Pointer
+from jobmock.documents.pointers import Pointer, typed_pointer
 from jobmock.documents.reader import read
 from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
@@ -59,23 +59,9 @@ def _targets(doc: SpecDocument) -> dict[Pointer, _Target]:
             continue
         exists, value = lookup(loaded.data, parts)
         if exists:
-            typed = _typed(loaded.data, parts)
+            typed = typed_pointer(loaded.data, parts)
             found[pointer[:-1]] = _Target(ref, target, typed, value, loaded.source)
     return found
-
-
-def _typed(data: Any, parts: Pointer) -> Pointer:
-    """Pointer parts with list indices as ints (as the source map keys them)."""
-    out: list[str | int] = []
-    value = data
-    for part in parts:
-        if isinstance(value, list):
-            out.append(int(part))
-            value = value[int(part)]
-        else:
-            out.append(str(part))
-            value = value[str(part)] if isinstance(value, dict) else None
-    return tuple(out)
 
 
 def _place(target: _Target, inside: Pointer, key: bool) -> str:
