@@ -37,6 +37,7 @@ from jobmock.contract.events import (
     RunStarted,
     dispatch,
 )
+from jobmock.contract.false_positives import FalsePositive, FalsePositives
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
 from jobmock.contract.parallel import Spread
@@ -206,14 +207,18 @@ class Runner:
             self.observe(target, operation, path, status, body, jobs_by_path)
 
         isolation = Isolation(target, on_probe)
+        disproved = FalsePositives()
         for n, schema in enumerate(schemas):
             self.last_pass = n == len(schemas) - 1
             schema.hooks.register_hook_with_name(feeder, "map_case")
+            schema.hooks.register_hook_with_name(disproved, "filter_failure")
             activate(schema, isolation)
             try:
                 for event in from_schema(schema).execute():
                     if isinstance(event, st_events.Interrupted):  # schemathesis took the Ctrl-C
                         raise KeyboardInterrupt
+                    for found in disproved.drain():  # before the operation is reported finished
+                        self.add_false_positive(target, found)
                     self.on_event(target, event, jobs_by_path)
             finally:
                 deactivate(schema)
@@ -310,6 +315,30 @@ class Runner:
             gap=gap or "",
         )
         (report.gaps if gap else report.failures).append(self.seen_failures[key])
+
+    def add_false_positive(self, target: Target, found: FalsePositive) -> None:
+        report = self.reports.get((target.name, found.operation))
+        if report is None:
+            return
+        key = (
+            target.name,
+            found.operation,
+            "negative_data_rejection (false positive)",
+            *found.parts,
+        )
+        if key in self.seen_failures:
+            self.seen_failures[key].repeats += 1
+            return
+        self.seen_failures[key] = CheckFailure(
+            api=target.name,
+            operation=found.operation,
+            check="negative_data_rejection",
+            title="Schema-violating request accepted",
+            message=found.message.strip(),
+            curl=self.replayable(found.curl),
+            false_positive=found.proof,
+        )
+        report.false_positives.append(self.seen_failures[key])
 
     def replayable(self, curl: str) -> str:
         curl = curl.replace(IN_PROCESS_BASE, self.session.replay_base)
