@@ -32,6 +32,7 @@ from jobmock.contract.wire_schema import (
     json_value,
     read_pair,
     read_styled,
+    types,
 )
 from jobmock.http.openapi31 import IGNORED_HEADERS  # header parameters OpenAPI says to ignore
 
@@ -121,9 +122,11 @@ def _read_parameter(
             value = json_value(values[0])
         return Part(location, name, wire, value, schema)
     schema = child(document, parameter, "schema")
+    style = str(parameter.value.get("style", DEFAULT_STYLES.get(location, "simple")))
+    if style == "deepObject" or types(document, schema) == ["object"]:
+        raise Unreadable(f"object parameter {name}")  # its properties are sent under other names
     if not values:
         return Part(location, name, wire, MISSING, schema)
-    style = str(parameter.value.get("style", DEFAULT_STYLES.get(location, "simple")))
     explode = parameter.value.get("explode", style == "form") is True
     value = read_styled(document, schema, style, explode, values)
     return Part(location, name, wire, value, schema)
