@@ -133,6 +133,9 @@ def _multipart_body(
             read = [_part_value(document, member, p, f) for p, f in sent_parts]
             binary = is_binary(member)
             value[name] = read
+        elif prop is None and len(sent_parts) > 1:  # a part the schema does not name, repeated
+            binary = any(f for _, f in sent_parts)
+            value[name] = [_part_value(document, None, p, f) for p, f in sent_parts]
         else:
             if len(sent_parts) > 1:
                 raise Unreadable(f"part {name} sent several times")

@@ -262,3 +262,24 @@ def test_a_server_accepting_a_truly_invalid_value_still_fails(tmp_path: Path) ->
     assert result.exit_code == 1, result.output
     failures = result.output.split("\nFailures (")[1].split("\n\n")[0]
     assert "POST /messages: negative_data_rejection" in failures, result.output
+
+
+def test_a_part_the_schema_does_not_name_may_be_sent_several_times() -> None:
+    doc = document({"/up": {"post": {"requestBody": {"content": {"multipart/form-data": {
+        "schema": {"type": "object", "properties": {"note": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "ok"}}}}})  # fmt: skip
+    raw = b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n1\r\n'
+    raw += b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n{}\r\n--b--\r\n'
+    up = Sent("POST", "/up", "", {"content-type": "multipart/form-data; boundary=b"}, raw)
+    assert read_request(doc, "POST", "/up", up).body == {"x": ["1", "{}"]}
+
+
+XML_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\r"))
+
+
+@given(st.lists(XML_TEXT, min_size=1))
+def test_a_wrapped_xml_array_reads_back_as_sent(values: list[str]) -> None:
+    from xml.sax.saxutils import escape
+
+    animals = "".join(f"<animal>{escape(v)}</animal>" for v in values)
+    assert read_xml_body(f"<zoo><aliens>{animals}</aliens></zoo>".encode()) == {"animals": values}
