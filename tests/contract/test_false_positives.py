@@ -283,3 +283,12 @@ def test_a_wrapped_xml_array_reads_back_as_sent(values: list[str]) -> None:
 
     animals = "".join(f"<animal>{escape(v)}</animal>" for v in values)
     assert read_xml_body(f"<zoo><aliens>{animals}</aliens></zoo>".encode()) == {"animals": values}
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [{"type": "string", "pattern": r"\p{L}"}, {"$ref": "other.yaml#/name"}],  # re: no \p; elsewhere
+)
+def test_a_schema_the_validator_cannot_apply_gives_no_verdict(schema: dict[str, t.Any]) -> None:
+    doc = with_parameter({"name": "q", "in": "query", "schema": schema})
+    assert Judge(doc).proof("GET /colors", sent(query="q=5"), {"query": {"q": 5}}) is None
