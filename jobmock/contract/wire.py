@@ -142,16 +142,15 @@ def _query(name: str, template: str, sent: Sent) -> tuple[list[str], str]:
 
 
 def _path(name: str, template: str, sent: Sent) -> tuple[list[str], str]:
+    pieces = re.split(r"(\{[^}/]+\})", template)  # literal text and {name}s, alternately
     pattern = "".join(
-        f"(?P<p{i}>[^/]+)" if piece.startswith("{") else re.escape(piece)
-        for i, piece in enumerate(re.split(r"(\{[^}/]+\})", template))
+        f"(?P<p{i}>[^/]+)" if i % 2 else re.escape(piece) for i, piece in enumerate(pieces)
     )
-    match = re.fullmatch(".*?" + pattern, sent.path)
+    match = re.fullmatch(".*?" + pattern, sent.path)  # after whatever base the server has
     if match is None:
         raise Unreadable(f"{sent.path} is not a path of {template}")
-    pieces = re.split(r"(\{[^}/]+\})", template)
-    for i, piece in enumerate(pieces):
-        if piece == "{" + name + "}":
+    for i in range(1, len(pieces), 2):
+        if pieces[i] == "{" + name + "}":
             raw = match.group(f"p{i}")
             return [unquote(raw)], f"{name} = {raw}"
     return [], ""

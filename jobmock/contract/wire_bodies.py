@@ -33,6 +33,8 @@ from jobmock.contract.wire_xml import read_xml
 
 
 def kind(media: str) -> str:
+    """Which reader a media type takes: `json` (and `+json`), `xml` (and `+xml`), `text/*` as
+    `text`, any other by its own name."""
     media = media.split(";")[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
         return "json"
