@@ -4,6 +4,9 @@ to implement the APIs it mocks.
     targets.py   which APIs a server offers, who to call them as, which jobs it has
     schemas.py   schemathesis' configuration and spec loading
     hooks.py     live job ids fed to generated cases; the tenant_isolation check
+    document_gaps.py      failures no server could avoid within the document
+    false_positives.py    failures the bytes sent disprove (read back by wire*.py)
+    session.py   where the server is: jobmock in-process or a live URL, its documents
     runner.py    run(options, handlers): the engine's events turned into jobmock's
     events.py    typed events and the run's result
     output.py    handlers: progress, summary with curl lines, JUnit XML

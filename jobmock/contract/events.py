@@ -26,6 +26,8 @@ class CheckFailure:
     status_code: int | None = None
     repeats: int = 0
     gap: str = ""  # why it is the document's gap, not a failure (`jobmock.contract.document_gaps`)
+    # why the checker was wrong, from the bytes sent (`jobmock.contract.false_positives`)
+    false_positive: str = ""
 
 
 @dataclass
@@ -39,6 +41,8 @@ class OperationReport:
     errors: list[str] = field(default_factory=list)
     # undocumented refusals the document gives no status for: its gap, not a failure (`gaps`)
     gaps: list[CheckFailure] = field(default_factory=list)
+    # failures the request as sent disproves: the checker's, not the server's (`false_positive`)
+    false_positives: list[CheckFailure] = field(default_factory=list)
     done: bool = False
     skipped: str | None = None  # why the run did not call it (see `jobmock.contract.footprint`)
 

@@ -106,6 +106,19 @@ def render_summary(result: RunResult) -> str:
     for gap in gaps:
         more = f" (and {gap.repeats} similar)" if gap.repeats else ""
         lines.append(f"  {gap.api} {gap.operation}: {gap.gap}{more}")
+    disproved = [found for op in result.operations for found in op.false_positives]
+    if disproved:
+        lines += [
+            "",
+            f"Tool false positives ({len(disproved)}): invalid requests the checker reports"
+            " accepted, which the bytes it sent make valid (not failures: the server was right):",
+        ]
+    for found in disproved:
+        more = f" (and {found.repeats} similar)" if found.repeats else ""
+        lines.append(
+            f"  {found.api} {found.operation}: {found.check}: {found.false_positive}{more}"
+        )
+        lines += [f"    {line}" for line in found.curl.splitlines()]
     errors = [
         *result.errors,
         *(f"{op.api} {op.operation}: {e}" for op in result.operations for e in op.errors),

@@ -165,7 +165,8 @@ def run_share(
 ) -> RunResult:
     """Open jobmock in-process and run share `share` of `count` (as the parent plans it: the same
     targets, the same `shares`); a share beyond the targets runs nothing."""
-    from jobmock.contract.runner import Runner, open_session
+    from jobmock.contract.runner import Runner
+    from jobmock.contract.session import open_session
 
     with open_session(options) as session:
         plan = shares(session.discovery.targets(options.apis), count)

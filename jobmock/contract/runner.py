@@ -2,8 +2,7 @@
 
     run(options, handlers) -> RunResult
 
-A `Session` is where the server is: jobmock itself, created in-process from `options.app_config`
-and called through ASGI, or a live server at `options.url`. Each target's spec is loaded by
+A `Session` (`jobmock.contract.session`) is where the server is. Each target's spec is loaded by
 schemathesis from that server, the live-ids hook and the tenant check are attached, the engine
 runs all its phases (examples, coverage, fuzzing, stateful where the spec has links), and its
 events become jobmock's: one `OperationFinished` per operation, failures deduplicated, each with
@@ -12,16 +11,13 @@ a curl line that replays it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 from schemathesis.engine import events as st_events
 from schemathesis.engine import from_schema
 from schemathesis.engine.run import PhaseName
@@ -29,7 +25,6 @@ from schemathesis.engine.run import PhaseName
 from jobmock.config import ContractOptions
 from jobmock.contract.coverage import Observation
 from jobmock.contract.document_gaps import gap_of
-from jobmock.contract.errors import ContractUsageError
 from jobmock.contract.events import (
     STATEFUL,
     CheckFailure,
@@ -42,6 +37,7 @@ from jobmock.contract.events import (
     RunStarted,
     dispatch,
 )
+from jobmock.contract.false_positives import FalsePositive, FalsePositives
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
 from jobmock.contract.parallel import Spread
@@ -51,13 +47,12 @@ from jobmock.contract.schemas import (
     not_found_codes,
     schemathesis_config,
 )
-from jobmock.contract.targets import Discovery, Identity, Target, path_parameters, status_of
+from jobmock.contract.session import IN_PROCESS_BASE, Session, open_session
+from jobmock.contract.targets import Identity, Target, path_parameters, status_of
 
-IN_PROCESS_BASE = "http://testserver"
 # Positive and negative cases run as two passes: mixing them in one ("all") makes Hypothesis
 # churn on operations whose only parameter cannot be made invalid (a free string in the path).
 MODES = ("positive", "negative")
-REPLAY_BASE = "http://127.0.0.1:8000"  # where `jobmock serve` listens by default
 SENSITIVE = ("authorization", "cookie", "key", "token", "secret")
 
 
@@ -102,103 +97,6 @@ def process_count(options: ContractOptions) -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     wanted = options.processes or min(cores or 1, AUTO_PROCESSES)
     return max(1, min(wanted, len(options.apis) or wanted))
-
-
-class Session:
-    """A server to test, reached through one httpx client."""
-
-    def __init__(self, client: httpx.Client, discovery: Discovery, app: Any = None) -> None:
-        self.client = client
-        self.discovery = discovery
-        self.app = app  # in-process: the ASGI app schemathesis calls
-
-    @property
-    def base_url(self) -> str:
-        return str(self.client.base_url).rstrip("/")
-
-    @property
-    def replay_base(self) -> str:
-        return REPLAY_BASE if self.app is not None else self.base_url
-
-
-@contextlib.contextmanager
-def open_session(options: ContractOptions) -> Iterator[Session]:
-    token = options.control_token
-    control = {"Authorization": f"Bearer {token}"} if token else {}
-    if options.url is None:
-        from starlette.testclient import TestClient
-
-        from jobmock.serving.app import create_app
-
-        token = token or "contract-run"
-        app = create_app(options.app_config.replace(control_token=token))
-        client: httpx.Client = TestClient(app, base_url=IN_PROCESS_BASE)
-        discovery = Discovery(
-            client,
-            control_headers={"Authorization": f"Bearer {token}"},
-            extra_headers=options.headers,
-            credentials=fixture_identities(app),
-        )
-        with client:
-            yield Session(client, discovery, app)
-        return
-    url = options.url.rstrip("/")
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
-        raise ContractUsageError(f"--url {options.url!r} is not an http(s) URL")
-    given = given_document(options.spec) if options.spec is not None else {}
-    with httpx.Client(base_url=url, timeout=options.request_timeout) as client:
-        discovery = Discovery(
-            client,
-            control_headers=control,
-            extra_headers=options.headers,
-            local_documents=given or bundled_documents(options),
-            given=given,
-        )
-        if options.reset:
-            discovery.reset()
-        elif discovery.served_apis() is not None:
-            discovery.share()  # someone's running jobmock: touch only what the run creates
-        yield Session(client, discovery)
-
-
-def fixture_identities(app: Any) -> dict[str, list[Identity]]:
-    """In-process, every credential of every tenant (the control API lists one per tenant)."""
-    from jobmock.http.auth import tenant_headers
-
-    found: dict[str, list[Identity]] = {}
-    for name, runtime in app.mock.apis.items():
-        extra = runtime.handlers.client_headers
-        found[name] = [
-            Identity(
-                tenant.name if i == 0 else f"{tenant.name}#{i + 1}",
-                tenant.name,
-                tenant_headers(runtime.spec.document, credential.value, extra),
-            )
-            for tenant in runtime.fixture.tenants.values()
-            for i, credential in enumerate(tenant.credentials)
-        ]
-    return found
-
-
-def given_document(path: Path) -> dict[str, dict[str, Any]]:
-    """`--spec`: the document as jobmock serves it (`$ref`s across files bundled, 3.0 as 3.1),
-    under its API name; a document jobmock cannot read is a usage error naming file:line."""
-    from jobmock.errors import JobmockError
-    from jobmock.stateless.documents import api_name, load_document
-
-    name = api_name(path)
-    try:
-        return {name: load_document(path, name).document}
-    except JobmockError as exc:
-        raise ContractUsageError(str(exc)) from None
-
-
-def bundled_documents(options: ContractOptions) -> dict[str, dict[str, Any]]:
-    """jobmock's served specs, for servers that do not serve their own."""
-    from jobmock.documents.specs import discover, load_spec
-
-    specs_dir = options.app_config.specs_dir
-    return {path.stem: load_spec(path).document for path in discover(specs_dir)}
 
 
 class Runner:
@@ -309,14 +207,18 @@ class Runner:
             self.observe(target, operation, path, status, body, jobs_by_path)
 
         isolation = Isolation(target, on_probe)
+        disproved = FalsePositives()
         for n, schema in enumerate(schemas):
             self.last_pass = n == len(schemas) - 1
             schema.hooks.register_hook_with_name(feeder, "map_case")
+            schema.hooks.register_hook_with_name(disproved, "filter_failure")
             activate(schema, isolation)
             try:
                 for event in from_schema(schema).execute():
                     if isinstance(event, st_events.Interrupted):  # schemathesis took the Ctrl-C
                         raise KeyboardInterrupt
+                    for found in disproved.drain():  # before the operation is reported finished
+                        self.add_false_positive(target, found)
                     self.on_event(target, event, jobs_by_path)
             finally:
                 deactivate(schema)
@@ -413,6 +315,30 @@ class Runner:
             gap=gap or "",
         )
         (report.gaps if gap else report.failures).append(self.seen_failures[key])
+
+    def add_false_positive(self, target: Target, found: FalsePositive) -> None:
+        report = self.reports.get((target.name, found.operation))
+        if report is None:
+            return
+        key = (
+            target.name,
+            found.operation,
+            "negative_data_rejection (false positive)",
+            *found.parts,
+        )
+        if key in self.seen_failures:
+            self.seen_failures[key].repeats += 1
+            return
+        self.seen_failures[key] = CheckFailure(
+            api=target.name,
+            operation=found.operation,
+            check="negative_data_rejection",
+            title="Schema-violating request accepted",
+            message=found.message.strip(),
+            curl=self.replayable(found.curl),
+            false_positive=found.proof,
+        )
+        report.false_positives.append(self.seen_failures[key])
 
     def replayable(self, curl: str) -> str:
         curl = curl.replace(IN_PROCESS_BASE, self.session.replay_base)

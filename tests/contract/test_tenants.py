@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from jobmock.config import Config
-from jobmock.contract.runner import fixture_identities
+from jobmock.contract.session import fixture_identities
 from jobmock.serving.app import create_app
 from tests.contract.conftest import VENDOR_APIS, contract_run
 
