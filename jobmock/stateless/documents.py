@@ -4,7 +4,8 @@
 `file:line: reason` (Swagger 2.0, a `$ref` to nothing, an invalid document), copies what other
 files' `$ref`s point at into this document (a `#/components/<kind>/<name>` target keeps its kind
 and name; any other target is inlined, one that contains itself named in `components/schemas`),
-then converts a 3.0 document's schemas to 3.1 (see `upgrade`), so one JSON Schema 2020-12 machinery validates and generates for both versions.
+then converts a 3.0 document's schemas to 3.1 (see `upgrade`), so one JSON Schema 2020-12
+machinery validates and generates for both versions.
 """
 
 from __future__ import annotations
