@@ -36,9 +36,8 @@ def without_security(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def main() -> None:
-    port, api, body_file = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-    body = json.loads(body_file.read_bytes())
+def floor_app(api: str, body: Any) -> OpenAPI31App:
+    """The floor app: `api`'s served spec, every operation answering `body`."""
 
     async def answer(*args: Any, **kwargs: Any) -> Any:
         return body, 200
@@ -54,6 +53,12 @@ def main() -> None:
         base_path=f"/{api}",
         resolver=Resolver(function_resolver=lambda operation_id: answer),
     )
+    return app
+
+
+def main() -> None:
+    port, api, body_file = int(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+    app = floor_app(api, json.loads(body_file.read_bytes()))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

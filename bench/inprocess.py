@@ -147,6 +147,7 @@ VARIANTS: list[tuple[str, str]] = [
     ("-LifespanMiddleware", "without connexion's LifespanMiddleware"),
     ("-all-optional", "without SwaggerUI, RequestValidation, ServerError and Lifespan middlewares"),
     ("engine-only", "Mock.view + render + json.dumps (memory store), no HTTP layer at all"),
+    ("connexion-floor", "connexion's floor: routing and context middlewares only, fixed body"),
     ("starlette", "bare Starlette route, fixed body"),
 ]
 
@@ -165,6 +166,12 @@ async def build(
     api, path = request["api"], request["path"]
     if key == "engine-only":
         return await engine_call(api, path)
+    if key == "connexion-floor":
+        try:
+            from bench.connexion_floor import floor_app
+        except ImportError:
+            return None, {"skipped": "no connexion floor in this tree"}
+        return await http_call(floor_app(api, json.loads(request["body"])), scope)
     if key == "starlette":
         return await http_call(starlette_app(request["template"], request["body"].encode()), scope)
     if key == "sqlite-store":

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import random
 import uuid
@@ -100,6 +101,7 @@ class MatcherEnvelope:
 ENVELOPE = MatcherEnvelope()
 
 
+@functools.lru_cache(maxsize=4096)  # a poller sends the same ids again and again
 def is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import typing as t
 
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp, AsyncOperation
@@ -176,6 +177,15 @@ def json_answer(answer: t.Any, media_type: str) -> tuple[t.Any, int, dict[str, t
     return None
 
 
+def encoder_of(jsonifier: Jsonifier) -> t.Callable[[t.Any], str]:
+    """`jsonifier.dumps` with its encoder made once: `json.dumps(cls=...)` makes one per call."""
+    if jsonifier.json is not json:
+        return t.cast(t.Callable[[t.Any], str], jsonifier.dumps)
+    arguments = dict(jsonifier.dumps_args)
+    encode = arguments.pop("cls", json.JSONEncoder)(**arguments).encode
+    return lambda body: f"{encode(body)}\n"  # connexion ends every JSON body with a newline
+
+
 class JSONAnswers(AsyncResponseDecorator):
     """connexion's response decorator, with the dict and list answers of an operation that
     declares one JSON media type serialized directly (connexion infers the type each time)."""
@@ -183,11 +193,12 @@ class JSONAnswers(AsyncResponseDecorator):
     def __init__(self, operation: AbstractOperation, jsonifier: Jsonifier) -> None:
         super().__init__(framework=StarletteFramework, jsonifier=jsonifier)
         self.media_type = json_media_type(operation)
+        self.encode = encoder_of(jsonifier)
 
     def build_framework_response(self, handler_response: t.Any) -> t.Any:
         if self.media_type and (answer := json_answer(handler_response, self.media_type)):
             body, status, headers = answer
-            content = self.jsonifier.dumps(body)
+            content = self.encode(body)
             return Response(content, status, headers, media_type=self.media_type)
         return super().build_framework_response(handler_response)
 

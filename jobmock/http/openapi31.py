@@ -28,9 +28,11 @@ from connexion.exceptions import BadRequestProblem
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
-from jobmock.documents.routes import matching_order, repeated_names
+from jobmock.documents.routes import METHODS, matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
-from jobmock.http.validators import ORIGINAL_SCHEMA
+from jobmock.http.styles import MISSING, Unparseable, decoder_for, needs_decoding, parameter_of
+from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
+from jobmock.http.wire import Pairs, Raw
 from jobmock.internals.connexion import (
     OpenAPISpecificationBase,
     OpenAPIURIParserBase,
@@ -65,6 +67,12 @@ def whole_number(text: str) -> int | str:
     return int(number)
 
 
+def as_sent(values: t.Sequence[t.Any]) -> t.Any:
+    """A form field's values as the schema check sees them when they cannot be read as its
+    schema says: one value as it is, several as a list."""
+    return values[0] if len(values) == 1 else list(values)
+
+
 class DefinitionsOnceURIParser(OpenAPIURIParserBase):
     """connexion's OpenAPI URI parser, built once per operation: its map of parameter schemas is
     made once (connexion rebuilds it on every lookup), and the path parameters of recent requests
@@ -76,6 +84,7 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
         self, *args: t.Any, body_media_types: t.Sequence[str] = (), **kwargs: t.Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.body_definition: dict[str, t.Any] = (args[1] if len(args) > 1 else None) or {}
         self._resolved_paths: dict[tuple[tuple[str, t.Any], ...], dict[str, t.Any]] = {}
         self.body_media_types = tuple(body_media_types)  # those the operation's body comes in
 
@@ -94,26 +103,101 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
             for name, schema in properties.items()
         }
 
+    @functools.cached_property
+    def form_styled(self) -> dict[str, t.Callable[[Raw], t.Any]]:
+        """The decoders of the form fields connexion cannot read, compiled once: an array or an
+        object, a style its Encoding Object names (OpenAPI 3.1.0, Encoding Object, `style`: "The
+        behavior follows the same values as `query` parameters, including default values."), and
+        every field of a body whose schema has properties but no `type: object` (connexion
+        coerces no field of such a body: `Count=3` stays the list `["3"]`)."""
+        schema = self.body_schema
+        untyped = schema.get("type") != "object"
+        encodings = self.body_definition.get("encoding") or {}
+        found: dict[str, t.Callable[[Raw], t.Any]] = {}
+        for name, field in (schema.get("properties") or {}).items():
+            found_encoding = encodings.get(name)
+            encoding: dict[str, t.Any] = found_encoding if isinstance(found_encoding, dict) else {}
+            serialization: dict[str, t.Any] = {
+                k: encoding[k] for k in ("style", "explode") if k in encoding
+            }
+            if "contentType" in encoding and not serialization:
+                continue  # a JSON-encoded field: connexion decodes it
+            definition: dict[str, t.Any] = {"name": name, "in": "form", **serialization}
+            parameter = parameter_of(definition, field if isinstance(field, dict) else {})
+            if untyped or parameter.shape != "scalar" or parameter.style != "form":
+                found[name] = decoder_for(parameter)
+        return found
+
     def resolve_form(self, form_data: dict[str, t.Any]) -> dict[str, t.Any]:
         """connexion's coercion of each field by its schema, but a field it cannot coerce
         (`Ttl=AAA` for an integer) is kept as sent, for the validator to refuse with every other
-        problem of the body (connexion raises its own 400 at the first)."""
+        problem of the body (connexion raises its own 400 at the first); styled fields decoded."""
+        styled = self.form_styled
         resolved: dict[str, t.Any] = {}
         for name, values in form_data.items():
+            if styled and (name in styled or name.split("[", 1)[0] in styled):
+                continue
             try:
                 resolved.update(super().resolve_form({name: list(values)}))
             # connexion's TypeValidationError, or a JSON-encoded field that does not decode
             except (BadRequestProblem, ValueError):
-                resolved[name] = values[0] if len(values) == 1 else list(values)
+                resolved[name] = as_sent(values)
+        if styled:
+            raw = Pairs([(k, v) for k, values in form_data.items() for v in values])
+            for name, decode in styled.items():
+                try:
+                    value = decode(raw)
+                except Unparseable:  # kept as sent: the body's schema check refuses it
+                    value = as_sent(form_data[name]) if name in form_data else MISSING
+                if value is not MISSING:
+                    resolved[name] = value
         return resolved
+
+    @functools.cached_property
+    def styled(self) -> dict[str, dict[str, t.Callable[[Raw], t.Any]]]:
+        """By location, the decoders of the parameters connexion cannot read (a style, an array
+        or an object: `jobmock.http.styles`), compiled once; the validator refuses what they
+        cannot decode before a handler asks for it."""
+        found: dict[str, dict[str, t.Callable[[Raw], t.Any]]] = {"path": {}, "query": {}}
+        for name, definition in self.param_defns.items():
+            parameter = parameter_of(definition, original_schema(definition))
+            if parameter.location in found and needs_decoding(parameter):
+                found[parameter.location][name] = decoder_for(parameter)
+        return found
+
+    def decoded(self, location: str, raw: Raw, resolved: dict[str, t.Any]) -> dict[str, t.Any]:
+        for name, decode in self.styled[location].items():
+            try:
+                value = decode(raw)
+            except Unparseable:
+                continue
+            if value is not MISSING:
+                resolved[name] = value
+        return resolved
+
+    def resolve_query(self, query_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        styled = self.styled["query"]
+        if not styled:
+            return t.cast(dict[str, t.Any], super().resolve_query(query_data))
+        raw = Pairs([(k, v) for k, values in query_data.items() for v in values])
+        plain = {
+            k: v
+            for k, v in query_data.items()
+            if k not in styled and k.split("[", 1)[0] not in styled
+        }
+        return self.decoded("query", raw, super().resolve_query(plain))
 
     def resolve_params(self, params: dict[str, t.Any], _in: str) -> dict[str, t.Any]:
         """connexion's, and an integer path parameter written with a zero fraction (`4256.0`) is
         that integer: JSON Schema's `integer` is any number whose fraction is zero, and
         schemathesis sends such ids as valid ones (a query's `limit=0.0` it expects refused)."""
-        resolved: dict[str, t.Any] = super().resolve_params(params, _in)
+        styled = self.styled["path"] if _in == "path" else {}
+        plain = {k: v for k, v in params.items() if k not in styled} if styled else params
+        resolved: dict[str, t.Any] = super().resolve_params(plain, _in)
         if _in != "path":
             return resolved
+        if styled:
+            self.decoded("path", Pairs(list(params.items())), resolved)
         for name, value in resolved.items():
             if isinstance(value, str) and self.param_schemas.get(name, {}).get("type") == "integer":
                 resolved[name] = whole_number(value)
@@ -195,9 +279,43 @@ class OpenAPI31Specification(OpenAPISpecificationBase):
 
 
 class ServedDocument:
+    """Every operation is served at its path under the API's prefix, whatever its `servers` say
+    (as Prism, which ignores a server's path): the mock is the first server of the document and of
+    each path item's or operation's own `servers` (OpenAPI 3.0.3, Operation Object: "An
+    alternative server array to service this operation"), so a client that takes the first one
+    (schemathesis, Swagger UI) calls the mock, not `https://httpbin.com/anything/demo`."""
+
     def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
-        servers = [{"url": base_path or "/", "description": "jobmock"}, *raw.get("servers", ())]
-        self.spec = {**raw, "servers": servers}
+        mock = {"url": base_path or "/", "description": "jobmock"}
+        paths = raw.get("paths")
+        self.spec = {**raw, "servers": [mock, *raw.get("servers", ())]}
+        if isinstance(paths, dict) and any(_own_servers(item) for item in paths.values()):
+            self.spec["paths"] = {path: _mock_first(item, mock) for path, item in paths.items()}
+
+
+def _own_servers(item: t.Any) -> bool:
+    """A path item, or one of its operations, names servers of its own."""
+    if not isinstance(item, dict):
+        return False
+    holders = [item, *(item.get(method) for method in METHODS)]
+    return any(isinstance(h, dict) and h.get("servers") for h in holders)
+
+
+def _mock_first(item: t.Any, mock: dict[str, str]) -> t.Any:
+    if not _own_servers(item):
+        return item
+    copied = _with_mock(item, mock)
+    for method in METHODS:
+        if isinstance(copied.get(method), dict):
+            copied[method] = _with_mock(copied[method], mock)
+    return copied
+
+
+def _with_mock(holder: dict[str, t.Any], mock: dict[str, str]) -> dict[str, t.Any]:
+    servers = holder.get("servers")
+    if not (isinstance(servers, list) and servers):  # none, or `[]`: the document's apply
+        return holder
+    return {**holder, "servers": [mock, *servers]}
 
 
 # OpenAPI 3.1 (and 3.0.3), Parameter Object: "If in is "header" and the name field is "Accept",
@@ -291,8 +409,11 @@ class OpenAPI31Middleware(ConnexionMiddleware):
         *,
         base_path: str | None = None,
         name: str | None = None,
+        redirect_slashes: bool = True,
         **options: t.Any,
     ) -> None:
+        """`redirect_slashes`: a path that only a slash more or less would route is redirected
+        there (Starlette's router, as FastAPI serves); False: it is the 404 of no route."""
         if self.middleware_stack is not None:
             raise RuntimeError("Cannot add api after an application has started")
         paths = specification.get("paths") or {}
@@ -307,7 +428,15 @@ class OpenAPI31Middleware(ConnexionMiddleware):
                 ConnexionDocument(inline_refs_outside_components(document))
             )
         merged = self.options.replace(**options)
-        self.apis.append(API(spec, base_path=base_path, name=name, **merged.__dict__))
+        self.apis.append(
+            API(
+                spec,
+                base_path=base_path,
+                name=name,
+                redirect_slashes=redirect_slashes,
+                **merged.__dict__,
+            )
+        )
 
 
 class OpenAPI31App(AsyncApp):

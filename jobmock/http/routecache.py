@@ -6,7 +6,8 @@ path reaches, its path parameters and its base path depend only on (method, path
 `CachedRouting` keeps what the operation was called with the first time and hands the next
 request for that path straight to it. Only requests that reached an operation are remembered (a
 404 or 405 goes through the Router each time); at most `SIZE` paths are kept (then forgotten all
-at once); an API added later empties the table.
+at once); an API added later empties the table. A path with an encoded slash is routed on its
+segments (`jobmock.http.segments`), through the Routers every time.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from jobmock.http.routing import ConcreteFirstRouting
+from jobmock.http.segments import decoded_params, routing_path
 from jobmock.internals.connexion import set_routing_scope
 
 SIZE = 4096  # paths remembered; a poller has a few, a crawler of random ids fills it and restarts
 
 Key = tuple[str, str, str]  # method, path, root path
 ROOTS = ("root_path", "route_root_path", "app_root_path")  # what a Mount sets; the API's base
+KEPT_ESCAPES = "jobmock.kept_escapes"  # a routing scope whose path keeps `%2F`: decode the params
 _missed: ContextVar[Key | None] = ContextVar("jobmock_route_missed", default=None)
 
 
@@ -44,6 +47,8 @@ class Remembering:
         self.table = table
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if KEPT_ESCAPES in scope:
+            scope["path_params"] = decoded_params(scope.get("path_params", {}))
         key = _missed.get()
         if key is not None:
             if len(self.table) >= SIZE:
@@ -74,6 +79,12 @@ class CachedRouting(ConcreteFirstRouting):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        raw = scope.get("raw_path")
+        kept = routing_path(scope) if raw and b"%" in raw else None  # no escape: no call
+        if kept is not None:  # never remembered: its path is not the key of its route
+            set_routing_scope(dict(scope))  # what the operation passes on: the path as sent
+            await self.router({**scope, "path": kept, KEPT_ESCAPES: True}, receive, send)
             return
         key = (scope["method"], scope["path"], scope.get("root_path", ""))
         found = self.table.get(key)

@@ -48,10 +48,12 @@ class ConcreteFirstRouter(Router):
 
 
 class ConcreteFirstRoutingAPI(RoutingAPI):
-    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+    def __init__(self, *args: t.Any, redirect_slashes: bool = True, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)  # adds every operation to a Starlette router
         built: Router = self.router
-        self.router: Router = ConcreteFirstRouter(routes=built.routes, default=built.default)
+        self.router: Router = ConcreteFirstRouter(
+            routes=built.routes, default=built.default, redirect_slashes=redirect_slashes
+        )
 
 
 class ConcreteFirstRouting(RoutingMiddleware):

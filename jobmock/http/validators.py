@@ -25,7 +25,17 @@ from jsonschema.exceptions import ValidationError
 
 from jobmock.errors import InvalidBody, InvalidParameter, carrying
 from jobmock.http import jsondepth
+from jobmock.http.discriminators import has_discriminator, pinned
 from jobmock.http.request_problems import DEFERRED, body_problems
+from jobmock.http.styles import (
+    MISSING,
+    Unparseable,
+    cookie_decoder,
+    decoder_for,
+    needs_decoding,
+    parameter_of,
+)
+from jobmock.http.wire import One, Raw, cookie_pairs, path_value, query_pairs
 from jobmock.http.xmlbody import read_xml
 from jobmock.internals.connexion import (
     FormDataValidatorBase,
@@ -103,11 +113,13 @@ class ValidatorCache:
 
     def request_view(self, schema: dict[str, t.Any]) -> dict[str, t.Any]:
         """`schema` as a request must meet it: a readOnly property is the server's to send, so
-        never required of a client (OpenAPI 3.1, Schema Object); `schema` itself if it has none."""
+        never required of a client (OpenAPI 3.1, Schema Object), and a discriminator chooses
+        the branch (`jobmock.http.discriminators`); `schema` itself if it has neither."""
         hit = self._request_views.get(id(schema))
         if hit is not None and hit[0] is schema:
             return hit[1]
-        view = _without_read_only(schema, {}) if _has_read_only(schema, set()) else schema
+        view = pinned(schema) if has_discriminator(schema) else schema  # components as resolved
+        view = _without_read_only(view, {}) if _has_read_only(view, set()) else view
         self._request_views[id(schema)] = (schema, view)
         return view
 
@@ -171,7 +183,71 @@ PARAMETER_READERS: dict[str, t.Callable[[ConnexionRequest, str], t.Any]] = {
 }
 
 
-def _declares_body(scope: t.Any) -> bool:
+# a request's raw strings for a parameter that needs decoding (`jobmock.http.styles`)
+RAW_SOURCES: dict[str, t.Callable[[ConnexionRequest, str], Raw]] = {
+    "path": lambda request, name: path_value(
+        request.scope.get("raw_path"),
+        name,
+        request.scope.get("path_params", {}).get(name.replace("-", "_")),
+    ),
+    "query": lambda request, name: query_pairs(request.scope.get("query_string", b"")),
+    "header": lambda request, name: One(name, _header_line(request.headers.getlist(name))),
+    "cookie": lambda request, name: cookie_pairs(request.headers.get("cookie", "")),
+}
+
+
+def _header_line(lines: list[str]) -> str | None:
+    # RFC 9110 5.3: a field's lines combine into one, comma-separated
+    return ",".join(lines) if lines else None
+
+
+Reader = t.Callable[[ConnexionRequest], t.Any]
+
+
+def styled_reader(parameter: dict[str, t.Any], location: str) -> Reader | None:
+    """The reader of a parameter whose raw string is not its value (a style, an array or an
+    object, a typed header or cookie), compiled once; None for one read as it always was."""
+    styled = parameter_of({**parameter, "in": location}, original_schema(parameter))
+    if not needs_decoding(styled):
+        return None
+    decode = cookie_decoder(styled) if location == "cookie" else decoder_for(styled)
+    source = RAW_SOURCES[location]
+    name = styled.name
+    return lambda request: decode(source(request, name))
+
+
+PlainCheck = tuple[
+    str, t.Any, bool, dict[str, t.Any]
+]  # location, key in the scope, required, schema
+
+
+def plain_checks(checks: t.Sequence[tuple[t.Any, ...]]) -> list[PlainCheck] | None:
+    """The checks of an operation whose parameters are all plain strings in a path, a header or
+    the query (read as they come: no style, no coercion), keyed as the scope holds them; None if
+    any is not (it is read through connexion's request, as always)."""
+    plain: list[PlainCheck] = []
+    for location, name, required, schema, styled in checks:
+        plain_name = isinstance(name, str) and name.isascii()
+        if styled is not None or schema.get("type") != "string" or not plain_name:
+            return None
+        if location == "cookie":
+            return None
+        key = {"path": name.replace("-", "_"), "header": name.lower().encode("latin-1")}.get(
+            location, name
+        )
+        plain.append((location, key, required, schema))
+    return plain
+
+
+def first_lines(scope: t.Any) -> dict[bytes, bytes]:
+    """Each header's first line by lower-case name, as Starlette's `Headers.get` reads it."""
+    lines: dict[bytes, bytes] = {}
+    for name, value in scope.get("headers", ()):
+        lines.setdefault(name, value)
+    return lines
+
+
+def declares_body(scope: t.Any) -> bool:
     """Whether the request's headers say a body follows (a Content-Type, or bytes to come)."""
     for name, value in scope.get("headers", ()):
         if name == b"content-type" or name == b"transfer-encoding":
@@ -210,11 +286,49 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
             # by (location, name): connexion appends path-level parameters to the operation's
             # list each time it builds the operation, so they can come more than once
             checks = {
-                (location, param["name"]): (bool(param.get("required")), original_schema(param))
+                (location, param["name"]): (
+                    bool(param.get("required")),
+                    original_schema(param),
+                    styled_reader(param, location),
+                )
                 for location in PARAMETER_LOCATIONS
                 for param in self.parameters.get(location, ())
             }
             self.checks = [(*key, *check) for key, check in checks.items()]
+            self.plain = plain_checks(self.checks)
+            self.takes_query = bool(self.parameters.get("query"))
+
+        def validate(self, scope: t.Any) -> None:
+            # a status poll's plain string parameters, all valid: nothing to build a request for
+            if self.plain is not None and self.plainly_valid(scope):
+                return
+            super().validate(scope)
+
+        def plainly_valid(self, scope: t.Any) -> bool:
+            """True when every parameter is a plain string found valid straight from the scope
+            (what `validate_request` would conclude too); False: let it look (and report)."""
+            if scope.get("query_string") and (self.takes_query or self.strict_validation):
+                return False
+            path_params = scope.get("path_params") or {}
+            headers: dict[bytes, bytes] | None = None
+            for location, key, required, schema in self.plain or ():
+                raw: t.Any
+                if location == "path":
+                    raw = path_params.get(key)
+                elif location == "header":
+                    if headers is None:
+                        headers = first_lines(scope)
+                    line = headers.get(key)
+                    raw = None if line is None else line.decode("latin-1")
+                else:  # a query parameter, and no query string was sent
+                    raw = None
+                if raw is None:
+                    if required:
+                        return False
+                    continue
+                if cache.parameter_error(schema, raw) is not None:
+                    return False
+            return True
 
         def validate_request(self, request: ConnexionRequest) -> None:
             problems: list[InvalidParameter | InvalidBody] | None = None  # made at the first one
@@ -233,8 +347,20 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                         )
                         for name in sorted(extra)
                     ]
-            for location, name, required, schema in self.checks:
-                value = PARAMETER_READERS[location](request, name)
+            for location, name, required, schema, styled in self.checks:
+                if styled is None:
+                    value = PARAMETER_READERS[location](request, name)
+                else:
+                    try:
+                        value = styled(request)
+                    except Unparseable as exc:  # refused as a schema miss is
+                        problems = problems or []
+                        sent = PARAMETER_READERS[location](request, name)
+                        problems.append(
+                            InvalidParameter(location, name, sent, str(exc), keyword="style")
+                        )
+                        continue
+                    value = None if value is MISSING else value
                 if value is None:
                     if required:
                         problems = problems or []
@@ -281,11 +407,11 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
         body_schema: dict[str, t.Any]
 
         def check(self, body: t.Any) -> None:
-            validator = cache.get(cache.request_view(self.body_schema))
-            errors: Iterator[ValidationError] = validator.iter_errors(body)
+            view = cache.request_view(self.body_schema)
+            errors: Iterator[ValidationError] = cache.get(view).iter_errors(body)
             error = next(errors, None)
             if error is not None:
-                raise body_problems(self.body_schema, [error, *errors])
+                raise body_problems(view, [error, *errors])  # its paths are the view's
 
         def left_out(self, scope: t.Any) -> bool:
             """True for a request that sends no body where one is optional (nothing to check)."""
@@ -336,7 +462,7 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
         def left_out(self, scope: t.Any) -> bool:
             # an optional form not sent at all (no bytes, no Content-Type): nothing to check; an
             # empty form sent as one is a form without its required fields
-            return not self.body_required and not _declares_body(scope)
+            return not self.body_required and not declares_body(scope)
 
         def validate_body(self, body: t.Any) -> dict[str, t.Any] | None:
             self.check(body)

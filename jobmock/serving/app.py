@@ -76,6 +76,13 @@ def load_runtimes(config: Config) -> dict[str, ApiRuntime]:
     return {name: load_runtime(name, config) for name in api_names(config)}
 
 
+def redirects_slashes(runtime: ApiRuntime) -> bool:
+    """A vendor API keeps Starlette's redirect of `/a/` to `/a` (FastAPI's, SeekrFlow's list
+    route); a user's document routes as Prism: a path no template takes is 404, never a 307 to
+    another operation's path (`/repos/{u}/` with an empty `{slug}` is not `/repos/{u}`)."""
+    return runtime.stateless is None
+
+
 def resolver_of(runtime: ApiRuntime, mock: Mock) -> Any:
     if runtime.stateless is not None:
         from jobmock.stateless.runtime import StatelessResolver
@@ -240,6 +247,7 @@ def _create_app(config: Config) -> OpenAPI31App:
             base_path=runtime.prefix,
             name=runtime.name,
             resolver=resolver_of(runtime, mock),
+            redirect_slashes=redirects_slashes(runtime),
         )
     control_spec = load_spec(resources.specs_dir() / f"{CONTROL_API}.yaml")  # always jobmock's own
     control_document = with_limits(control_spec.document, config.limits)
@@ -261,6 +269,7 @@ def _create_app(config: Config) -> OpenAPI31App:
                 base_path="",
                 name=runtime.name,
                 resolver=resolver_of(runtime, mock),
+                redirect_slashes=redirects_slashes(runtime),
             )
 
     envelopes = {runtime.prefix: runtime.handlers.envelope for runtime in runtimes.values()}

@@ -20,6 +20,7 @@ from typing import Any
 
 from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
 from jobmock.documents.reader import read
+from jobmock.documents.routes import METHODS
 from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
@@ -251,8 +252,9 @@ def schemas(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
     bodies = list(components.get("requestBodies", {}).values())
     for item in (document.get("paths") or {}).values():
         in_parameters(item.get("parameters"))
-        for operation in item.values():
-            if isinstance(operation, dict) and "responses" in operation:
+        for method in METHODS:  # OpenAPI 3.1 operations may leave `responses` out
+            operation = item.get(method)
+            if isinstance(operation, dict):
                 in_parameters(operation.get("parameters"))
                 bodies.append(operation.get("requestBody"))
                 responses += list((operation.get("responses") or {}).values())
@@ -282,6 +284,22 @@ def nested(roots: list[Any]) -> Iterator[dict[str, Any]]:
         stack += [c for c in children if isinstance(c, dict)]
 
 
+def validates_first_error(path: Path) -> SpecError | None:
+    """The first error `jobmock validate` finds in the document at `path`, as the reason it is not
+    served: the check that refused it (openapi-spec-validator's) can name no place (`1:1`) and
+    speak Python (`the maximum of True`); validate locates each schema's own error. None if
+    validate finds no error (the check's own reason then stands)."""
+    from jobmock.validate.findings import Severity
+    from jobmock.validate.runner import validate_paths
+
+    for finding in validate_paths([path]).findings:
+        if finding.severity is Severity.ERROR:
+            message = f"{finding.message} ({finding.rule})"
+            same = Path(finding.file).resolve() == path.resolve()  # validate's path is relative
+            return SpecError(path if same else finding.file, message, finding.line, finding.column)
+    return None
+
+
 def load_document(path: Path, name: str) -> ServedSpec:
     """The document at `path`, bundled, checked and in 3.1; SpecError (file:line) if it cannot be served."""
     loaded = read(path, SpecError)
@@ -300,7 +318,10 @@ def load_document(path: Path, name: str) -> ServedSpec:
     check_local_refs(document, loaded, bundler.found)
     inline_path_item_refs(document)
     check_security_names(document, loaded)
-    ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
+    try:
+        ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
+    except SpecError as refused:
+        raise validates_first_error(path) or refused from None
     if str(document["openapi"]).startswith("3.0"):
         contradicted = sum(1 for schema in schemas(document) if nullable_enum(schema))
         warn_nullable_enums(document, loaded.source, contradicted)

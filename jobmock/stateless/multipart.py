@@ -8,6 +8,11 @@ property's type; a part sent twice, or a property of type array, a list) and the
 against the schema. A body that is not multipart/form-data (a part without its
 `Content-Disposition`: Swagger's petstore's `POST /pet/{petId}/uploadImage` sent `521851`) is
 refused like any invalid body.
+
+A required body that is not sent at all is refused here too when connexion has no validator to
+notice it: a media type without a schema, the first of which it takes a request without a
+`Content-Type` to be (OpenAPI 3.0.3, Request Body Object, `required`: "Determines if the request
+body is required in the request").
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from jsonschema import Draft202012Validator
 from jobmock.documents.pointers import Node, deref
 from jobmock.errors import InvalidBody, error_for_status
 from jobmock.http.request_problems import body_problems
-from jobmock.http.validators import ValidatorCache
+from jobmock.http.validators import ValidatorCache, declares_body
 from jobmock.http.xmlbody import schema_types, typed_text
 from jobmock.stateless.views import standalone
 from jobmock.uploads.forms import (
@@ -41,6 +46,7 @@ class MultipartCheck:
 
     def __init__(self, document: Mapping[str, Any], operation: Mapping[str, Any]) -> None:
         body = deref(document, Node((), operation.get("requestBody"))).value
+        self.required = isinstance(body, Mapping) and body.get("required") is True
         content = body.get("content") if isinstance(body, Mapping) else None
         holder = content.get(MULTIPART) if isinstance(content, Mapping) else None
         holder = deref(document, Node((), holder)).value
@@ -50,7 +56,10 @@ class MultipartCheck:
 
     async def check(self) -> None:
         """Raise the body's problems (InvalidBody), or its size (413); nothing for a valid one."""
-        if self.schema is None or not is_multipart(current_request()):
+        request = current_request()
+        if self.required and not declares_body(request.scope):
+            raise InvalidBody("request body is required", keyword="required")
+        if self.schema is None or not is_multipart(request):
             return
         try:
             async with read_form(MAX_BYTES, max_files=MAX_PARTS, max_fields=MAX_PARTS) as form:
@@ -63,10 +72,11 @@ class MultipartCheck:
             message = f"request body is not valid multipart/form-data: {exc}"
             raise InvalidBody(message, keyword="multipart") from None
         instance = {name: self.value(name, parts) for name, parts in sent.items()}
-        validator: Draft202012Validator = self.cache.get(self.cache.request_view(self.schema))
+        view = self.cache.request_view(self.schema)
+        validator: Draft202012Validator = self.cache.get(view)
         errors = list(validator.iter_errors(instance))
         if errors:
-            raise body_problems(self.schema, errors)
+            raise body_problems(view, errors)
 
     def value(self, name: str, parts: list[str]) -> Any:
         schema = (self.schema.get("properties") or {}).get(name) if self.schema else None

@@ -62,8 +62,8 @@ class StatelessApi:
     broken: dict[str, str]  # operation key -> why it answers 501
     # operation key -> refusals the document does not declare (jobmock.stateless.refusals)
     undeclared: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    # concrete paths a DELETE answered 2xx for: 404 from then on (schemathesis' use_after_free),
-    # in this process until a PUT there, a POST to a path above it, or a restart
+    # concrete paths a DELETE answered 2xx for: 404 from then on, there and below (schemathesis'
+    # use_after_free), in this process until a PUT there, a POST to a path above it, or a restart
     deleted: set[str] = field(default_factory=set)
     jobs: Any = None  # a project's bound operations (jobmock.polling.handler.JobApi), if any
 
@@ -82,7 +82,9 @@ class StatelessApi:
             if code is not None and code >= 400 and code in undeclared:  # served spec only
                 raise error_for_status(code, f"Prefer: code={code} (jobmock's refusal)")
             path = str(current_scope()["path"])
-            gone = deleted is not None and path in deleted and operation.method != "put"
+            gone = (
+                deleted is not None and operation.method != "put" and below_deleted(path, deleted)
+            )
             if gone and code is None:
                 raise error_for_status(404, f"{path} was deleted")
             found = answers.answer(
@@ -104,6 +106,15 @@ class StatelessApi:
             return Response(found.content(), found.status, headers, media_type=found.media_type)
 
         return answer
+
+
+def below_deleted(path: str, deleted: set[str]) -> bool:
+    """`path` was deleted, or a path above it was: a deleted resource's parts are gone with it
+    (schemathesis' use_after_free reads `/branches/b/guides/x` after `DELETE /branches/b`)."""
+    if not deleted:  # nearly always: nothing to look up
+        return False
+    parts = path.rstrip("/").split("/")
+    return any("/".join(parts[:end]) in deleted for end in range(2, len(parts) + 1))
 
 
 class StatelessResolver(Resolver):

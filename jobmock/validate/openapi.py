@@ -188,6 +188,26 @@ def schema_roots(document: dict[str, Any]) -> Iterator[Node]:
             yield Node((*pointer, "schema"), value["schema"])
 
 
+# OpenAPI 3.1.0, Specifying Schema Dialects: "The $schema keyword MAY be present in any root
+# Schema Object, and if present MUST be used to determine which dialect should be used"
+DIALECTS = (
+    "https://spec.openapis.org/oas/3.1/dialect/base",  # 3.1's default: 2020-12 plus OAS keywords
+    "https://json-schema.org/draft/2020-12/schema",
+)
+
+
+def foreign_dialects(document: dict[str, Any]) -> dict[Pointer, str]:
+    """The root schemas of a 3.1 document whose dialect is not JSON Schema 2020-12 (their own
+    `$schema`, else the document's `jsonSchemaDialect`), each with that dialect."""
+    default = document.get("jsonSchemaDialect", DIALECTS[0])
+    found: dict[Pointer, str] = {}
+    for root in schema_roots(document):
+        declared = root.value.get("$schema", default) if isinstance(root.value, dict) else None
+        if isinstance(declared, str) and declared.rstrip("#") not in DIALECTS:
+            found[root.pointer] = declared
+    return found
+
+
 def schemas(document: dict[str, Any]) -> Iterator[Node]:
     """Every Schema Object of the document, nested ones included."""
     for root in schema_roots(document):

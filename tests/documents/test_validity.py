@@ -38,7 +38,9 @@ def test_an_invalid_document_is_never_remembered(tmp_path: Path, cache: Path) ->
     for _ in range(2):
         with pytest.raises(SpecError) as refused:
             load_document(document, "api")
+        # OpenAPI 3.1, Info Object: `version` REQUIRED; `jobmock validate`'s first error, at `info`
         assert str(refused.value) == (
-            f'{document}:2:7: invalid OpenAPI document: "version" is a required property'
+            f"{document}:2:1: not valid OpenAPI 3.1: 'version' is a required property; add"
+            " `version` here (oas-structure)"
         )
     assert not ValidDocuments().known([document])

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from connexion.jsonifier import Jsonifier
 from connexion.lifecycle import ConnexionResponse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from jobmock.http.invocation import encoder_of
 from jobmock.http.openapi31 import OpenAPI31App
 from jobmock.http.validators import ValidatorCache, make_validator_map
 
@@ -177,3 +181,19 @@ def test_an_operation_with_a_body_keeps_connexions_decorators(client: Any) -> No
 
 def test_a_plain_function_handler_is_called_as_connexion_calls_it(client: Any) -> None:
     assert client.get("/plain/3").json() == {"plain": 3}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    body=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+        max_leaves=20,
+    ),
+    indent=st.sampled_from([None, 2]),
+)
+def test_the_encoder_made_once_writes_what_connexions_jsonifier_writes(
+    body: Any, indent: int | None
+) -> None:
+    jsonifier = Jsonifier(**({"indent": indent} if indent else {}))
+    assert encoder_of(jsonifier)(body) == jsonifier.dumps(body)

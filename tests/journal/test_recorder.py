@@ -8,46 +8,19 @@ from typing import Any
 from jobmock.config import Config
 from jobmock.journal.recorder import FLUSH_SLICE, Journal, journal_of
 from jobmock.serving.app import create_app
+from tests.asgi import answer, http_scope
 
 CROSMOS = {"authorization": "Bearer csk_acme_dev_7Qm2VhX9pL4rT8wZ3nB6yK1cF5sD0gJ"}
 CROSMOS_JOB = "/crosmos/api/v1/jobs/3f2b8c1e-9a4d-4e6f-b1c2-7d8e9f0a1b2c"  # README's running job
 REQUESTS = 100
 
 
-async def get(app: Any, path: str, headers: dict[str, str]) -> int:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "server": ("127.0.0.1", 8000),
-        "client": ("127.0.0.1", 50000),
-        "headers": [(b"host", b"localhost")]
-        + [(k.encode(), v.encode()) for k, v in headers.items()],
-    }
-    statuses: list[int] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.start":
-            statuses.append(message["status"])
-
-    await app(scope, receive, send)
-    return statuses[0]
-
-
 async def recorded_journal() -> Journal:
     app = create_app(Config(apis=("crosmos",)))
     await app.mock.start()
     for _ in range(REQUESTS):
-        assert await get(app, CROSMOS_JOB, CROSMOS) == 200
+        status, _, _ = await answer(app, http_scope(CROSMOS_JOB, CROSMOS.items()))
+        assert status == 200
     journal = journal_of(app.mock)
     assert journal is not None
     return journal

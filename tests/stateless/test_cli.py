@@ -91,3 +91,39 @@ def test_a_generically_named_document_takes_its_folders_name(tmp_path: Path) -> 
     code, output = serve(str(tmp_path / "shop" / "openapi.yaml"), FEATURES, "--get", "/shop/pets/1")
     assert code == 0, output
     assert set(json.loads(output)) >= {"id", "name"}
+
+
+BOOLEAN_BOUND = """\
+openapi: 3.1.0
+info: {title: bounds, version: '1'}
+paths:
+  /numbers:
+    get:
+      parameters:
+        - name: id
+          in: query
+          schema:
+            type: number
+            maximum: 20
+            exclusiveMaximum: true
+            default: 12
+      responses:
+        '200': {description: ok}
+"""
+
+
+def test_an_invalid_schema_is_refused_where_validate_finds_it(tmp_path: Path) -> None:
+    # JSON Schema 2020-12 Validation, 6.2.3: "The value of "exclusiveMaximum" MUST be a number";
+    # openapi-spec-validator's check reads `true` as the maximum 1 and refuses the default at no
+    # place ("1:1: 12 is greater than or equal to the maximum of True"); `jobmock validate`
+    # locates the schema's own error, and serve and contract say that one
+    document = tmp_path / "bounds.yaml"
+    document.write_text(BOOLEAN_BOUND)
+    line = BOOLEAN_BOUND.splitlines().index("            exclusiveMaximum: true") + 1
+    expected = (
+        f"jobmock: {document}:{line}:13: not a valid JSON Schema 2020-12 schema: true is not of"
+        " type 'number'; change this value (oas-structure)\n"
+    )
+    assert serve(str(document), "--get", "/numbers") == (2, expected)
+    contract = CliRunner().invoke(main, ["contract", str(document)])
+    assert (contract.exit_code, contract.output) == (2, expected)

@@ -290,3 +290,34 @@ def test_a_deleted_resource_answers_404_until_it_is_put_back(tmp_path: Path) -> 
         # id it answered): what was deleted under /pets is there again
         assert pets.post("/pets").json() == {"id": 7, "name": "Rex"}
         assert pets.get("/pets/7").status_code == 200
+
+
+BRANCHES = """\
+openapi: 3.1.0
+info: {title: branches, version: '1'}
+paths:
+  /branches/{branch}:
+    parameters: [{name: branch, in: path, required: true, schema: {type: string}}]
+    delete:
+      responses: {'204': {description: deleted}}
+  /branches/{branch}/guides/{slug}:
+    parameters:
+      - {name: branch, in: path, required: true, schema: {type: string}}
+      - {name: slug, in: path, required: true, schema: {type: string}}
+    get:
+      responses: {'200': {description: a guide}}
+"""
+
+
+def test_what_lies_below_a_deleted_resource_is_gone_with_it(tmp_path: Path) -> None:
+    # npm's @readme/oas-examples readme.json: `DELETE /branches/vstable_`, then `GET
+    # /branches/vstable_/guides/x` answered 200 (schemathesis' use_after_free reads a path that
+    # starts with the deleted one as the deleted resource's)
+    document = tmp_path / "branches.yaml"
+    document.write_text(BRANCHES)
+    with TestClient(create_app(Config(documents=(f"={document}",)))) as client:
+        assert client.get("/branches/b/guides/x").status_code == 200
+        assert client.delete("/branches/b").status_code == 204
+        assert client.get("/branches/b/guides/x").status_code == 404
+        assert client.get("/branches/bb/guides/x").status_code == 200  # not below /branches/b
+        assert client.get("/branches/c/guides/x").status_code == 200

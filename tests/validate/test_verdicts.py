@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jobmock.documents.pointers import encode_pointer
 from jobmock.documents.reader import read
-from jobmock.validate.openapi import schema_roots
+from jobmock.validate.openapi import foreign_dialects, schema_roots
 from jobmock.validate.rules.values import _values
 from jobmock.validate.schemas import DOCUMENT_URI, SchemaSet, document_validator, meta_errors
 from jobmock.validate.verdicts import ValueVerdicts, document_is_valid, schema_is_valid
@@ -108,5 +108,8 @@ def test_example_verdicts_agree_on_the_corpus(path: Path) -> None:
     doc: Any = SimpleNamespace(path=path, document=document, version="3.1")
     fast = ValueVerdicts(document, DOCUMENT_URI)
     slow = SchemaSet(document, "3.1", compiled=False)
+    foreign = foreign_dialects(document)  # not read as 2020-12 by either (oas-structure's)
     for _, pointer, value, _ in _values(doc):
+        if any(pointer[: len(root)] == root for root in foreign):
+            continue
         assert fast.is_valid(encode_pointer(pointer), value) == (not slow.errors(pointer, value))

@@ -17,7 +17,15 @@ from jobmock.documents.reader import read
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
-from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots, walk
+from jobmock.validate.openapi import (
+    DIALECTS,
+    decode_pointer,
+    foreign_dialects,
+    lookup,
+    refs,
+    schema_roots,
+    walk,
+)
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import (
     document_validator,
@@ -37,7 +45,8 @@ _EXAMPLE_XOR = {"required": ["example", "examples"]}  # the 3.0 schema's Example
     Severity.ERROR,
     Kind.OPENAPI,
     catches="the document breaks the OpenAPI 3.0/3.1 schema (missing `description`, misspelt key, "
-    "wrong type), or a 3.1 schema breaks JSON Schema 2020-12",
+    "wrong type), or a 3.1 schema breaks JSON Schema 2020-12 or declares another dialect "
+    "(`$schema`, `jsonSchemaDialect`), which jobmock does not read",
     fix="follow the message: add the required key, rename or remove the unexpected one",
 )
 def structure(doc: SpecDocument) -> Iterator[Problem]:
@@ -62,7 +71,17 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
             message = f"not valid OpenAPI {doc.version}: {plain_message(error)}; {hint(error)}"
             yield Problem(message, pointer, key=True)
     if doc.version == "3.1":
+        default = doc.document.get("jsonSchemaDialect")
+        if isinstance(default, str) and default.rstrip("#") not in DIALECTS:
+            problem = _dialect_problem(default, "jsonSchemaDialect", "its schemas")
+            yield Problem(problem, ("jsonSchemaDialect",))
+        foreign = foreign_dialects(doc.document)
         for root in schema_roots(doc.document):
+            if root.pointer in foreign:  # read as 2020-12, it would have errors it does not have
+                if isinstance(root.value, dict) and "$schema" in root.value:
+                    problem = _dialect_problem(foreign[root.pointer], "$schema", "this schema")
+                    yield Problem(problem, (*root.pointer, "$schema"), key=True)
+                continue
             if schema_is_valid(root.value):
                 continue
             for error in leaf_errors(meta_errors(root.value)):
@@ -75,6 +94,14 @@ def structure(doc: SpecDocument) -> Iterator[Problem]:
                         pointer,
                         key=True,
                     )
+
+
+def _dialect_problem(dialect: str, keyword: str, what: str) -> str:
+    return (
+        f"`{keyword}: {dialect}`: jobmock validates and serves JSON Schema 2020-12 schemas"
+        f" (OpenAPI 3.1's default dialect) only; write {what} in 2020-12 (a boolean"
+        " `exclusiveMaximum: true` beside `maximum: 20` is `exclusiveMaximum: 20`)"
+    )
 
 
 def _near_miss(document: Any, parts: Pointer) -> str:
