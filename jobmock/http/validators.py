@@ -57,7 +57,7 @@ def openapi_format_checker() -> FormatChecker:
             return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
 
         checker.checks(name)(in_range)
-    for name in URI_FORMATS:
+    for name in (*URI_FORMATS, *HOST_FORMATS):
         if name not in checker.checkers:  # rfc3986-validator, where installed, checks them already
             checker.checks(name)(_rust_format(name))
     return checker
@@ -67,6 +67,10 @@ URI_FORMATS = ("uri", "uri-reference", "iri", "iri-reference")
 """Formats jsonschema checks only with rfc3986-validator installed, which would also make
 openapi-spec-validator refuse published documents for an empty `url`; schemathesis' own checker
 (jsonschema_rs, a dependency of schemathesis) checks them for our answers and requests alone."""
+
+HOST_FORMATS = ("hostname",)
+"""Checked by jsonschema only with fqdn installed: DigitalOcean's `zone` (`format: hostname`)
+took `""` unchecked."""
 
 
 def _rust_format(name: str) -> t.Callable[[object], bool]:

@@ -3,8 +3,9 @@
 `load_document(path)` reads YAML or JSON with line numbers, refuses what cannot be served with one
 `file:line: reason` (Swagger 2.0, a `$ref` to nothing, an invalid document), copies what other
 files' `$ref`s point at into this document (a `#/components/<kind>/<name>` target keeps its kind
-and name; any other target is inlined), then converts a 3.0 document's schemas to 3.1 (see
-`upgrade`), so one JSON Schema 2020-12 machinery validates and generates for both versions.
+and name; any other target is inlined, one that contains itself named in `components/schemas`),
+then converts a 3.0 document's schemas to 3.1 (see `upgrade`), so one JSON Schema 2020-12
+machinery validates and generates for both versions.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from jobmock.stateless.start_warnings import warn_places
 
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
+VALUE = "$jobmock-value"  # a ref's target that is no object, until its parent holds it instead
 SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 
@@ -80,6 +82,8 @@ class Bundler:
             local = self.place(source, fragment, loaded, (*at, *where, "$ref"), holder)
             if local is not None:
                 holder["$ref"] = local
+            elif VALUE in holder and where:  # a string, number or list: it replaces its ref
+                lookup(node, where[:-1])[1][where[-1]] = holder[VALUE]
 
     def place(
         self, file: Path, fragment: str, by: LoadedYaml, at: tuple[Any, ...], holder: dict[str, Any]
@@ -105,17 +109,31 @@ class Bundler:
             kind[name] = copy.deepcopy(value)
             self.rewrite(kind[name], file, loaded, pointer)
             return local
-        if key in self.inlining:  # a cycle through whole-file refs has no name to point to
-            raise by.source.error(
-                at, "recursive $ref outside components/ cannot be bundled", SpecError
-            )
+        if key in self.inlining:  # a target inside itself cannot be inlined: named instead
+            return self.name_recursive(key, file, pointer or ())
         self.inlining.add(key)
         inlined = copy.deepcopy(value)
         self.rewrite(inlined, file, loaded, pointer or ())
         self.inlining.discard(key)
+        if key in self.placed:  # it refers to itself: kept under the name its refs now point to
+            components["schemas"][self.placed[key].rpartition("/")[2]] = inlined
+            return self.placed[key]
         holder.clear()
-        holder.update(inlined if isinstance(inlined, dict) else {"const": inlined})
+        holder.update(inlined if isinstance(inlined, dict) else {VALUE: inlined})
         return None
+
+    def name_recursive(self, key: tuple[Path, str], file: Path, pointer: tuple[Any, ...]) -> str:
+        """The `#/components/schemas/<name>` a recursive target outside components/ is placed
+        at (only a schema can contain itself: DigitalOcean's `definitions.yml#/apiAgent` lists
+        its child agents), named after its last pointer segment, else its file."""
+        schemas = self.document.setdefault("components", {}).setdefault("schemas", {})
+        base = re.sub(r"[^A-Za-z0-9._-]", "_", str(pointer[-1]) if pointer else file.stem)
+        name, n = base, 2
+        while name in schemas:
+            name, n = f"{base}_{n}", n + 1
+        schemas[name] = {}  # reserved: filled once its outermost inlining is done
+        self.placed[key] = "#" + encode_pointer(("components", "schemas", name))
+        return self.placed[key]
 
 
 def check_local_refs(

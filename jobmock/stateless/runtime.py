@@ -157,10 +157,11 @@ class DocumentedErrors:
         if operation is not None and invalid:
             code = self.refusal_code(operation, error)
         if operation is not None and self.answers.response_key(operation, code) is not None:
+            # a 406 says the Accept takes none of the operation's media types: its documented
+            # body is answered in one the document gives (RFC 9110 12.5.1 lets a server disregard it)
+            accept = None if code == 406 else request.headers.get("accept")
             try:
-                found = self.answers.answer(
-                    operation, code=code, accept=request.headers.get("accept")
-                )
+                found = self.answers.answer(operation, code=code, accept=accept)
             except ApiError:
                 found = None
             if found is not None and found.body is not NOT_GIVEN:

@@ -205,3 +205,59 @@ def test_a_path_item_ref_to_another_path_is_served_as_that_path(tmp_path: Path) 
             }
         }
     }
+
+
+# DigitalOcean's public description, in small: an operation, a tag's description and a recursive
+# schema, each a `$ref` to a target outside any components/ of its file
+SPLIT_AS_DIGITALOCEAN = {
+    "main.yaml": """\
+openapi: 3.0.0
+info: {title: Agents, version: '1'}
+tags:
+  - name: agents
+    description: {$ref: 'intro.yaml#/introduction'}
+paths:
+  /agents:
+    get: {$ref: 'agents_list.yaml'}
+""",
+    "intro.yaml": "introduction: Agents answer questions.\n",
+    "agents_list.yaml": """\
+operationId: agents_list
+tags: [agents]
+responses:
+  '200':
+    description: the agents
+    content:
+      application/json:
+        schema: {$ref: 'definitions.yaml#/agent'}
+""",
+    "definitions.yaml": """\
+agent:
+  type: object
+  properties:
+    name: {type: string}
+    child_agents:
+      type: array
+      items: {$ref: '#/agent'}
+""",
+}
+
+
+def test_a_recursive_target_outside_components_is_named_in_components(tmp_path: Path) -> None:
+    document = load_document(write(tmp_path, SPLIT_AS_DIGITALOCEAN), "agents").document
+    operation = document["paths"]["/agents"]["get"]
+    assert operation["operationId"] == "agents_list"
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/agent"}
+    assert document["components"]["schemas"]["agent"] == {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "child_agents": {"type": "array", "items": {"$ref": "#/components/schemas/agent"}},
+        },
+    }
+
+
+def test_a_ref_to_a_string_is_that_string(tmp_path: Path) -> None:
+    document = load_document(write(tmp_path, SPLIT_AS_DIGITALOCEAN), "agents").document
+    assert document["tags"] == [{"name": "agents", "description": "Agents answer questions."}]

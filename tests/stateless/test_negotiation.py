@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from jobmock.config import Config
+from jobmock.serving.app import create_app
 from jobmock.stateless.negotiation import accepted, is_json, negotiate
 
 MEDIA = st.sampled_from(
@@ -49,7 +53,37 @@ def test_the_answer_is_one_offered_and_one_the_request_takes(
         assert chosen is None
 
 
-def test_a_media_type_the_request_does_not_accept_is_406(petstore30: TestClient) -> None:
-    response = petstore30.get("/pets/1", headers={"Accept": "text/html"})
+PLAIN = """\
+openapi: 3.1.0
+info: {title: Plain, version: '1'}
+paths:
+  /plain:
+    get:
+      responses:
+        '200':
+          description: a text
+          content:
+            text/plain:
+              schema: {type: string}
+"""
+
+
+def test_a_media_type_the_request_does_not_accept_is_406(tmp_path: Path) -> None:
+    (tmp_path / "plain.yaml").write_text(PLAIN)
+    with TestClient(create_app(Config(documents=(f"={tmp_path / 'plain.yaml'}",)))) as client:
+        response = client.get("/plain", headers={"Accept": "text/html"})
     assert response.status_code == 406
-    assert response.json()["detail"] == "answers only application/json"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "answers only text/plain"
+
+
+def test_a_406_answers_the_documented_default_in_its_own_media_type(
+    petstore30: TestClient,
+) -> None:
+    # petstore-3.0.yaml: GET /pets/{petId} declares `default` as application/json `Error`
+    # (required code, message); a problem+json answer would be undocumented (DigitalOcean's
+    # `Accept: application/yaml`, which its `Accept` parameter lists, ends here)
+    response = petstore30.get("/pets/1", headers={"Accept": "application/yaml"})
+    assert response.status_code == 406
+    assert response.headers["content-type"] == "application/json"
+    assert {"code", "message"} <= set(response.json())
