@@ -30,6 +30,7 @@ from connexion.operations import OpenAPIOperation
 
 from jobmock.documents.routes import METHODS, matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
+from jobmock.http.scalars import scalar_types
 from jobmock.http.styles import MISSING, Unparseable, decoder_for, needs_decoding, parameter_of
 from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
 from jobmock.http.wire import Pairs, Raw
@@ -41,7 +42,14 @@ from jobmock.internals.connexion import (
 
 
 def coercion_schema(schema: dict[str, t.Any]) -> dict[str, t.Any]:
-    """A view of a 3.1 parameter schema with the single `type` connexion's coercion understands."""
+    """A view of a 3.1 parameter schema with the single `type` connexion's coercion understands.
+
+    A schema taking several scalar types (`anyOf: [integer, string]`) is a string to connexion:
+    its coercion would make `ubuntu-16-04-x64` an integer and fail (a 500); the styles' reading
+    (`jobmock.http.scalars.typed`: the first type that reads it) is what the value is checked as.
+    """
+    if len(scalar_types(schema)) > 1:
+        return {**schema, "type": "string"}
     declared = schema.get("type")
     if isinstance(declared, str):
         return schema

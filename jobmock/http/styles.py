@@ -272,6 +272,8 @@ def needs_decoding(parameter: Parameter) -> bool:
     style, kept a string (path and query are typed by connexion, headers and cookies are not)."""
     if parameter.style != DEFAULT_STYLES.get(parameter.location) or parameter.shape != "scalar":
         return True
+    if len(scalar_types(parameter.schema)) > 1:  # `anyOf: [integer, string]`: read by `typed`
+        return True
     if parameter.location in ("header", "cookie"):
         return scalar_types(parameter.schema) not in ([], ["string"])
     return False

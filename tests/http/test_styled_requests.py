@@ -21,6 +21,7 @@ POINT = {
     "additionalProperties": False,
 }
 NAMED = {"type": "object", "properties": {"name": {"type": "string"}}}
+SLUG = {"type": "string", "pattern": "^[a-z0-9-]+$"}
 OK = {"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}}
 
 
@@ -40,6 +41,9 @@ DOCUMENT = {
         "/label/{point}": operation(path("point", POINT, style="label")),
         "/simple/{point}": operation(path("point", POINT, explode=True)),
         "/named/{named}": operation(path("named", NAMED)),
+        # DigitalOcean's image id or slug: the first type that reads the value (3.1.0 Schema
+        # Object: "anyOf" is JSON Schema's: valid against at least one branch)
+        "/images/{image}": operation(path("image", {"anyOf": [{"type": "integer"}, SLUG]})),
         "/query": operation(
             {"name": "tags", "in": "query", "style": "pipeDelimited", "schema": INTEGERS},
             {"name": "ranks", "in": "query", "style": "spaceDelimited", "schema": INTEGERS},
@@ -177,3 +181,16 @@ def test_form_fields_are_typed_by_their_schema_and_encoding(client: TestClient) 
 def test_the_document_is_served_as_written(client: TestClient) -> None:
     served = client.get("/openapi.json").json()
     assert served["paths"]["/query"]["get"]["parameters"][0]["style"] == "pipeDelimited"
+
+
+@pytest.mark.parametrize(("url", "status"), [("/images/ubuntu-16-04-x64", 200), ("/images/4", 200)])
+def test_a_path_value_of_several_types_is_read_as_the_first_that_reads_it(
+    client: TestClient, url: str, status: int
+) -> None:
+    """`4` reads as the integer branch, `ubuntu-16-04-x64` as the slug: both valid (connexion's
+    coercion made every value an integer: the slug was a 500)."""
+    assert client.get(url).status_code == status
+
+
+def test_a_path_value_no_type_reads_is_refused(client: TestClient) -> None:
+    refused(client.get("/images/Ubuntu"), "image")  # not an integer, not a lower-case slug
