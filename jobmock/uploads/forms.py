@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 
 from jobmock.http import jsondepth
+from jobmock.internals.starlette import stray_files
 
 
 class UploadProblem(Exception):
@@ -126,6 +127,8 @@ async def read_form(
         data = await parser.parse()
     except (MultiPartException, ClientDisconnect) as exc:
         raise MalformedBody(str(exc) or "incomplete body") from None
+    for stray in stray_files(parser, data):  # a file part the body cut short: not in the form
+        stray.close()
     form = Form()
     for name, value in data.multi_items():
         if isinstance(value, UploadFile):

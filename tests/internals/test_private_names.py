@@ -477,6 +477,25 @@ def check_oas_patch_overlay_file() -> None:
     assert ours == theirs == {"info": {"title": "t", "x-jobmock-a": 1}, "paths": {"/b": {}}}
 
 
+def check_multipart_files() -> None:
+    """A body cut inside a file part: the parser's list holds that part's file, the form does not."""
+    from starlette.datastructures import Headers
+    from starlette.formparsers import MultiPartParser
+
+    from jobmock.internals.starlette import stray_files
+
+    cut = b'--x\r\nContent-Disposition: form-data; name="f"; filename="a"\r\n\r\nabc'
+
+    async def stream() -> t.AsyncGenerator[bytes, None]:
+        yield cut
+
+    parser = MultiPartParser(Headers({"content-type": "multipart/form-data; boundary=x"}), stream())
+    form = asyncio.run(parser.parse())
+    strays = stray_files(parser, form)
+    assert len(strays) == 1 and not list(form.multi_items()), (strays, form)
+    strays[0].close()
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
     Private(
@@ -631,6 +650,13 @@ PRIVATE_NAMES: list[Private] = [
         "apply_overlay(document, overlay) as the package exports it",
         "jobmock.internals.oas_patch.overlay_module",
         check_oas_patch_overlay_file,
+    ),
+    Private(
+        "starlette",
+        "starlette.formparsers.MultiPartParser._files_to_close_on_error",
+        "every temporary file parse() made, those of parts a cut body left out of the form too",
+        "jobmock.internals.starlette.stray_files",
+        check_multipart_files,
     ),
 ]
 
