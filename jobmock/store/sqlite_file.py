@@ -5,9 +5,7 @@ URLs: ``sqlite:///abs/path/state.db`` (absolute), ``sqlite://relative/state.db``
 current directory); ``~`` is expanded and missing folders are created.
 
 Durability.  ``synchronous=NORMAL`` in WAL mode: a committed write survives the process being
-killed (``kill -9``); only a crash of the machine itself may lose the last few.  Checkpoints (the
-WAL copied back into the file, with its fsyncs) run in a worker thread, not inside a commit on the
-event loop (:mod:`jobmock.store.checkpoints`).
+killed (``kill -9``); only a crash of the machine itself may lose the last few.
 """
 
 from __future__ import annotations
@@ -103,7 +101,6 @@ def _setup(db: sqlite3.Connection) -> None:
     if str(mode).lower() != "wal":
         raise sqlite3.OperationalError(f"cannot switch to WAL mode (journal mode is {mode})")
     db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA wal_autocheckpoint = 0")  # jobmock.store.checkpoints does them
     db.execute("BEGIN IMMEDIATE")
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]

@@ -29,7 +29,6 @@ from pathlib import Path
 from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job
 from jobmock.store.base import StoreError
-from jobmock.store.checkpoints import Checkpointer
 from jobmock.store.outage import Outage
 from jobmock.store.walindex import WalIndexWatch
 
@@ -55,10 +54,7 @@ class SharedFile:
         self._read_cache: Cached = {}
         self._data_version: int | None = None
         self._checked_this_step = False
-        self.checkpoints = Checkpointer(path)
         self._wal_index = WalIndexWatch.open(path)  # after open_file: the WAL index exists
-        if self._wal_index is not None:
-            self.checkpoints.wal_bytes = self._wal_index.wal_bytes
 
     def connection(self) -> sqlite3.Connection:
         if self._db is None:
@@ -77,7 +73,6 @@ class SharedFile:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
-        self.checkpoints.after_write(db)
 
     async def _begin(self, db: sqlite3.Connection) -> None:
         """Take the write lock, trying again while another connection holds it, up to the timeout."""
@@ -131,7 +126,6 @@ class SharedFile:
         self._checked_this_step = False
 
     async def close(self) -> None:
-        await self.checkpoints.close()
         if self._db is not None:
             self._db.close()
             self._db = None

@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import mmap
 import os
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 
 HEADER_BYTES = 48  # the first copy of the WAL-index header (WalIndexHdr)
-PAGE_AND_FRAMES = struct.Struct("=HI")  # szPage (u16) and mxFrame (u32) at 14, in native order
-FRAME_HEADER_BYTES, WAL_HEADER_BYTES = 24, 32
 
 
 @dataclass
@@ -79,13 +76,6 @@ class WalIndexWatch:
             return False
         self._seen = header
         return True
-
-    def wal_bytes(self) -> int:
-        """How much of the WAL file holds frames not yet overwritten: it starts over after a
-        checkpoint while the file keeps its size."""
-        page, frames = PAGE_AND_FRAMES.unpack_from(self._mapping, 14)
-        page = 65536 if page == 1 else page  # 65,536 does not fit in 16 bits: stored as 1
-        return WAL_HEADER_BYTES + frames * (page + FRAME_HEADER_BYTES) if frames else 0
 
     def close(self) -> None:
         """Let go of the file: closed with its last watch (call after closing the connection)."""

@@ -4,7 +4,6 @@ gives up as an outage (503, one log line), and its own writes are never served s
 from __future__ import annotations
 
 import asyncio
-import itertools
 from pathlib import Path
 
 import pytest
@@ -111,38 +110,3 @@ def test_without_a_wal_index_file_the_store_asks_sqlite(tmp_path: Path) -> None:
     assert WalIndexWatch.open(tmp_path / "none.db") is None
     (tmp_path / "short.db-shm").write_bytes(b"\0" * 10)
     assert WalIndexWatch.open(tmp_path / "short.db") is None
-
-
-@pytest.mark.parametrize("pause", ["checkpoint", "none"])
-def test_checkpoints_keep_the_wal_bounded_and_run_off_the_serving_connection(
-    tmp_path: Path, pause: str
-) -> None:
-    """The serving connection never checkpoints inside a commit (autocheckpoint off); the store's
-    checkpointer does in a worker thread, and the WAL starts over again and again while it is
-    written 40 times past the bound: within twice the bound when the checkpoint is done between
-    writes (a journal write a second), and still starting over under writes so constant that
-    the writer's inline fallback has to checkpoint."""
-    limit = 256 * 1024
-    entry = "x" * 1000
-
-    async def main() -> tuple[int, list[int]]:
-        store = SQLiteStore(tmp_path / "state.db")
-        store.file.checkpoints.limit = limit  # a small bound, so the test writes little
-        (autocheckpoint,) = store.file.connection().execute("PRAGMA wal_autocheckpoint").fetchone()
-        used = []
-        for _ in range(40 * limit // (100 * len(entry))):
-            await store.journal_add([("matcher", entry)] * 100, 100)
-            used.append(store.file.checkpoints.wal_bytes())
-            running = store.file.checkpoints._running
-            if pause == "checkpoint" and running is not None:
-                await running
-            await asyncio.sleep(0)  # the event loop turns between two requests
-        await store.close()
-        return autocheckpoint, used
-
-    autocheckpoint, used = asyncio.run(main())
-    assert autocheckpoint == 0
-    starts_over = sum(1 for before, after in itertools.pairwise(used) if after < before)
-    assert starts_over >= 5, used
-    if pause == "checkpoint":  # with constant writes, how far it goes depends on the machine
-        assert max(used) < 2 * limit, used
