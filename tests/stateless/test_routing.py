@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import anyio.from_thread
 import pytest
@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from jobmock.config import Config
 from jobmock.serving.app import create_app
 from jobmock.testing.transport import lifespan
+from tests.asgi import answer, http_scope
 
 # each operation answers its own name: the body says which one a request reached
 TEMPLATES = {
@@ -82,34 +83,9 @@ def test_a_trailing_slash_is_no_other_operations_path(links: TestClient) -> None
         assert response.headers["content-type"] == "application/problem+json"
 
 
-# What uvicorn hands the app: `path` percent-decoded once, `raw_path` as sent. (Starlette's
-# TestClient and httpx's ASGITransport decode `path` twice, `%252F` into `/`: not the wire.)
+# What uvicorn hands the app (tests/asgi.py): `path` percent-decoded once, `raw_path` as sent.
 async def wire_get(app: Any, raw: str) -> tuple[int, Any]:
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": unquote(raw),
-        "raw_path": raw.encode("ascii"),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(b"host", b"localhost")],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-    }
-    sent: list[dict[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    status = next(m["status"] for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    status, _, body = await answer(app, http_scope(raw))
     return status, json.loads(body) if body else None
 
 
