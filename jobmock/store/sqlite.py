@@ -30,6 +30,7 @@ from jobmock.model.clock import ClockState
 from jobmock.model.lifecycle import Job, Transition
 from jobmock.store.base import JobNotFound
 from jobmock.store.codec import dump_clock, dump_job, load_clock, load_job
+from jobmock.store.sqlite_background import BackgroundWriter
 from jobmock.store.sqlite_file import SCHEMA_VERSION, open_file, path_of, state_store_url
 from jobmock.store.sqlite_sharing import SharedFile
 
@@ -44,6 +45,7 @@ class SQLiteStore:
     def __init__(self, path: Path | str, busy_timeout_s: float = 1.0) -> None:
         self.path = Path(path)
         self.file = SharedFile(open_file(self.path), self.path, repr(self), busy_timeout_s)
+        self.background = BackgroundWriter(self.path, repr(self), busy_timeout_s)
 
     @classmethod
     def from_url(cls, url: str, busy_timeout_s: float = 1.0) -> SQLiteStore:
@@ -176,7 +178,7 @@ class SQLiteStore:
             return cursor.rowcount > 0
 
     async def journal_add(self, entries: Sequence[tuple[str, str]], keep: int) -> None:
-        async with self.file.write() as db:
+        def add(db: sqlite3.Connection) -> None:
             db.executemany("INSERT INTO journal (api, record) VALUES (?, ?)", entries)
             for api in {api for api, _ in entries}:
                 db.execute(
@@ -184,6 +186,9 @@ class SQLiteStore:
                     " journal WHERE api = ? ORDER BY position DESC LIMIT 1 OFFSET ?)",
                     (api, api, keep),
                 )
+
+        # off the event loop: no request waits for it (jobmock.store.sqlite_background)
+        await self.background.write(add)
 
     async def journal(self, api: str | None = None) -> builtins.list[str]:
         if api is None:
@@ -204,4 +209,5 @@ class SQLiteStore:
                 db.execute(f"DELETE FROM {table}")  # fixed names, no input
 
     async def close(self) -> None:
+        await self.background.close()  # first: the file's locks go with its last connection
         await self.file.close()
