@@ -183,7 +183,22 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
                 resolved[name] = value
         return resolved
 
+    @functools.cached_property
+    def empty_allowed(self) -> frozenset[str]:
+        """Query parameters whose allowEmptyValue lets them be sent empty (`?opt_pretty=`)."""
+        return frozenset(
+            name
+            for name, param in self._param_defns.items()
+            if param.get("in") == "query" and param.get("allowEmptyValue") is True
+        )
+
     def resolve_query(self, query_data: dict[str, t.Any]) -> dict[str, t.Any]:
+        if self.empty_allowed:  # sent empty: no value to convert, the handler sees it left out
+            query_data = {
+                k: v
+                for k, v in query_data.items()
+                if k not in self.empty_allowed or any(value != "" for value in v)
+            }
         styled = self.styled["query"]
         if not styled:
             return t.cast(dict[str, t.Any], super().resolve_query(query_data))
