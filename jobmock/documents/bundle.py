@@ -45,6 +45,39 @@ def refs(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...
             yield from refs(value, (*path, index))
 
 
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def is_reference(value: Any) -> bool:
+    """Whether a discriminator's mapping value is a reference rather than a schema name (OpenAPI
+    3.0.3: "mappings between payload values and schema names or references"): a name is a
+    component's key, which has no `#` or `/`, and a file name ends like one."""
+    if not isinstance(value, str):
+        return False
+    return "#" in value or "/" in value or value.lower().endswith(DOCUMENT_SUFFIXES)
+
+
+def links(
+    node: Any, path: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any], str]]:
+    """(path, the object holding it, its key) for every reference under `node`: each `$ref`
+    (key `$ref`), and each discriminator mapping value that is a reference (key: the value's)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield path, node, "$ref"
+        for key, value in node.items():
+            if key == "discriminator" and isinstance(value, dict):
+                found = value.get("mapping")
+                names: dict[str, Any] = found if isinstance(found, dict) else {}
+                for name, target in names.items():
+                    if is_reference(target):
+                        yield (*path, key, "mapping"), names, name
+            yield from links(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from links(value, (*path, index))
+
+
 # id(object) -> (the object, kept so its id is not reused; its file's source; its pointer there)
 Origins = dict[int, tuple[Any, SourceMap, Pointer]]
 
@@ -154,27 +187,43 @@ class Bundler:
         return self.document
 
     def rewrite(self, node: Any, file: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> None:
-        """Point every `$ref` under `node` (of `file`) into the root document."""
-        for where, holder in list(refs(node)):
-            ref = holder["$ref"]
+        """Point every `$ref` (and discriminator mapping) under `node` (of `file`) into the root
+        document."""
+        for where, holder, key in list(links(node)):
+            ref = holder[key]
             target_file, _, fragment = ref.partition("#")
             if not target_file and file == next(iter(self.files)):
                 continue  # a local ref of the root document: checked later, as it is
             source = self.target(file, target_file)
+            here = (*at, *where, key)
             try:
-                local = self.place(source, fragment, loaded, (*at, *where, "$ref"), holder)
+                if key == "$ref":
+                    local = self.place(source, fragment, loaded, here, holder)
+                else:  # a mapping value names a schema: never inlined
+                    local = self.named(source, fragment, loaded, here)
             except SpecError as unresolved:
                 if self.strict:
                     raise
                 self.unresolved.append(unresolved)  # left as written: validate reports it
                 continue
             if local is not None:
-                holder["$ref"] = local
+                holder[key] = local
             elif VALUE in holder and where:  # a string, number or list: it replaces its ref
                 parent_key = where[-1]
                 parent = lookup(node, where[:-1])[1]
                 parent[parent_key] = holder[VALUE]
                 self.remember(parent[parent_key], self.files[source], fragment)
+
+    def named(self, file: Path, fragment: str, by: LoadedYaml, at: tuple[Any, ...]) -> str:
+        """The local ref of a target that a discriminator's mapping names: a component already,
+        or placed in `components/schemas` (a mapping cannot hold a schema inlined)."""
+        holder: dict[str, Any] = {}
+        local = self.place(file, fragment, by, at, holder)
+        if local is not None:
+            return local
+        local = self.name_recursive((file, fragment), file, decode_pointer(fragment) or ())
+        self.document["components"]["schemas"][local.rpartition("/")[2]] = holder
+        return local
 
     def remember(self, value: Any, loaded: LoadedYaml, fragment: str) -> None:
         """Note that `value` (now in the bundled document) is written at `fragment` of `loaded`."""

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from jobmock.documents.bundle import BundledSource, Bundler
 from jobmock.documents.pointers import Pointer
 from jobmock.documents.specs import OVERLAY_SUFFIX
 from jobmock.documents.yamlfast import KeyedSourceMap
@@ -50,7 +51,10 @@ def classify(path: Path, data: Any) -> Kind | None:
 
 def position(source: SourceMap, pointer: Pointer, key: bool = False) -> Position:
     """Where `pointer` is written in `source`'s file: its value, or its key; the document itself
-    (the empty pointer) is where its first key is."""
+    (the empty pointer) is where its first key is. In a bundled document, the file is the one
+    the node was written in."""
+    if isinstance(source, BundledSource):
+        source, pointer = source.where(pointer)
     if not pointer:
         keys = source.keys if isinstance(source, KeyedSourceMap) else source.positions
         firsts = [p for k, p in keys.items() if len(k) == 1]
@@ -102,6 +106,7 @@ class SpecDocument:
     source: SourceMap
     document: dict[str, Any]
     overlay: OverlayDocument | None = None
+    files: tuple[Path, ...] = ()  # every file read for it: the root and what its `$ref`s name
 
     @property
     def name(self) -> str:
@@ -119,6 +124,13 @@ class SpecDocument:
             if found is not None:
                 return found
         return position(self.source, pointer, key)
+
+    def written_in(self, pointer: Pointer) -> Path:
+        """The file the node at `pointer` of the served document is written in (the root
+        document's, unless a `$ref` brought it from another file)."""
+        if isinstance(self.source, BundledSource):
+            return self.source.where(pointer)[0].file
+        return self.path
 
     def node(self, pointer: Pointer) -> Any:
         """The value at `pointer` in the served document (KeyError/IndexError if absent)."""
@@ -269,12 +281,17 @@ def apply_overlay(document: dict[str, Any], overlay: OverlayDocument) -> dict[st
 
 
 def spec_document(loaded: LoadedYaml, overlay: OverlayDocument | None) -> SpecDocument:
+    """The document as `jobmock serve` reads it: other files' `$ref` targets bundled in (one
+    that resolves to nothing is left as written, for `ref-unresolved`), then the overlay."""
     path = loaded.source.file
     documented = loaded.data
     if not isinstance(documented, dict):
         raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
-    served = documented if overlay is None else apply_overlay(documented, overlay)
-    return SpecDocument(path, documented, loaded.source, served, overlay)
+    bundler = Bundler(loaded, path, strict=False)
+    bundled = bundler.bundle(path)
+    served = bundled if overlay is None else apply_overlay(bundled, overlay)
+    files = tuple(bundler.files)
+    return SpecDocument(path, documented, bundler.source, served, overlay, files)
 
 
 def overlay_document(loaded: LoadedYaml) -> OverlayDocument:

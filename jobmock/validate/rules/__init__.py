@@ -5,7 +5,6 @@ from jobmock.validate.rules import (
     fixtures,
     operations,
     overlays,
-    references,
     structure,
     values,
 )
@@ -18,7 +17,6 @@ __all__ = [
     "fixtures",
     "operations",
     "overlays",
-    "references",
     "rule",
     "rules_for",
     "structure",
