@@ -244,8 +244,8 @@ class Bundler:
         key = (file, fragment)
         if key in self.placed:
             return self.placed[key]
-        components = self.document.setdefault("components", {})
         if pointer and len(pointer) == 3 and pointer[0] == "components":
+            components = self.document.setdefault("components", {})
             kind = components.setdefault(str(pointer[1]), {})
             name, n = str(pointer[2]), 2
             while name in kind:  # a root component of that name already: keep both
@@ -263,7 +263,8 @@ class Bundler:
         self.rewrite(inlined, file, loaded, pointer or ())
         self.inlining.discard(key)
         if key in self.placed:  # it refers to itself: kept under the name its refs now point to
-            components["schemas"][self.placed[key].rpartition("/")[2]] = inlined
+            schemas = self.document["components"]["schemas"]  # made by name_recursive
+            schemas[self.placed[key].rpartition("/")[2]] = inlined
             self.remember(inlined, loaded, fragment)
             return self.placed[key]
         holder.clear()
