@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.documents.bundle import BundledSource, Bundler
-from jobmock.documents.pointers import Pointer
+from jobmock.documents.pointers import Node, Pointer
 from jobmock.documents.specs import OVERLAY_SUFFIX
 from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import FixtureError, SpecError
 from jobmock.fixtures.loading import Fixture
 from jobmock.validate.findings import Position
+from jobmock.validate.openapi import schemas as all_schemas
 
 
 class Kind(StrEnum):
@@ -107,6 +108,14 @@ class SpecDocument:
     document: dict[str, Any]
     overlay: OverlayDocument | None = None
     files: tuple[Path, ...] = ()  # every file read for it: the root and what its `$ref`s name
+    _schemas: list[Node] | None = field(default=None, repr=False, compare=False)
+
+    def schemas(self) -> list[Node]:
+        """Every Schema Object of the served document, nested ones included: walked once for
+        all rules (a bundled document repeats what many `$ref`s name; DigitalOcean's has 315,000)."""
+        if self._schemas is None:
+            self._schemas = list(all_schemas(self.document))
+        return self._schemas
 
     @property
     def name(self) -> str:
@@ -125,12 +134,16 @@ class SpecDocument:
                 return found
         return position(self.source, pointer, key)
 
-    def written_in(self, pointer: Pointer) -> Path:
+    def origin(self, pointer: Pointer) -> tuple[Path, Pointer]:
         """The file the node at `pointer` of the served document is written in (the root
-        document's, unless a `$ref` brought it from another file)."""
+        document's, unless a `$ref` brought it from another file) and its pointer there."""
         if isinstance(self.source, BundledSource):
-            return self.source.where(pointer)[0].file
-        return self.path
+            source, inner = self.source.where(pointer)
+            return source.file, inner
+        return self.path, pointer
+
+    def written_in(self, pointer: Pointer) -> Path:
+        return self.origin(pointer)[0]
 
     def node(self, pointer: Pointer) -> Any:
         """The value at `pointer` in the served document (KeyError/IndexError if absent)."""
