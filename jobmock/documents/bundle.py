@@ -155,6 +155,8 @@ class Bundler:
         self.origins: Origins = {}
         self.resolved: dict[tuple[Path, str], Path] = {}
         self.unresolved: list[SourceError] = []
+        # id(container) -> (container, its keys whose `$ref` was replaced by the target itself)
+        self.substituted: dict[int, tuple[Any, set[str | int]]] = {}
 
     @property
     def source(self) -> SourceMap:
@@ -208,11 +210,19 @@ class Bundler:
                 continue
             if local is not None:
                 holder[key] = local
-            elif VALUE in holder and where:  # a string, number or list: it replaces its ref
-                parent_key = where[-1]
-                parent = lookup(node, where[:-1])[1]
-                parent[parent_key] = holder[VALUE]
-                self.remember(parent[parent_key], self.files[source], fragment)
+                continue
+            if not where:
+                continue
+            parent = lookup(node, where[:-1])[1]
+            self.substitute(parent, where[-1])
+            if VALUE in holder:  # a string, number or list: it replaces its ref
+                parent[where[-1]] = holder[VALUE]
+                self.remember(parent[where[-1]], self.files[source], fragment)
+
+    def substitute(self, parent: Any, key: str | int) -> None:
+        """Note that `parent[key]` was a `$ref` now replaced by what it names."""
+        entry = self.substituted.setdefault(id(parent), (parent, set()))
+        entry[1].add(key)
 
     def named(self, file: Path, fragment: str, by: LoadedYaml, at: tuple[Any, ...]) -> str:
         """The local ref of a target that a discriminator's mapping names: a component already,
@@ -269,6 +279,9 @@ class Bundler:
             return self.placed[key]
         holder.clear()
         holder.update(inlined if isinstance(inlined, dict) else {VALUE: inlined})
+        moved = self.substituted.pop(id(inlined), None)  # its keys now belong to `holder`
+        if moved is not None:
+            self.substituted.setdefault(id(holder), (holder, set()))[1].update(moved[1])
         if isinstance(inlined, dict):
             self.remember(holder, loaded, fragment)
         return None

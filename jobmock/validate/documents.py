@@ -108,6 +108,8 @@ class SpecDocument:
     document: dict[str, Any]
     overlay: OverlayDocument | None = None
     files: tuple[Path, ...] = ()  # every file read for it: the root and what its `$ref`s name
+    # (container, keys): where the served document holds what a `$ref` there named, inlined
+    substituted: tuple[tuple[Any, set[str | int]], ...] = field(default=(), repr=False)
     _schemas: list[Node] | None = field(default=None, repr=False, compare=False)
 
     def schemas(self) -> list[Node]:
@@ -304,7 +306,8 @@ def spec_document(loaded: LoadedYaml, overlay: OverlayDocument | None) -> SpecDo
     bundled = bundler.bundle(path)
     served = bundled if overlay is None else apply_overlay(bundled, overlay)
     files = tuple(bundler.files)
-    return SpecDocument(path, documented, bundler.source, served, overlay, files)
+    substituted = tuple(bundler.substituted.values())
+    return SpecDocument(path, documented, bundler.source, served, overlay, files, substituted)
 
 
 def overlay_document(loaded: LoadedYaml) -> OverlayDocument:

@@ -76,12 +76,17 @@ def places(root: Path) -> list[tuple[str, int | None, int | None, str]]:
     return [(Path(f.file).name, f.line, f.column, f.rule) for f in report.findings]
 
 
-def test_a_clean_split_document_has_no_finding(tmp_path: Path) -> None:
-    # an operation written as a `$ref` is read as the operation it names: no "responses is
-    # required", no "$ref not allowed", its path parameter found
-    root = write(tmp_path, SCHEMAS.replace("default: 150", "default: 0"))
+# api.yaml line 10, column 13: the operation's `$ref` (OpenAPI 3.0.0, Path Item Object: `get |
+# Operation Object`, no Reference Object there); every split document below has it
+NOT_ALLOWED = ("api.yaml", 10, 13, "ref-not-allowed")
+CLEAN = SCHEMAS.replace("default: 150", "default: 0")
+
+
+def test_an_operation_behind_a_ref_is_read_as_the_operation_it_names(tmp_path: Path) -> None:
+    # one finding, the `$ref` itself: no "responses is required", no path parameter missing
+    root = write(tmp_path, CLEAN)
     report = validate_paths([root], ValidateOptions())
-    assert report.findings == []
+    assert places(root) == [NOT_ALLOWED]
     assert sorted(Path(p).name for p in report.files) == ["api.yaml", "parts.yaml", "schemas.yaml"]
 
 
@@ -89,7 +94,7 @@ def test_a_problem_in_a_referenced_schema_is_reported_at_its_own_line(tmp_path: 
     # schemas.yaml line 9: `default: 150` above `maximum: 100` (OpenAPI 3.0.3: "the default
     # value MUST conform to the defined type for the Schema Object")
     root = write(tmp_path)
-    assert places(root) == [("schemas.yaml", 9, 7, "default-invalid")]
+    assert places(root) == [NOT_ALLOWED, ("schemas.yaml", 9, 7, "default-invalid")]
 
 
 def test_a_structure_error_in_a_referenced_file_is_reported_there(tmp_path: Path) -> None:
@@ -102,6 +107,7 @@ def test_a_structure_error_in_a_referenced_file_is_reported_there(tmp_path: Path
     parts = PARTS.replace("{name: id, in: path,", "{name: id,")
     root = write(tmp_path, schemas, parts)
     assert places(root) == [
+        NOT_ALLOWED,
         ("parts.yaml", 14, 3, "path-params-mismatch"),
         ("parts.yaml", 15, 7, "oas-structure"),
         ("schemas.yaml", 2, 3, "oas-structure"),
@@ -115,12 +121,13 @@ def test_a_ref_to_nothing_in_a_referenced_file_is_reported_where_it_is_written(
     parts = PARTS.replace(
         "items: {$ref: 'schemas.yaml#/Job'}", "items: {$ref: 'schemas.yaml#/Jbo'}"
     )
-    root = write(tmp_path, SCHEMAS.replace("default: 150", "default: 0"), parts)
+    root = write(tmp_path, CLEAN, parts)
     report = validate_paths([root], ValidateOptions())
     assert [(Path(f.file).name, f.line, f.column, f.rule) for f in report.findings] == [
-        ("parts.yaml", 11, 29, "ref-unresolved")
+        NOT_ALLOWED,
+        ("parts.yaml", 11, 29, "ref-unresolved"),
     ]
-    assert "did you mean '#/Job'?" in report.findings[0].message
+    assert "did you mean '#/Job'?" in report.findings[1].message
 
 
 def test_a_referenced_file_that_is_not_yaml_is_one_finding_at_its_own_line(tmp_path: Path) -> None:
@@ -129,15 +136,16 @@ def test_a_referenced_file_that_is_not_yaml_is_one_finding_at_its_own_line(tmp_p
     root = write(tmp_path, "Job: [unclosed\n")
     report = validate_paths([root], ValidateOptions())
     assert [(Path(f.file).name, f.line, f.rule) for f in report.findings] == [
-        ("schemas.yaml", 2, "ref-unresolved")
+        ("api.yaml", 10, "ref-not-allowed"),
+        ("schemas.yaml", 2, "ref-unresolved"),
     ]
 
 
 @pytest.mark.parametrize(
     ("schemas", "root", "code"),
     [
-        (SCHEMAS.replace("default: 150", "default: 0"), ROOT, 0),  # clean
-        (SCHEMAS, ROOT, 1),  # a finding in the referenced file
+        (CLEAN, ROOT.split("  /jobs/{id}:")[0], 0),  # clean: the operation's `$ref` left out
+        (SCHEMAS, ROOT.split("  /jobs/{id}:")[0], 1),  # a finding in the referenced file
         (SCHEMAS, "openapi: [3.0.3\n", 2),  # a root that is not YAML: unusable input
     ],
 )

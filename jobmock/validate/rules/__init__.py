@@ -5,6 +5,7 @@ from jobmock.validate.rules import (
     fixtures,
     operations,
     overlays,
+    references,
     structure,
     values,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "fixtures",
     "operations",
     "overlays",
+    "references",
     "rule",
     "rules_for",
     "structure",
