@@ -177,6 +177,10 @@ def nested(roots: list[Any]) -> Iterator[dict[str, Any]]:
         stack += [c for c in children if isinstance(c, dict)]
 
 
+# validate's errors that serve reads past: a `$ref` where OpenAPI takes none is followed
+SERVED_ANYWAY = frozenset({"ref-not-allowed"})
+
+
 def validates_first_error(path: Path) -> SpecError | None:
     """The first error `jobmock validate` finds in the document at `path`, as the reason it is not
     served: the check that refused it (openapi-spec-validator's) can name no place (`1:1`) and
@@ -186,7 +190,7 @@ def validates_first_error(path: Path) -> SpecError | None:
     from jobmock.validate.runner import validate_paths
 
     for finding in validate_paths([path]).findings:
-        if finding.severity is Severity.ERROR:
+        if finding.severity is Severity.ERROR and finding.rule not in SERVED_ANYWAY:
             message = f"{finding.message} ({finding.rule})"
             same = Path(finding.file).resolve() == path.resolve()  # validate's path is relative
             return SpecError(path if same else finding.file, message, finding.line, finding.column)
