@@ -221,10 +221,11 @@ def plan_for(document: dict[str, Any], api: str, source: str) -> Plan:
 
 def init(spec: Path, out: Path | None) -> str:
     """Write the project folder for `spec`; the report `jobmock init` prints."""
+    from jobmock.documents.bundle import Bundler, refs
     from jobmock.documents.reader import read
     from jobmock.errors import SpecError
     from jobmock.polling.project import load_project
-    from jobmock.stateless.documents import Bundler, api_name, load_document, refs
+    from jobmock.stateless.documents import api_name, load_document
 
     name = api_name(spec)
     served = load_document(spec, name)  # refuses what cannot be served: file:line, exit 2

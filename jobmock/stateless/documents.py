@@ -16,129 +16,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from jobmock.documents.pointers import decode_pointer, encode_pointer, lookup
+from jobmock.documents.bundle import Bundler, refs
+from jobmock.documents.pointers import decode_pointer, lookup
 from jobmock.documents.reader import read
 from jobmock.documents.routes import METHODS
 from jobmock.documents.specs import ServedSpec, validate_document
 from jobmock.documents.validity import ValidDocuments
-from jobmock.documents.yamlsource import LoadedYaml, SourceMap
+from jobmock.documents.yamlsource import SourceMap
 from jobmock.errors import SpecError
 from jobmock.stateless.contradictions import nullable_enum, paths_where, warn_nullable_enums
 from jobmock.stateless.start_warnings import warn_places
 
 SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
-VALUE = "$jobmock-value"  # a ref's target that is no object, until its parent holds it instead
 SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
-
-
-def refs(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """(path, the object holding it) for every `$ref` under `node`."""
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield path, node
-        for key, value in node.items():
-            yield from refs(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from refs(value, (*path, index))
-
-
-class Bundler:
-    """Brings every external `$ref` target into the root document (its `components`)."""
-
-    def __init__(self, root: LoadedYaml, path: Path) -> None:
-        self.root = root
-        self.found = list(refs(root.data))
-        # only local refs: nothing is rewritten, and the document read is used as it is
-        self.local = all(holder["$ref"].startswith("#") for _, holder in self.found)
-        self.document: dict[str, Any] = root.data if self.local else copy.deepcopy(root.data)
-        self.files: dict[Path, LoadedYaml] = {path.resolve(): root}
-        self.placed: dict[tuple[Path, str], str] = {}  # (file, pointer) -> local `#/...` ref
-        self.inlining: set[tuple[Path, str]] = set()
-
-    def load(self, path: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> LoadedYaml:
-        path = path.resolve()
-        if path not in self.files:
-            if not path.is_file():
-                raise loaded.source.error(at, f"$ref to a missing file {path}", SpecError)
-            self.files[path] = read(path, SpecError)
-        return self.files[path]
-
-    def bundle(self, path: Path) -> dict[str, Any]:
-        if not self.local:
-            self.rewrite(self.document, path.resolve(), self.root, ())
-            self.found = list(refs(self.document))
-        return self.document
-
-    def rewrite(self, node: Any, file: Path, loaded: LoadedYaml, at: tuple[Any, ...]) -> None:
-        """Point every `$ref` under `node` (of `file`) into the root document."""
-        for where, holder in list(refs(node)):
-            ref = holder["$ref"]
-            target_file, _, fragment = ref.partition("#")
-            if not target_file and file == next(iter(self.files)):
-                continue  # a local ref of the root document: checked later, as it is
-            source = (file.parent / target_file) if target_file else file
-            local = self.place(source, fragment, loaded, (*at, *where, "$ref"), holder)
-            if local is not None:
-                holder["$ref"] = local
-            elif VALUE in holder and where:  # a string, number or list: it replaces its ref
-                lookup(node, where[:-1])[1][where[-1]] = holder[VALUE]
-
-    def place(
-        self, file: Path, fragment: str, by: LoadedYaml, at: tuple[Any, ...], holder: dict[str, Any]
-    ) -> str | None:
-        """The local ref now naming the target, or None: the target was inlined into `holder`."""
-        loaded = self.load(file, by, at)
-        file = file.resolve()
-        pointer = decode_pointer(fragment) if fragment else ()
-        found, value = lookup(loaded.data, pointer) if pointer is not None else (False, None)
-        if not found:
-            raise by.source.error(at, f"$ref to nothing: {file.name}#{fragment}", SpecError)
-        key = (file, fragment)
-        if key in self.placed:
-            return self.placed[key]
-        components = self.document.setdefault("components", {})
-        if pointer and len(pointer) == 3 and pointer[0] == "components":
-            kind = components.setdefault(str(pointer[1]), {})
-            name, n = str(pointer[2]), 2
-            while name in kind:  # a root component of that name already: keep both
-                name, n = f"{pointer[2]}_{n}", n + 1
-            local = "#" + encode_pointer(("components", str(pointer[1]), name))
-            self.placed[key] = local
-            kind[name] = copy.deepcopy(value)
-            self.rewrite(kind[name], file, loaded, pointer)
-            return local
-        if key in self.inlining:  # a target inside itself cannot be inlined: named instead
-            return self.name_recursive(key, file, pointer or ())
-        self.inlining.add(key)
-        inlined = copy.deepcopy(value)
-        self.rewrite(inlined, file, loaded, pointer or ())
-        self.inlining.discard(key)
-        if key in self.placed:  # it refers to itself: kept under the name its refs now point to
-            components["schemas"][self.placed[key].rpartition("/")[2]] = inlined
-            return self.placed[key]
-        holder.clear()
-        holder.update(inlined if isinstance(inlined, dict) else {VALUE: inlined})
-        return None
-
-    def name_recursive(self, key: tuple[Path, str], file: Path, pointer: tuple[Any, ...]) -> str:
-        """The `#/components/schemas/<name>` a recursive target outside components/ is placed
-        at (only a schema can contain itself: DigitalOcean's `definitions.yml#/apiAgent` lists
-        its child agents), named after its last pointer segment, else its file."""
-        schemas = self.document.setdefault("components", {}).setdefault("schemas", {})
-        base = re.sub(r"[^A-Za-z0-9._-]", "_", str(pointer[-1]) if pointer else file.stem)
-        name, n = base, 2
-        while name in schemas:
-            name, n = f"{base}_{n}", n + 1
-        schemas[name] = {}  # reserved: filled once its outermost inlining is done
-        self.placed[key] = "#" + encode_pointer(("components", "schemas", name))
-        return self.placed[key]
 
 
 def check_local_refs(
     document: dict[str, Any],
-    loaded: LoadedYaml,
+    source: SourceMap,
     found: list[tuple[tuple[Any, ...], dict[str, Any]]] | None = None,
 ) -> None:
     """A `$ref` of `document` (`found`: its refs, when known) to nothing is a SpecError."""
@@ -148,7 +44,7 @@ def check_local_refs(
             continue
         pointer = decode_pointer(ref[1:])
         if pointer is None or not lookup(document, pointer)[0]:
-            raise loaded.source.error((*where, "$ref"), f"$ref to nothing: {ref}", SpecError)
+            raise source.error((*where, "$ref"), f"$ref to nothing: {ref}", SpecError)
 
 
 def inline_path_item_refs(document: dict[str, Any]) -> None:
@@ -170,7 +66,7 @@ def inline_path_item_refs(document: dict[str, Any]) -> None:
             item = paths[path] = {**copy.deepcopy(target), **own}
 
 
-def check_security_names(document: dict[str, Any], loaded: LoadedYaml) -> None:
+def check_security_names(document: dict[str, Any], source: SourceMap) -> None:
     """SpecError at the first security requirement naming a scheme the document does not declare
     (3.1.0, Security Requirement Object: each name "MUST correspond to a security scheme which
     is declared in the Security Schemes under the Components Object")."""
@@ -184,7 +80,7 @@ def check_security_names(document: dict[str, Any], loaded: LoadedYaml) -> None:
         for index, requirement in enumerate(requirements or ()):
             for name in requirement if isinstance(requirement, dict) else ():
                 if name not in declared:
-                    raise loaded.source.error(
+                    raise source.error(
                         (*where, index, name),
                         f"security names {name!r}, which components.securitySchemes does not"
                         " declare",
@@ -281,6 +177,10 @@ def nested(roots: list[Any]) -> Iterator[dict[str, Any]]:
         stack += [c for c in children if isinstance(c, dict)]
 
 
+# validate's errors that serve reads past: a `$ref` where OpenAPI takes none is followed
+SERVED_ANYWAY = frozenset({"ref-not-allowed"})
+
+
 def validates_first_error(path: Path) -> SpecError | None:
     """The first error `jobmock validate` finds in the document at `path`, as the reason it is not
     served: the check that refused it (openapi-spec-validator's) can name no place (`1:1`) and
@@ -290,7 +190,7 @@ def validates_first_error(path: Path) -> SpecError | None:
     from jobmock.validate.runner import validate_paths
 
     for finding in validate_paths([path]).findings:
-        if finding.severity is Severity.ERROR:
+        if finding.severity is Severity.ERROR and finding.rule not in SERVED_ANYWAY:
             message = f"{finding.message} ({finding.rule})"
             same = Path(finding.file).resolve() == path.resolve()  # validate's path is relative
             return SpecError(path if same else finding.file, message, finding.line, finding.column)
@@ -312,20 +212,21 @@ def load_document(path: Path, name: str) -> ServedSpec:
         raise loaded.source.error((), "not an OpenAPI document (no `openapi` field)", SpecError)
     bundler = Bundler(loaded, path)
     document = bundler.bundle(path)
-    check_local_refs(document, loaded, bundler.found)
+    source = bundler.source  # a node from another file is located in that file
+    check_local_refs(document, source, bundler.found)
     inline_path_item_refs(document)
-    check_security_names(document, loaded)
+    check_security_names(document, source)
     try:
-        ValidDocuments().check(bundler.files, lambda: validate_document(document, loaded.source))
+        ValidDocuments().check(bundler.files, lambda: validate_document(document, source))
     except SpecError as refused:
         raise validates_first_error(path) or refused from None
     if str(document["openapi"]).startswith("3.0"):
         contradicted = sum(1 for schema in schemas(document) if nullable_enum(schema))
-        warn_nullable_enums(document, loaded.source, contradicted)
+        warn_nullable_enums(document, source, contradicted)
         document = upgrade(document)
     else:
-        read_nullable_as_meant(document, loaded.source)
-    return ServedSpec(name=name, path=path, document=document, source=loaded.source)
+        read_nullable_as_meant(document, source)
+    return ServedSpec(name=name, path=path, document=document, source=source)
 
 
 def _says_nullable(node: Any) -> bool:

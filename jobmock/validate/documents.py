@@ -20,13 +20,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from jobmock.documents.pointers import Pointer
+from jobmock.documents.bundle import BundledSource, Bundler
+from jobmock.documents.pointers import Node, Pointer
 from jobmock.documents.specs import OVERLAY_SUFFIX
 from jobmock.documents.yamlfast import KeyedSourceMap
 from jobmock.documents.yamlsource import LoadedYaml, SourceMap
 from jobmock.errors import FixtureError, SpecError
 from jobmock.fixtures.loading import Fixture
 from jobmock.validate.findings import Position
+from jobmock.validate.openapi import schemas as all_schemas
 
 
 class Kind(StrEnum):
@@ -50,7 +52,10 @@ def classify(path: Path, data: Any) -> Kind | None:
 
 def position(source: SourceMap, pointer: Pointer, key: bool = False) -> Position:
     """Where `pointer` is written in `source`'s file: its value, or its key; the document itself
-    (the empty pointer) is where its first key is."""
+    (the empty pointer) is where its first key is. In a bundled document, the file is the one
+    the node was written in."""
+    if isinstance(source, BundledSource):
+        source, pointer = source.where(pointer)
     if not pointer:
         keys = source.keys if isinstance(source, KeyedSourceMap) else source.positions
         firsts = [p for k, p in keys.items() if len(k) == 1]
@@ -102,6 +107,17 @@ class SpecDocument:
     source: SourceMap
     document: dict[str, Any]
     overlay: OverlayDocument | None = None
+    files: tuple[Path, ...] = ()  # every file read for it: the root and what its `$ref`s name
+    # (container, keys): where the served document holds what a `$ref` there named, inlined
+    substituted: tuple[tuple[Any, set[str | int]], ...] = field(default=(), repr=False)
+    _schemas: list[Node] | None = field(default=None, repr=False, compare=False)
+
+    def schemas(self) -> list[Node]:
+        """Every Schema Object of the served document, nested ones included: walked once for
+        all rules (a bundled document repeats what many `$ref`s name; DigitalOcean's has 315,000)."""
+        if self._schemas is None:
+            self._schemas = list(all_schemas(self.document))
+        return self._schemas
 
     @property
     def name(self) -> str:
@@ -119,6 +135,17 @@ class SpecDocument:
             if found is not None:
                 return found
         return position(self.source, pointer, key)
+
+    def origin(self, pointer: Pointer) -> tuple[Path, Pointer]:
+        """The file the node at `pointer` of the served document is written in (the root
+        document's, unless a `$ref` brought it from another file) and its pointer there."""
+        if isinstance(self.source, BundledSource):
+            source, inner = self.source.where(pointer)
+            return source.file, inner
+        return self.path, pointer
+
+    def written_in(self, pointer: Pointer) -> Path:
+        return self.origin(pointer)[0]
 
     def node(self, pointer: Pointer) -> Any:
         """The value at `pointer` in the served document (KeyError/IndexError if absent)."""
@@ -269,12 +296,18 @@ def apply_overlay(document: dict[str, Any], overlay: OverlayDocument) -> dict[st
 
 
 def spec_document(loaded: LoadedYaml, overlay: OverlayDocument | None) -> SpecDocument:
+    """The document as `jobmock serve` reads it: other files' `$ref` targets bundled in (one
+    that resolves to nothing is left as written, for `ref-unresolved`), then the overlay."""
     path = loaded.source.file
     documented = loaded.data
     if not isinstance(documented, dict):
         raise loaded.source.error((), "an OpenAPI document must be a mapping", SpecError)
-    served = documented if overlay is None else apply_overlay(documented, overlay)
-    return SpecDocument(path, documented, loaded.source, served, overlay)
+    bundler = Bundler(loaded, path, strict=False)
+    bundled = bundler.bundle(path)
+    served = bundled if overlay is None else apply_overlay(bundled, overlay)
+    files = tuple(bundler.files)
+    substituted = tuple(bundler.substituted.values())
+    return SpecDocument(path, documented, bundler.source, served, overlay, files, substituted)
 
 
 def overlay_document(loaded: LoadedYaml) -> OverlayDocument:

@@ -242,6 +242,7 @@ def validate_paths(paths: Sequence[Path] = (), options: ValidateOptions | None =
                 if key not in seen:
                     seen.add(key)
                     report.findings.append(finding)
-    report.files = [display_path(Path(p)) for p in loader.files]
+    every = [*loader.files, *(f for spec in loader.specs.values() for f in spec.files)]
+    report.files = [display_path(Path(p)) for p in dict.fromkeys(every)]
     report.sort()
     return report

@@ -261,3 +261,26 @@ def test_a_recursive_target_outside_components_is_named_in_components(tmp_path: 
 def test_a_ref_to_a_string_is_that_string(tmp_path: Path) -> None:
     document = load_document(write(tmp_path, SPLIT_AS_DIGITALOCEAN), "agents").document
     assert document["tags"] == [{"name": "agents", "description": "Agents answer questions."}]
+
+
+def test_a_document_refused_for_a_problem_in_another_file_names_that_file_and_line(
+    tmp_path: Path,
+) -> None:
+    # the operation is a `$ref` (followed by serve; validate's `ref-not-allowed` is not why it is
+    # refused); its file's only parameter has no `in` (op.yaml line 2, column 5, where the item's
+    # first key is written): no Parameter Object
+    main = write(
+        tmp_path,
+        {
+            "main.yaml": "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /things:\n"
+            "    get: {$ref: 'op.yaml'}\n",
+            "op.yaml": "parameters:\n  - name: limit\n    schema: {type: integer}\n"
+            "responses:\n  '200': {description: the things}\n",
+        },
+    )
+    with pytest.raises(SpecError) as raised:
+        load_document(main, "split")
+    assert str(raised.value) == (
+        f"{tmp_path / 'op.yaml'}:2:5: not valid OpenAPI 3.0: 'in' is a required property; add `in`"
+        " here (oas-structure)"
+    )

@@ -60,7 +60,6 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "example-and-examples": {"struct", "spec"},
         "pattern-invalid": {"struct", "spec"},
         "server-variable-default": {"struct", "spec"},
-        "ref-target-invalid": {"struct", "spec", "no-unresolved-refs"},
         "overlay-invalid": {"struct"},
     },
     "Spectral": {
@@ -75,7 +74,6 @@ SAME_KIND: dict[str, dict[str, set[str]]] = {
         "example-and-examples": {"oas3-schema", "oas3_1-schema"},
         "pattern-invalid": {"oas3-schema", "oas3_1-schema"},
         "server-variable-default": {"oas3-server-variables"},
-        "ref-target-invalid": {"oas3-schema", "oas3_1-schema", "oas3-valid-schema-example"},
     },
 }
 

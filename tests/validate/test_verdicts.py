@@ -4,7 +4,6 @@ so skipping the Python pass where the compiled one says valid loses no finding."
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from jobmock.documents.pointers import encode_pointer
 from jobmock.documents.reader import read
+from jobmock.validate.documents import spec_document
 from jobmock.validate.openapi import foreign_dialects, schema_roots
 from jobmock.validate.rules.values import _values
 from jobmock.validate.schemas import DOCUMENT_URI, SchemaSet, document_validator, meta_errors
@@ -102,10 +102,11 @@ def test_a_compiled_yes_is_a_python_yes(format_: str, type_: str, value: Any) ->
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[str(p.relative_to(HERE)) for p in DOCUMENTS])
 def test_example_verdicts_agree_on_the_corpus(path: Path) -> None:
-    document = read(path).data
+    loaded = read(path)
+    document = loaded.data
     if _version(document) != "3.1":
         pytest.skip("values of 3.0 documents are checked in Python only (its dialect)")
-    doc: Any = SimpleNamespace(path=path, document=document, version="3.1")
+    doc = spec_document(loaded, None)
     fast = ValueVerdicts(document, DOCUMENT_URI)
     slow = SchemaSet(document, "3.1", compiled=False)
     foreign = foreign_dialects(document)  # not read as 2020-12 by either (oas-structure's)

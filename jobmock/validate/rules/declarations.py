@@ -12,7 +12,7 @@ from typing import Any
 from jobmock.documents.specs import HTTP_METHODS
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
-from jobmock.validate.openapi import Node, deref, items, mapping, schemas, walk
+from jobmock.validate.openapi import Node, deref, items, mapping, walk
 from jobmock.validate.rules.registry import rule
 
 
@@ -81,7 +81,7 @@ def regex_problem(pattern: str) -> str | None:
     fix="correct the expression (ECMA-262 syntax; escape a literal `[` as `\\[`)",
 )
 def invalid_patterns(doc: SpecDocument) -> Iterator[Problem]:
-    for node in schemas(doc.document):
+    for node in doc.schemas():
         pattern = node.value.get("pattern")
         if isinstance(pattern, str) and (why := regex_problem(pattern)):
             yield Problem(

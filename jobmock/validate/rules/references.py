@@ -1,141 +1,87 @@
-"""What an external `$ref` brings in is checked as if written in place: the document with each
-external target inlined is validated against the OpenAPI schema (and, for 3.1, a target in a
-schema's place against JSON Schema 2020-12); problems inside a target are reported at the `$ref`,
-naming the place in the other file."""
+"""A `$ref` where OpenAPI takes no Reference Object: in an Operation Object's place (OpenAPI
+3.0.0, Path Item Object: `get | Operation Object`, where other fields say `| Reference Object`),
+or for a `description` string. jobmock reads what it names, as bundlers do, and checks that with
+every other rule; openapi-spec-validator refuses the document as written, and so does this rule.
+
+The places are found by the OpenAPI schema itself (the structure rule's, from
+openapi-spec-validator): each `$ref` the bundler replaced by its target is put back as a `$ref`,
+and the schema's refusals at exactly those places are the findings.
+"""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from jobmock.documents.pointers import Pointer, typed_pointer
-from jobmock.documents.reader import read
-from jobmock.documents.yamlfast import KeyedSourceMap
-from jobmock.documents.yamlsource import LoadedYaml, SourceMap
-from jobmock.errors import SourceError
-from jobmock.validate.documents import Kind, SpecDocument
-from jobmock.validate.findings import Problem, Severity
-from jobmock.validate.openapi import decode_pointer, lookup, refs, schema_roots
+from jobmock.documents.bundle import BundledSource
+from jobmock.documents.pointers import Pointer
+from jobmock.validate.documents import Kind, SpecDocument, position
+from jobmock.validate.findings import Position, Problem, Severity
 from jobmock.validate.rules.registry import rule
-from jobmock.validate.schemas import (
-    document_validator,
-    hint,
-    leaf_errors,
-    meta_errors,
-    plain_message,
-    unexpected_key,
-)
+from jobmock.validate.schemas import document_validator
+from jobmock.validate.verdicts import document_is_valid
 
 
-@dataclass(frozen=True)
-class _Target:
-    ref: str
-    file: str  # as written in the `$ref`
-    parts: Pointer  # where in that file
-    value: Any
-    source: SourceMap
+def _expected(error: Any) -> str:
+    """What the schema expects where it refused the `$ref`: `a string`, or the object."""
+    if error.validator == "type" and isinstance(error.validator_value, str):
+        return f"a {error.validator_value}"
+    return "the object itself"
 
 
-def _targets(doc: SpecDocument) -> dict[Pointer, _Target]:
-    """The object holding each external `$ref` that resolves -> what it points at."""
-    files: dict[Path, LoadedYaml | None] = {}
-    found: dict[Pointer, _Target] = {}
-    for pointer, ref in refs(doc.document):
-        target, _, fragment = ref.partition("#")
-        if not target or "://" in target or target.startswith("urn:"):
-            continue
-        path = (doc.path.parent / target).resolve()
-        if path not in files:
-            try:
-                files[path] = read(path, SourceError)
-            except SourceError:
-                files[path] = None  # ref-unresolved says so
-        loaded = files[path]
-        parts = decode_pointer(fragment)
-        if loaded is None or parts is None:
-            continue
-        exists, value = lookup(loaded.data, parts)
-        if exists:
-            typed = typed_pointer(loaded.data, parts)
-            found[pointer[:-1]] = _Target(ref, target, typed, value, loaded.source)
-    return found
+def _refused(doc: SpecDocument) -> dict[Pointer, str]:
+    """The pointer of each substituted `$ref` the OpenAPI schema refuses there -> what it
+    expects there instead."""
+    validator = document_validator(doc.version)
+    if validator is None or not doc.substituted:
+        return {}
+    swapped: list[tuple[Any, str | int, Any]] = []
+    placeholders: set[int] = set()
+    try:
+        for container, keys in doc.substituted:
+            for key in keys:
+                placeholder = {"$ref": "#/"}
+                placeholders.add(id(placeholder))
+                swapped.append((container, key, container[key]))
+                container[key] = placeholder
+        if document_is_valid(doc.version, doc.document):
+            return {}
+        refused: dict[Pointer, str] = {}
+        for error in validator.iter_errors(doc.document):
+            if id(error.instance) in placeholders:
+                refused.setdefault(tuple(error.absolute_path), _expected(error))
+        return refused
+    finally:
+        for container, key, value in reversed(swapped):
+            container[key] = value
 
 
-def _place(target: _Target, inside: Pointer, key: bool) -> str:
-    source, pointer = target.source, (*target.parts, *inside)
-    if key and isinstance(source, KeyedSourceMap):
-        line, column = source.locate_key(pointer)
-    else:
-        line, column = source.locate(pointer)
-    return f"{target.file}:{line}:{column}"
-
-
-def _inlined(document: dict[str, Any], targets: dict[Pointer, _Target]) -> dict[str, Any]:
-    bundled = copy.deepcopy(document)
-    for holder in sorted(targets, key=len, reverse=True):  # deepest first: parents stay valid
-        if not holder:
-            continue
-        parent: Any = bundled
-        for part in holder[:-1]:
-            parent = parent[part]
-        parent[holder[-1]] = copy.deepcopy(targets[holder].value)
-    return bundled
-
-
-def _owner(path: Pointer, targets: dict[Pointer, _Target]) -> Pointer | None:
-    for size in range(len(path), 0, -1):
-        if path[:size] in targets:
-            return path[:size]
-    return None
+def _written(doc: SpecDocument, pointer: Pointer) -> Position:
+    """Where the `$ref` at `pointer` is written: in the file that holds its parent."""
+    source, parent = doc.source, pointer[:-1]
+    if isinstance(source, BundledSource):
+        source, parent = source.where(parent)
+    return position(source, (*parent, pointer[-1], "$ref"))
 
 
 @rule(
-    "ref-target-invalid",
+    "ref-not-allowed",
     Severity.ERROR,
     Kind.OPENAPI,
-    catches="what an external `$ref` points at (another file) is not valid where it is used: a "
-    "broken schema, parameter or response in the referenced file",
-    fix="correct the referenced file at the place the message names",
+    catches="a `$ref` stands where OpenAPI takes no Reference Object: an operation under a path "
+    "(a Path Item's `get` is an Operation Object only), a `description`; jobmock and bundlers "
+    "read what it names, openapi-spec-validator and other strict tools refuse the document",
+    fix="`$ref` the whole path item instead (a Path Item takes `$ref`), or bundle the document "
+    "(`redocly bundle`) for the tools that read it as written",
 )
-def external_targets(doc: SpecDocument) -> Iterator[Problem]:
+def refs_not_allowed(doc: SpecDocument) -> Iterator[Problem]:
     if doc.version not in ("3.0", "3.1"):
         return
-    targets = _targets(doc)
-    validator = document_validator(doc.version)
-    if not targets or validator is None:
-        return
-    bundled = _inlined(doc.document, targets)
-    seen: set[tuple[Pointer, str]] = set()
-
-    def problem(holder: Pointer, inside: Pointer, key: bool, what: str, error: Any) -> Problem:
-        target = targets[holder]
-        return Problem(
-            f"$ref {target.ref!r} leads to {what} ({_place(target, inside, key)}): "
-            f"{plain_message(error)}; {hint(error)}",
-            (*holder, "$ref"),
+    for pointer, why in sorted(_refused(doc).items(), key=lambda item: str(item[0])):
+        yield Problem(
+            f"a `$ref` in place of `{pointer[-1]}`, where OpenAPI {doc.version} expects {why}, "
+            "not a Reference Object: openapi-spec-validator refuses the document (jobmock "
+            "reads what the `$ref` names)",
+            (*pointer,),
+            position=_written(doc, pointer),
         )
-
-    for error in leaf_errors(validator.iter_errors(bundled)):
-        path = (*error.absolute_path, *unexpected_key(error))
-        holder = _owner(path, targets)
-        if holder is not None and (path, error.message) not in seen:
-            seen.add((path, error.message))
-            inside = path[len(holder) :]
-            yield problem(holder, inside, bool(unexpected_key(error)), "invalid OpenAPI", error)
-    if doc.version != "3.1":
-        return  # 3.0 schemas are checked by the OpenAPI 3.0 schema itself
-    roots = [root.pointer for root in schema_roots(bundled)]
-    for holder, target in targets.items():
-        if not any(holder[: len(root)] == root for root in roots):
-            continue
-        for error in leaf_errors(meta_errors(target.value)):
-            inside = (*error.absolute_path, *unexpected_key(error))
-            if ((*holder, *inside), error.message) not in seen:
-                seen.add(((*holder, *inside), error.message))
-                key = bool(unexpected_key(error))
-                yield problem(
-                    holder, inside, key, "a schema that is not JSON Schema 2020-12", error
-                )

@@ -16,7 +16,7 @@ from jobmock.documents.pointers import Pointer, encode_pointer
 from jobmock.documents.reader import read
 from jobmock.errors import SourceError
 from jobmock.validate.documents import Kind, SpecDocument
-from jobmock.validate.findings import Problem, Severity
+from jobmock.validate.findings import Position, Problem, Severity
 from jobmock.validate.openapi import (
     DIALECTS,
     decode_pointer,
@@ -135,26 +135,39 @@ def _anchors(document: Any) -> set[str]:
     fix="correct the pointer, or add the component it names",
 )
 def unresolved_refs(doc: SpecDocument) -> Iterator[Problem]:
+    # the served document has other files' targets bundled in: a `$ref` still naming a file is
+    # one the bundler could not follow, and it is resolved from the file it is written in
     files: dict[Path, Any] = {}
     for pointer, ref in refs(doc.document):
         target, _, fragment = ref.partition("#")
         if "://" in target or target.startswith("urn:"):
             continue  # a remote document: not fetched
+        parts = decode_pointer(fragment)
+        if not target and parts is not None and lookup(doc.document, parts)[0]:
+            continue  # the root's own, or one bundled in
+        home = doc.written_in(pointer).resolve()
         data: Any = doc.document
         where = "this document"
-        if target:
-            file = (doc.path.parent / target).resolve()
-            where = target
+        if target or home != doc.path.resolve():
+            file = (home.parent / target).resolve() if target else home
+            where = target or home.name
             if file not in files:
                 try:
                     files[file] = read(file, SourceError).data
                 except SourceError as exc:
                     files[file] = exc
-            if isinstance(files[file], SourceError):
-                yield Problem(f"$ref {ref!r}: cannot read {target}: {files[file].message}", pointer)
+            unreadable = files[file]
+            if isinstance(unreadable, SourceError):
+                if unreadable.line is None:  # no such file: said at the `$ref`
+                    yield Problem(
+                        f"$ref {ref!r}: cannot read {target}: {unreadable.message}", pointer
+                    )
+                else:  # said once, where the file breaks (each `$ref` to it would repeat it)
+                    at = Position(Path(unreadable.file), unreadable.line, unreadable.column)
+                    message = f"{unreadable.message}; the $refs to this file cannot be followed"
+                    yield Problem(message, pointer, position=at)
                 continue
             data = files[file]
-        parts = decode_pointer(fragment)
         if parts is None:  # a plain-name fragment: a 3.1 `$anchor`
             if fragment not in _anchors(data):
                 yield Problem(f"$ref {ref!r}: no `$anchor: {fragment}` in {where}", pointer)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from jobmock.documents.pointers import Pointer
 from jobmock.validate.documents import Kind, SpecDocument
 from jobmock.validate.findings import Problem, Severity
-from jobmock.validate.openapi import Node, deref, foreign_dialects, mapping, media_owners, schemas
+from jobmock.validate.openapi import Node, deref, foreign_dialects, mapping, media_owners
 from jobmock.validate.rules.registry import rule
 from jobmock.validate.schemas import SchemaSet, describe
 
@@ -40,7 +41,7 @@ def _checked_as_data(doc: SpecDocument, owner: Node) -> bool:
 
 def _values(doc: SpecDocument) -> Iterator[tuple[str, Pointer, Any, Pointer]]:
     """(what, schema pointer, value, value pointer) for every example and default."""
-    for node in schemas(doc.document):
+    for node in doc.schemas():
         schema = node.value
         for key in ("example", "default"):
             if key in schema:
@@ -69,11 +70,16 @@ def _mismatches(doc: SpecDocument, defaults: bool) -> Iterator[Problem]:
         return
     checker: SchemaSet | None = None
     foreign = foreign_dialects(doc.document) if doc.version == "3.1" else {}
+    seen: set[tuple[tuple[Path, Pointer], tuple[Path, Pointer]]] = set()
     for what, schema_pointer, value, pointer in _values(doc):
         if (what == "`default`") is not defaults:
             continue
         if any(schema_pointer[: len(root)] == root for root in foreign):
             continue  # a dialect jobmock does not read: oas-structure names it
+        written = (doc.origin(pointer), doc.origin(schema_pointer))
+        if written in seen:  # one file's example $ref'd by many operations: checked once
+            continue
+        seen.add(written)
         checker = checker or SchemaSet(doc.document, doc.version)
         errors = checker.errors(schema_pointer, value)
         if errors:
@@ -135,7 +141,7 @@ def _canonical(value: Any) -> Any:
     fix="remove the repeated value, or replace it with the one that was meant",
 )
 def duplicate_enums(doc: SpecDocument) -> Iterator[Problem]:
-    for node in schemas(doc.document):
+    for node in doc.schemas():
         enum = node.value.get("enum")
         if not isinstance(enum, list):
             continue
