@@ -106,7 +106,7 @@ def put(client: TestClient, *parts: Part, filename: str | None = None) -> int:
     if response.status_code != 204:
         assert response.status_code == 422, response.text
         assert response.headers["content-type"] == "application/problem+json"
-    return response.status_code
+    return int(response.status_code)
 
 
 CITY = '{"city": "Oslo"}'
