@@ -79,7 +79,7 @@ def _copy(node: t.Any, components: Mapping[str, t.Any], done: dict[int, t.Any]) 
         return node
     view: Schema = {}
     done[id(node)] = view
-    values = _branch_values(node, components) if _discriminated(node) else {}
+    values = branch_values(node, components) if _discriminated(node) else {}
     prop = node["discriminator"]["propertyName"] if values else ""
     for key, value in node.items():
         if key in ("oneOf", "anyOf") and isinstance(value, list) and values:
@@ -114,7 +114,7 @@ def _pin(branch: t.Any, prop: str, names: list[str] | None) -> t.Any:
     return {"allOf": [branch], "required": [prop], "properties": {prop: {"enum": names}}}
 
 
-def _branch_values(
+def branch_values(
     node: Mapping[str, t.Any], components: Mapping[str, t.Any]
 ) -> dict[tuple[str, int], list[str]]:
     """The discriminator values that name each branch of `node`'s oneOf/anyOf, by (keyword,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jobmock.documents.pointers import Pointer, decode_pointer
+from jobmock.http.discriminators import branch_values
 from jobmock.stateless.documents import nested, schemas
 from jobmock.stateless.twins import twin_branches
 
@@ -82,7 +83,7 @@ def _make_response_view(
                 schema["required"] = [n for n in schema["required"] if n not in hidden]
         discriminator = schema.get("discriminator")
         if isinstance(discriminator, dict) and "propertyName" in discriminator:
-            _pin_branches(schema, discriminator)
+            _pin_branches(schema, discriminator["propertyName"], named)
     for schema in found:  # once every twin is made alike above
         if twin_branches(schema, named):  # no value fits: its first branch's (stateless.twins)
             schema["oneOf"] = schema["oneOf"][:1]
@@ -106,21 +107,23 @@ def _make_response_view(
     return closes
 
 
-def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
-    prop = discriminator["propertyName"]
-    by_ref = {ref: value for value, ref in (discriminator.get("mapping") or {}).items()}
+def _pin_branches(schema: dict[str, Any], prop: str, named: Mapping[str, Any]) -> None:
+    """Each `$ref` branch requires the first discriminator value that names it, as a request is
+    read (`jobmock.http.discriminators`): a `mapping` key for it, whether the mapping gives a
+    reference or a schema name (3.0.3: "mappings between payload values and schema names or
+    references"), else its component's name."""
+    values = branch_values(schema, named)
     for keyword in ("oneOf", "anyOf"):
         branches = schema.get(keyword)
         if not isinstance(branches, list):
             continue
         for index, branch in enumerate(branches):
-            ref = branch.get("$ref") if isinstance(branch, dict) else None
-            if not isinstance(ref, str):
+            names = values.get((keyword, index))
+            if not names or not isinstance(branch, dict) or "$ref" not in branch:
                 continue
-            value = by_ref.get(ref, ref.rsplit("/", 1)[-1])
             branches[index] = {
                 "allOf": [branch],
-                "properties": {prop: {"const": value}},
+                "properties": {prop: {"const": names[0]}},
                 "required": [prop],
             }
 

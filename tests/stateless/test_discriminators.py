@@ -228,3 +228,54 @@ def test_a_branch_is_not_named_by_a_component_it_only_resembles() -> None:
     view = Draft202012Validator(pinned(schema))
     assert view.is_valid({"kind": "One"})
     assert not view.is_valid({"kind": "Bare"})
+
+
+# Answers: a value generated for a discriminated schema carries a value that names the branch it
+# was generated from, so a client (and this mock, given it back) reads it as that branch.
+# Discriminator Object, `mapping`: "An object to hold mappings between payload values and schema
+# names or references"; 3.1.0: "the discriminator value of `dog` will map to the schema `Dog`,
+# rather than the default (implicit) value of `Dog`".
+ANSWERED = {
+    **BODIES,
+    "/partly": body({"propertyName": "kind", "mapping": {"first": "One"}}),  # Two: implicit
+}
+ANSWER_VALUES = {**NAMED, "/partly": {"first": "One", "Two": "Two"}}
+
+
+def answers_document(version: str) -> dict[str, Any]:
+    def answered(schema: dict[str, Any]) -> dict[str, Any]:
+        content = {"application/json": {"schema": schema}}
+        return {"responses": {"200": {"description": "a shape", "content": content}}}
+
+    def taken(schema: dict[str, Any]) -> dict[str, Any]:
+        content = {"application/json": {"schema": schema}}
+        return {
+            "requestBody": {"required": True, "content": content},
+            "responses": {"204": {"description": "taken"}},
+        }
+
+    return {
+        "openapi": version,
+        "info": {"title": "answers", "version": "1"},
+        "paths": {
+            path: {"get": answered(schema), "put": taken(schema)}
+            for path, schema in ANSWERED.items()
+        },
+        "components": {"schemas": OPTIONS},
+    }
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_a_generated_answer_names_its_branch_by_the_mapping(tmp_path: Any, version: str) -> None:
+    import json
+
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers_document(version)))
+    with TestClient(create_app(Config(documents=(f"={path}",), seed=3))) as served:
+        for route, values in ANSWER_VALUES.items():
+            for _ in range(8):
+                answer = served.get(route, headers={"Prefer": "dynamic=true"})
+                assert answer.status_code == 200, answer.text
+                assert answer.json()["kind"] in values, (route, answer.json())
+                # the answer, sent back, is the branch it names: taken
+                assert served.put(route, json=answer.json()).status_code == 204
