@@ -22,6 +22,7 @@ from starlette.testclient import TestClient
 
 from jobmock.config import Config
 from jobmock.serving.app import create_app
+from jobmock.serving.banner import example_request
 
 ERROR = {"id": "example_error", "message": "some error message"}
 ACCEPT = {
@@ -90,7 +91,18 @@ APPS: dict[str, Any] = {
                     },
                 },
             },
-        }
+        },
+        "/v2/apps/regions": {
+            "get": {
+                "parameters": [{"$ref": "#/components/parameters/accept"}],
+                "responses": {
+                    "200": {
+                        "description": "the regions",
+                        "content": {"application/json": {"example": {"regions": []}}},
+                    }
+                },
+            }
+        },
     },
 }
 
@@ -154,3 +166,16 @@ def test_the_served_document_leaves_the_ignored_parameters_out(apps: TestClient)
         {"in": "header", "name": "X-Trace", "schema": {"type": "integer"}}
     ]
     assert served["components"]["parameters"] == {"accept": ACCEPT}  # components as written
+
+
+def test_an_operation_with_only_ignored_parameters_has_nothing_to_refuse(apps: TestClient) -> None:
+    # no input is checked, so no 422 is inferred for it (jobmock.stateless.refusals)
+    served = apps.get("/openapi.json").json()
+    assert list(served["paths"]["/v2/apps/regions"]["get"]["responses"]) == ["200"]
+    assert apps.get("/v2/apps/regions").json() == {"regions": []}
+
+
+def test_the_banner_curl_line_may_leave_an_ignored_required_parameter_out() -> None:
+    inline = {"in": "header", "name": "Accept", "required": True, "schema": {"type": "string"}}
+    document = {"paths": {"/v2/apps/regions": {"get": {"parameters": [inline], "responses": {}}}}}
+    assert example_request(document, "apps") == ("/v2/apps/regions", {})
