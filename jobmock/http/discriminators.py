@@ -10,7 +10,11 @@ each branch named by a `$ref` also requires the property, set to a value that na
 of `mapping` that point at it (a reference or, as 3.0.3 allows, a schema name), else its implicit
 value, its component's name (unless `mapping` gives that value to another branch). An inline
 branch is left as written ("When using the discriminator, _inline_ schemas will not be
-considered"). A discriminator beside `allOf` only (a parent schema) is not followed.
+considered"). A `oneOf`/`anyOf` without a discriminator whose branches inherit one (through
+`allOf`, from a parent schema that holds it) is read by the parent's: "the discriminator MAY be
+added to a parent schema definition, and all schemas comprising the parent schema in an `allOf`
+construct may be used as an alternate schema" (3.1.0, Discriminator Object). A schema used
+alone is not narrowed by the discriminator its parent holds.
 
 connexion hands validators the schema with its `$ref`s resolved: a branch is then a shallow
 copy of its component (`resolve_refs` updates the `$ref` node with the component's items), so
@@ -24,15 +28,19 @@ from collections.abc import Mapping
 
 Schema = dict[str, t.Any]
 COMPONENT = "#/components/schemas/"
+BRANCHING = ("oneOf", "anyOf")
+PARENTS_DEEP = 8  # how far up `allOf` a discriminator is looked for
 
 
 def has_discriminator(node: t.Any, seen: set[int] | None = None) -> bool:
-    """Whether any schema reachable from `node` pins branches by a discriminator (its
-    `components`, beside it for references, are not walked: what it uses is inlined)."""
+    """Whether any schema reachable from `node` may pin branches by a discriminator: its own, or
+    one a parent holds beside a `oneOf`/`anyOf` (its `components`, beside it for references,
+    are not walked: what it uses is inlined)."""
     seen = set() if seen is None else seen
     pending = [
         {k: v for k, v in node.items() if k != "components"} if isinstance(node, dict) else node
     ]
+    composite = held = False
     while pending:
         node = pending.pop()
         if id(node) in seen or not isinstance(node, dict | list):
@@ -40,6 +48,10 @@ def has_discriminator(node: t.Any, seen: set[int] | None = None) -> bool:
         seen.add(id(node))
         if isinstance(node, dict):
             if _discriminated(node):
+                return True
+            composite = composite or any(isinstance(node.get(k), list) for k in BRANCHING)
+            held = held or _holds(node)
+            if composite and held:
                 return True
             pending.extend(node.values())
         else:
@@ -58,13 +70,54 @@ def pinned(schema: Schema) -> Schema:
     return copied
 
 
-def _discriminated(node: Mapping[str, t.Any]) -> bool:
+def _holds(node: Mapping[str, t.Any]) -> bool:
     discriminator = node.get("discriminator")
-    return (
-        isinstance(discriminator, dict)
-        and isinstance(discriminator.get("propertyName"), str)
-        and any(isinstance(node.get(k), list) for k in ("oneOf", "anyOf"))
-    )
+    return isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str)
+
+
+def _discriminated(node: Mapping[str, t.Any]) -> bool:
+    return _holds(node) and any(isinstance(node.get(k), list) for k in BRANCHING)
+
+
+def _component(node: t.Any, components: Mapping[str, t.Any]) -> t.Any:
+    """`node`, or the component its `$ref` names."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    return components.get(_component_name(ref)) if isinstance(ref, str) else node
+
+
+def parent_discriminator(
+    schema: t.Any, components: Mapping[str, t.Any], depth: int = PARENTS_DEEP
+) -> dict[str, t.Any] | None:
+    """The discriminator a schema inherits: held by a schema it is `allOf` (or that one's)."""
+    for parent in (schema.get("allOf") or ()) if isinstance(schema, dict) else ():
+        parent = _component(parent, components)
+        if isinstance(parent, dict) and _holds(parent):
+            return t.cast(dict[str, t.Any], parent["discriminator"])
+        found = parent_discriminator(parent, components, depth - 1) if depth else None
+        if found is not None:
+            return found
+    return None
+
+
+def discriminator_of(
+    node: Mapping[str, t.Any], components: Mapping[str, t.Any]
+) -> dict[str, t.Any] | None:
+    """The discriminator deciding `node`'s `oneOf`/`anyOf` branches: its own, else the one its
+    branches inherit from a parent (every branch that names a component, one property name)."""
+    if not any(isinstance(node.get(k), list) for k in BRANCHING):
+        return None
+    if _holds(node):
+        return t.cast(dict[str, t.Any], node["discriminator"])
+    inherited = [
+        parent_discriminator(_component(branch, components), components)
+        for keyword in BRANCHING
+        for branch in node.get(keyword) or ()
+        if _names(branch, components)
+    ]
+    names = {d.get("propertyName") if d else None for d in inherited}
+    if inherited and len(names) == 1 and None not in names:
+        return inherited[0]
+    return None
 
 
 def _copy(node: t.Any, components: Mapping[str, t.Any], done: dict[int, t.Any]) -> t.Any:
@@ -79,8 +132,9 @@ def _copy(node: t.Any, components: Mapping[str, t.Any], done: dict[int, t.Any]) 
         return node
     view: Schema = {}
     done[id(node)] = view
-    values = _branch_values(node, components) if _discriminated(node) else {}
-    prop = node["discriminator"]["propertyName"] if values else ""
+    discriminator = discriminator_of(node, components)
+    values = branch_values(node, components, discriminator) if discriminator else {}
+    prop = discriminator["propertyName"] if discriminator and values else ""
     for key, value in node.items():
         if key in ("oneOf", "anyOf") and isinstance(value, list) and values:
             branches = [_copy(branch, components, done) for branch in value]
@@ -114,14 +168,16 @@ def _pin(branch: t.Any, prop: str, names: list[str] | None) -> t.Any:
     return {"allOf": [branch], "required": [prop], "properties": {prop: {"enum": names}}}
 
 
-def _branch_values(
-    node: Mapping[str, t.Any], components: Mapping[str, t.Any]
+def branch_values(
+    node: Mapping[str, t.Any],
+    components: Mapping[str, t.Any],
+    discriminator: Mapping[str, t.Any] | None = None,
 ) -> dict[tuple[str, int], list[str]]:
     """The discriminator values that name each branch of `node`'s oneOf/anyOf, by (keyword,
     index): the mapping's keys for it, else its implicit value, its component's name (3.1.0:
     "the discriminator value of `dog` will map to the schema `Dog`, rather than the default
-    (implicit) value of `Dog`")."""
-    mapping = node["discriminator"].get("mapping")
+    (implicit) value of `Dog`"). `discriminator`: node's own unless given (one it inherits)."""
+    mapping = (discriminator or node["discriminator"]).get("mapping")
     explicit: dict[str, list[str]] = {}  # component name (or other reference) -> its keys
     for value, target in mapping.items() if isinstance(mapping, dict) else ():
         if isinstance(target, str):

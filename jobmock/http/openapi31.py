@@ -28,9 +28,11 @@ from connexion.exceptions import BadRequestProblem
 from connexion.middleware.main import API, ConnexionMiddleware
 from connexion.operations import OpenAPIOperation
 
-from jobmock.documents.routes import METHODS, matching_order, repeated_names
+from jobmock.documents.routes import matching_order, repeated_names
 from jobmock.http.invocation import BoundASGIApp
 from jobmock.http.scalars import scalar_types
+from jobmock.http.served import IGNORED_HEADERS as IGNORED_HEADERS  # jobmock.contract's name
+from jobmock.http.served import ServedDocument, ignored_header
 from jobmock.http.styles import MISSING, Unparseable, decoder_for, needs_decoding, parameter_of
 from jobmock.http.validators import ORIGINAL_SCHEMA, original_schema
 from jobmock.http.wire import Pairs, Raw
@@ -301,63 +303,10 @@ class OpenAPI31Specification(OpenAPISpecificationBase):
         return ServedDocument(self.raw, base_path)
 
 
-class ServedDocument:
-    """Every operation is served at its path under the API's prefix, whatever its `servers` say
-    (as Prism, which ignores a server's path): the mock is the first server of the document and of
-    each path item's or operation's own `servers` (OpenAPI 3.0.3, Operation Object: "An
-    alternative server array to service this operation"), so a client that takes the first one
-    (schemathesis, Swagger UI) calls the mock, not `https://httpbin.com/anything/demo`."""
-
-    def __init__(self, raw: dict[str, t.Any], base_path: str) -> None:
-        mock = {"url": base_path or "/", "description": "jobmock"}
-        paths = raw.get("paths")
-        self.spec = {**raw, "servers": [mock, *raw.get("servers", ())]}
-        if isinstance(paths, dict) and any(_own_servers(item) for item in paths.values()):
-            self.spec["paths"] = {path: _mock_first(item, mock) for path, item in paths.items()}
-
-
-def _own_servers(item: t.Any) -> bool:
-    """A path item, or one of its operations, names servers of its own."""
-    if not isinstance(item, dict):
-        return False
-    holders = [item, *(item.get(method) for method in METHODS)]
-    return any(isinstance(h, dict) and h.get("servers") for h in holders)
-
-
-def _mock_first(item: t.Any, mock: dict[str, str]) -> t.Any:
-    if not _own_servers(item):
-        return item
-    copied = _with_mock(item, mock)
-    for method in METHODS:
-        if isinstance(copied.get(method), dict):
-            copied[method] = _with_mock(copied[method], mock)
-    return copied
-
-
-def _with_mock(holder: dict[str, t.Any], mock: dict[str, str]) -> dict[str, t.Any]:
-    servers = holder.get("servers")
-    if not (isinstance(servers, list) and servers):  # none, or `[]`: the document's apply
-        return holder
-    return {**holder, "servers": [mock, *servers]}
-
-
-# OpenAPI 3.1 (and 3.0.3), Parameter Object: "If in is "header" and the name field is "Accept",
-# "Content-Type" or "Authorization", the parameter definition SHALL be ignored."
-IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
-
-
 def _drop_ignored_headers(holder: dict[str, t.Any]) -> None:
     parameters = holder.get("parameters")
     if isinstance(parameters, list):
-        holder["parameters"] = [
-            p
-            for p in parameters
-            if not (
-                isinstance(p, dict)
-                and p.get("in") == "header"
-                and str(p.get("name", "")).lower() in IGNORED_HEADERS
-            )
-        ]
+        holder["parameters"] = [p for p in parameters if not ignored_header(p)]
 
 
 def _coercion_view(parameter: dict[str, t.Any]) -> None:

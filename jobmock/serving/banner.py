@@ -9,6 +9,7 @@ from typing import Any
 from jobmock.config import Config
 from jobmock.documents.routes import operations
 from jobmock.engine.mock import ApiRuntime, Mock
+from jobmock.http.served import ignored_header
 from jobmock.model.lifecycle import Job
 from jobmock.stateless.credentials import credential_header, schemes
 
@@ -79,7 +80,7 @@ def example_request(document: Mapping[str, Any], api: str) -> tuple[str, dict[st
         required = [
             p
             for p in [*(item.get("parameters") or ()), *(spec.get("parameters") or ())]
-            if isinstance(p, Mapping) and p.get("required")
+            if isinstance(p, Mapping) and p.get("required") and not ignored_header(p)
         ]
         if method != "get" or "{" in path or required or spec.get("requestBody"):
             continue

@@ -3,11 +3,11 @@
 The vendors' operations stream their uploads (`jobmock.uploads`) and word their own refusals, so
 connexion's validation leaves multipart bodies unread. An operation answered from its document has
 no handler to check one: here the body is read (bounded, file parts spooled and dropped), each part
-becomes the value of its property (a file a string, as `format: binary` says; text read by the
-property's type; a part sent twice, or a property of type array, a list) and the whole is checked
-against the schema. A body that is not multipart/form-data (a part without its
-`Content-Disposition`: Swagger's petstore's `POST /pet/{petId}/uploadImage` sent `521851`) is
-refused like any invalid body.
+becomes the value of its property by its media type and its Encoding Object (`stateless.parts`:
+a file a string, JSON decoded, text read by the property's type; a part sent twice, or a property
+of type array, a list) and the whole is checked against the schema. A body that is not
+multipart/form-data (a part without its `Content-Disposition`: Swagger's petstore's
+`POST /pet/{petId}/uploadImage` sent `521851`) is refused like any invalid body.
 
 A required body that is not sent at all is refused here too when connexion has no validator to
 notice it: a media type without a schema, the first of which it takes a request without a
@@ -26,7 +26,7 @@ from jobmock.documents.pointers import Node, deref
 from jobmock.errors import InvalidBody, error_for_status
 from jobmock.http.request_problems import body_problems
 from jobmock.http.validators import ValidatorCache, declares_body
-from jobmock.http.xmlbody import schema_types, typed_text
+from jobmock.stateless.parts import BodyReader, Part
 from jobmock.stateless.views import standalone
 from jobmock.uploads.forms import (
     BodyTooLarge,
@@ -52,6 +52,8 @@ class MultipartCheck:
         holder = deref(document, Node((), holder)).value
         schema = holder.get("schema") if isinstance(holder, Mapping) else None
         self.schema = standalone(schema, document) if isinstance(schema, Mapping) else None
+        encodings = holder.get("encoding") if isinstance(holder, Mapping) else None
+        self.reader = BodyReader(self.schema, encodings) if self.schema is not None else None
         self.cache = ValidatorCache()
 
     async def check(self) -> None:
@@ -59,31 +61,24 @@ class MultipartCheck:
         request = current_request()
         if self.required and not declares_body(request.scope):
             raise InvalidBody("request body is required", keyword="required")
-        if self.schema is None or not is_multipart(request):
+        if self.schema is None or self.reader is None or not is_multipart(request):
             return
         try:
-            async with read_form(MAX_BYTES, max_files=MAX_PARTS, max_fields=MAX_PARTS) as form:
-                sent = {name: [""] * len(files) for name, files in form.files.items()}
+            async with read_form(
+                MAX_BYTES, max_files=MAX_PARTS, max_fields=MAX_PARTS, typed_parts=True
+            ) as form:
+                sent = {name: [Part(None)] * len(files) for name, files in form.files.items()}
                 for name, texts in form.fields.items():
-                    sent.setdefault(name, []).extend(texts)
+                    types = form.field_types.get(name) or [""] * len(texts)
+                    sent.setdefault(name, []).extend(map(Part, texts, types))
         except BodyTooLarge as exc:
             raise error_for_status(413, str(exc)) from None
         except MalformedBody as exc:
             message = f"request body is not valid multipart/form-data: {exc}"
             raise InvalidBody(message, keyword="multipart") from None
-        instance = {name: self.value(name, parts) for name, parts in sent.items()}
+        instance = self.reader.value(sent)
         view = self.cache.request_view(self.schema)
         validator: Draft202012Validator = self.cache.get(view)
         errors = list(validator.iter_errors(instance))
         if errors:
             raise body_problems(view, errors)
-
-    def value(self, name: str, parts: list[str]) -> Any:
-        schema = (self.schema.get("properties") or {}).get(name) if self.schema else None
-        schema = deref(self.schema or {}, Node((), schema)).value
-        kinds = schema_types(schema) if isinstance(schema, dict) else []
-        if "array" in kinds:
-            items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-            return [typed_text(part, schema_types(items)) for part in parts]
-        values = [typed_text(part, kinds) for part in parts]
-        return values[0] if len(values) == 1 else values

@@ -22,8 +22,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from jobmock.documents.pointers import Node, deref
 from jobmock.documents.routes import operations
 from jobmock.documents.specs import ServedSpec
+from jobmock.http.served import ignored_header
 from jobmock.stateless.operations import NO_SUCCESS, declares_success
 from jobmock.stateless.start_warnings import warn_places
 
@@ -70,11 +72,13 @@ def secured(document: Mapping[str, Any], operation: Mapping[str, Any]) -> bool:
 def refusals(document: Mapping[str, Any], path: str, operation: Mapping[str, Any]) -> list[int]:
     """The refusal codes jobmock may answer on this operation, whether declared or not."""
     item = document["paths"][path]
-    inputs = item.get("parameters") or operation.get("parameters") or operation.get("requestBody")
+    parameters = [*(item.get("parameters") or ()), *(operation.get("parameters") or ())]
+    # a header parameter OpenAPI ignores (Accept, Content-Type, Authorization) is never refused
+    checked = [p for p in parameters if not ignored_header(deref(document, Node((), p)).value)]
     codes = [401] if secured(document, operation) else []
     if "{" in path:
         codes.append(404)
-    if inputs:
+    if checked or operation.get("requestBody"):
         codes.append(422)
     return codes
 

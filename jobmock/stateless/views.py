@@ -14,6 +14,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from jobmock.documents.pointers import Pointer, decode_pointer
+from jobmock.http.discriminators import (
+    COMPONENT,
+    branch_values,
+    discriminator_of,
+    parent_discriminator,
+)
 from jobmock.stateless.documents import nested, schemas
 from jobmock.stateless.twins import twin_branches
 
@@ -80,9 +86,10 @@ def _make_response_view(
                 properties[name] = False
             if hidden and isinstance(schema.get("required"), list):
                 schema["required"] = [n for n in schema["required"] if n not in hidden]
-        discriminator = schema.get("discriminator")
-        if isinstance(discriminator, dict) and "propertyName" in discriminator:
-            _pin_branches(schema, discriminator)
+        discriminator = discriminator_of(schema, named)  # its own, or its branches' parent's
+        if discriminator is not None:
+            _pin_branches(schema, discriminator, named)
+    _pin_children(found_schemas(), named)  # the pinned branches too
     for schema in found:  # once every twin is made alike above
         if twin_branches(schema, named):  # no value fits: its first branch's (stateless.twins)
             schema["oneOf"] = schema["oneOf"][:1]
@@ -106,23 +113,49 @@ def _make_response_view(
     return closes
 
 
-def _pin_branches(schema: dict[str, Any], discriminator: Mapping[str, Any]) -> None:
+def _pin_branches(
+    schema: dict[str, Any], discriminator: Mapping[str, Any], named: Mapping[str, Any]
+) -> None:
+    """Each `$ref` branch requires the first discriminator value that names it, as a request is
+    read (`jobmock.http.discriminators`): a `mapping` key for it, whether the mapping gives a
+    reference or a schema name (3.0.3: "mappings between payload values and schema names or
+    references"), else its component's name."""
     prop = discriminator["propertyName"]
-    by_ref = {ref: value for value, ref in (discriminator.get("mapping") or {}).items()}
+    values = branch_values(schema, named, discriminator)
     for keyword in ("oneOf", "anyOf"):
         branches = schema.get(keyword)
         if not isinstance(branches, list):
             continue
         for index, branch in enumerate(branches):
-            ref = branch.get("$ref") if isinstance(branch, dict) else None
-            if not isinstance(ref, str):
+            names = values.get((keyword, index))
+            if not names or not isinstance(branch, dict) or "$ref" not in branch:
                 continue
-            value = by_ref.get(ref, ref.rsplit("/", 1)[-1])
             branches[index] = {
                 "allOf": [branch],
-                "properties": {prop: {"const": value}},
+                "properties": {prop: {"const": names[0]}},
                 "required": [prop],
             }
+
+
+def _pin_children(found: list[dict[str, Any]], named: Mapping[str, Any]) -> None:
+    """A schema that inherits a discriminator (`allOf` a parent holding one), used as a value and
+    not as a parent, requires the value that names it (3.1.0's example: "`{"petType": "dog",
+    "bark": "soft"}` will map to `Dog` because of the definition in the `mapping` element")."""
+    parents = {id(item) for schema in found for item in schema.get("allOf") or ()}
+    for schema in found:
+        ref = schema.get("$ref")
+        if id(schema) in parents or not isinstance(ref, str) or "properties" in schema:
+            continue
+        target = named.get(ref[len(COMPONENT) :]) if ref.startswith(COMPONENT) else None
+        discriminator = parent_discriminator(target, named) if isinstance(target, dict) else None
+        if discriminator is None:
+            continue
+        alone = {"oneOf": [{"$ref": ref}]}
+        values = branch_values(alone, named, discriminator).get(("oneOf", 0))
+        if values:
+            prop = discriminator["propertyName"]
+            schema["properties"] = {prop: {"const": values[0]}}
+            schema["required"] = [prop]
 
 
 def standalone(schema: Any, document: Mapping[str, Any]) -> Any:

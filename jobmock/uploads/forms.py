@@ -20,7 +20,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import ClientDisconnect, Request
 
 from jobmock.http import jsondepth
-from jobmock.internals.starlette import stray_files
+from jobmock.internals.starlette import TypedPartsParser, stray_files
 
 
 class UploadProblem(Exception):
@@ -77,6 +77,8 @@ class Form:
 
     fields: dict[str, list[str]] = field(default_factory=dict)
     files: dict[str, list[UploadFile]] = field(default_factory=dict)
+    # each text field's own Content-Type ('' when none), as `fields`; read with `typed_parts`
+    field_types: dict[str, list[str]] = field(default_factory=dict)
 
     def field(self, name: str) -> str | None:
         values = self.fields.get(name)
@@ -107,17 +109,18 @@ class Form:
 
 @contextlib.asynccontextmanager
 async def read_form(
-    limit: int, *, max_files: int = 10, max_fields: int = 50
+    limit: int, *, max_files: int = 10, max_fields: int = 50, typed_parts: bool = False
 ) -> AsyncIterator[Form]:
     """The current request's multipart body, read once as a stream of at most `limit` bytes.
 
     Files are closed when the block ends. A part named twice keeps every value (`fields[name]`).
+    With `typed_parts`, each text field's Content-Type is kept too (`field_types`).
     """
     request = current_request()
     check_length(request, limit)
     if not is_multipart(request):
         raise MalformedBody("the body is not multipart/form-data")
-    parser = MultiPartParser(
+    parser = (TypedPartsParser if typed_parts else MultiPartParser)(
         request.headers,
         bounded(request.stream(), limit),
         max_files=max_files,
@@ -130,11 +133,14 @@ async def read_form(
     for stray in stray_files(parser, data):  # a file part the body cut short: not in the form
         stray.close()
     form = Form()
-    for name, value in data.multi_items():
+    types = parser.part_types if isinstance(parser, TypedPartsParser) else None
+    for index, (name, value) in enumerate(data.multi_items()):
         if isinstance(value, UploadFile):
             form.files.setdefault(name, []).append(value)
         else:
             form.fields.setdefault(name, []).append(value)
+            if types is not None:
+                form.field_types.setdefault(name, []).append(types[index])
     try:
         yield form
     finally:

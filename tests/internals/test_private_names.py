@@ -496,6 +496,30 @@ def check_multipart_files() -> None:
     strays[0].close()
 
 
+def check_typed_parts() -> None:
+    """The parser's callbacks are still called per part and header: each text part's
+    Content-Type is kept in the order of the form's items."""
+    from starlette.datastructures import Headers
+
+    from jobmock.internals.starlette import TypedPartsParser
+
+    sent = (
+        b'--x\r\nContent-Disposition: form-data; name="a"\r\n'
+        b"Content-Type: Application/JSON; charset=utf-8\r\n\r\n{}\r\n"
+        b'--x\r\nContent-Disposition: form-data; name="b"\r\n\r\ntext\r\n--x--\r\n'
+    )
+
+    async def stream() -> t.AsyncGenerator[bytes, None]:
+        yield sent
+
+    parser = TypedPartsParser(
+        Headers({"content-type": "multipart/form-data; boundary=x"}), stream()
+    )
+    form = asyncio.run(parser.parse())
+    assert list(form.multi_items()) == [("a", "{}"), ("b", "text")], form
+    assert parser.part_types == ["application/json", ""], parser.part_types
+
+
 CONNEXION_VALIDATOR = "connexion.validators.AbstractRequestBodyValidator"
 PRIVATE_NAMES: list[Private] = [
     Private(
@@ -657,6 +681,23 @@ PRIVATE_NAMES: list[Private] = [
         "every temporary file parse() made, those of parts a cut body left out of the form too",
         "jobmock.internals.starlette.stray_files",
         check_multipart_files,
+    ),
+    *(
+        Private(
+            "starlette",
+            f"starlette.formparsers.MultiPartParser.{callback}",
+            "a parser callback python-multipart calls per part or header, overridden to keep "
+            "each part's Content-Type (calling Starlette's first)",
+            "jobmock.internals.starlette.TypedPartsParser",
+            check_typed_parts,
+        )
+        for callback in (
+            "on_part_begin",
+            "on_header_field",
+            "on_header_value",
+            "on_header_end",
+            "on_part_end",
+        )
     ),
 ]
 
