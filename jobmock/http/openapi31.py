@@ -187,7 +187,12 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
 
     @functools.cached_property
     def empty_allowed(self) -> frozenset[str]:
-        """Query parameters whose allowEmptyValue lets them be sent empty (`?opt_pretty=`)."""
+        """Query parameters whose allowEmptyValue lets them be sent empty (`?opt_pretty=`).
+
+        OpenAPI 3.0.3/3.1.0 Parameter Object: allowEmptyValue "allows sending a parameter with
+        an empty value" (query parameters only). Sent empty, such a parameter is read as not
+        sent, so neither validation nor the handler's conversion sees a value its schema refuses.
+        """
         return frozenset(
             name
             for name, param in self._param_defns.items()
@@ -199,7 +204,7 @@ class DefinitionsOnceURIParser(OpenAPIURIParserBase):
             query_data = {
                 k: v
                 for k, v in query_data.items()
-                if k not in self.empty_allowed or any(value != "" for value in v)
+                if k not in self.empty_allowed or any(v)  # a value beside is validated
             }
         styled = self.styled["query"]
         if not styled:

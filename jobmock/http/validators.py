@@ -299,13 +299,6 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                 for param in self.parameters.get(location, ())
             }
             self.checks = [(*key, *check) for key, check in checks.items()]
-            # OpenAPI 3.0.3/3.1.0 Parameter Object: allowEmptyValue "allows sending a parameter
-            # with an empty value" (`?opt_pretty=` for a boolean); valid only for query parameters
-            self.empty_allowed = frozenset(
-                param["name"]
-                for param in self.parameters.get("query", ())
-                if param.get("allowEmptyValue") is True
-            )
             self.plain = plain_checks(self.checks)
             self.takes_query = bool(self.parameters.get("query"))
 
@@ -359,12 +352,6 @@ def make_validator_map(cache: ValidatorCache, limits: Limits | None = None) -> d
                         for name in sorted(extra)
                     ]
             for location, name, required, schema, styled in self.checks:
-                if (
-                    location == "query"
-                    and name in self.empty_allowed
-                    and request.query_params.get(name) == ""
-                ):
-                    continue  # sent empty, as its allowEmptyValue allows
                 if styled is None:
                     value = PARAMETER_READERS[location](request, name)
                 else:

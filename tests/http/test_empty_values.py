@@ -77,6 +77,10 @@ def test_a_parameter_that_allows_an_empty_value_is_accepted_empty(
         ("archived=", "archived"),  # allowEmptyValue defaults to false
         ("opt_pretty=maybe", "opt_pretty"),  # not empty: its schema still decides
         ("limit=0", "limit"),
+        # one pair empty, another not: the value read is checked (found by a random run against
+        # Asana's description: `opt_pretty=[...]&opt_pretty=` was a 500)
+        ("opt_pretty=maybe&opt_pretty=", "opt_pretty"),
+        ("opt_pretty=&opt_pretty=maybe", "opt_pretty"),
     ],
 )
 def test_an_empty_value_elsewhere_and_a_wrong_value_are_refused(
