@@ -136,9 +136,11 @@ class BodyReader:
     def __init__(self, schema: Mapping[str, Any], encodings: Any) -> None:
         self.root = schema
         encodings = encodings if isinstance(encodings, Mapping) else {}
+        top = deref(schema, Node((), schema)).value  # a `$ref` to a component, most often
+        top = top if isinstance(top, Mapping) else {}
         self.readers = {
             name: PropertyReader(name, prop, self.encoding(encodings, name), schema)
-            for name, prop in properties(schema, schema).items()
+            for name, prop in properties(top, schema).items()
         }
         self.other = PropertyReader("", {}, {}, schema)  # a part the schema does not name
 

@@ -240,3 +240,62 @@ def test_an_object_part_whose_city_is_not_a_string_is_refused(
     profiles: TestClient, city: object
 ) -> None:
     assert put(profiles, ("address", json.dumps({"city": city}), None)) == 422
+
+
+# Asana's POST /attachments: the body schema is a `$ref` to a component (AttachmentRequest), its
+# boolean `connect_to_app` sent as the text part `false` (found by a random run against Asana's
+# description: refused, "'false' is not of type 'boolean'")
+ATTACHMENTS = {
+    "openapi": "3.0.3",
+    "info": {"title": "attachments", "version": "1"},
+    "components": {
+        "schemas": {
+            "AttachmentRequest": {
+                "type": "object",
+                "required": ["parent"],
+                "properties": {
+                    "parent": {"type": "string"},
+                    "connect_to_app": {"type": "boolean"},
+                    "size": {"type": "integer"},
+                },
+            }
+        }
+    },
+    "paths": {
+        "/attachments": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {"$ref": "#/components/schemas/AttachmentRequest"}
+                        }
+                    }
+                },
+                "responses": {"204": {"description": "attached"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "parts, status",
+    [
+        ([("parent", "", None), ("connect_to_app", "false", None)], 204),
+        ([("parent", "12", None), ("size", "3", None)], 204),
+        ([("parent", "12", None), ("connect_to_app", "maybe", None)], 422),
+        ([("connect_to_app", "true", None)], 422),  # the required parent left out
+    ],
+)
+def test_the_parts_of_a_body_schema_given_by_ref_are_typed(
+    tmp_path: Path, parts: list[Part], status: int
+) -> None:
+    path = tmp_path / "attachments.json"
+    path.write_text(json.dumps(ATTACHMENTS))
+    with TestClient(create_app(Config(documents=(f"={path}",)))) as client:
+        response = client.post(
+            "/attachments",
+            content=body(*parts),
+            headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        )
+    assert response.status_code == status, response.text
