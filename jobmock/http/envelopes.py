@@ -58,6 +58,15 @@ def reason(status: int) -> str:
         return "Error"
 
 
+def detail_of(error: ApiError) -> str:
+    """What went wrong, for people: an invalid parameter's name and reason, a body's reason."""
+    if isinstance(error, InvalidParameter):
+        return f"{error.name}: {error.reason}"
+    if isinstance(error, InvalidBody):
+        return error.reason
+    return error.message
+
+
 class ProblemJson:
     """RFC 9457 problem details (jobmock's own control API)."""
 
@@ -66,12 +75,8 @@ class ProblemJson:
             "type": f"https://jobmock.dev/problems/{error.slug.replace('_', '-')}",
             "title": reason(error.status),
             "status": error.status,
-            "detail": error.message,
+            "detail": detail_of(error),
         }
-        if isinstance(error, InvalidParameter):
-            body["detail"] = f"{error.name}: {error.reason}"
-        elif isinstance(error, InvalidBody):
-            body["detail"] = error.reason
         return ErrorReply(error.status, body, "application/problem+json")
 
 

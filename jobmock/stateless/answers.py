@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -23,6 +23,7 @@ from jsonschema.exceptions import best_match
 
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
+from jobmock.stateless.explained import explained
 from jobmock.stateless.negotiation import is_json, negotiate
 from jobmock.stateless.operations import NO_SUCCESS, Operation, Operations
 from jobmock.stateless.values import (
@@ -75,6 +76,7 @@ class Answers(Operations):
         self.misfits: dict[tuple[str, str, str], str | None] = {}
         # operation key -> what its 2xx bodies are also generated against (stateless.roundtrip)
         self.narrowed: dict[str, dict[str, Any]] = {}
+        self.validators: dict[int, Draft202012Validator] = {}  # error bodies' schemas (explained)
 
     def answer(
         self,
@@ -115,6 +117,24 @@ class Answers(Operations):
             also = self.narrowed.get(operation.key) if 200 <= status < 300 else None
             named = self.value(f"{operation.key} {key} {media}", spec, dynamic, also, usable=fits)
         return Answer(status, named, media, headers)
+
+    def explained(self, operation: Operation, answer: Answer, text: str) -> Answer:
+        """An error answer whose JSON body says `text` where it has room for it (see
+        `jobmock.stateless.explained`), still valid against its response's schema."""
+        chosen = self.response_key(operation, answer.status)
+        if chosen is None or answer.media_type is None or not is_json(answer.media_type):
+            return answer
+        content = self.response(operation, chosen[1], self.document).get("content") or {}
+        holder = self.media(content.get(answer.media_type) or {})
+        if not isinstance(holder.get("schema"), Mapping | bool):
+            return answer
+        schema = self.response_schema(holder["schema"], closed=False)
+        validator = self.validators.get(id(schema))
+        if validator is None:
+            validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+            self.validators[id(schema)] = validator
+        body = explained(answer.body, text, validator.is_valid)
+        return answer if body is answer.body else replace(answer, body=body)
 
     def misfit(self, operation: Operation, key: str, media: str) -> str | None:
         """Why the documented example of a JSON answer does not fit its schema in the document

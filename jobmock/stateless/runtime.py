@@ -37,7 +37,7 @@ from jobmock.errors import (
 )
 from jobmock.fixtures.loading import Fixture
 from jobmock.frontend import overrides
-from jobmock.http.envelopes import ErrorReply, ProblemJson, reason
+from jobmock.http.envelopes import ErrorReply, ProblemJson, detail_of, reason
 from jobmock.internals.connexion import current_scope
 from jobmock.model.scenarios import StatusModel
 from jobmock.stateless import roundtrip
@@ -165,6 +165,7 @@ class DocumentedErrors:
             except ApiError:
                 found = None
             if found is not None and found.body is not NOT_GIVEN:
+                found = self.answers.explained(operation, found, detail_of(error))
                 headers = {**found.headers, **error.headers}
                 return ErrorReply(code, found.body, found.media_type or "application/json", headers)
         reply = self.problems.render(error, request)
