@@ -184,7 +184,9 @@ class Answers(Operations):
         try:
             return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
-            if also is not None or not exc.checked_only:
+            if also is not None:  # ids the paths take that the schema has none of: its own value
+                return self.value(f"{key} (not narrowed)", holder, dynamic, usable=usable)
+            if not exc.checked_only:
                 raise error_for_status(501, f"cannot answer: {self.cannot(exc, schema)}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
             return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
