@@ -26,6 +26,7 @@ class CheckFailure:
     status_code: int | None = None
     repeats: int = 0
     gap: str = ""  # why it is the document's gap, not a failure (`jobmock.contract.document_gaps`)
+    gap_at: str = ""  # where the document says it: a JSON Pointer into the tested document
     # why the checker was wrong, from the bytes sent (`jobmock.contract.false_positives`)
     false_positive: str = ""
 

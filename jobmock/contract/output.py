@@ -105,7 +105,7 @@ def render_summary(result: RunResult) -> str:
         ]
     for gap in gaps:
         more = f" (and {gap.repeats} similar)" if gap.repeats else ""
-        lines.append(f"  {gap.api} {gap.operation}: {gap.gap}{more}")
+        lines.append(f"  {gap.api} {gap.operation}: {gap.check} at {gap.gap_at}: {gap.gap}{more}")
     disproved = [found for op in result.operations for found in op.false_positives]
     if disproved:
         lines += [

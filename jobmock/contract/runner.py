@@ -24,7 +24,7 @@ from schemathesis.engine.run import PhaseName
 
 from jobmock.config import ContractOptions
 from jobmock.contract.coverage import Observation
-from jobmock.contract.document_gaps import gap_of
+from jobmock.contract.document_gaps import SchemaMiss, gap_of
 from jobmock.contract.events import (
     STATEFUL,
     CheckFailure,
@@ -262,10 +262,13 @@ class Runner:
                 _json(response),
                 jobs,
             )
-        for checks in recorder.checks.values():
+        for case_id, checks in recorder.checks.items():
+            interaction = recorder.interactions.get(case_id)
+            answered = interaction.response if interaction is not None else None
             for check in checks:
                 if check.failure_info is not None:
-                    self.add_failure(target, label or "", check.name, check.failure_info)
+                    miss = schema_miss(check.failure_info.failure, answered)
+                    self.add_failure(target, label or "", check.name, check.failure_info, miss)
         if unit is not None and event.phase == PhaseName.FUZZING and self.last_pass:
             self.finish(unit)  # the stateful unit is finished with its target
 
@@ -285,7 +288,9 @@ class Runner:
             Observation(target.name, operation, status, job_status, scenario)
         )
 
-    def add_failure(self, target: Target, unit: str, check: str, info: Any) -> None:
+    def add_failure(
+        self, target: Target, unit: str, check: str, info: Any, miss: SchemaMiss | None = None
+    ) -> None:
         failure = info.failure
         operation = failure.operation or unit
         report = self.reports.get((target.name, operation)) or self.reports.get((target.name, unit))
@@ -296,6 +301,7 @@ class Runner:
             target.document,
             operation,
             failure.message,
+            miss,
         )
         key = (target.name, operation, check, failure.title + (" (gap)" if gap else ""))
         if report is None:
@@ -312,7 +318,8 @@ class Runner:
             message=failure.message.strip(),
             curl=self.replayable("\n".join(steps)),
             status_code=getattr(failure, "status_code", None),
-            gap=gap or "",
+            gap=gap.why if gap else "",
+            gap_at=gap.pointer() if gap else "",
         )
         (report.gaps if gap else report.failures).append(self.seen_failures[key])
 
@@ -368,6 +375,18 @@ def status_routes(target: Target, document: Mapping[str, Any], walk: int) -> dic
             for job in target.jobs
         )
     }
+
+
+def schema_miss(failure: Any, response: Any) -> SchemaMiss | None:
+    """Where an answer's schema refused it (a JsonSchemaError of schemathesis' and its answer)."""
+    path = getattr(failure, "schema_path", None)
+    if path is None or response is None:
+        return None
+    media = response.headers.get("content-type") or [""]
+    bundled = getattr(failure, "_name_to_uri", None) or {}  # schemathesis keeps it private
+    return SchemaMiss(
+        response.status_code, media[0] if isinstance(media, list) else str(media), path, bundled
+    )
 
 
 def _json(response: Any) -> Any:

@@ -24,6 +24,7 @@ from jsonschema.exceptions import best_match
 from jobmock.errors import error_for_status
 from jobmock.http.validators import FORMAT_CHECKER
 from jobmock.stateless.explained import explained
+from jobmock.stateless.finite import endless
 from jobmock.stateless.negotiation import is_json, negotiate
 from jobmock.stateless.operations import NO_SUCCESS, Operation, Operations
 from jobmock.stateless.values import (
@@ -203,12 +204,21 @@ class Answers(Operations):
         try:
             return self.generator.value(key, made, fresh=dynamic, check=check)
         except CannotGenerate as exc:
-            if also is not None or not exc.checked_only:
-                raise error_for_status(501, f"cannot answer: {exc}") from None
+            if also is not None:  # ids the paths take that the schema has none of: its own value
+                return self.value(f"{key} (not narrowed)", holder, dynamic, usable=usable)
+            if not exc.checked_only:
+                raise error_for_status(501, f"cannot answer: {self.cannot(exc, schema)}") from None
         try:  # under `oneOf`, only values with properties a closed branch refuses may fit once
             return self.generator.value(f"{key} (as written)", check, fresh=dynamic)
         except CannotGenerate as exc:
-            raise error_for_status(501, f"cannot answer: {exc}") from None
+            raise error_for_status(501, f"cannot answer: {self.cannot(exc, schema)}") from None
+
+    def cannot(self, exc: CannotGenerate, schema: Any) -> str:
+        """Why no answer of `schema` is generated: the document's gap when no finite value
+        satisfies it (`jobmock.stateless.finite`; `jobmock contract` lists its 501 so), else the
+        generator's reason."""
+        found = endless(schema, (), self.document)
+        return f"the document's gap: {found.why()}" if found is not None else str(exc)
 
     @functools.cached_property
     def view(self) -> dict[str, Any]:
@@ -248,5 +258,6 @@ class Answers(Operations):
                 try:
                     strategy(self.response_schema(spec["schema"]))
                 except CannotGenerate as exc:
-                    return f"its {chosen[0]} response cannot be generated: {exc}"
+                    why = self.cannot(exc, spec["schema"])
+                    return f"its {chosen[0]} response cannot be generated: {why}"
         return None

@@ -121,7 +121,10 @@ def test_refusals_the_document_declares_no_status_for_are_its_gaps_not_failures(
         )
     assert code == 0, output
     assert "Document gaps (" in output, output
-    assert "calls GET /calls/{Sid}.json: 401 undocumented" in output, output
+    assert (
+        "calls GET /calls/{Sid}.json: status_code_conformance at"
+        " #/paths/~1calls~1{Sid}.json/get/responses: 401 undocumented"
+    ) in output, output
 
 
 ONLY_ERRORS = """\
@@ -171,7 +174,11 @@ def test_answers_an_operation_declares_no_other_choice_for_are_the_documents_gap
     from jobmock.contract.document_gaps import gap_of
 
     document = yaml.safe_load(ONLY_ERRORS)
-    assert gap_of(check, None, (), document, operation) == expected
+    gap = gap_of(check, None, (), document, operation)
+    assert (gap and gap.why) == expected
+    if gap is not None:  # where the document says it: the operation's responses
+        method, _, path = operation.partition(" ")
+        assert gap.at == ("paths", path, method.lower(), "responses")
 
 
 def test_a_server_answering_only_what_an_operation_declares_passes_with_its_gaps(
@@ -201,11 +208,17 @@ def test_a_server_answering_only_what_an_operation_declares_passes_with_its_gaps
         code, output = contract("--spec", str(statuses), "--url", url)
     assert code == 0, output
     assert (
-        "statuses GET /teapot: declares no success response (only 400): a valid request gets"
-        " one of those"
+        "statuses GET /teapot: positive_data_acceptance at #/paths/~1teapot/get/responses:"
+        " declares no success response (only 400): a valid request gets one of those"
     ) in output, output
-    assert "statuses GET /broken: declares no final answer but server errors (503)" in output
-    assert "statuses GET /interim: declares no final answer (only 100, interim)" in output
+    assert (
+        "statuses GET /broken: not_a_server_error at #/paths/~1broken/get/responses:"
+        " declares no final answer but server errors (503)"
+    ) in output
+    assert (
+        "statuses GET /interim: status_code_conformance at #/paths/~1interim/get/responses:"
+        " declares no final answer (only 100, interim)"
+    ) in output
 
 
 def test_jobmock_answers_an_operation_declaring_no_success_204(tmp_path: Path) -> None:
@@ -220,9 +233,23 @@ def test_jobmock_answers_an_operation_declaring_no_success_204(tmp_path: Path) -
 def test_an_ignored_header_parameters_invalid_value_accepted_is_the_documents_gap() -> None:
     from jobmock.contract.document_gaps import gap_of
 
+    # readme.json (npm @readme/oas-examples 8.2.2, 3.1) declares `accept` on POST /owlbot/ask
+    document = {
+        "paths": {
+            "/ask": {
+                "post": {
+                    "parameters": [
+                        {"name": "q", "in": "query", "schema": {"type": "string"}},
+                        {"name": "Accept", "in": "header", "schema": {"enum": ["a"]}},
+                    ]
+                }
+            }
+        }
+    }
     message = "Invalid component: parameter `accept` in header - invalid enum value"
-    assert gap_of("negative_data_rejection", None, (), {}, "POST /ask", message) == (
-        "declares header parameter accept, which OpenAPI says to ignore"
-    )
+    gap = gap_of("negative_data_rejection", None, (), document, "POST /ask", message)
+    assert gap is not None
+    assert gap.why == "declares header parameter accept, which OpenAPI says to ignore"
+    assert gap.pointer() == "#/paths/~1ask/post/parameters/1"
     other = "Invalid component: parameter `x-trace` in header - invalid enum value"
-    assert gap_of("negative_data_rejection", None, (), {}, "POST /ask", other) is None
+    assert gap_of("negative_data_rejection", None, (), document, "POST /ask", other) is None
