@@ -45,9 +45,9 @@ def same(target: Target) -> float:
 
 
 # An API's own work besides its operations (linked sequences, its jobs walked, loading), in
-# operations' worth. Measured (seed 1234, one process, CPU per API): a 3-operation vendor API
-# 3.6 to 7.6 s, gu1's 5 operations 8.1 s, the control API's 17 operations 12.7 s: ~0.4 s per
-# operation on top of ~5.8 s per API.
+# operations' worth. Measured (seed 1234, one process, 10 linked sequences per API): a 3-operation
+# vendor API 3.6 to 7.6 s of CPU, gu1's 5 operations 8.1 s, the control API's 17 operations 12.7 s:
+# ~0.4 s per operation on top of ~5.8 s per API (at 5 sequences, 12 fits: the same shares).
 PER_API = 14
 
 
