@@ -2,9 +2,10 @@
 per process), so a second core is only used by a second process.
 
 Each process serves jobmock in-process (its own app and store, as a single-process run does) and
-tests its share of the targets, fixed by `shares` from the targets alone, so a seed replays the
-same cases in the same processes. The control API is the last of its share, as it is the last
-target of a single-process run (its `POST /reset` and `POST /clock` act on the whole server).
+tests its share of the targets, fixed by `shares` from the targets and their documents alone
+(`workload`), so a seed replays the same cases in the same processes. The control API is the
+last of its share, as it is the last target of a single-process run (its `POST /reset` and
+`POST /clock` act on the whole server).
 This process runs the first share; each other share runs in a child process started first (a
 fresh interpreter: nothing of the caller's script is imported again) whose events come back
 pickled through a pipe. `Merger` turns the shares' events into one run's: one `RunStarted` once every
@@ -18,11 +19,12 @@ import pickle
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from jobmock.config import ContractOptions
+from jobmock.contract.coverage import HTTP_METHODS
 from jobmock.contract.events import (
     ErrorReported,
     Event,
@@ -38,10 +40,34 @@ Weight = Callable[[Target], float]
 
 
 def same(target: Target) -> float:
-    """Every API is about as much work: measured, 4 to 9 s of CPU each, the control API's 17
-    operations as much as a vendor's 3 to 5 (a vendor API's stateful sequences and job walks weigh
-    what the control API's operations do)."""
+    """Every API as much work as any other."""
     return 1.0
+
+
+# An API's own work besides its operations (linked sequences, its jobs walked, loading), in
+# operations' worth. Measured (seed 1234, one process, 10 linked sequences per API): a 3-operation
+# vendor API 3.6 to 7.6 s of CPU, gu1's 5 operations 8.1 s, the control API's 17 operations 12.7 s:
+# ~0.4 s per operation on top of ~5.8 s per API (at 5 sequences, 12 fits: the same shares).
+PER_API = 14
+
+
+def workload(document_of: Callable[[Target], Mapping[str, Any]]) -> Weight:
+    """A target's weight: its document's operations plus `PER_API`. `same` put the control API
+    (a third of a default run's CPU) with two vendor APIs: its share ran 40% longer than the other."""
+
+    def weight(target: Target) -> float:
+        document = target.document or document_of(target)
+        paths = document.get("paths", {})
+        operations = sum(
+            1
+            for item in paths.values()
+            if isinstance(item, Mapping)
+            for method, operation in item.items()
+            if method in HTTP_METHODS and isinstance(operation, Mapping)
+        )
+        return float(PER_API + operations)
+
+    return weight
 
 
 def shares(targets: Sequence[Target], count: int, weight: Weight = same) -> list[list[Target]]:
@@ -169,7 +195,8 @@ def run_share(
     from jobmock.contract.session import open_session
 
     with open_session(options) as session:
-        plan = shares(session.discovery.targets(options.apis), count)
+        weight = workload(lambda target: session.discovery.document(target.schema_path))
+        plan = shares(session.discovery.targets(options.apis), count, weight)
         mine = plan[share] if share < len(plan) else []
         forward = Forward(share, lambda s, event: send(("event", s, event)))
         return Runner(options, session, seed, [forward]).run(mine)
@@ -253,15 +280,17 @@ class Spread:
         handlers: list[Handler],
         targets: list[Target],
         run_here: Callable[[list[Target], list[Handler]], RunResult],
+        weight: Weight = same,
     ) -> RunResult:
-        """Run share 0 here (`run_here`), wait for the others, and merge."""
+        """Run share 0 here (`run_here`), wait for the others, and merge; `weight` must be the
+        children's (`run_share`), so every process plans the same shares."""
         merger = Merger(handlers, self.count, tuple(target.name for target in targets))
         with self.lock:  # a share's events keep their order: later ones wait for these
             self.merger = merger
             for share, event in self.early:
                 merger.receive(share, event)
             self.early = []
-        plan = shares(targets, self.count)
+        plan = shares(targets, self.count, weight)
         interrupted = False
         self.results[0] = run_here(plan[0] if plan else [], [Forward(0, merger.receive)])
         for reader in self.readers:

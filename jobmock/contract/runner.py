@@ -40,7 +40,7 @@ from jobmock.contract.events import (
 from jobmock.contract.false_positives import FalsePositive, FalsePositives
 from jobmock.contract.footprint import SERVER_WIDE, SKIPPED_REASON
 from jobmock.contract.hooks import Isolation, LiveIds, activate, deactivate
-from jobmock.contract.parallel import Spread
+from jobmock.contract.parallel import Spread, workload
 from jobmock.contract.schemas import (
     content_refusals,
     load_schema,
@@ -68,7 +68,9 @@ def run(options: ContractOptions, handlers: Iterable[Handler] = ()) -> RunResult
             def run_here(mine: list[Target], forward: list[Handler]) -> RunResult:
                 return Runner(options, session, seed, forward).run(mine)
 
-            result = spread.run(handlers, session.discovery.targets(options.apis), run_here)
+            weight = workload(lambda target: session.discovery.document(target.schema_path))
+            targets = session.discovery.targets(options.apis)
+            result = spread.run(handlers, targets, run_here, weight)
     else:
         with open_session(options) as session:
             names = options.apis or tuple(session.discovery.given)

@@ -47,8 +47,10 @@ def open_session(options: ContractOptions) -> Iterator[Session]:
     if options.url is None:
         from starlette.testclient import TestClient
 
+        from jobmock.internals.schemathesis import reuse_asgi_clients
         from jobmock.serving.app import create_app
 
+        reuse_asgi_clients()  # schemathesis calls the app through a client it built per request
         token = token or "contract-run"
         app = create_app(options.app_config.replace(control_token=token))
         client: httpx.Client = TestClient(app, base_url=IN_PROCESS_BASE)

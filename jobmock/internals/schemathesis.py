@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import threading
 import typing as t
 
 from schemathesis.core.failures import Failure
@@ -72,3 +73,39 @@ def _formats() -> dict[str, t.Any]:
     if not _FORMATS:
         _FORMATS.update(get_default_format_strategies())
     return _FORMATS
+
+
+_CLIENT = threading.local()  # this thread's in-process client: the last app's, and its headers
+_INSTALLED: list[t.Callable[..., t.Any]] = []  # schemathesis' own get_client, once replaced
+
+
+def reuse_asgi_clients() -> None:
+    """Have schemathesis' in-process transport reuse one client per thread, reset to as new for
+    each request: `ASGITransport.send` builds a new `ASGIClient` (a requests Session, its adapters
+    and pools) per request, and requests reads the environment's proxies and ~/.netrc for each
+    one: a third of the transport's CPU (bench/results/profile.md, "Contract run"). Idempotent;
+    the client is as schemathesis makes it, without the environment (no proxy applies
+    in-process)."""
+    from schemathesis.python import asgi
+
+    if not _INSTALLED:
+        _INSTALLED.append(asgi.get_client)
+        asgi.get_client = _reused_client
+
+
+def _reused_client(app: t.Any, *, max_stream_events: int | None = None) -> t.Any:
+    from schemathesis.core.transport import DEFAULT_MAX_STREAM_EVENTS
+
+    events = DEFAULT_MAX_STREAM_EVENTS if max_stream_events is None else max_stream_events
+    cached = getattr(_CLIENT, "cached", None)
+    if cached is None or cached[0] is not app or cached[1] != events:
+        client = _INSTALLED[0](app, max_stream_events=events)
+        client.trust_env = False
+        cached = _CLIENT.cached = (app, events, client, dict(client.headers))
+    _, _, client, headers = cached
+    # as new: the transport copies the engine's headers, auth and cookies into it per request
+    client.headers.clear()
+    client.headers.update(headers)
+    client.auth = None
+    client.cookies.clear()
+    return client

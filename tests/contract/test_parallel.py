@@ -17,7 +17,7 @@ from jobmock.contract.events import (
     RunResult,
     RunStarted,
 )
-from jobmock.contract.parallel import Merger, merge, shares
+from jobmock.contract.parallel import PER_API, Merger, merge, shares, workload
 from jobmock.contract.targets import Target
 from jobmock.documents.specs import CONTROL_API
 
@@ -64,6 +64,35 @@ def test_the_heaviest_targets_go_to_different_shares() -> None:
     weight_of = dict(zip([t.name for t in targets], [10.0, 9.0, 1.0, 1.0], strict=True))
     plan = shares(targets, 2, lambda t: weight_of[t.name])
     assert [[t.name for t in share] for share in plan] == [["api0", "api3"], ["api1", "api2"]]
+
+
+def with_operations(count: int) -> dict[str, object]:
+    """A document of `count` operations, three to a path (path-level keys are not operations)."""
+    methods = ("get", "post", "delete")
+    paths: dict[str, dict[str, object]] = {}
+    for i in range(count):
+        item = paths.setdefault(f"/p{i // 3}", {"parameters": [], "summary": "a path"})
+        item[methods[i % 3]] = {"responses": {"200": {"description": "ok"}}}
+    return {"openapi": "3.1.0", "paths": paths}
+
+
+@given(count=st.integers(min_value=0, max_value=40))
+def test_a_targets_weight_is_its_operations_and_the_apis_own_work(count: int) -> None:
+    target = targets_of([1], control=False)[0]
+    target.document = with_operations(count)
+    assert workload(lambda t: {})(target) == PER_API + count
+
+
+def test_an_api_of_many_operations_shares_with_the_lighter_ones() -> None:
+    """The default run's APIs: vendors of 3, 3, 5, 3, 3 operations and the control API's 17."""
+    targets = targets_of([3, 3, 5, 3, 3], control=True)
+    documents = dict(zip([t.name for t in targets], [3, 3, 5, 3, 3, 17], strict=True))
+    plan = shares(targets, 2, workload(lambda t: with_operations(documents[t.name])))
+    # heaviest first to the lightest share: control 31 | api2 19, api0 17 | api1 17 (48) ...
+    assert [[t.name for t in share] for share in plan] == [
+        ["api1", "api4", CONTROL_API],
+        ["api0", "api2", "api3"],
+    ]
 
 
 def report(api: str, operation: str, failures: int = 0) -> OperationReport:

@@ -274,6 +274,25 @@ def check_send_probe() -> None:
     accepts(resolve("schemathesis.specs.openapi._auth_retry.send_probe"), None, None, None)
 
 
+def check_asgi_get_client() -> None:
+    """ASGITransport.send reaches the app through `asgi.get_client` (read at call time), enters
+    what it returns with `with`, and sends through it as a requests Session."""
+    from schemathesis.python import asgi
+    from schemathesis.transport import asgi as transport
+
+    accepts(resolve("schemathesis.python.asgi.get_client"), None, max_stream_events=1)
+    source = inspect.getsource(transport.ASGITransport.send)
+    assert "with asgi.get_client(" in source, "ASGITransport.send no longer calls it per request"
+
+    async def app(scope: t.Any, receive: t.Any, send: t.Any) -> None:
+        return None
+
+    client = asgi.get_client(app)
+    assert isinstance(client, asgi.ASGIClient), f"no longer an ASGIClient: {client!r}"
+    with client as entered:
+        assert entered is client, "no longer returns itself from __enter__"
+
+
 def check_unique_key() -> None:
     from schemathesis.core.failures import Failure
 
@@ -644,6 +663,14 @@ PRIVATE_NAMES: list[Private] = [
         "(ctx, parent, probe) sends a check's extra request as a child of the case",
         "jobmock.internals.schemathesis.send_probe",
         check_send_probe,
+    ),
+    Private(
+        "schemathesis",
+        "schemathesis.python.asgi.get_client",
+        "ASGITransport.send calls it (read at call time) once per request for a client to the "
+        "app, enters it and sends through it",
+        "jobmock.internals.schemathesis.reuse_asgi_clients",
+        check_asgi_get_client,
     ),
     Private(
         "schemathesis",
