@@ -4,14 +4,12 @@ says so, refused like any schema miss where it does not (Asana's description mar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
 
-from jobmock.config import Config
-from jobmock.serving.app import create_app
+from tests.served_documents import serving
 
 OK = {
     "200": {
@@ -54,9 +52,7 @@ DOCUMENT = {
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    document = tmp_path_factory.mktemp("empty") / "tasks.json"
-    document.write_text(json.dumps(DOCUMENT))
-    with TestClient(create_app(Config(documents=(f"={document}",)))) as served:
+    with serving(tmp_path_factory.mktemp("empty"), DOCUMENT) as served:
         yield served
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
 from collections.abc import Iterator
 
@@ -11,9 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from jobmock.config import Config
-from jobmock.serving.app import create_app
 from jobmock.stateless.explained import explained, is_message_name, with_reason
+from tests.served_documents import serving
 
 LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
 OK = {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}}
@@ -60,9 +58,7 @@ DOCUMENT = {
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    path = tmp_path_factory.mktemp("explained") / "tasks.json"
-    path.write_text(json.dumps(DOCUMENT))
-    with TestClient(create_app(Config(documents=(f"={path}",)))) as served:
+    with serving(tmp_path_factory.mktemp("explained"), DOCUMENT) as served:
         yield served
 
 

@@ -25,6 +25,7 @@ from starlette.testclient import TestClient
 
 from jobmock.config import Config
 from jobmock.serving.app import create_app
+from tests.served_documents import serving
 
 BOUNDARY = "parts-boundary"
 ADDRESS = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
@@ -290,9 +291,7 @@ ATTACHMENTS = {
 def test_the_parts_of_a_body_schema_given_by_ref_are_typed(
     tmp_path: Path, parts: list[Part], status: int
 ) -> None:
-    path = tmp_path / "attachments.json"
-    path.write_text(json.dumps(ATTACHMENTS))
-    with TestClient(create_app(Config(documents=(f"={path}",)))) as client:
+    with serving(tmp_path, ATTACHMENTS) as client:
         response = client.post(
             "/attachments",
             content=body(*parts),
