@@ -66,6 +66,11 @@ def header_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def has_example(media: Mapping[str, Any]) -> bool:
+    """Whether the media type gives its body: an example of its own or its schema's."""
+    return documented(media) is not NOT_GIVEN
+
+
 class Answers(Operations):
     """Every operation of one stateless API, answered from its document."""
 
@@ -120,15 +125,16 @@ class Answers(Operations):
         return Answer(status, named, media, headers)
 
     def explained(self, operation: Operation, answer: Answer, text: str) -> Answer:
-        """An error answer whose JSON body says `text` where it has room for it (see
-        `jobmock.stateless.explained`), still valid against its response's schema."""
+        """An error answer whose generated JSON body says `text` where it has room for it (see
+        `jobmock.stateless.explained`), still valid against its response's schema; a body the
+        document gives (an example) is left as written."""
         chosen = self.response_key(operation, answer.status)
         if chosen is None or answer.media_type is None or not is_json(answer.media_type):
             return answer
         content = self.response(operation, chosen[1], self.document).get("content") or {}
         holder = self.media(content.get(answer.media_type) or {})
-        if not isinstance(holder.get("schema"), Mapping | bool):
-            return answer
+        if not isinstance(holder.get("schema"), Mapping | bool) or has_example(holder):
+            return answer  # an error body the document writes out is answered as written
         schema = self.response_schema(holder["schema"], closed=False)
         validator = self.validators.get(id(schema))
         if validator is None:

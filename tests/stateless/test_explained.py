@@ -43,6 +43,7 @@ FIXED = {
     "properties": {"message": {"type": "string", "enum": ["Bad request"]}},
     "required": ["message"],
 }
+WRITTEN = {"errors": [{"message": "limit must be positive", "help": "see the docs"}]}
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {"title": "tasks", "version": "1"},
@@ -52,6 +53,18 @@ DOCUMENT = {
         },
         "/fixed": {"get": {"parameters": [LIMIT], "responses": {"200": OK, "400": failing(FIXED)}}},
         "/plain": {"get": {"parameters": [LIMIT], "responses": {"200": OK}}},
+        "/written": {
+            "get": {
+                "parameters": [LIMIT],
+                "responses": {
+                    "200": OK,
+                    "400": {
+                        **failing(ERRORS),
+                        "content": {"application/json": {"schema": ERRORS, "example": WRITTEN}},
+                    },
+                },
+            }
+        },
     },
 }
 
@@ -81,6 +94,14 @@ def test_a_body_whose_schema_has_no_room_for_the_text_stays_as_documented(
     response = client.get("/fixed?limit=0")
     assert response.status_code == 400
     assert response.json() == {"message": "Bad request"}
+
+
+def test_an_error_body_the_document_writes_out_is_answered_as_written(
+    client: TestClient,
+) -> None:
+    response = client.get("/written?limit=0")
+    assert response.status_code == 400
+    assert response.json() == WRITTEN
 
 
 @pytest.mark.parametrize(
